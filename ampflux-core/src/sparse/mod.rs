@@ -1,0 +1,236 @@
+//! Sparse linear algebra: assembly slots, LDLᵀ factorization with reusable symbolic analysis,
+//! selected inversion for all driving-point impedances, solves, and a pivoting LU fallback
+//! (faer) for the rare matrix an unpivoted LDLᵀ cannot factor. The only module that sees the
+//! linear-algebra crate; nothing here is public outside the crate.
+
+mod ldl;
+mod lu;
+mod takahashi;
+
+use num_complex::Complex64 as C64;
+
+use crate::error::{Error, Result};
+
+use ldl::NumericLdl;
+pub(crate) use ldl::SymbolicLdl;
+use lu::LuFactor;
+use takahashi::SelectedInverse;
+
+/// A factorized matrix.
+pub(crate) enum Factor {
+    Ldl(NumericLdl),
+    Lu(LuFactor),
+}
+
+impl Factor {
+    /// Factorizes the symmetric matrix with permuted-upper values `ax` on `sym`'s pattern,
+    /// falling back to a pivoting LU when LDLᵀ meets a tiny pivot.
+    pub fn new(sym: &SymbolicLdl, ax: &[C64]) -> Result<Factor> {
+        match sym.factorize(ax) {
+            Ok(num) => Ok(Factor::Ldl(num)),
+            Err(_) => LuFactor::new(sym, ax).map(Factor::Lu),
+        }
+    }
+
+    /// Whether the fallback LU was needed.
+    pub fn is_fallback(&self) -> bool {
+        matches!(self, Factor::Lu(_))
+    }
+
+    /// Solves A·x = b in place (original ordering).
+    pub fn solve(&self, sym: &SymbolicLdl, b: &mut [C64]) {
+        match self {
+            Factor::Ldl(num) => {
+                let mut work = vec![C64::new(0.0, 0.0); sym.n];
+                num.solve_in_place(sym, b, &mut work);
+            }
+            Factor::Lu(lu) => lu.solve_in_place(b),
+        }
+    }
+
+    /// Column j of A⁻¹.
+    pub fn column(&self, sym: &SymbolicLdl, j: usize) -> Vec<C64> {
+        let mut x = vec![C64::new(0.0, 0.0); sym.n];
+        x[j] = C64::new(1.0, 0.0);
+        self.solve(sym, &mut x);
+        x
+    }
+
+    /// Driving-point impedances Z_kk of the nodes in `nodes`, by selected inversion when it
+    /// is cheaper than one solve per node.
+    pub fn diagonal(&self, sym: &SymbolicLdl, nodes: &[usize]) -> Vec<C64> {
+        match self {
+            Factor::Ldl(num) => {
+                let solve_cost = 4.0 * (sym.nnz_l() + sym.n) as f64;
+                if nodes.len() as f64 * solve_cost > SelectedInverse::cost(sym) {
+                    let z = SelectedInverse::compute(sym, num);
+                    nodes.iter().map(|&k| z.diagonal(sym, k)).collect()
+                } else {
+                    nodes.iter().map(|&k| self.column(sym, k)[k]).collect()
+                }
+            }
+            Factor::Lu(_) => crate::par::map(nodes, |&k| self.column(sym, k)[k]),
+        }
+    }
+}
+
+/// Values of a symmetric matrix on an analysed pattern, filled through precomputed slots.
+pub(crate) struct Values {
+    pub ax: Vec<C64>,
+}
+
+impl Values {
+    pub fn zeros(sym: &SymbolicLdl) -> Values {
+        Values {
+            ax: vec![C64::new(0.0, 0.0); sym.nnz_a()],
+        }
+    }
+}
+
+/// Checks that a computed quantity is finite.
+pub(crate) fn finite_or_error(z: C64, what: &str) -> Result<C64> {
+    if z.re.is_finite() && z.im.is_finite() {
+        Ok(z)
+    } else {
+        Err(Error::Solver(format!(
+            "{what} is not finite (singular network?)"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dense inverse by Gauss-Jordan with partial pivoting, for checking.
+    fn dense_inverse(a: &[Vec<C64>]) -> Vec<Vec<C64>> {
+        let n = a.len();
+        let mut m: Vec<Vec<C64>> = a.to_vec();
+        let mut inv: Vec<Vec<C64>> = (0..n)
+            .map(|i| {
+                (0..n)
+                    .map(|j| C64::new((i == j) as u8 as f64, 0.0))
+                    .collect()
+            })
+            .collect();
+        for col in 0..n {
+            let piv = (col..n)
+                .max_by(|&x, &y| m[x][col].norm().total_cmp(&m[y][col].norm()))
+                .unwrap();
+            m.swap(col, piv);
+            inv.swap(col, piv);
+            let p = m[col][col];
+            for j in 0..n {
+                m[col][j] /= p;
+                inv[col][j] /= p;
+            }
+            for r in 0..n {
+                if r != col {
+                    let f = m[r][col];
+                    for j in 0..n {
+                        let (mc, ic) = (m[col][j], inv[col][j]);
+                        m[r][j] -= f * mc;
+                        inv[r][j] -= f * ic;
+                    }
+                }
+            }
+        }
+        inv
+    }
+
+    /// A random connected complex-symmetric admittance-like matrix.
+    fn random_network(n: usize, seed: u64) -> (Vec<(usize, usize)>, Vec<Vec<C64>>) {
+        let mut state = seed;
+        let mut rnd = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 10_000) as f64 / 10_000.0
+        };
+        let mut a = vec![vec![C64::new(0.0, 0.0); n]; n];
+        let mut edges = Vec::new();
+        for i in 1..n {
+            let j = (rnd() * i as f64) as usize;
+            edges.push((i, j));
+        }
+        for _ in 0..n / 2 {
+            let (i, j) = ((rnd() * n as f64) as usize, (rnd() * n as f64) as usize);
+            if i != j {
+                edges.push((i, j));
+            }
+        }
+        for &(i, j) in &edges {
+            let y = C64::new(0.1 + rnd(), 1.0 + 5.0 * rnd()).inv();
+            a[i][i] += y;
+            a[j][j] += y;
+            a[i][j] -= y;
+            a[j][i] -= y;
+        }
+        a[0][0] += C64::new(0.01, 0.1).inv();
+        a[n / 2][n / 2] += C64::new(0.02, 0.3).inv();
+        (edges, a)
+    }
+
+    #[test]
+    fn selected_inverse_matches_dense_inverse() {
+        for (n, seed) in [(1, 1), (2, 3), (7, 5), (30, 11), (80, 17)] {
+            let (edges, a) = random_network(n, seed);
+            let sym = SymbolicLdl::new(n, &edges).unwrap();
+            let mut v = Values::zeros(&sym);
+            for i in 0..n {
+                for j in 0..n {
+                    if i <= j && a[i][j] != C64::new(0.0, 0.0) {
+                        v.ax[sym.slot(i, j)] = a[i][j];
+                    }
+                }
+            }
+            let f = Factor::new(&sym, &v.ax).unwrap();
+            assert!(!f.is_fallback());
+            let inv = dense_inverse(&a);
+            let all: Vec<usize> = (0..n).collect();
+            let diag = f.diagonal(&sym, &all);
+            let Factor::Ldl(num) = &f else { unreachable!() };
+            let z = SelectedInverse::compute(&sym, num);
+            for i in 0..n {
+                assert!(
+                    (diag[i] - inv[i][i]).norm() < 1e-9 * inv[i][i].norm(),
+                    "n={n} i={i}"
+                );
+                for j in 0..n {
+                    if let Some(zij) = z.get(&sym, i, j) {
+                        assert!((zij - inv[i][j]).norm() < 1e-9 * (1.0 + inv[i][j].norm()));
+                    }
+                }
+                let col = f.column(&sym, i);
+                for j in 0..n {
+                    assert!((col[j] - inv[j][i]).norm() < 1e-9 * (1.0 + inv[j][i].norm()));
+                }
+            }
+            // every edge of the matrix is on the selected pattern
+            for &(i, j) in &edges {
+                assert!(z.get(&sym, i, j).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn breakdown_falls_back_to_lu() {
+        // [[0, 1], [1, 0]] has a zero first pivot in any ordering of an unpivoted LDLᵀ
+        let sym = SymbolicLdl::new(2, &[(0, 1)]).unwrap();
+        let mut v = Values::zeros(&sym);
+        v.ax[sym.slot(0, 1)] = C64::new(1.0, 0.0);
+        let f = Factor::new(&sym, &v.ax).unwrap();
+        assert!(f.is_fallback());
+        let d = f.diagonal(&sym, &[0, 1]);
+        assert!(d[0].norm() < 1e-12 && d[1].norm() < 1e-12);
+        let col = f.column(&sym, 0);
+        assert!((col[1] - C64::new(1.0, 0.0)).norm() < 1e-12);
+    }
+
+    #[test]
+    fn singular_matrix_is_an_error() {
+        let sym = SymbolicLdl::new(2, &[(0, 1)]).unwrap();
+        let v = Values::zeros(&sym);
+        assert!(Factor::new(&sym, &v.ax).is_err());
+    }
+}

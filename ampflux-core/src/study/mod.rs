@@ -1,0 +1,7 @@
+//! What a study asks for ([`StudyOptions`]) and what it returns ([`StudyReport`]).
+
+mod options;
+mod report;
+
+pub use options::{Case, FaultKind, LineFault, Method, PeakMethod, StudyOptions, Topology};
+pub use report::{BranchResult, BusResult, BusStatus, PhaseCurrents, StudyReport, VoltageResult};

@@ -1,0 +1,179 @@
+//! Validation: every problem at once, each naming the element and the field.
+//!
+//! [`Network::validate`] checks the document on its own (references, ids, ranges, vector
+//! groups, rated voltages); [`Network::validate_for`] adds what a particular study needs
+//! (minimum-case feeder data, zero-sequence data for earth faults).
+
+mod elements;
+mod study;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::error::Issue;
+use crate::model::{Network, Table};
+use crate::study::StudyOptions;
+
+/// Shared lookups for the rules.
+pub(crate) struct Context<'a> {
+    pub net: &'a Network,
+    pub bus_vn: HashMap<&'a str, f64>,
+    pub branch_ends: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Context<'a> {
+    fn new(net: &'a Network) -> Context<'a> {
+        let bus_vn = net.buses.iter().map(|b| (b.id.as_str(), b.vn_kv)).collect();
+        let mut branch_ends: HashMap<&str, Vec<&str>> = HashMap::new();
+        for l in &net.lines {
+            branch_ends.insert(&l.id, vec![&l.from_bus, &l.to_bus]);
+        }
+        for t in &net.transformers {
+            branch_ends.insert(&t.id, vec![&t.hv_bus, &t.lv_bus]);
+        }
+        for t in &net.transformers3w {
+            branch_ends.insert(&t.id, vec![&t.hv_bus, &t.mv_bus, &t.lv_bus]);
+        }
+        for z in &net.impedances {
+            branch_ends.insert(&z.id, vec![&z.from_bus, &z.to_bus]);
+        }
+        Context {
+            net,
+            bus_vn,
+            branch_ends,
+        }
+    }
+
+    /// Checks that `bus` names a bus; returns its nominal voltage.
+    pub fn bus_ref(
+        &self,
+        issues: &mut Vec<Issue>,
+        table: Table,
+        id: &str,
+        field: &str,
+        bus: &str,
+    ) -> Option<f64> {
+        match self.bus_vn.get(bus) {
+            Some(vn) => Some(*vn),
+            None => {
+                issues.push(Issue::error(
+                    table,
+                    id,
+                    field,
+                    "dangling_reference",
+                    format!("refers to bus `{bus}`, which does not exist"),
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// Pushes an error unless `value` is finite and > 0.
+pub(crate) fn positive(issues: &mut Vec<Issue>, table: Table, id: &str, field: &str, value: f64) {
+    if !(value.is_finite() && value > 0.0) {
+        issues.push(Issue::error(
+            table,
+            id,
+            field,
+            "non_positive",
+            format!("must be a positive finite number, got {value}"),
+        ));
+    }
+}
+
+/// Pushes an error unless `value` is finite and >= 0.
+pub(crate) fn non_negative(
+    issues: &mut Vec<Issue>,
+    table: Table,
+    id: &str,
+    field: &str,
+    value: f64,
+) {
+    if !(value.is_finite() && value >= 0.0) {
+        issues.push(Issue::error(
+            table,
+            id,
+            field,
+            "negative",
+            format!("must be a finite number >= 0, got {value}"),
+        ));
+    }
+}
+
+/// Pushes an error unless `value` is finite.
+pub(crate) fn finite(issues: &mut Vec<Issue>, table: Table, id: &str, field: &str, value: f64) {
+    if !value.is_finite() {
+        issues.push(Issue::error(
+            table,
+            id,
+            field,
+            "not_finite",
+            format!("must be a finite number, got {value}"),
+        ));
+    }
+}
+
+impl Network {
+    /// Checks the document and returns every problem found (errors and warnings), each
+    /// naming the element and the field. An empty list means the network is consistent.
+    ///
+    /// ```
+    /// let net = ampflux_core::Network::from_json(r#"{"buses": [{"id": "A", "vn_kv": -1}],
+    ///   "lines": [{"id": "L", "from_bus": "A", "to_bus": "Z", "length_km": 1,
+    ///              "r_ohm_per_km": 0.1, "x_ohm_per_km": 0.1}]}"#).unwrap();
+    /// let issues = net.validate();
+    /// assert!(issues.iter().any(|i| i.field.as_deref() == Some("vn_kv")));
+    /// assert!(issues.iter().any(|i| i.element.as_deref() == Some("L") && i.code == "dangling_reference"));
+    /// ```
+    pub fn validate(&self) -> Vec<Issue> {
+        let ctx = Context::new(self);
+        let mut issues = Vec::new();
+        if !(self.frequency_hz.is_finite() && self.frequency_hz > 0.0) {
+            issues.push(Issue {
+                severity: crate::error::Severity::Error,
+                code: "non_positive".into(),
+                table: None,
+                element: None,
+                field: Some("frequency_hz".into()),
+                message: format!("must be a positive frequency, got {}", self.frequency_hz),
+            });
+        }
+        check_ids(self, &mut issues);
+        elements::check_all(&ctx, &mut issues);
+        issues
+    }
+
+    /// [`Network::validate`] plus the data a study with `options` needs (for example
+    /// `s_sc_min_mva` for the minimum case, zero-sequence data for earth faults, existing
+    /// fault buses).
+    pub fn validate_for(&self, options: &StudyOptions) -> Vec<Issue> {
+        let mut issues = self.validate();
+        study::check(self, options, &mut issues);
+        issues
+    }
+}
+
+fn check_ids(net: &Network, issues: &mut Vec<Issue>) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for table in Table::ALL {
+        for id in net.ids(table) {
+            if id.trim().is_empty() {
+                issues.push(Issue::error(
+                    table,
+                    id,
+                    "id",
+                    "empty_id",
+                    "element ids must not be empty",
+                ));
+            } else if !seen.insert(id) {
+                issues.push(Issue::error(
+                    table,
+                    id,
+                    "id",
+                    "duplicate_id",
+                    format!("id `{id}` is used by more than one element (ids are unique across all tables)"),
+                ));
+            }
+        }
+    }
+}
