@@ -28,6 +28,7 @@ pub(crate) mod system;
 pub mod validate;
 
 pub use error::{Error, Issue, Result, Severity};
+pub use iec60909::{short_circuit, short_circuit_with_progress};
 pub use model::{
     Bus, Converter, ConverterKind, ExternalGrid, Generator, Impedance, Line, Load, Motor, Network,
     Switch, Table, TapSide, Transformer, Transformer3w,

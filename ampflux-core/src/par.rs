@@ -31,3 +31,36 @@ pub(crate) fn join<A: Send, B: Send>(
 ) -> (A, B) {
     (a(), b())
 }
+
+/// Sums the vectors (length `len`) that `f` accumulates for each item, in parallel when
+/// possible, without keeping one vector per item.
+#[cfg(feature = "parallel")]
+pub(crate) fn fold_sum<T: Sync>(items: &[T], len: usize, f: impl Fn(&T, &mut [f64]) + Sync + Send) -> Vec<f64> {
+    use rayon::prelude::*;
+    items
+        .par_iter()
+        .fold(
+            || vec![0.0; len],
+            |mut acc, item| {
+                f(item, &mut acc);
+                acc
+            },
+        )
+        .reduce(
+            || vec![0.0; len],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        )
+}
+
+/// Sums the vectors (length `len`) that `f` accumulates for each item.
+#[cfg(not(feature = "parallel"))]
+pub(crate) fn fold_sum<T: Sync>(items: &[T], len: usize, f: impl Fn(&T, &mut [f64]) + Sync + Send) -> Vec<f64> {
+    let mut acc = vec![0.0; len];
+    for item in items {
+        f(item, &mut acc);
+    }
+    acc
+}

@@ -378,9 +378,9 @@ impl<'a> Builder<'a> {
             if let Some((gi, g)) = unit
                 && self.iec
             {
-                // fault at the generator terminals: K_T,S on the unit transformer
+                // fault at the generator terminals: K_G,S and K_T,S instead of K_S
                 let x_t = factors::relative_reactance(t.vk_percent, t.vkr_percent);
-                let (_, kts) = factors::k_gs_kts(
+                let (kgs, kts) = factors::k_gs_kts(
                     self.c_max_of_bus(self.bus(&g.bus).expect("validated")),
                     g.xdss_pu,
                     x_t,
@@ -388,21 +388,13 @@ impl<'a> Builder<'a> {
                     g.pg_percent.unwrap_or(0.0) / 100.0,
                     t.oltc.unwrap_or(false),
                 );
-                let TwoPort::Pi { z, t: tr, .. } = pos else {
-                    unreachable!()
-                };
                 self.sys.units.push(UnitVariant {
                     node: b,
-                    shunt: gi, // generator index; resolved to a shunt index in `generators`
+                    generator: gi,
+                    shunt: usize::MAX,
                     branch: self.sys.branches.len() - 1,
-                    gen_pos: OnePort::Z(c(0.0, 0.0)),
-                    gen_peak: OnePort::Z(c(0.0, 0.0)),
-                    transformer_pos: TwoPort::Pi {
-                        z: z / k * kts,
-                        t: tr,
-                        sh_a: None,
-                        sh_b: None,
-                    },
+                    gen_scale: kgs / k,
+                    transformer_scale: kts / k,
                     voltage_scale: g.vn_kv / self.sys.nodes[b].vn_kv,
                 });
             }
@@ -776,25 +768,14 @@ impl<'a> Builder<'a> {
                     ir_ka: g.sn_mva / (SQRT3 * g.vn_kv),
                 }),
             });
-            if let Some(t) = unit
+            if unit.is_some()
                 && let Some(variant) = self
                     .sys
                     .units
                     .iter_mut()
-                    .find(|u| u.shunt == index && u.node == node)
+                    .find(|u| u.generator == index)
             {
-                let x_t = factors::relative_reactance(t.vk_percent, t.vkr_percent);
-                let (kgs, _) = factors::k_gs_kts(
-                    self.c_bus[&bus].0,
-                    g.xdss_pu,
-                    x_t,
-                    g.cos_phi,
-                    g.pg_percent.unwrap_or(0.0) / 100.0,
-                    t.oltc.unwrap_or(false),
-                );
                 variant.shunt = shunt;
-                variant.gen_pos = OnePort::Z(c(r, x) * kgs / zb);
-                variant.gen_peak = OnePort::Z(c(rf, x) * kgs / zb);
             }
         }
         // drop unit variants whose generator was not compiled

@@ -5,6 +5,7 @@
 //! node), the star points of three-winding transformers, open branch ends and fault points
 //! along lines.
 
+pub(crate) mod admittance;
 mod elements;
 pub(crate) mod stamps;
 pub(crate) mod topology;
@@ -124,16 +125,21 @@ pub(crate) struct CurrentSource {
 }
 
 /// A power station unit: for faults at the generator terminals the unit is evaluated with
-/// K_G,S and K_T,S and the voltage c·U_rG (IEC 60909-0 §6.7.2).
+/// K_G,S and K_T,S instead of K_S (K_SO) and the source voltage c·U_rG (IEC 60909-0 §6.7.2).
 #[derive(Clone, Debug)]
 pub(crate) struct UnitVariant {
     /// Generator terminal node.
     pub node: usize,
+    /// Index of the generator in the network.
+    pub generator: usize,
+    /// The generator's shunt (resolved when generators are compiled).
     pub shunt: usize,
+    /// The unit transformer's branch.
     pub branch: usize,
-    pub gen_pos: OnePort,
-    pub gen_peak: OnePort,
-    pub transformer_pos: TwoPort,
+    /// K_G,S / K_S: factor on the generator's impedances.
+    pub gen_scale: f64,
+    /// K_T,S / K_S: factor on the unit transformer's impedances.
+    pub transformer_scale: f64,
     /// U_rG / U_n of the generator node: the source voltage at the fault is c·U_rG/√3.
     pub voltage_scale: f64,
 }

@@ -1,0 +1,182 @@
+//! Assembly of the sequence admittance matrices on one shared sparsity pattern: the symbolic
+//! analysis is done once per topology, and each sequence, case, frequency and power-station
+//! variant only restamps values through precomputed slots.
+
+use num_complex::Complex64 as C64;
+
+use super::topology::{UnionFind, unsupplied};
+use super::{OnePort, Sequence, System, TwoPort, UnitVariant};
+use crate::error::Result;
+use crate::sparse::{Factor, SymbolicLdl, Values};
+
+/// The analysed pattern and the slots of every element.
+pub(crate) struct Admittance {
+    pub sym: SymbolicLdl,
+    /// Slots (aa, ab, bb) of each branch; `ab` is `usize::MAX` when both ends share a node.
+    branch_slots: Vec<(usize, usize, usize)>,
+    diag_slots: Vec<usize>,
+    /// Off-diagonal slots with their (row, col) nodes, for clearing islands.
+    off_slots: Vec<(usize, usize, usize)>,
+}
+
+/// One assembled sequence matrix.
+pub(crate) struct SequenceMatrix {
+    pub values: Values,
+    /// Nodes without a path to earth in this sequence (replaced by identity rows).
+    pub dead: Vec<bool>,
+    /// Connected component of each node in this sequence.
+    pub component: Vec<usize>,
+}
+
+/// What to assemble.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Stamp<'a> {
+    pub seq: Sequence,
+    /// Frequency factor f/f_n.
+    pub s: f64,
+    /// Generators with R_Gf (peak current).
+    pub peak: bool,
+    /// Power station unit evaluated for a fault at its generator terminals.
+    pub unit: Option<&'a UnitVariant>,
+}
+
+impl Admittance {
+    pub fn new(sys: &System) -> Result<Admittance> {
+        let n = sys.n();
+        let edges: Vec<(usize, usize)> = sys
+            .branches
+            .iter()
+            .filter(|b| b.a != b.b)
+            .map(|b| (b.a, b.b))
+            .collect();
+        let sym = SymbolicLdl::new(n, &edges)?;
+        let diag_slots: Vec<usize> = (0..n).map(|i| sym.slot(i, i)).collect();
+        let branch_slots = sys
+            .branches
+            .iter()
+            .map(|b| {
+                let ab = if b.a == b.b { usize::MAX } else { sym.slot(b.a, b.b) };
+                (diag_slots[b.a], ab, diag_slots[b.b])
+            })
+            .collect();
+        let mut off_slots: Vec<(usize, usize, usize)> = edges
+            .iter()
+            .map(|&(a, b)| (sym.slot(a, b), a, b))
+            .collect();
+        off_slots.sort_unstable();
+        off_slots.dedup_by_key(|e| e.0);
+        Ok(Admittance {
+            sym,
+            branch_slots,
+            diag_slots,
+            off_slots,
+        })
+    }
+
+    /// Assembles one sequence matrix.
+    pub fn assemble(&self, sys: &System, stamp: Stamp<'_>) -> SequenceMatrix {
+        let n = sys.n();
+        let mut values = Values::zeros(&self.sym);
+        let ax = &mut values.ax;
+        let mut grounded = vec![false; n];
+        let mut uf = UnionFind::new(n);
+        let mut couplings = Vec::new();
+        for (k, br) in sys.branches.iter().enumerate() {
+            let model = match stamp.seq {
+                Sequence::Positive | Sequence::Negative => &br.pos,
+                Sequence::Zero => &br.zero,
+            };
+            let scaled;
+            let model = match stamp.unit {
+                Some(u) if u.branch == k => {
+                    scaled = scale_two_port(model, u.transformer_scale);
+                    &scaled
+                }
+                _ => model,
+            };
+            let Some(y) = model.y(stamp.s) else { continue };
+            let (saa, sab, sbb) = self.branch_slots[k];
+            if br.a == br.b {
+                ax[saa] += y.aa + y.bb + y.ab * 2.0;
+                grounded[br.a] |= model.grounds() != (false, false);
+                continue;
+            }
+            ax[saa] += y.aa;
+            ax[sbb] += y.bb;
+            ax[sab] += y.ab;
+            let (ga, gb) = model.grounds();
+            grounded[br.a] |= ga;
+            grounded[br.b] |= gb;
+            if model.couples() {
+                couplings.push((br.a, br.b));
+                uf.union(br.a, br.b);
+            }
+        }
+        for (k, sh) in sys.shunts.iter().enumerate() {
+            let Some(port) = System::shunt_port(sh, stamp.seq, stamp.peak) else {
+                continue;
+            };
+            let port = match stamp.unit {
+                Some(u) if u.shunt == k => scale_one_port(port, u.gen_scale),
+                _ => port,
+            };
+            ax[self.diag_slots[sh.node]] += port.y(stamp.s);
+            grounded[sh.node] = true;
+        }
+        let dead = unsupplied(n, couplings.into_iter(), &grounded);
+        if dead.iter().any(|d| *d) {
+            for (i, d) in dead.iter().enumerate() {
+                if *d {
+                    ax[self.diag_slots[i]] = C64::new(1.0, 0.0);
+                }
+            }
+            for &(slot, a, b) in &self.off_slots {
+                if dead[a] || dead[b] {
+                    ax[slot] = C64::new(0.0, 0.0);
+                }
+            }
+        }
+        let component = (0..n).map(|i| uf.find(i)).collect();
+        SequenceMatrix {
+            values,
+            dead,
+            component,
+        }
+    }
+
+    /// Assembles and factorizes.
+    pub fn factor(&self, sys: &System, stamp: Stamp<'_>) -> Result<(SequenceMatrix, Factor)> {
+        let m = self.assemble(sys, stamp);
+        let f = Factor::new(&self.sym, &m.values.ax)?;
+        Ok((m, f))
+    }
+}
+
+fn scale_one_port(port: OnePort, k: f64) -> OnePort {
+    match port {
+        OnePort::Z(z) => OnePort::Z(z * k),
+        OnePort::B(b) => OnePort::B(b / k),
+    }
+}
+
+fn scale_two_port(model: &TwoPort, k: f64) -> TwoPort {
+    match model {
+        TwoPort::Open => TwoPort::Open,
+        TwoPort::Pi { z, t, sh_a, sh_b } => TwoPort::Pi {
+            z: z * k,
+            t: *t,
+            sh_a: sh_a.map(|p| scale_one_port(p, k)),
+            sh_b: sh_b.map(|p| scale_one_port(p, k)),
+        },
+        TwoPort::Shunts { a, b } => TwoPort::Shunts {
+            a: a.map(|p| scale_one_port(p, k)),
+            b: b.map(|p| scale_one_port(p, k)),
+        },
+        TwoPort::Tee { za, zb, zm, t } => TwoPort::Tee {
+            za: za * k,
+            zb: zb * k,
+            zm: zm * k,
+            t: *t,
+        },
+    }
+}
