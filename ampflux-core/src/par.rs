@@ -35,7 +35,11 @@ pub(crate) fn join<A: Send, B: Send>(
 /// Sums the vectors (length `len`) that `f` accumulates for each item, in parallel when
 /// possible, without keeping one vector per item.
 #[cfg(feature = "parallel")]
-pub(crate) fn fold_sum<T: Sync>(items: &[T], len: usize, f: impl Fn(&T, &mut [f64]) + Sync + Send) -> Vec<f64> {
+pub(crate) fn fold_sum<T: Sync>(
+    items: &[T],
+    len: usize,
+    f: impl Fn(&T, &mut [f64]) + Sync + Send,
+) -> Vec<f64> {
     use rayon::prelude::*;
     items
         .par_iter()
@@ -57,7 +61,11 @@ pub(crate) fn fold_sum<T: Sync>(items: &[T], len: usize, f: impl Fn(&T, &mut [f6
 
 /// Sums the vectors (length `len`) that `f` accumulates for each item.
 #[cfg(not(feature = "parallel"))]
-pub(crate) fn fold_sum<T: Sync>(items: &[T], len: usize, f: impl Fn(&T, &mut [f64]) + Sync + Send) -> Vec<f64> {
+pub(crate) fn fold_sum<T: Sync>(
+    items: &[T],
+    len: usize,
+    f: impl Fn(&T, &mut [f64]) + Sync + Send,
+) -> Vec<f64> {
     let mut acc = vec![0.0; len];
     for item in items {
         f(item, &mut acc);

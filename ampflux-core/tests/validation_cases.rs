@@ -27,11 +27,21 @@ fn every_reference_value_within_tolerance() {
                         e.describe(),
                         got - e.value
                     )),
-                    None => failures.push(format!("{} / {}: {} not reported", case.file, case.id, e.describe())),
+                    None => failures.push(format!(
+                        "{} / {}: {} not reported",
+                        case.file,
+                        case.id,
+                        e.describe()
+                    )),
                 }
             }
         }
     }
     eprintln!("checked {checked} values, {} failures", failures.len());
-    assert!(failures.is_empty(), "{} of {checked} values off:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} values off:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

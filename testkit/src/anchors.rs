@@ -153,7 +153,10 @@ pub fn convert(raw: &Value) -> Anchor {
     for i in 0..n_of(gens) {
         let g = |k: &str| col(gens, k)[i].clone();
         let bus_id = id_str(&g("bus"));
-        let (sn, vn) = (f(&g("sn_mva")).expect("gen sn"), f(&g("vn_kv")).expect("gen vn"));
+        let (sn, vn) = (
+            f(&g("sn_mva")).expect("gen sn"),
+            f(&g("vn_kv")).expect("gen vn"),
+        );
         let in_service = g("in_service").as_bool().unwrap_or(true);
         let mut m = json!({
             "id": format!("G{}", id_str(&g("id"))), "bus": bus_id,
@@ -188,7 +191,9 @@ pub fn convert(raw: &Value) -> Anchor {
     let mut results = HashMap::new();
     if let Some(obj) = raw["results"].as_object() {
         for (key, table) in obj {
-            let Some(table) = table.as_object() else { continue };
+            let Some(table) = table.as_object() else {
+                continue;
+            };
             let mut q = HashMap::new();
             for (quantity, values) in table {
                 if let Some(values) = values.as_array() {
@@ -200,7 +205,11 @@ pub fn convert(raw: &Value) -> Anchor {
     }
     let pandapower_seconds = raw["results_meta"]["seconds"]
         .as_object()
-        .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_f64()?))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_f64()?)))
+                .collect()
+        })
         .unwrap_or_default();
     Anchor {
         name: raw["name"].as_str().unwrap_or_default().to_string(),

@@ -45,7 +45,12 @@ pub fn meshed_grid(n: usize, seed: u64) -> Network {
     let mut k = 0;
     for i in 1..n_hv {
         let km = 5.0 + 20.0 * rng.next();
-        net.lines.push(line(format!("LH{k}"), format!("H{}", i - 1), format!("H{i}"), km));
+        net.lines.push(line(
+            format!("LH{k}"),
+            format!("H{}", i - 1),
+            format!("H{i}"),
+            km,
+        ));
         k += 1;
     }
     for i in 0..n_hv {
@@ -54,7 +59,12 @@ pub fn meshed_grid(n: usize, seed: u64) -> Network {
         let down = (r + 1) * side + c;
         if down < n_hv && rng.next() < 0.32 {
             let km = 5.0 + 20.0 * rng.next();
-            net.lines.push(line(format!("LH{k}"), format!("H{i}"), format!("H{down}"), km));
+            net.lines.push(line(
+                format!("LH{k}"),
+                format!("H{i}"),
+                format!("H{down}"),
+                km,
+            ));
             k += 1;
         }
     }
@@ -105,7 +115,11 @@ pub fn meshed_grid(n: usize, seed: u64) -> Network {
     let mut made = 0;
     for f in 0..feeders {
         let hv = (rng.next() * n_hv as f64) as usize % n_hv;
-        let len = if f + 1 == feeders { n_mv - made } else { n_mv / feeders };
+        let len = if f + 1 == feeders {
+            n_mv - made
+        } else {
+            n_mv / feeders
+        };
         if len == 0 {
             continue;
         }
@@ -153,9 +167,17 @@ mod tests {
     #[test]
     fn grid_is_valid_and_sized() {
         let net = meshed_grid(1000, 7);
-        let errors: Vec<_> = net.validate().into_iter().filter(|i| i.is_error()).collect();
+        let errors: Vec<_> = net
+            .validate()
+            .into_iter()
+            .filter(|i| i.is_error())
+            .collect();
         assert!(errors.is_empty(), "{errors:?}");
-        assert!((990..=1010).contains(&net.buses.len()), "{}", net.buses.len());
+        assert!(
+            (990..=1010).contains(&net.buses.len()),
+            "{}",
+            net.buses.len()
+        );
         assert_eq!(meshed_grid(1000, 7), net);
     }
 }

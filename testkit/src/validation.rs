@@ -66,7 +66,10 @@ impl Expected {
 
     /// Human-readable description.
     pub fn describe(&self) -> String {
-        format!("{:?} {} = {} ({})", self.location, self.quantity, self.value, self.origin)
+        format!(
+            "{:?} {} = {} ({})",
+            self.location, self.quantity, self.value, self.origin
+        )
     }
 }
 
@@ -191,13 +194,22 @@ pub fn convert_network(src: &Value) -> Result<Network, String> {
     let mut grids = Vec::new();
     for g in rows("external_grids") {
         let un = un_of(g["bus"].as_str().unwrap_or_default()).ok_or("grid bus")?;
-        let s = |sk: &str, ik: &str| num(&g, sk).or_else(|| num(&g, ik).map(|i| 3f64.sqrt() * un * i));
+        let s =
+            |sk: &str, ik: &str| num(&g, sk).or_else(|| num(&g, ik).map(|i| 3f64.sqrt() * un * i));
         let mut m = Map::new();
         copy(&mut m, &g, "id", "id");
         copy(&mut m, &g, "bus", "bus");
         put(&mut m, "s_sc_max_mva", s("sk_max_mva", "ikss_max_ka"));
         put(&mut m, "s_sc_min_mva", s("sk_min_mva", "ikss_min_ka"));
-        for f in ["rx_max", "rx_min", "x0x_max", "r0x0_max", "x0x_min", "r0x0_min", "in_service"] {
+        for f in [
+            "rx_max",
+            "rx_min",
+            "x0x_max",
+            "r0x0_max",
+            "x0x_min",
+            "r0x0_min",
+            "in_service",
+        ] {
             copy(&mut m, &g, f, f);
         }
         grids.push(Value::Object(m));
@@ -281,14 +293,29 @@ pub fn convert_network(src: &Value) -> Result<Network, String> {
             copy(&mut m, &t, a, b);
         }
         let vg = t["vector_group"].as_str().unwrap_or("YNyn0d5").to_string();
-        m.insert("vector_group".into(), json!(earthing_override(&vg, t.get("earthed_star_points"))));
+        m.insert(
+            "vector_group".into(),
+            json!(earthing_override(&vg, t.get("earthed_star_points"))),
+        );
         let pairs = &t["pairs"];
         for (pair, side) in [("hv_mv", "hv"), ("mv_lv", "mv"), ("hv_lv", "lv")] {
             let p = &pairs[pair];
             put(&mut m, &format!("vk_{side}_percent"), num(p, "ukr_percent"));
-            put(&mut m, &format!("vkr_{side}_percent"), num(p, "urr_percent"));
-            put(&mut m, &format!("vk0_{side}_percent"), num(p, "uk0r_percent"));
-            put(&mut m, &format!("vkr0_{side}_percent"), num(p, "ur0r_percent"));
+            put(
+                &mut m,
+                &format!("vkr_{side}_percent"),
+                num(p, "urr_percent"),
+            );
+            put(
+                &mut m,
+                &format!("vk0_{side}_percent"),
+                num(p, "uk0r_percent"),
+            );
+            put(
+                &mut m,
+                &format!("vkr0_{side}_percent"),
+                num(p, "ur0r_percent"),
+            );
         }
         transformers3w.push(Value::Object(m));
     }
@@ -335,8 +362,15 @@ pub fn convert_network(src: &Value) -> Result<Network, String> {
         ] {
             copy(&mut m, &g, a, b);
         }
-        let (sr, ur) = (num(&g, "sr_mva").ok_or("sr_mva")?, num(&g, "ur_kv").ok_or("ur_kv")?);
-        put(&mut m, "rdss_pu", num(&g, "rg_ohm").map(|r| r / (ur * ur / sr)));
+        let (sr, ur) = (
+            num(&g, "sr_mva").ok_or("sr_mva")?,
+            num(&g, "ur_kv").ok_or("ur_kv")?,
+        );
+        put(
+            &mut m,
+            "rdss_pu",
+            num(&g, "rg_ohm").map(|r| r / (ur * ur / sr)),
+        );
         if let Some(n) = g.get("neutral")
             && n["earthed"] == true
         {
@@ -463,7 +497,9 @@ fn earthing_override(vg: &str, earthed: Option<&Value>) -> String {
             let side = ["hv", "mv", "lv"][winding.min(2)];
             winding += 1;
             out.push(ch);
-            let has_n = chars.get(i + 1).is_some_and(|c| c.eq_ignore_ascii_case(&'n'));
+            let has_n = chars
+                .get(i + 1)
+                .is_some_and(|c| c.eq_ignore_ascii_case(&'n'));
             if has_n {
                 i += 1;
             }
@@ -496,7 +532,11 @@ pub fn convert_options(case: &Value) -> StudyOptions {
         _ => {}
     }
     if let Some(k) = o["kappa_method"].as_str() {
-        s.ip_method = if k.eq_ignore_ascii_case("b") { PeakMethod::B } else { PeakMethod::C };
+        s.ip_method = if k.eq_ignore_ascii_case("b") {
+            PeakMethod::B
+        } else {
+            PeakMethod::C
+        };
     }
     if let Some(t) = o["topology"].as_str() {
         s.topology = match t {
@@ -576,7 +616,10 @@ impl ReferenceCase {
     pub fn run(&self) -> Result<StudyReport, ampflux_core::Error> {
         let mut options = self.options.clone();
         options.branch_results = self.expected.iter().any(|e| {
-            matches!(e.location, Location::Branch { .. } | Location::BusDuringFault { .. })
+            matches!(
+                e.location,
+                Location::Branch { .. } | Location::BusDuringFault { .. }
+            )
         });
         short_circuit(&self.network, &options)
     }
@@ -612,10 +655,9 @@ pub fn observed(report: &StudyReport, e: &Expected, case: &ampflux_core::Case) -
             }
         }
         Location::Branch { branch, fault_bus } => {
-            let rows = report
-                .branches
-                .iter()
-                .filter(|r| &r.id == branch && fault_bus.as_ref().is_none_or(|f| &r.fault_bus == f));
+            let rows = report.branches.iter().filter(|r| {
+                &r.id == branch && fault_bus.as_ref().is_none_or(|f| &r.fault_bus == f)
+            });
             let pick = |r: &ampflux_core::BranchResult| match e.quantity.as_str() {
                 "ikss_hv_ka" => r.ikss_from_ka,
                 "ikss_lv_ka" => r.ikss_to_ka,
@@ -642,7 +684,10 @@ mod tests {
     #[test]
     fn earthing_override_rewrites_star_points() {
         assert_eq!(earthing_override("YNyn0d5", Some(&json!(["hv"]))), "YNy0d5");
-        assert_eq!(earthing_override("Yy0d5", Some(&json!(["hv", "mv"]))), "YNyn0d5");
+        assert_eq!(
+            earthing_override("Yy0d5", Some(&json!(["hv", "mv"]))),
+            "YNyn0d5"
+        );
         assert_eq!(earthing_override("YNyn0d5", None), "YNyn0d5");
     }
 }

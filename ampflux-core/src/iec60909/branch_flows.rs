@@ -28,7 +28,9 @@ pub(crate) fn compute(
     progress: &Progress<'_>,
 ) -> Result<(Vec<BranchResult>, Vec<VoltageResult>)> {
     let sys = ctx.sys;
-    let rows = locs.len().saturating_mul(sys.branches.len() + ctx.net.buses.len());
+    let rows = locs
+        .len()
+        .saturating_mul(sys.branches.len() + ctx.net.buses.len());
     if rows > MAX_ROWS {
         return Err(Error::option(
             "branch_results",
@@ -116,8 +118,16 @@ fn location_flows(
     // rotation of each node's sequence quantities into the fault location's phase frame
     let rot = |node: usize| -> (C64, C64, f64) {
         let theta = (angle[node] - angle[k]).to_radians();
-        let sign = if inverted[node] ^ inverted[k] { -1.0 } else { 1.0 };
-        (C64::from_polar(1.0, theta), C64::from_polar(1.0, -theta), sign)
+        let sign = if inverted[node] ^ inverted[k] {
+            -1.0
+        } else {
+            1.0
+        };
+        (
+            C64::from_polar(1.0, theta),
+            C64::from_polar(1.0, -theta),
+            sign,
+        )
     };
     let end_phases = |end: &End| -> [C64; 3] {
         let (r1, r2, s0) = rot(end.node);
@@ -135,7 +145,11 @@ fn location_flows(
         .enumerate()
         .map(|(bi, br)| {
             let y1 = sys.branch_y(bi, Sequence::Positive, 1.0);
-            let y0 = if zero_model_needed { sys.branch_y(bi, Sequence::Zero, 1.0) } else { None };
+            let y0 = if zero_model_needed {
+                sys.branch_y(bi, Sequence::Zero, 1.0)
+            } else {
+                None
+            };
             let flow = |y: Option<crate::system::TwoPortY>, v: &[C64]| -> (C64, C64) {
                 match y {
                     Some(y) => (
@@ -149,8 +163,14 @@ fn location_flows(
             let (a2, b2) = flow(y1, &v2);
             let (a0, b0) = flow(y0, &v0);
             (
-                End { node: br.a, i: [a0, a1, a2] },
-                End { node: br.b, i: [b0, b1, b2] },
+                End {
+                    node: br.a,
+                    i: [a0, a1, a2],
+                },
+                End {
+                    node: br.b,
+                    i: [b0, b1, b2],
+                },
             )
         })
         .collect();
@@ -197,7 +217,11 @@ fn location_flows(
         match o.table {
             Table::Lines => {
                 let l = &net.lines[o.index];
-                let from = if o.part == 0 { l.from_bus.clone() } else { node_name(br.a) };
+                let from = if o.part == 0 {
+                    l.from_bus.clone()
+                } else {
+                    node_name(br.a)
+                };
                 let to = if matches!(sys.nodes[br.b].label, NodeLabel::LineFault(_)) {
                     node_name(br.b)
                 } else {
@@ -225,9 +249,17 @@ fn location_flows(
     }
     for (index, legs) in three_w {
         let t = &net.transformers3w[index];
-        let [Some(h), Some(mv), Some(l)] = legs else { continue };
+        let [Some(h), Some(mv), Some(l)] = legs else {
+            continue;
+        };
         // the bus end of each leg is its `a` end
-        let mut r = row(&t.id, t.hv_bus.clone(), t.lv_bus.clone(), &ends[h].0, &ends[l].0);
+        let mut r = row(
+            &t.id,
+            t.hv_bus.clone(),
+            t.lv_bus.clone(),
+            &ends[h].0,
+            &ends[l].0,
+        );
         let pm = end_phases(&ends[mv].0);
         let (mm, am) = largest(&pm);
         r.mv_bus = Some(t.mv_bus.clone());
@@ -242,7 +274,9 @@ fn location_flows(
     // bus voltages: prefault E at every node plus the changes
     let mut voltages = Vec::new();
     for (bi, b) in net.buses.iter().enumerate() {
-        let Some(node) = sys.bus_node[bi] else { continue };
+        let Some(node) = sys.bus_node[bi] else {
+            continue;
+        };
         if set.m1.dead[node] {
             continue;
         }
@@ -280,7 +314,13 @@ fn largest(p: &[C64; 3]) -> (f64, f64) {
 }
 
 fn phase_currents(p: &[C64; 3]) -> PhaseCurrents {
-    let ang = |c: C64| if c.norm() < 1e-12 { 0.0 } else { c.arg().to_degrees() };
+    let ang = |c: C64| {
+        if c.norm() < 1e-12 {
+            0.0
+        } else {
+            c.arg().to_degrees()
+        }
+    };
     PhaseCurrents {
         ia_ka: p[0].norm(),
         ib_ka: p[1].norm(),

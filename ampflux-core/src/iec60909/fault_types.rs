@@ -61,13 +61,25 @@ pub(crate) fn sequence_currents(
         },
         FaultKind::LineToLine => {
             let i1 = e / (z1 + z2 + zf * 2.0);
-            SequenceCurrents { i1, i2: -i1, i0: zero }
+            SequenceCurrents {
+                i1,
+                i2: -i1,
+                i0: zero,
+            }
         }
         FaultKind::LineToEarth => match z0 {
-            None => SequenceCurrents { i1: zero, i2: zero, i0: zero },
+            None => SequenceCurrents {
+                i1: zero,
+                i2: zero,
+                i0: zero,
+            },
             Some(z0) => {
                 let i = e / (z1 + z2 + z0 + (zf + ze) * 3.0);
-                SequenceCurrents { i1: i, i2: i, i0: i }
+                SequenceCurrents {
+                    i1: i,
+                    i2: i,
+                    i0: i,
+                }
             }
         },
         FaultKind::DoubleLineToEarth => match z0 {
@@ -98,8 +110,10 @@ mod tests {
         let z = c(0.01, 0.1);
         let e = c(1.1, 0.0);
         let zero = c(0.0, 0.0);
-        let i3 = sequence_currents(FaultKind::ThreePhase, e, z, z, None, zero, zero).phases()[0].norm();
-        let i2 = sequence_currents(FaultKind::LineToLine, e, z, z, None, zero, zero).phases()[1].norm();
+        let i3 =
+            sequence_currents(FaultKind::ThreePhase, e, z, z, None, zero, zero).phases()[0].norm();
+        let i2 =
+            sequence_currents(FaultKind::LineToLine, e, z, z, None, zero, zero).phases()[1].norm();
         assert!((i2 / i3 - 3f64.sqrt() / 2.0).abs() < 1e-12);
     }
 
@@ -108,7 +122,15 @@ mod tests {
         // I''kE2E = √3·c·Un/|Z1 + 2·Z0| with Z2 = Z1: in p.u. |3·I0| = 3·E/|Z1 + 2·Z0|
         let (z1, z0) = (c(0.01, 0.1), c(0.03, 0.25));
         let zero = c(0.0, 0.0);
-        let s = sequence_currents(FaultKind::DoubleLineToEarth, c(1.1, 0.0), z1, z1, Some(z0), zero, zero);
+        let s = sequence_currents(
+            FaultKind::DoubleLineToEarth,
+            c(1.1, 0.0),
+            z1,
+            z1,
+            Some(z0),
+            zero,
+            zero,
+        );
         assert!(((s.i0 * 3.0).norm() - 3.0 * 1.1 / (z1 + z0 * 2.0).norm()).abs() < 1e-12);
         // the healthy phase carries no current
         assert!(s.phases()[0].norm() < 1e-12);
@@ -118,7 +140,15 @@ mod tests {
     fn line_to_earth_phase_current() {
         let (z1, z0) = (c(0.01, 0.1), c(0.03, 0.25));
         let zero = c(0.0, 0.0);
-        let s = sequence_currents(FaultKind::LineToEarth, c(1.0, 0.0), z1, z1, Some(z0), zero, zero);
+        let s = sequence_currents(
+            FaultKind::LineToEarth,
+            c(1.0, 0.0),
+            z1,
+            z1,
+            Some(z0),
+            zero,
+            zero,
+        );
         let p = s.phases();
         assert!((p[0].norm() - 3.0 / (z1 * 2.0 + z0).norm()).abs() < 1e-12);
         assert!(p[1].norm() < 1e-12 && p[2].norm() < 1e-12);

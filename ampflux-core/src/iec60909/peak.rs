@@ -15,7 +15,11 @@ pub fn kappa_method_b(
     all_branches_below_0_3: bool,
     low_voltage: bool,
 ) -> f64 {
-    let factor = if meshed && !all_branches_below_0_3 { 1.15 } else { 1.0 };
+    let factor = if meshed && !all_branches_below_0_3 {
+        1.15
+    } else {
+        1.0
+    };
     let limit = if low_voltage { 1.8 } else { 2.0 };
     (factor * kappa(r_over_x)).min(limit)
 }

@@ -70,10 +70,10 @@ pub fn short_circuit_with_progress(
     // fault locations at the terminals of a power station unit's generator use the unit
     // variant (IEC 60909-0 §6.7.2); all others the base matrices
     let unit_at = |node: usize| sys.units.iter().find(|u| u.node == node);
-    let (unit_locs, plain_locs): (Vec<Location>, Vec<Location>) = locations
-        .iter()
-        .cloned()
-        .partition(|l| unit_at(l.node).is_some() && options.method == crate::study::Method::Iec60909);
+    let (unit_locs, plain_locs): (Vec<Location>, Vec<Location>) =
+        locations.iter().cloned().partition(|l| {
+            unit_at(l.node).is_some() && options.method == crate::study::Method::Iec60909
+        });
     let base = SequenceSet::new(&ctx, None, &plain_locs)?;
     if base.fallback {
         warnings.push(note(
@@ -88,7 +88,13 @@ pub fn short_circuit_with_progress(
     for loc in &unit_locs {
         let unit = unit_at(loc.node).expect("partitioned on it");
         let set = SequenceSet::new(&ctx, Some(unit), std::slice::from_ref(loc))?;
-        buses.extend(evaluate(&ctx, &set, std::slice::from_ref(loc), Some(unit), &counter));
+        buses.extend(evaluate(
+            &ctx,
+            &set,
+            std::slice::from_ref(loc),
+            Some(unit),
+            &counter,
+        ));
     }
     // restore the requested order
     let order: std::collections::HashMap<&str, usize> = locations
@@ -206,7 +212,11 @@ pub(crate) struct SequenceSet {
 }
 
 impl SequenceSet {
-    pub fn new(ctx: &Context<'_>, unit: Option<&UnitVariant>, locs: &[Location]) -> Result<SequenceSet> {
+    pub fn new(
+        ctx: &Context<'_>,
+        unit: Option<&UnitVariant>,
+        locs: &[Location],
+    ) -> Result<SequenceSet> {
         let (sys, adm, options) = (ctx.sys, ctx.adm, ctx.options);
         let nodes: Vec<usize> = locs.iter().map(|l| l.node).collect();
         let stamp = |seq, s, peak| Stamp { seq, s, peak, unit };
@@ -314,7 +324,9 @@ fn source_magnitudes(
 /// Earth faults in a zero-sequence island that contains a network feeder without
 /// zero-sequence data cannot be computed: error naming the feeder and field.
 fn check_zero_sequence_data(ctx: &Context<'_>, set: &SequenceSet, locs: &[Location]) -> Result<()> {
-    let Some((m0, _, _)) = &set.zero else { return Ok(()) };
+    let Some((m0, _, _)) = &set.zero else {
+        return Ok(());
+    };
     let mut issues = Vec::new();
     for (node, grid) in &ctx.sys.zero_unknown {
         let comp = m0.component[*node];
@@ -352,7 +364,11 @@ impl<'a> Progress<'a> {
         locs: &[Location],
         _set: &SequenceSet,
     ) -> Progress<'a> {
-        let branch = if ctx.options.branch_results { locs.len() } else { 0 };
+        let branch = if ctx.options.branch_results {
+            locs.len()
+        } else {
+            0
+        };
         Progress {
             callback,
             done: AtomicUsize::new(0),
@@ -459,7 +475,10 @@ fn evaluate(
         let (zf, ze) = fault_impedances(ctx, k);
         let z1 = set.z1[i];
         let z2 = set.neg.as_ref().map_or(z1, |n| n.2[i]);
-        let z0 = set.zero.as_ref().and_then(|(m, _, z)| (!m.dead[k]).then_some(z[i]));
+        let z0 = set
+            .zero
+            .as_ref()
+            .and_then(|(m, _, z)| (!m.dead[k]).then_some(z[i]));
         let src = set.src_mag.get(i).copied().unwrap_or(0.0);
         let e = C64::new(e0 + src, 0.0);
         let seq = sequence_currents(kind, e, z1, z2, z0, zf, ze);
@@ -519,7 +538,11 @@ fn evaluate(
 
 /// R/X of an impedance.
 fn rx(z: C64) -> f64 {
-    if z.im == 0.0 { f64::INFINITY } else { z.re / z.im }
+    if z.im == 0.0 {
+        f64::INFINITY
+    } else {
+        z.re / z.im
+    }
 }
 
 /// Meshed flags per node and, per positive-sequence island, whether every branch has
@@ -584,19 +607,26 @@ fn breaking_reduction(
         return vec![0.0; locs.len()];
     }
     let sym = &ctx.adm.sym;
-    let contribution = |z_gk: C64, i_k: C64, e_k: f64, (_, z_m, ir_ka, decay, ib_g): &(usize, C64, f64, Decay, f64)| {
-        // machine current I_m = Z_gk·I_k/Z_m; voltage drop ΔU'' = X_m·|I_m|
-        let i_m = (z_gk * i_k / z_m).norm();
-        let x = i_m * ib_g / ir_ka;
-        let factor = match decay {
-            Decay::Synchronous => mu(x, options.tmin_s),
-            Decay::Asynchronous(Some(m)) => mu(x, options.tmin_s) * q(*m, options.tmin_s),
-            Decay::Asynchronous(None) => mu(x, options.tmin_s),
+    let contribution =
+        |z_gk: C64,
+         i_k: C64,
+         e_k: f64,
+         (_, z_m, ir_ka, decay, ib_g): &(usize, C64, f64, Decay, f64)| {
+            // machine current I_m = Z_gk·I_k/Z_m; voltage drop ΔU'' = X_m·|I_m|
+            let i_m = (z_gk * i_k / z_m).norm();
+            let x = i_m * ib_g / ir_ka;
+            let factor = match decay {
+                Decay::Synchronous => mu(x, options.tmin_s),
+                Decay::Asynchronous(Some(m)) => mu(x, options.tmin_s) * q(*m, options.tmin_s),
+                Decay::Asynchronous(None) => mu(x, options.tmin_s),
+            };
+            z_m.im.abs() * i_m / e_k * (1.0 - factor) * i_m
         };
-        z_m.im.abs() * i_m / e_k * (1.0 - factor) * i_m
-    };
     let mnodes = machine_nodes(sys);
-    let e: Vec<f64> = locs.iter().map(|l| source_voltage(ctx, l.node, unit)).collect();
+    let e: Vec<f64> = locs
+        .iter()
+        .map(|l| source_voltage(ctx, l.node, unit))
+        .collect();
     if locs.len() <= mnodes.len() {
         // one column per location: Z_gk = Z_kg for every machine node g
         let idx: Vec<usize> = (0..locs.len()).collect();

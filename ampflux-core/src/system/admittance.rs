@@ -55,14 +55,16 @@ impl Admittance {
             .branches
             .iter()
             .map(|b| {
-                let ab = if b.a == b.b { usize::MAX } else { sym.slot(b.a, b.b) };
+                let ab = if b.a == b.b {
+                    usize::MAX
+                } else {
+                    sym.slot(b.a, b.b)
+                };
                 (diag_slots[b.a], ab, diag_slots[b.b])
             })
             .collect();
-        let mut off_slots: Vec<(usize, usize, usize)> = edges
-            .iter()
-            .map(|&(a, b)| (sym.slot(a, b), a, b))
-            .collect();
+        let mut off_slots: Vec<(usize, usize, usize)> =
+            edges.iter().map(|&(a, b)| (sym.slot(a, b), a, b)).collect();
         off_slots.sort_unstable();
         off_slots.dedup_by_key(|e| e.0);
         Ok(Admittance {

@@ -769,11 +769,7 @@ impl<'a> Builder<'a> {
                 }),
             });
             if unit.is_some()
-                && let Some(variant) = self
-                    .sys
-                    .units
-                    .iter_mut()
-                    .find(|u| u.generator == index)
+                && let Some(variant) = self.sys.units.iter_mut().find(|u| u.generator == index)
             {
                 variant.shunt = shunt;
             }

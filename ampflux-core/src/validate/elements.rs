@@ -110,8 +110,26 @@ fn lines(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
             ));
         }
         positive(issues, t, &l.id, "length_km", l.length_km);
-        non_negative(issues, t, &l.id, "r_ohm_per_km", l.r_ohm_per_km);
-        non_negative(issues, t, &l.id, "x_ohm_per_km", l.x_ohm_per_km);
+        finite(issues, t, &l.id, "r_ohm_per_km", l.r_ohm_per_km);
+        finite(issues, t, &l.id, "x_ohm_per_km", l.x_ohm_per_km);
+        if l.x_ohm_per_km < 0.0 {
+            issues.push(Issue::warning(
+                t,
+                &l.id,
+                "x_ohm_per_km",
+                "negative_impedance",
+                "negative reactance (series-compensated line): modelled as a capacitive series element",
+            ));
+        }
+        if l.r_ohm_per_km < 0.0 {
+            issues.push(Issue::warning(
+                t,
+                &l.id,
+                "r_ohm_per_km",
+                "negative_impedance",
+                "negative resistance (network-equivalent branch): modelled as given",
+            ));
+        }
         if l.r_ohm_per_km == 0.0 && l.x_ohm_per_km == 0.0 {
             issues.push(Issue::error(
                 t,
@@ -122,9 +140,15 @@ fn lines(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
             ));
         }
         for (field, v) in [
-            ("c_nf_per_km", l.c_nf_per_km),
             ("r0_ohm_per_km", l.r0_ohm_per_km),
             ("x0_ohm_per_km", l.x0_ohm_per_km),
+        ] {
+            if let Some(v) = v {
+                finite(issues, t, &l.id, field, v);
+            }
+        }
+        for (field, v) in [
+            ("c_nf_per_km", l.c_nf_per_km),
             ("c0_nf_per_km", l.c0_nf_per_km),
         ] {
             if let Some(v) = v {
