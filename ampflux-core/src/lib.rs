@@ -37,3 +37,8 @@ pub use study::{
     BranchResult, BusResult, BusStatus, Case, FaultKind, LineFault, Method, PeakMethod,
     PhaseCurrents, StudyOptions, StudyReport, Topology, VoltageResult,
 };
+
+/// The README's Rust example, compiled and run as a doc-test.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -60,7 +60,7 @@ fn compare(
             };
             let rel = (got - want).abs() / scale.max(1e-300);
             worst = worst.max(rel);
-            if !(rel <= 1e-6) {
+            if rel.is_nan() || rel > 1e-6 {
                 failures.push(format!(
                     "{} {key} {q} bus {}: got {got}, pandapower {want} (rel {rel:.2e})",
                     anchor.name, anchor.bus_ids[i]

@@ -20,7 +20,7 @@ use crate::study::{
 };
 use crate::system::admittance::{Admittance, SequenceMatrix, Stamp};
 use crate::system::topology::meshed;
-use crate::system::{Decay, NodeLabel, Sequence, System, TwoPort, UnitVariant};
+use crate::system::{Decay, Sequence, System, TwoPort, UnitVariant};
 
 const SQRT2: f64 = std::f64::consts::SQRT_2;
 const SQRT3: f64 = 1.732_050_807_568_877_2;
@@ -191,7 +191,6 @@ fn locations(
 
 /// Factorized sequence networks for one variant of the system.
 pub(crate) struct SequenceSet {
-    pub unit: Option<UnitVariant>,
     pub m1: SequenceMatrix,
     pub f1: Factor,
     /// Z_kk of the positive sequence at each location.
@@ -273,7 +272,6 @@ impl SequenceSet {
         };
         fallback |= peak_factor.as_ref().is_some_and(Factor::is_fallback);
         Ok(SequenceSet {
-            unit: unit.cloned(),
             m1,
             f1,
             z1,
@@ -655,13 +653,5 @@ fn breaking_reduction(
             }
             progress.tick(1);
         })
-    }
-}
-
-/// Whether a node is a bus (not an internal node) — for voltage reports.
-pub(crate) fn bus_of_node(sys: &System, node: usize) -> Option<usize> {
-    match sys.nodes[node].label {
-        NodeLabel::Bus(b) => Some(b),
-        _ => None,
     }
 }

@@ -198,11 +198,12 @@ impl SymbolicLdl {
             let mut top = n;
             flag[k] = k;
             let mut diag_scale = 0.0f64;
-            for p in self.ap[k]..self.ap[k + 1] {
-                let mut i = self.ai[p];
-                y[i] += ax[p];
+            let (start, end) = (self.ap[k], self.ap[k + 1]);
+            for (&row, &value) in self.ai[start..end].iter().zip(&ax[start..end]) {
+                let mut i = row;
+                y[i] += value;
                 if i == k {
-                    diag_scale = ax[p].norm();
+                    diag_scale = value.norm();
                 }
                 let mut len = 0;
                 while flag[i] != k {
@@ -233,7 +234,8 @@ impl SymbolicLdl {
                 lnz[i] += 1;
             }
             let tiny = 1e-13 * diag_scale.max(f64::MIN_POSITIVE);
-            if !(dk.norm() > tiny) || !dk.re.is_finite() || !dk.im.is_finite() {
+            let usable = dk.norm() > tiny && dk.re.is_finite() && dk.im.is_finite();
+            if !usable {
                 return Err(PivotBreakdown { column: k });
             }
             d[k] = dk;
@@ -259,8 +261,8 @@ impl NumericLdl {
             }
         }
         // D z = y
-        for j in 0..n {
-            work[j] /= self.d[j];
+        for (w, d) in work.iter_mut().zip(&self.d) {
+            *w /= d;
         }
         // Lᵀ x = z
         for j in (0..n).rev() {

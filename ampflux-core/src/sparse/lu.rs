@@ -20,12 +20,12 @@ impl LuFactor {
         let n = sym.n;
         let mut triplets = Vec::with_capacity(2 * ax.len());
         for j in 0..n {
-            for p in sym.ap[j]..sym.ap[j + 1] {
-                let i = sym.ai[p];
+            let (start, end) = (sym.ap[j], sym.ap[j + 1]);
+            for (&i, &v) in sym.ai[start..end].iter().zip(&ax[start..end]) {
                 let (oi, oj) = (sym.perm[i], sym.perm[j]);
-                triplets.push(Triplet::new(oi, oj, ax[p]));
+                triplets.push(Triplet::new(oi, oj, v));
                 if oi != oj {
-                    triplets.push(Triplet::new(oj, oi, ax[p]));
+                    triplets.push(Triplet::new(oj, oi, v));
                 }
             }
         }

@@ -9,7 +9,7 @@ mod takahashi;
 
 use num_complex::Complex64 as C64;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 use ldl::NumericLdl;
 pub(crate) use ldl::SymbolicLdl;
@@ -19,7 +19,7 @@ use takahashi::SelectedInverse;
 /// A factorized matrix.
 pub(crate) enum Factor {
     Ldl(NumericLdl),
-    Lu(LuFactor),
+    Lu(Box<LuFactor>),
 }
 
 impl Factor {
@@ -28,7 +28,7 @@ impl Factor {
     pub fn new(sym: &SymbolicLdl, ax: &[C64]) -> Result<Factor> {
         match sym.factorize(ax) {
             Ok(num) => Ok(Factor::Ldl(num)),
-            Err(_) => LuFactor::new(sym, ax).map(Factor::Lu),
+            Err(_) => LuFactor::new(sym, ax).map(|lu| Factor::Lu(Box::new(lu))),
         }
     }
 
@@ -87,18 +87,8 @@ impl Values {
     }
 }
 
-/// Checks that a computed quantity is finite.
-pub(crate) fn finite_or_error(z: C64, what: &str) -> Result<C64> {
-    if z.re.is_finite() && z.im.is_finite() {
-        Ok(z)
-    } else {
-        Err(Error::Solver(format!(
-            "{what} is not finite (singular network?)"
-        )))
-    }
-}
-
 #[cfg(test)]
+#[allow(clippy::needless_range_loop)] // dense matrix algebra reads best with indices
 mod tests {
     use super::*;
 

@@ -18,7 +18,9 @@ use super::ldl::{NumericLdl, SymbolicLdl};
 pub(crate) struct SelectedInverse {
     /// Z_jj in permuted ordering.
     pub diag: Vec<C64>,
-    /// Z_ij for (i, j) on the pattern of L, stored like L.
+    /// Z_ij for (i, j) on the pattern of L, stored like L (transfer impedances of every
+    /// branch; read by the tests against the dense inverse).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub zx: Vec<C64>,
 }
 
@@ -68,6 +70,7 @@ impl SelectedInverse {
     }
 
     /// Z_ij in original ordering if (i, j) lies on the pattern of L + Lᵀ.
+    #[cfg(test)]
     pub fn get(&self, sym: &SymbolicLdl, i: usize, j: usize) -> Option<C64> {
         let (a, b) = (sym.iperm[i], sym.iperm[j]);
         if a == b {

@@ -671,7 +671,7 @@ impl<'a> Builder<'a> {
     fn external_grids(&mut self) {
         let net = self.net;
         let max = self.max_case();
-        for (index, g) in net.external_grids.iter().enumerate() {
+        for g in &net.external_grids {
             if !active(g.in_service) {
                 continue;
             }
@@ -704,7 +704,6 @@ impl<'a> Builder<'a> {
             };
             self.push_shunt(Shunt {
                 table: Table::ExternalGrids,
-                index,
                 node,
                 pos: OnePort::Z(z),
                 pos_peak: OnePort::Z(z),
@@ -757,7 +756,6 @@ impl<'a> Builder<'a> {
             });
             let shunt = self.push_shunt(Shunt {
                 table: Table::Generators,
-                index,
                 node,
                 pos: port(r, x),
                 pos_peak: port(rf, x),
@@ -788,7 +786,7 @@ impl<'a> Builder<'a> {
             return; // IEC 60909-0 §4.3.2: motors are neglected for minimum currents
         }
         let net = self.net;
-        for (index, m) in net.motors.iter().enumerate() {
+        for m in &net.motors {
             if !active(m.in_service) {
                 continue;
             }
@@ -804,7 +802,6 @@ impl<'a> Builder<'a> {
             let z = OnePort::Z(z_from_rx(z_abs, rx) / self.sys.z_base(node));
             self.push_shunt(Shunt {
                 table: Table::Motors,
-                index,
                 node,
                 pos: z,
                 pos_peak: z,
@@ -823,7 +820,7 @@ impl<'a> Builder<'a> {
             return; // minimum currents: converter-connected and asynchronous units neglected
         }
         let net = self.net;
-        for (index, cv) in net.converters.iter().enumerate() {
+        for cv in &net.converters {
             if !active(cv.in_service) {
                 continue;
             }
@@ -845,7 +842,6 @@ impl<'a> Builder<'a> {
                         OnePort::Z(z_from_rx(z_abs, cv.rx.unwrap_or(0.1)) / self.sys.z_base(node));
                     self.push_shunt(Shunt {
                         table: Table::Converters,
-                        index,
                         node,
                         pos: z,
                         pos_peak: z,
@@ -860,7 +856,6 @@ impl<'a> Builder<'a> {
                         OnePort::Z(z_from_rx(z_abs, cv.rx.unwrap_or(0.1)) / self.sys.z_base(node));
                     self.push_shunt(Shunt {
                         table: Table::Converters,
-                        index,
                         node,
                         pos: z,
                         pos_peak: z,

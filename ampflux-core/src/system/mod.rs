@@ -101,7 +101,6 @@ pub(crate) struct Machine {
 #[derive(Clone, Debug)]
 pub(crate) struct Shunt {
     pub table: Table,
-    pub index: usize,
     pub node: usize,
     /// Positive sequence for I''k.
     pub pos: OnePort,

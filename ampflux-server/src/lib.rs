@@ -1,0 +1,1 @@
+//! The hosted AmpFlux API; filled by the server issue.

@@ -1,0 +1,1 @@
+//! Runnable examples of AmpFlux: `cargo run -p ampflux-examples --example quickstart`.
