@@ -13,7 +13,11 @@ use ampflux_core::{Error, LineFault, Network, StudyOptions, short_circuit_with_p
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "ampflux", version, about = "IEC 60909 short-circuit studies on AmpFlux network documents")]
+#[command(
+    name = "ampflux",
+    version,
+    about = "IEC 60909 short-circuit studies on AmpFlux network documents"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -205,7 +209,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             options.check()?;
             let issues = net.validate_for(&options);
             if format == Format::Json {
-                println!("{}", serde_json::to_string_pretty(&issues).expect("issues serialize"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&issues).expect("issues serialize")
+                );
             } else if issues.is_empty() {
                 println!("{}: no problems", network.display());
             } else {

@@ -59,7 +59,13 @@ fn csv(report: &StudyReport) -> String {
         );
         if earth {
             let f = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-            let _ = write!(out, ",{},{},{}", f(b.ikss_earth_ka), f(b.rk0_ohm), f(b.xk0_ohm));
+            let _ = write!(
+                out,
+                ",{},{},{}",
+                f(b.ikss_earth_ka),
+                f(b.rk0_ohm),
+                f(b.xk0_ohm)
+            );
         }
         let _ = writeln!(out, ",{}", status(b.status));
     }
@@ -119,13 +125,20 @@ fn table(report: &StudyReport) -> String {
     };
     let mut out = format!(
         "IEC 60909 {kind} short circuit, {} case, ip method {}, Tk = {} s, tmin = {} s\n\n",
-        serde_json::to_value(s.case).expect("serializes").as_str().unwrap_or(""),
-        serde_json::to_value(s.ip_method).expect("serializes").as_str().unwrap_or(""),
+        serde_json::to_value(s.case)
+            .expect("serializes")
+            .as_str()
+            .unwrap_or(""),
+        serde_json::to_value(s.ip_method)
+            .expect("serializes")
+            .as_str()
+            .unwrap_or(""),
         s.tk_s,
         s.tmin_s
     );
     let mut header = vec![
-        "Bus", "Un kV", "Ik'' kA", "Sk'' MVA", "ip kA", "Ib kA", "Ith kA", "Rk ohm", "Xk ohm", "kappa",
+        "Bus", "Un kV", "Ik'' kA", "Sk'' MVA", "ip kA", "Ib kA", "Ith kA", "Rk ohm", "Xk ohm",
+        "kappa",
     ];
     if earth {
         header.extend(["IkE kA", "R0 ohm", "X0 ohm"]);
@@ -134,7 +147,11 @@ fn table(report: &StudyReport) -> String {
     let mut rows: Vec<Vec<String>> = vec![header.into_iter().map(str::to_string).collect()];
     let f3 = |v: f64| format!("{v:.3}");
     let f4 = |v: f64| {
-        if v.is_finite() { format!("{v:.4}") } else { "inf".into() }
+        if v.is_finite() {
+            format!("{v:.4}")
+        } else {
+            "inf".into()
+        }
     };
     for b in &report.buses {
         let mut r = vec![
@@ -162,7 +179,15 @@ fn table(report: &StudyReport) -> String {
         out.push_str("\nBranch currents (from = HV side of transformers)\n\n");
         let mut rows: Vec<Vec<String>> = vec![
             [
-                "Branch", "Fault at", "From", "To", "I from kA", "angle", "I to kA", "angle", "ip kA",
+                "Branch",
+                "Fault at",
+                "From",
+                "To",
+                "I from kA",
+                "angle",
+                "I to kA",
+                "angle",
+                "ip kA",
                 "Ith kA",
             ]
             .into_iter()

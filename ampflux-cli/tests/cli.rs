@@ -29,21 +29,45 @@ fn write_temp(name: &str, text: &str) -> PathBuf {
 
 #[test]
 fn json_report_has_the_contract_fields() {
-    let (code, out, err) = ampflux(&["sc", example().to_str().unwrap(), "--format", "json", "--branches", "--bus", "LV1"]);
+    let (code, out, err) = ampflux(&[
+        "sc",
+        example().to_str().unwrap(),
+        "--format",
+        "json",
+        "--branches",
+        "--bus",
+        "LV1",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["study"]["fault"], "3ph");
     let bus = &v["buses"][0];
-    for key in ["id", "ikss_ka", "skss_mva", "ip_ka", "ib_ka", "ith_ka", "rk_ohm", "xk_ohm"] {
+    for key in [
+        "id", "ikss_ka", "skss_mva", "ip_ka", "ib_ka", "ith_ka", "rk_ohm", "xk_ohm",
+    ] {
         assert!(bus.get(key).is_some(), "bus field {key} missing");
     }
     assert_eq!(bus["id"], "LV1");
     let br = &v["branches"][0];
-    for key in ["id", "fault_bus", "ikss_from_ka", "ikss_to_ka", "angle_from_deg", "angle_to_deg", "ip_ka", "ith_ka"] {
+    for key in [
+        "id",
+        "fault_bus",
+        "ikss_from_ka",
+        "ikss_to_ka",
+        "angle_from_deg",
+        "angle_to_deg",
+        "ip_ka",
+        "ith_ka",
+    ] {
         assert!(br.get(key).is_some(), "branch field {key} missing");
     }
     // the transformer feeding LV1 carries the largest LV-side current
-    let tl1 = v["branches"].as_array().unwrap().iter().find(|b| b["id"] == "TL1").unwrap();
+    let tl1 = v["branches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == "TL1")
+        .unwrap();
     assert_eq!(tl1["from_bus"], "MV20");
     assert!(tl1["ikss_to_ka"].as_f64().unwrap() > 10.0);
 }
@@ -52,21 +76,77 @@ fn json_report_has_the_contract_fields() {
 fn options_by_flag_and_by_set_agree() {
     let path = example();
     let p = path.to_str().unwrap();
-    let (_, a, _) = ampflux(&["sc", p, "--format", "json", "--case", "min", "--ip-method", "b", "--tk", "0.5"]);
-    let (_, b, _) = ampflux(&["sc", p, "--format", "json", "--set", "case=min", "--set", "ip_method=b", "--set", "tk_s=0.5"]);
-    let (a, b): (serde_json::Value, serde_json::Value) = (serde_json::from_str(&a).unwrap(), serde_json::from_str(&b).unwrap());
+    let (_, a, _) = ampflux(&[
+        "sc",
+        p,
+        "--format",
+        "json",
+        "--case",
+        "min",
+        "--ip-method",
+        "b",
+        "--tk",
+        "0.5",
+    ]);
+    let (_, b, _) = ampflux(&[
+        "sc",
+        p,
+        "--format",
+        "json",
+        "--set",
+        "case=min",
+        "--set",
+        "ip_method=b",
+        "--set",
+        "tk_s=0.5",
+    ]);
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&a).unwrap(),
+        serde_json::from_str(&b).unwrap(),
+    );
     assert_eq!(a["buses"], b["buses"]);
     assert_eq!(a["study"]["case"], "min");
-    let (_, c, _) = ampflux(&["sc", p, "--format", "json", "--set", "c_min_lv=0.95", "--set", "kt_in_min_case=true", "--case", "min"]);
+    let (_, c, _) = ampflux(&[
+        "sc",
+        p,
+        "--format",
+        "json",
+        "--set",
+        "c_min_lv=0.95",
+        "--set",
+        "kt_in_min_case=true",
+        "--case",
+        "min",
+    ]);
     let c: serde_json::Value = serde_json::from_str(&c).unwrap();
-    let lv = |v: &serde_json::Value| v["buses"].as_array().unwrap().iter().find(|b| b["id"] == "LV1").unwrap()["ikss_ka"].as_f64().unwrap();
+    let lv = |v: &serde_json::Value| {
+        v["buses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["id"] == "LV1")
+            .unwrap()["ikss_ka"]
+            .as_f64()
+            .unwrap()
+    };
     assert!(lv(&c) != lv(&a));
 }
 
 #[test]
 fn unbalanced_faults_and_fault_along_a_line() {
     let p = example();
-    let (code, out, err) = ampflux(&["sc", p.to_str().unwrap(), "--fault", "1ph", "--at", "C1:0.3", "--format", "csv", "--rf", "0.5"]);
+    let (code, out, err) = ampflux(&[
+        "sc",
+        p.to_str().unwrap(),
+        "--fault",
+        "1ph",
+        "--at",
+        "C1:0.3",
+        "--format",
+        "csv",
+        "--rf",
+        "0.5",
+    ]);
     assert_eq!(code, 0, "{err}");
     let header = out.lines().next().unwrap();
     assert!(header.contains("ikss_earth_ka"));
@@ -85,7 +165,10 @@ fn bad_input_exits_2_with_every_problem_on_stderr() {
     assert!(out.is_empty());
     assert!(err.contains("vn_kv") && err.contains("`X`"), "{err}");
     assert!(!err.contains("panicked"));
-    let typo = write_temp("typo.json", r#"{"buses": [{"id": "A", "vn_kv": 1, "vnkv": 2}]}"#);
+    let typo = write_temp(
+        "typo.json",
+        r#"{"buses": [{"id": "A", "vn_kv": 1, "vnkv": 2}]}"#,
+    );
     let (code, _, err) = ampflux(&["sc", typo.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("buses[0]") && err.contains("vnkv"), "{err}");
@@ -111,7 +194,14 @@ fn validate_lists_problems() {
     let (code, out, _) = ampflux(&["validate", p_str()]);
     assert_eq!(code, 0);
     assert!(out.contains("no problems") || out.contains("warning"));
-    let (code, out, _) = ampflux(&["validate", p_str(), "--set", "fault=1ph", "--format", "json"]);
+    let (code, out, _) = ampflux(&[
+        "validate",
+        p_str(),
+        "--set",
+        "fault=1ph",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(v.is_array());

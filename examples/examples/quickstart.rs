@@ -27,9 +27,18 @@ fn main() -> Result<(), ampflux_core::Error> {
     t2.vkr0_percent = Some(1.03);
 
     for fault in [FaultKind::ThreePhase, FaultKind::LineToEarth] {
-        let report = short_circuit(&net, &StudyOptions { fault, ..StudyOptions::default() })?;
+        let report = short_circuit(
+            &net,
+            &StudyOptions {
+                fault,
+                ..StudyOptions::default()
+            },
+        )?;
         println!("\n{} fault, maximum case", fault.as_str());
-        println!("{:<8} {:>7} {:>9} {:>9} {:>9} {:>9}", "bus", "Un kV", "Ik'' kA", "ip kA", "Ith kA", "Sk'' MVA");
+        println!(
+            "{:<8} {:>7} {:>9} {:>9} {:>9} {:>9}",
+            "bus", "Un kV", "Ik'' kA", "ip kA", "Ith kA", "Sk'' MVA"
+        );
         for b in &report.buses {
             println!(
                 "{:<8} {:>7} {:>9.3} {:>9.3} {:>9.3} {:>9.1}",

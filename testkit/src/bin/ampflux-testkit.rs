@@ -23,12 +23,15 @@ fn export(dir: &Path) {
     let mut n_cases = 0;
     for file in validation::load_files() {
         for case in file.cases() {
-            let case_dir = dir.join("cases").join(format!("{}__{}", case.file, case.id));
+            let case_dir = dir
+                .join("cases")
+                .join(format!("{}__{}", case.file, case.id));
             write(&case_dir.join("network.json"), &case.network.to_json());
             let mut options = case.options.clone();
-            options.branch_results = case.expected.iter().any(|e| {
-                !matches!(e.location, validation::Location::Bus(_))
-            });
+            options.branch_results = case
+                .expected
+                .iter()
+                .any(|e| !matches!(e.location, validation::Location::Bus(_)));
             write(
                 &case_dir.join("options.json"),
                 &serde_json::to_string_pretty(&options).expect("options serialize"),
@@ -62,13 +65,22 @@ fn export(dir: &Path) {
     }
     for name in anchors::names() {
         let anchor = anchors::load(&name);
-        write(&dir.join("anchors").join(format!("{name}.json")), &anchor.network.to_json_compact());
+        write(
+            &dir.join("anchors").join(format!("{name}.json")),
+            &anchor.network.to_json_compact(),
+        );
     }
     for n in [1_000usize, 10_000, 100_000] {
         let net = synthetic::meshed_grid(n, 7);
-        write(&dir.join("synthetic").join(format!("meshed_{n}.json")), &net.to_json_compact());
+        write(
+            &dir.join("synthetic").join(format!("meshed_{n}.json")),
+            &net.to_json_compact(),
+        );
     }
-    eprintln!("exported {n_cases} reference cases, the anchor and synthetic grids to {}", dir.display());
+    eprintln!(
+        "exported {n_cases} reference cases, the anchor and synthetic grids to {}",
+        dir.display()
+    );
 }
 
 fn main() {
