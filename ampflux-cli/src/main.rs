@@ -9,7 +9,7 @@ mod output;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use ampflux_core::{Error, LineFault, Network, StudyOptions, short_circuit_with_progress};
+use ampflux_core::{Error, LineFault, Network, StudyOptions, short_circuit_with_progress, version};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -76,6 +76,28 @@ enum Command {
         /// Any study option of the format by name: NAME=VALUE (repeatable).
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
+    },
+    /// Print the content digest (SHA-256 of the canonical form) of a network.
+    Digest {
+        /// Network document.
+        network: PathBuf,
+    },
+    /// Print the change set that turns network A into network B.
+    Diff {
+        /// Network A (base).
+        a: PathBuf,
+        /// Network B (new).
+        b: PathBuf,
+        /// `table` for the summary, `json` for the machine-readable change set.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Apply a change set (from `ampflux diff --format json`) to a network and print the result.
+    Apply {
+        /// Network document.
+        network: PathBuf,
+        /// Change set (JSON).
+        changes: PathBuf,
     },
     /// Check a network and list every problem (for the study options given with --set).
     Validate {
@@ -196,6 +218,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 eprintln!("{w}");
             }
             print!("{}", output::render(&report, format));
+            Ok(())
+        }
+        Command::Digest { network } => {
+            println!("{}", read_network(&network)?.digest());
+            Ok(())
+        }
+        Command::Diff { a, b, format } => {
+            let changes = version::diff(&read_network(&a)?, &read_network(&b)?);
+            match format {
+                Format::Json => println!("{}", changes.to_json()),
+                _ => println!("{}", changes.summary()),
+            }
+            Ok(())
+        }
+        Command::Apply { network, changes } => {
+            let net = read_network(&network)?;
+            let text = std::fs::read_to_string(&changes)
+                .map_err(|e| input(format!("error: cannot read {}: {e}", changes.display())))?;
+            let changes = version::ChangeSet::from_json(&text)?;
+            println!("{}", version::apply(&net, &changes)?.to_json());
             Ok(())
         }
         Command::Validate {

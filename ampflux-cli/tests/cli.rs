@@ -214,3 +214,50 @@ fn table_output_is_readable() {
     assert!(out.contains("Ik'' kA"));
     assert!(out.lines().any(|l| l.starts_with("LV1")));
 }
+
+#[test]
+fn digest_diff_and_apply() {
+    let a = example();
+    let text = std::fs::read_to_string(&a).unwrap();
+    let b = write_temp(
+        "b.json",
+        &text
+            .replace("\"vk_percent\": 12.5", "\"vk_percent\": 13.0")
+            .replace("{\"id\": \"C3\"", "{\"id\": \"C3\", \"name\": \"PV cable\""),
+    );
+    let (code, da, _) = ampflux(&["digest", a.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(da.trim().len(), 64);
+    // the same circuit written differently has the same digest
+    let compact = write_temp(
+        "compact.json",
+        &serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&text).unwrap()).unwrap(),
+    );
+    assert_eq!(ampflux(&["digest", compact.to_str().unwrap()]).1, da);
+    let (code, summary, _) = ampflux(&["diff", a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(summary.contains("T1: vk_percent 12.5 -> 13.0"), "{summary}");
+    assert!(
+        summary.contains("C3: name (absent) -> 'PV cable'"),
+        "{summary}"
+    );
+    let (_, json, _) = ampflux(&[
+        "diff",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let changes = write_temp("changes.json", &json);
+    let (code, patched, err) = ampflux(&["apply", a.to_str().unwrap(), changes.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let patched = write_temp("patched.json", &patched);
+    assert_eq!(
+        ampflux(&["digest", patched.to_str().unwrap()]).1,
+        ampflux(&["digest", b.to_str().unwrap()]).1
+    );
+    // a change set for another network is refused
+    let (code, _, err) = ampflux(&["apply", b.to_str().unwrap(), changes.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("conflict"), "{err}");
+}

@@ -25,7 +25,10 @@ mod par;
 pub(crate) mod sparse;
 pub mod study;
 pub(crate) mod system;
+#[doc(hidden)]
+pub mod testing;
 pub mod validate;
+pub mod version;
 
 pub use error::{Error, Issue, Result, Severity};
 pub use iec60909::{short_circuit, short_circuit_with_progress};

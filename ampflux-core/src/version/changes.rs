@@ -1,0 +1,418 @@
+//! Change sets between two networks, keyed by element id and field: `diff` and `apply`, with
+//! `apply(a, &diff(a, b)) == b` for every pair of networks.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::model::{Network, Table};
+
+/// The document-level fields a change set tracks (`format` and `version` are not content).
+pub(crate) const DOCUMENT_FIELDS: [&str; 3] = ["name", "frequency_hz", "meta"];
+
+/// One change between two networks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Change {
+    /// A document-level field (`name`, `frequency_hz`, `meta`) changed (`None`: absent).
+    Document {
+        /// Field name.
+        field: String,
+        /// Value before.
+        old: Option<Value>,
+        /// Value after.
+        new: Option<Value>,
+    },
+    /// An element was added (appended to its table).
+    Added {
+        /// Table.
+        table: Table,
+        /// Element id.
+        id: String,
+        /// The element as in the document.
+        element: Value,
+    },
+    /// An element was removed.
+    Removed {
+        /// Table.
+        table: Table,
+        /// Element id.
+        id: String,
+        /// The element as it was.
+        element: Value,
+    },
+    /// A field of an element changed (`None`: absent).
+    Changed {
+        /// Table.
+        table: Table,
+        /// Element id.
+        id: String,
+        /// Field name.
+        field: String,
+        /// Value before.
+        old: Option<Value>,
+        /// Value after.
+        new: Option<Value>,
+    },
+    /// The elements of a table were reordered (ids in the new order).
+    Reordered {
+        /// Table.
+        table: Table,
+        /// Ids in their new order.
+        ids: Vec<String>,
+    },
+    /// A table whose ids are not unique, replaced as a whole.
+    TableReplaced {
+        /// Table.
+        table: Table,
+        /// Rows before.
+        old: Vec<Value>,
+        /// Rows after.
+        new: Vec<Value>,
+    },
+}
+
+/// The changes that turn one network into another.
+///
+/// ```
+/// use ampflux_core::{Network, version};
+/// let a = Network::from_json(r#"{"buses": [{"id": "B1", "vn_kv": 20}, {"id": "B2", "vn_kv": 20}]}"#).unwrap();
+/// let mut b = a.clone();
+/// b.buses[0].vn_kv = 21.0;
+/// b.buses.remove(1);
+/// let changes = version::diff(&a, &b);
+/// assert_eq!(changes.summary(), "B2 removed; B1: vn_kv 20.0 -> 21.0");
+/// assert_eq!(version::apply(&a, &changes).unwrap(), b);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChangeSet {
+    /// The changes, in a deterministic order (document fields, then tables in document order,
+    /// removals, additions and field changes by id).
+    pub changes: Vec<Change>,
+}
+
+impl ChangeSet {
+    /// Whether the two networks were equal.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// Number of changes.
+    pub fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    /// Reads a change set from JSON.
+    pub fn from_json(text: &str) -> Result<ChangeSet> {
+        let value: Value = serde_json::from_str(text).map_err(|e| Error::Format {
+            path: format!("line {} column {}", e.line(), e.column()),
+            message: e.to_string(),
+        })?;
+        crate::format::from_value_with_path(value, "")
+    }
+
+    /// The change set as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("change sets serialize")
+    }
+
+    /// A human-readable summary: `T1: vk_percent 6.0 -> 6.5; L7 removed`.
+    pub fn summary(&self) -> String {
+        if self.changes.is_empty() {
+            return "no changes".into();
+        }
+        let show = |v: &Option<Value>| match v {
+            None => "(absent)".to_string(),
+            Some(Value::String(s)) => format!("'{s}'"),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(f) if n.is_f64() && f == f.trunc() && f.abs() < 1e15 => format!("{f:.1}"),
+                _ => n.to_string(),
+            },
+            Some(other) => other.to_string(),
+        };
+        // group field changes of one element: "T1: a x -> y, b u -> v"
+        let mut parts: Vec<String> = Vec::new();
+        let mut last_id: Option<(Table, String)> = None;
+        for c in &self.changes {
+            match c {
+                Change::Changed {
+                    table,
+                    id,
+                    field,
+                    old,
+                    new,
+                } => {
+                    let item = format!("{field} {} -> {}", show(old), show(new));
+                    if last_id.as_ref() == Some(&(*table, id.clone())) {
+                        let tail = parts.last_mut().expect("a part for this element");
+                        tail.push_str(", ");
+                        tail.push_str(&item);
+                    } else {
+                        parts.push(format!("{id}: {item}"));
+                        last_id = Some((*table, id.clone()));
+                    }
+                    continue;
+                }
+                Change::Document { field, old, new } => {
+                    parts.push(format!("{field}: {} -> {}", show(old), show(new)))
+                }
+                Change::Added { id, .. } => parts.push(format!("{id} added")),
+                Change::Removed { id, .. } => parts.push(format!("{id} removed")),
+                Change::Reordered { table, .. } => parts.push(format!("{table} reordered")),
+                Change::TableReplaced { table, new, .. } => {
+                    parts.push(format!("{table} replaced ({} rows)", new.len()))
+                }
+            }
+            last_id = None;
+        }
+        parts.join("; ")
+    }
+}
+
+/// The document of a network as a JSON object.
+pub(crate) fn doc_of(net: &Network) -> Map<String, Value> {
+    match net.document_value() {
+        Value::Object(m) => m,
+        _ => unreachable!("a network serializes to an object"),
+    }
+}
+
+fn rows(doc: &Map<String, Value>, table: Table) -> Vec<Value> {
+    doc.get(table.key())
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn id_of(row: &Value) -> String {
+    row.get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn unique_ids(rows: &[Value]) -> bool {
+    let mut seen = BTreeSet::new();
+    rows.iter().all(|r| seen.insert(id_of(r)))
+}
+
+/// The changes that turn `base` into `new`.
+pub fn diff(base: &Network, new: &Network) -> ChangeSet {
+    let (a, b) = (doc_of(base), doc_of(new));
+    let mut changes = Vec::new();
+    for field in DOCUMENT_FIELDS {
+        let (old, now) = (a.get(field).cloned(), b.get(field).cloned());
+        if old != now {
+            changes.push(Change::Document {
+                field: field.into(),
+                old,
+                new: now,
+            });
+        }
+    }
+    for table in Table::ALL {
+        table_diff(table, &rows(&a, table), &rows(&b, table), &mut changes);
+    }
+    ChangeSet { changes }
+}
+
+fn table_diff(table: Table, old: &[Value], new: &[Value], changes: &mut Vec<Change>) {
+    if old == new {
+        return;
+    }
+    if !unique_ids(old) || !unique_ids(new) {
+        changes.push(Change::TableReplaced {
+            table,
+            old: old.to_vec(),
+            new: new.to_vec(),
+        });
+        return;
+    }
+    let old_by_id: BTreeMap<String, &Value> = old.iter().map(|r| (id_of(r), r)).collect();
+    let new_by_id: BTreeMap<String, &Value> = new.iter().map(|r| (id_of(r), r)).collect();
+    for (id, row) in &old_by_id {
+        if !new_by_id.contains_key(id) {
+            changes.push(Change::Removed {
+                table,
+                id: id.clone(),
+                element: (*row).clone(),
+            });
+        }
+    }
+    // additions in the new document's order, so that appending reproduces it
+    for row in new {
+        let id = id_of(row);
+        if !old_by_id.contains_key(&id) {
+            changes.push(Change::Added {
+                table,
+                id,
+                element: row.clone(),
+            });
+        }
+    }
+    for (id, new_row) in &new_by_id {
+        let Some(old_row) = old_by_id.get(id) else {
+            continue;
+        };
+        let (Some(o), Some(n)) = (old_row.as_object(), new_row.as_object()) else {
+            continue;
+        };
+        let fields: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+        for field in fields {
+            let (before, after) = (o.get(field), n.get(field));
+            if before != after {
+                changes.push(Change::Changed {
+                    table,
+                    id: id.clone(),
+                    field: field.clone(),
+                    old: before.cloned(),
+                    new: after.cloned(),
+                });
+            }
+        }
+    }
+    // order: what removing in place and appending additions gives, against the new order
+    let natural: Vec<String> = old
+        .iter()
+        .map(id_of)
+        .filter(|id| new_by_id.contains_key(id))
+        .chain(
+            new.iter()
+                .map(id_of)
+                .filter(|id| !old_by_id.contains_key(id)),
+        )
+        .collect();
+    let wanted: Vec<String> = new.iter().map(id_of).collect();
+    if natural != wanted {
+        changes.push(Change::Reordered { table, ids: wanted });
+    }
+}
+
+fn conflict(message: String) -> Error {
+    Error::Conflict(message)
+}
+
+/// Applies `changes` to `base`. Every change is checked against the base (the old value must
+/// match), so a change set made for another network is refused with [`Error::Conflict`].
+pub fn apply(base: &Network, changes: &ChangeSet) -> Result<Network> {
+    let mut doc = doc_of(base);
+    for change in &changes.changes {
+        apply_one(&mut doc, change)?;
+    }
+    Network::from_value(Value::Object(doc))
+}
+
+/// Applies one change to a document, checking its precondition.
+pub(crate) fn apply_one(doc: &mut Map<String, Value>, change: &Change) -> Result<()> {
+    match change {
+        Change::Document { field, old, new } => {
+            if !DOCUMENT_FIELDS.contains(&field.as_str()) {
+                return Err(conflict(format!("`{field}` is not a document field")));
+            }
+            if doc.get(field) != old.as_ref() {
+                return Err(conflict(format!(
+                    "document field `{field}` is {:?}, the change expects {:?}",
+                    doc.get(field),
+                    old
+                )));
+            }
+            set_field(doc, field, new.clone());
+        }
+        Change::Added { table, id, element } => {
+            let rows = table_rows(doc, *table);
+            if rows.iter().any(|r| &id_of(r) == id) {
+                return Err(conflict(format!("{table} `{id}` already exists")));
+            }
+            if id_of(element) != *id {
+                return Err(conflict(format!("added element's id is not `{id}`")));
+            }
+            rows.push(element.clone());
+        }
+        Change::Removed { table, id, element } => {
+            let rows = table_rows(doc, *table);
+            let pos = rows
+                .iter()
+                .position(|r| &id_of(r) == id)
+                .ok_or_else(|| conflict(format!("{table} `{id}` to remove does not exist")))?;
+            if &rows[pos] != element {
+                return Err(conflict(format!(
+                    "{table} `{id}` differs from the removed element"
+                )));
+            }
+            rows.remove(pos);
+        }
+        Change::Changed {
+            table,
+            id,
+            field,
+            old,
+            new,
+        } => {
+            let rows = table_rows(doc, *table);
+            let row = rows
+                .iter_mut()
+                .find(|r| &id_of(r) == id)
+                .ok_or_else(|| conflict(format!("{table} `{id}` does not exist")))?;
+            let obj = row
+                .as_object_mut()
+                .ok_or_else(|| conflict(format!("{table} `{id}` is not an object")))?;
+            if field == "id" {
+                return Err(conflict("element ids are keys and cannot change".into()));
+            }
+            if obj.get(field) != old.as_ref() {
+                return Err(conflict(format!(
+                    "{table} `{id}`.{field} is {}, the change expects {}",
+                    obj.get(field).map_or("absent".into(), Value::to_string),
+                    old.as_ref().map_or("absent".into(), Value::to_string)
+                )));
+            }
+            set_field(obj, field, new.clone());
+        }
+        Change::Reordered { table, ids } => {
+            let rows = table_rows(doc, *table);
+            let current: BTreeSet<String> = rows.iter().map(id_of).collect();
+            let wanted: BTreeSet<String> = ids.iter().cloned().collect();
+            if current != wanted || ids.len() != rows.len() {
+                return Err(conflict(format!(
+                    "{table}: the new order does not name the same elements"
+                )));
+            }
+            let mut by_id: BTreeMap<String, Value> =
+                rows.drain(..).map(|r| (id_of(&r), r)).collect();
+            for id in ids {
+                rows.push(by_id.remove(id).expect("checked above"));
+            }
+        }
+        Change::TableReplaced { table, old, new } => {
+            let rows = table_rows(doc, *table);
+            if rows != old {
+                return Err(conflict(format!("{table} differs from the replaced table")));
+            }
+            *rows = new.clone();
+        }
+    }
+    Ok(())
+}
+
+fn set_field(obj: &mut Map<String, Value>, field: &str, value: Option<Value>) {
+    match value {
+        Some(v) => {
+            obj.insert(field.to_string(), v);
+        }
+        None => {
+            obj.remove(field);
+        }
+    }
+}
+
+fn table_rows(doc: &mut Map<String, Value>, table: Table) -> &mut Vec<Value> {
+    let entry = doc
+        .entry(table.key().to_string())
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if !entry.is_array() {
+        *entry = Value::Array(Vec::new());
+    }
+    entry.as_array_mut().expect("just made an array")
+}
