@@ -1,0 +1,459 @@
+"""Conversion between pandapower networks and AmpFlux networks (pandapower is optional).
+
+``from_pandapower(net)`` maps pandapower's element tables and short-circuit columns onto the
+AmpFlux network format; ``to_pandapower(network)`` goes the other way, so the same model can
+be solved by both (``pandapower.shortcircuit.calc_sc``). Ids: buses keep pandapower's bus
+index as their id (``"7"``); other elements get a table prefix and their index
+(``L3`` line, ``T2`` trafo, ``T3W0`` trafo3w, ``Q0`` ext_grid, ``G1`` gen, ``S4`` sgen,
+``M0`` motor, ``Z5`` impedance, ``SW2`` switch, ``LD9`` load). ``to_pandapower`` reuses
+those indices when the ids have this form.
+
+These are conversions only: every number keeps its meaning; where pandapower and the format
+spell a quantity differently the conversion is exact (``rdss_ohm`` <-> ``rdss_pu`` on the
+machine rating, ``mag0_percent`` / 100 = ``zm0_over_zk0``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+from ampflux._ampflux import Network
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandapower as pp
+
+__all__ = ["from_pandapower", "to_pandapower", "PREFIX"]
+
+#: Id prefix of each pandapower table.
+PREFIX: Dict[str, str] = {
+    "line": "L",
+    "trafo": "T",
+    "trafo3w": "T3W",
+    "ext_grid": "Q",
+    "gen": "G",
+    "sgen": "S",
+    "motor": "M",
+    "impedance": "Z",
+    "switch": "SW",
+    "load": "LD",
+}
+
+
+def _num(value: Any) -> Optional[float]:
+    """A finite float, or None for missing values (None, NaN)."""
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _flag(value: Any) -> Optional[bool]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return bool(value)
+
+
+def _text(value: Any) -> Optional[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value)
+    return text if text else None
+
+
+def _rows(net: Any, table: str) -> List[Dict[str, Any]]:
+    if table not in net or net[table] is None or len(net[table]) == 0:
+        return []
+    df = net[table]
+    return [dict(zip(df.columns, row), index=idx) for idx, row in zip(df.index, df.itertuples(index=False))]
+
+
+def _clean(element: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: v for k, v in element.items() if v is not None}
+
+
+def _common(row: Dict[str, Any]) -> Dict[str, Any]:
+    return {"name": _text(row.get("name")), "in_service": _flag(row.get("in_service"))}
+
+
+def _bus(value: Any) -> str:
+    return str(int(value))
+
+
+def from_pandapower(net: Any, name: Optional[str] = None) -> Network:
+    """An AmpFlux ``Network`` from a pandapower net (its short-circuit data included).
+
+    Mapped: bus, ext_grid (s_sc_max/min_mva, rx_max/min, x0x_max/min, r0x0_max/min), line
+    (r/x/c, r0/x0/c0, parallel, endtemp_degree), trafo (vk/vkr, vk0/vkr0, mag0_percent,
+    mag0_rx, si0_hv_partial, vector_group, taps, oltc, power_station_unit, pt_percent,
+    xn_ohm/rn_ohm), trafo3w, gen (rdss_ohm -> rdss_pu, xdss_pu, cos_phi, pg_percent,
+    power_station_trafo), sgen by generator_type (current_source -> full converter with k,
+    async -> asynchronous with lrc_pu/rx, async_doubly_fed -> doubly fed with max_ik_ka/kappa/rx),
+    motor, impedance, switch, load. Elements that pandapower's short-circuit calculation
+    ignores (an sgen with ``current_source=False`` and no generator_type) are left out with a
+    warning, as are tables without a counterpart (ward, shunt, storage, ...).
+    """
+    bus_vn: Dict[int, float] = {}
+    doc: Dict[str, Any] = {
+        "format": "ampflux-network",
+        "version": 1,
+        "frequency_hz": float(getattr(net, "f_hz", 50.0) or 50.0),
+    }
+    net_name = name if name is not None else _text(getattr(net, "name", None))
+    if net_name:
+        doc["name"] = net_name
+
+    buses = []
+    for r in _rows(net, "bus"):
+        bus_vn[int(r["index"])] = float(r["vn_kv"])
+        buses.append(_clean({"id": _bus(r["index"]), "vn_kv": _num(r["vn_kv"]), **_common(r)}))
+    doc["buses"] = buses
+
+    grids = []
+    for r in _rows(net, "ext_grid"):
+        e = {"id": f"Q{r['index']}", "bus": _bus(r["bus"]), **_common(r)}
+        for key in ("s_sc_max_mva", "s_sc_min_mva", "rx_max", "rx_min", "x0x_max", "r0x0_max",
+                    "x0x_min", "r0x0_min"):
+            e[key] = _num(r.get(key))
+        grids.append(_clean(e))
+    doc["external_grids"] = grids
+
+    lines = []
+    for r in _rows(net, "line"):
+        e = {"id": f"L{r['index']}", "from_bus": _bus(r["from_bus"]), "to_bus": _bus(r["to_bus"]),
+             **_common(r)}
+        for key in ("length_km", "r_ohm_per_km", "x_ohm_per_km", "c_nf_per_km", "r0_ohm_per_km",
+                    "x0_ohm_per_km", "c0_nf_per_km", "endtemp_degree"):
+            e[key] = _num(r.get(key))
+        parallel = _num(r.get("parallel"))
+        e["parallel"] = int(parallel) if parallel is not None else None
+        lines.append(_clean(e))
+    doc["lines"] = lines
+
+    trafos = []
+    for r in _rows(net, "trafo"):
+        vg = _text(r.get("vector_group"))
+        e = {"id": f"T{r['index']}", "hv_bus": _bus(r["hv_bus"]), "lv_bus": _bus(r["lv_bus"]),
+             "vector_group": vg if vg is not None else "Dyn", **_common(r)}
+        for key in ("sn_mva", "vn_hv_kv", "vn_lv_kv", "vk_percent", "vkr_percent", "vk0_percent",
+                    "vkr0_percent", "tap_pos", "tap_neutral", "tap_min", "tap_max",
+                    "tap_step_percent", "pt_percent"):
+            e[key] = _num(r.get(key))
+        mag0 = _num(r.get("mag0_percent"))
+        e["zm0_over_zk0"] = mag0 / 100.0 if mag0 is not None else None
+        e["rm0_over_xm0"] = _num(r.get("mag0_rx"))
+        e["zm0_hv_share"] = _num(r.get("si0_hv_partial"))
+        side = _text(r.get("tap_side"))
+        e["tap_side"] = side if side in ("hv", "lv") else None
+        e["oltc"] = _flag(r.get("oltc"))
+        e["power_station_unit"] = _flag(r.get("power_station_unit"))
+        parallel = _num(r.get("parallel"))
+        e["parallel"] = int(parallel) if parallel is not None else None
+        # pandapower's neutral impedance sits at the earthed star point of the vector group
+        rn, xn = _num(r.get("rn_ohm")) or 0.0, _num(r.get("xn_ohm")) or 0.0
+        if rn or xn:
+            side = "hv" if (vg or "").upper().startswith("YN") else "lv"
+            e[f"{side}_grounding_r_ohm"] = rn
+            e[f"{side}_grounding_x_ohm"] = xn
+        trafos.append(_clean(e))
+    doc["transformers"] = trafos
+
+    trafos3w = []
+    for r in _rows(net, "trafo3w"):
+        vg = _text(r.get("vector_group"))
+        e = {"id": f"T3W{r['index']}", "hv_bus": _bus(r["hv_bus"]), "mv_bus": _bus(r["mv_bus"]),
+             "lv_bus": _bus(r["lv_bus"]), "vector_group": vg if vg is not None else "YNyn0d5",
+             **_common(r)}
+        for w in ("hv", "mv", "lv"):
+            for key in (f"sn_{w}_mva", f"vn_{w}_kv", f"vk_{w}_percent", f"vkr_{w}_percent",
+                        f"vk0_{w}_percent", f"vkr0_{w}_percent"):
+                e[key] = _num(r.get(key))
+        trafos3w.append(_clean(e))
+    doc["transformers3w"] = trafos3w
+
+    gens = []
+    for r in _rows(net, "gen"):
+        vn = _num(r.get("vn_kv")) or bus_vn[int(r["bus"])]
+        sn = _num(r.get("sn_mva"))
+        rdss_ohm = _num(r.get("rdss_ohm"))
+        unit = _num(r.get("power_station_trafo"))
+        e = {"id": f"G{r['index']}", "bus": _bus(r["bus"]), "sn_mva": sn, "vn_kv": vn,
+             "cos_phi": _num(r.get("cos_phi")), "xdss_pu": _num(r.get("xdss_pu")),
+             "rdss_pu": (rdss_ohm / (vn * vn / sn)) if (rdss_ohm is not None and sn) else None,
+             "pg_percent": _num(r.get("pg_percent")),
+             "unit_transformer": f"T{int(unit)}" if unit is not None else None, **_common(r)}
+        gens.append(_clean(e))
+    doc["generators"] = gens
+
+    converters = []
+    for r in _rows(net, "sgen"):
+        gtype = _text(r.get("generator_type"))
+        current_source = _flag(r.get("current_source"))
+        base = {"id": f"S{r['index']}", "bus": _bus(r["bus"]), "sn_mva": _num(r.get("sn_mva")),
+                "vn_kv": _num(r.get("vn_kv")) or bus_vn[int(r["bus"])], **_common(r)}
+        if gtype == "async_doubly_fed":
+            e = {**base, "kind": "doubly_fed", "i_wd_max_ka": _num(r.get("max_ik_ka")),
+                 "kappa_wd": _num(r.get("kappa")), "rx": _num(r.get("rx"))}
+        elif gtype == "async":
+            e = {**base, "kind": "asynchronous", "lrc_pu": _num(r.get("lrc_pu")),
+                 "rx": _num(r.get("rx"))}
+        elif current_source is not False and gtype in (None, "current_source"):
+            e = {**base, "kind": "full_converter", "k": _num(r.get("k")),
+                 "current_angle_deg": _num(r.get("current_angle_degree"))}
+        else:
+            warnings.warn(f"sgen {r['index']}: not a short-circuit source in pandapower "
+                          f"(current_source=False, generator_type={gtype!r}); left out",
+                          stacklevel=2)
+            continue
+        converters.append(_clean(e))
+    doc["converters"] = converters
+
+    motors = []
+    for r in _rows(net, "motor"):
+        cos_phi = _num(r.get("cos_phi_n"))
+        eff = _num(r.get("efficiency_n_percent"))
+        e = {"id": f"M{r['index']}", "bus": _bus(r["bus"]), "pn_mw": _num(r.get("pn_mech_mw")),
+             "vn_kv": _num(r.get("vn_kv")) or bus_vn[int(r["bus"])],
+             "cos_phi": cos_phi if cos_phi is not None else _num(r.get("cos_phi")),
+             "efficiency_percent": eff if eff is not None else _num(r.get("efficiency_percent")),
+             "lrc_pu": _num(r.get("lrc_pu")), "rx": _num(r.get("rx")), **_common(r)}
+        motors.append(_clean(e))
+    doc["motors"] = motors
+
+    imps = []
+    for r in _rows(net, "impedance"):
+        rft, xft = _num(r.get("rft_pu")), _num(r.get("xft_pu"))
+        rtf, xtf = _num(r.get("rtf_pu")), _num(r.get("xtf_pu"))
+        if (rtf is not None and rtf != rft) or (xtf is not None and xtf != xft):
+            warnings.warn(f"impedance {r['index']}: asymmetric (rtf/xtf differ from rft/xft); "
+                          "the from-to values are used", stacklevel=2)
+        e = {"id": f"Z{r['index']}", "from_bus": _bus(r["from_bus"]), "to_bus": _bus(r["to_bus"]),
+             "sn_mva": _num(r.get("sn_mva")), "r_pu": rft, "x_pu": xft,
+             "r0_pu": _num(r.get("rft0_pu")), "x0_pu": _num(r.get("xft0_pu")), **_common(r)}
+        imps.append(_clean(e))
+    doc["impedances"] = imps
+
+    switches = []
+    prefixes = {"b": "", "l": "L", "t": "T", "t3": "T3W"}
+    for r in _rows(net, "switch"):
+        et = _text(r.get("et"))
+        if et not in prefixes:
+            warnings.warn(f"switch {r['index']}: element type {et!r} has no counterpart; left out",
+                          stacklevel=2)
+            continue
+        z = _num(r.get("z_ohm"))
+        e = {"id": f"SW{r['index']}", "bus": _bus(r["bus"]),
+             "element": f"{prefixes[et]}{int(r['element'])}", "closed": bool(r["closed"]),
+             "r_ohm": z if (et == "b" and z) else None, "name": _text(r.get("name")),
+             "in_service": _flag(r.get("in_service"))}
+        switches.append(_clean(e))
+    doc["switches"] = switches
+
+    loads = []
+    for r in _rows(net, "load"):
+        e = {"id": f"LD{r['index']}", "bus": _bus(r["bus"]), "p_mw": _num(r.get("p_mw")),
+             "q_mvar": _num(r.get("q_mvar")), **_common(r)}
+        loads.append(_clean(e))
+    doc["loads"] = loads
+
+    for table in ("ward", "xward", "shunt", "storage", "dcline", "svc", "tcsc", "ssc", "vsc"):
+        if table in net and net[table] is not None and len(net[table]) > 0:
+            warnings.warn(f"pandapower table {table!r} has no AmpFlux counterpart; left out",
+                          stacklevel=2)
+    return Network.from_dict(doc)
+
+
+def _index(element_id: str, prefix: str) -> Optional[int]:
+    m = re.fullmatch(re.escape(prefix) + r"(\d+)", element_id)
+    return int(m.group(1)) if m else None
+
+
+def _nan(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _rg_fictitious(vn_kv: float, sn_mva: float) -> float:
+    """IEC 60909-0 §6.6.1 R_Gf / X''d, the rule the format applies when rdss_pu is absent
+    (pandapower needs an explicit rdss_ohm)."""
+    if vn_kv <= 1.0:
+        return 0.15
+    return 0.05 if sn_mva >= 100.0 else 0.07
+
+
+def _motor_rx(vn_kv: float, pn_mw: float, pole_pairs: int) -> float:
+    """IEC 60909-0 §6.8 R_M/X_M, the rule the format applies when rx is absent."""
+    if vn_kv <= 1.0:
+        return 0.42
+    return 0.1 if pn_mw / pole_pairs >= 1.0 else 0.15
+
+
+def to_pandapower(network: Network) -> "pp.pandapowerNet":
+    """A pandapower net with the same short-circuit model as ``network``.
+
+    Bus ids that are integers become pandapower bus indices; ``L3``-style ids keep their
+    number as index. Values the format leaves to IEC 60909 defaults but pandapower needs
+    explicitly are written out by the same rules (generator R_Gf when ``rdss_pu`` is absent,
+    motor R/X when ``rx`` is absent). pandapower has no generator zero-sequence data or
+    earthing, no bus-level voltage factors and no per-element ``count``: such fields raise a
+    warning and are not carried over.
+    """
+    import pandapower as pp
+
+    doc = network.to_dict()
+    net = pp.create_empty_network(name=doc.get("name") or "", f_hz=doc.get("frequency_hz", 50.0))
+    bus_ix: Dict[str, int] = {}
+    used = set()
+    numeric = [b["id"] for b in doc.get("buses", []) if b["id"].isdigit()]
+    next_free = max([int(i) for i in numeric], default=-1) + 1
+    for b in doc.get("buses", []):
+        if b["id"].isdigit() and int(b["id"]) not in used:
+            ix = int(b["id"])
+        else:
+            ix = next_free
+            next_free += 1
+        used.add(ix)
+        bus_ix[b["id"]] = ix
+        for key in ("c_max", "c_min", "lv_tolerance_percent"):
+            if key in b:
+                warnings.warn(f"bus {b['id']}: `{key}` has no pandapower counterpart "
+                              "(use calc_sc's lv_tol_percent)", stacklevel=2)
+        pp.create_bus(net, vn_kv=b["vn_kv"], name=b.get("name", b["id"]), index=ix,
+                      in_service=b.get("in_service", True))
+
+    def idx(e: Dict[str, Any], table: str) -> Optional[int]:
+        return _index(e["id"], PREFIX[table])
+
+    def name(e: Dict[str, Any]) -> str:
+        return str(e.get("name", e["id"]))
+
+    branch_ix: Dict[str, tuple] = {}
+    for e in doc.get("external_grids", []):
+        pp.create_ext_grid(net, bus=bus_ix[e["bus"]], name=name(e), index=idx(e, "ext_grid"),
+                           in_service=e.get("in_service", True),
+                           s_sc_max_mva=e["s_sc_max_mva"], s_sc_min_mva=_nan(e.get("s_sc_min_mva")),
+                           rx_max=_nan(e.get("rx_max")), rx_min=_nan(e.get("rx_min", e.get("rx_max"))),
+                           x0x_max=_nan(e.get("x0x_max")), r0x0_max=_nan(e.get("r0x0_max")),
+                           x0x_min=_nan(e.get("x0x_min", e.get("x0x_max"))),
+                           r0x0_min=_nan(e.get("r0x0_min", e.get("r0x0_max"))))
+    for e in doc.get("lines", []):
+        i = pp.create_line_from_parameters(
+            net, from_bus=bus_ix[e["from_bus"]], to_bus=bus_ix[e["to_bus"]],
+            length_km=e["length_km"], r_ohm_per_km=e["r_ohm_per_km"],
+            x_ohm_per_km=e["x_ohm_per_km"], c_nf_per_km=e.get("c_nf_per_km", 0.0),
+            max_i_ka=float("nan"), name=name(e), index=idx(e, "line"),
+            in_service=e.get("in_service", True), parallel=e.get("parallel", 1),
+            r0_ohm_per_km=_nan(e.get("r0_ohm_per_km")), x0_ohm_per_km=_nan(e.get("x0_ohm_per_km")),
+            c0_nf_per_km=_nan(e.get("c0_nf_per_km")),
+            endtemp_degree=e.get("endtemp_degree", 20.0))
+        branch_ix[e["id"]] = ("l", i)
+    for e in doc.get("transformers", []):
+        zm0 = e.get("zm0_over_zk0")
+        i = pp.create_transformer_from_parameters(
+            net, hv_bus=bus_ix[e["hv_bus"]], lv_bus=bus_ix[e["lv_bus"]], sn_mva=e["sn_mva"],
+            vn_hv_kv=e["vn_hv_kv"], vn_lv_kv=e["vn_lv_kv"], vkr_percent=e["vkr_percent"],
+            vk_percent=e["vk_percent"], pfe_kw=0.0, i0_percent=0.0, name=name(e),
+            index=idx(e, "trafo"), in_service=e.get("in_service", True),
+            vector_group=e["vector_group"], parallel=e.get("parallel", 1),
+            tap_side=e.get("tap_side"), tap_pos=_nan(e.get("tap_pos")),
+            tap_neutral=_nan(e.get("tap_neutral")), tap_min=_nan(e.get("tap_min")),
+            tap_max=_nan(e.get("tap_max")), tap_step_percent=_nan(e.get("tap_step_percent")),
+            vk0_percent=_nan(e.get("vk0_percent")), vkr0_percent=_nan(e.get("vkr0_percent")),
+            mag0_percent=zm0 * 100.0 if zm0 is not None else float("nan"),
+            mag0_rx=e.get("rm0_over_xm0", 0.0), si0_hv_partial=e.get("zm0_hv_share", 0.5),
+            oltc=e.get("oltc", False), power_station_unit=e.get("power_station_unit", False),
+            pt_percent=_nan(e.get("pt_percent")))
+        for side in ("hv", "lv"):
+            r, x = e.get(f"{side}_grounding_r_ohm"), e.get(f"{side}_grounding_x_ohm")
+            if r or x:
+                net.trafo.loc[i, "rn_ohm"] = r or 0.0
+                net.trafo.loc[i, "xn_ohm"] = x or 0.0
+        branch_ix[e["id"]] = ("t", i)
+    for e in doc.get("transformers3w", []):
+        kw = {k: e[k] for k in e if re.fullmatch(r"(sn|vn|vk|vkr|vk0|vkr0)_(hv|mv|lv)_(mva|kv|percent)", k)}
+        i = pp.create_transformer3w_from_parameters(
+            net, hv_bus=bus_ix[e["hv_bus"]], mv_bus=bus_ix[e["mv_bus"]], lv_bus=bus_ix[e["lv_bus"]],
+            pfe_kw=0.0, i0_percent=0.0, name=name(e), index=idx(e, "trafo3w"),
+            in_service=e.get("in_service", True), vector_group=e["vector_group"], **kw)
+        branch_ix[e["id"]] = ("t3", i)
+    trafo_of = {tid: ix for tid, (et, ix) in branch_ix.items() if et == "t"}
+    for e in doc.get("generators", []):
+        vn, sn = e["vn_kv"], e["sn_mva"]
+        rdss_pu = e.get("rdss_pu")
+        if rdss_pu is None:
+            rdss_pu = _rg_fictitious(vn, sn) * e["xdss_pu"]
+        if any(k in e for k in ("x0_pu", "grounding_r_ohm", "grounding_x_ohm")):
+            warnings.warn(f"generator {e['id']}: zero-sequence data has no pandapower "
+                          "counterpart (pandapower treats generators as open in the zero "
+                          "sequence)", stacklevel=2)
+        unit = e.get("unit_transformer")
+        pp.create_gen(net, bus=bus_ix[e["bus"]], p_mw=0.0, sn_mva=sn, vn_kv=vn, name=name(e),
+                      index=idx(e, "gen"), in_service=e.get("in_service", True),
+                      xdss_pu=e["xdss_pu"], rdss_ohm=rdss_pu * vn * vn / sn,
+                      cos_phi=e["cos_phi"], pg_percent=e.get("pg_percent", 0.0),
+                      power_station_trafo=trafo_of[unit] if unit is not None else float("nan"))
+    for e in doc.get("converters", []):
+        common = dict(bus=bus_ix[e["bus"]], p_mw=0.0, sn_mva=e["sn_mva"], name=name(e),
+                      index=idx(e, "sgen"), in_service=e.get("in_service", True))
+        if e["kind"] == "full_converter":
+            i = pp.create_sgen(net, k=e.get("k", float("nan")), current_source=True,
+                               generator_type="current_source", **common)
+            if "current_angle_deg" in e:
+                net.sgen.loc[i, "current_angle_degree"] = e["current_angle_deg"]
+        elif e["kind"] == "doubly_fed":
+            pp.create_sgen(net, current_source=False, generator_type="async_doubly_fed",
+                           max_ik_ka=e.get("i_wd_max_ka", float("nan")),
+                           kappa=e.get("kappa_wd", float("nan")), rx=e.get("rx", float("nan")),
+                           **common)
+        else:
+            pp.create_sgen(net, current_source=False, generator_type="async",
+                           lrc_pu=e.get("lrc_pu", float("nan")), rx=e.get("rx", float("nan")),
+                           **common)
+    for e in doc.get("motors", []):
+        count = e.get("count", 1)
+        rx = e.get("rx")
+        if rx is None:
+            rx = _motor_rx(e["vn_kv"], e["pn_mw"], e.get("pole_pairs", 1))
+        pp.create_motor(net, bus=bus_ix[e["bus"]], pn_mech_mw=e["pn_mw"] * count,
+                        cos_phi=e["cos_phi"], efficiency_percent=e["efficiency_percent"],
+                        cos_phi_n=e["cos_phi"], efficiency_n_percent=e["efficiency_percent"],
+                        lrc_pu=e["lrc_pu"], vn_kv=e["vn_kv"], rx=rx, name=name(e),
+                        index=idx(e, "motor"), in_service=e.get("in_service", True))
+    for e in doc.get("impedances", []):
+        if "r_pu" in e or "x_pu" in e:
+            sn = e["sn_mva"]
+            r, x = e.get("r_pu", 0.0), e.get("x_pu", 0.0)
+            r0, x0 = e.get("r0_pu"), e.get("x0_pu")
+        else:
+            # ohm values: per unit on 1 MVA and the from bus's nominal voltage
+            sn = 1.0
+            vn = next(b["vn_kv"] for b in doc["buses"] if b["id"] == e["from_bus"])
+            zb = vn * vn / sn
+            r, x = e.get("r_ohm", 0.0) / zb, e.get("x_ohm", 0.0) / zb
+            r0 = e["r0_ohm"] / zb if "r0_ohm" in e else None
+            x0 = e["x0_ohm"] / zb if "x0_ohm" in e else None
+        i = pp.create_impedance(net, from_bus=bus_ix[e["from_bus"]], to_bus=bus_ix[e["to_bus"]],
+                                rft_pu=r, xft_pu=x, rtf_pu=r, xtf_pu=x, sn_mva=sn, name=name(e),
+                                index=idx(e, "impedance"), in_service=e.get("in_service", True),
+                                rft0_pu=r0, xft0_pu=x0, rtf0_pu=r0, xtf0_pu=x0)
+        branch_ix[e["id"]] = ("i", i)
+    for e in doc.get("switches", []):
+        target = e["element"]
+        if target in bus_ix:
+            et, element = "b", bus_ix[target]
+        elif target in branch_ix and branch_ix[target][0] in ("l", "t", "t3"):
+            et, element = branch_ix[target]
+        else:
+            warnings.warn(f"switch {e['id']}: element {target!r} cannot be switched in pandapower; "
+                          "left out", stacklevel=2)
+            continue
+        pp.create_switch(net, bus=bus_ix[e["bus"]], element=element, et=et, closed=e["closed"],
+                         name=name(e), index=idx(e, "switch"), z_ohm=e.get("r_ohm", 0.0))
+    for e in doc.get("loads", []):
+        pp.create_load(net, bus=bus_ix[e["bus"]], p_mw=e["p_mw"], q_mvar=e.get("q_mvar", 0.0),
+                       name=name(e), index=idx(e, "load"), in_service=e.get("in_service", True))
+    return net
