@@ -10,6 +10,8 @@ mod conv;
 mod errors;
 mod network;
 mod study;
+mod threads;
+mod version;
 
 use pyo3::prelude::*;
 
@@ -28,5 +30,9 @@ fn _ampflux(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<errors::PyIssue>()?;
     m.add_class::<network::PyNetwork>()?;
     m.add_class::<study::PyStudyResult>()?;
+    m.add_class::<version::PyChangeSet>()?;
+    m.add_class::<version::PyMergeResult>()?;
+    m.add_class::<version::PyHistory>()?;
+    m.add_function(wrap_pyfunction!(version::merge, m)?)?;
     Ok(())
 }

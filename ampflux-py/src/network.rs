@@ -3,7 +3,7 @@
 //! the GIL released while Python goes on (a later edit copies on write).
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use ampflux_core::{Network, StudyOptions, Table, short_circuit};
 use pyo3::prelude::*;
@@ -13,18 +13,35 @@ use serde_json::{Map, Value};
 use crate::conv;
 use crate::errors::{PyAmpErr, PyIssue, guard, issues_to_py, option_error};
 use crate::study::PyStudyResult;
+use crate::version::PyChangeSet;
 
 /// A power network: the AmpFlux network document (format v1).
-#[pyclass(name = "Network", module = "ampflux")]
+///
+/// The document sits behind a lock as an `Arc` snapshot: a study clones the `Arc` and runs
+/// with the GIL released, while edits from other threads copy on write. The class is
+/// `frozen` (no PyO3 borrow flags), so editing a network while another thread studies it
+/// never raises "already borrowed".
+#[pyclass(name = "Network", module = "ampflux", frozen)]
 pub struct PyNetwork {
-    pub(crate) inner: Arc<Network>,
+    inner: Mutex<Arc<Network>>,
 }
 
 impl PyNetwork {
     pub(crate) fn wrap(net: Network) -> PyNetwork {
         PyNetwork {
-            inner: Arc::new(net),
+            inner: Mutex::new(Arc::new(net)),
         }
+    }
+
+    /// The current snapshot.
+    pub(crate) fn net(&self) -> Arc<Network> {
+        Arc::clone(&self.inner.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Edits the document (copy on write when a study holds the old snapshot).
+    fn edit<R>(&self, f: impl FnOnce(&mut Network) -> R) -> R {
+        let mut slot = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        f(Arc::make_mut(&mut slot))
     }
 
     fn table(name: &str) -> PyResult<Table> {
@@ -38,12 +55,12 @@ impl PyNetwork {
     }
 
     fn add_to(
-        &mut self,
+        &self,
         table: Table,
         id: &Bound<'_, PyAny>,
         fields: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<String> {
-        let index = self.inner.len(table);
+        let index = self.net().len(table);
         let path = format!("{}[{index}]", table.key());
         let id: String = id
             .extract()
@@ -65,8 +82,7 @@ impl PyNetwork {
         // "missing field" and optional ones stay absent
         element.retain(|_, v| !v.is_null());
         element.insert("id".into(), Value::String(id.clone()));
-        Arc::make_mut(&mut self.inner)
-            .add_element(table, Value::Object(element))
+        self.edit(|net| net.add_element(table, Value::Object(element)))
             .map_err(PyAmpErr)?;
         Ok(id)
     }
@@ -163,38 +179,38 @@ impl PyNetwork {
     #[pyo3(signature = (indent=true))]
     fn to_json(&self, indent: bool) -> String {
         if indent {
-            self.inner.to_json()
+            self.net().to_json()
         } else {
-            self.inner.to_json_compact()
+            self.net().to_json_compact()
         }
     }
 
     /// The document as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        conv::to_py(py, &self.inner.document_value())
+        conv::to_py(py, &self.net().document_value())
     }
 
     /// Writes the document as JSON to `path`.
     fn save(&self, path: PathBuf) -> PyResult<()> {
-        std::fs::write(&path, self.inner.to_json())
+        std::fs::write(&path, self.net().to_json())
             .map_err(|e| io_error(&path.display().to_string(), e))
     }
 
     /// The network's name, or None.
     #[getter]
     fn name(&self) -> Option<String> {
-        self.inner.name.clone()
+        self.net().name.clone()
     }
 
     #[setter]
-    fn set_name(&mut self, name: Option<String>) {
-        Arc::make_mut(&mut self.inner).name = name;
+    fn set_name(&self, name: Option<String>) {
+        self.edit(|net| net.name = name);
     }
 
     /// System frequency in Hz.
     #[getter]
     fn frequency_hz(&self) -> f64 {
-        self.inner.frequency_hz
+        self.net().frequency_hz
     }
 
     /// Every problem of the document, each naming table, element and field. With study
@@ -202,7 +218,7 @@ impl PyNetwork {
     /// needs (zero-sequence data, minimum-case feeder data).
     #[pyo3(signature = (**options))]
     fn validate(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<PyIssue>> {
-        let net = Arc::clone(&self.inner);
+        let net = self.net();
         let issues = match options {
             Some(o) if !o.is_empty() => {
                 let mut fixed = Vec::new();
@@ -213,7 +229,7 @@ impl PyNetwork {
                     }
                 }
                 let options = PyNetwork::options(fixed, Some(o))?;
-                py.detach(|| guard(|| Ok(net.validate_for(&options))))
+                py.detach(|| crate::threads::run(|| guard(|| Ok(net.validate_for(&options)))))
             }
             _ => py.detach(|| guard(|| Ok(net.validate()))),
         }
@@ -269,9 +285,9 @@ impl PyNetwork {
             ("branch_results", Value::Bool(branches)),
         ];
         let options = PyNetwork::options(fixed, options)?;
-        let net = Arc::clone(&self.inner);
+        let net = self.net();
         let report = py
-            .detach(move || guard(|| short_circuit(&net, &options)))
+            .detach(move || crate::threads::run(|| guard(|| short_circuit(&net, &options))))
             .map_err(PyErr::from)?;
         Ok(PyStudyResult::new(report))
     }
@@ -279,20 +295,39 @@ impl PyNetwork {
     /// SHA-256 of the canonical document (64 hex digits): equal for equal networks,
     /// whatever the element order or number formatting.
     fn digest(&self, py: Python<'_>) -> String {
-        let net = Arc::clone(&self.inner);
+        let net = self.net();
         py.detach(move || net.digest())
+    }
+
+    /// The changes that turn this network into `other` (`self.apply(self.diff(other)) ==
+    /// other`).
+    fn diff(&self, py: Python<'_>, other: PyRef<'_, PyNetwork>) -> PyChangeSet {
+        let (a, b) = (self.net(), other.net());
+        let inner = py.detach(move || ampflux_core::version::diff(&a, &b));
+        PyChangeSet { inner }
+    }
+
+    /// A new network: this one with `changes` applied (a `ChangeSet`, its JSON text, or a
+    /// list of change dicts). Raises `ConflictError` when they do not apply.
+    fn apply(&self, py: Python<'_>, changes: &Bound<'_, PyAny>) -> PyResult<PyNetwork> {
+        let changes = PyChangeSet::extract_any(changes)?;
+        let net = self.net();
+        let out = py
+            .detach(move || guard(|| ampflux_core::version::apply(&net, &changes)))
+            .map_err(PyErr::from)?;
+        Ok(PyNetwork::wrap(out))
     }
 
     /// The canonical JSON text the digest is computed from.
     fn canonical_json(&self) -> String {
-        self.inner.canonical_json()
+        self.net().canonical_json()
     }
 
     /// Adds an element to `table` ("buses", "lines", ...) from keyword arguments named as
     /// the format's fields; returns its id.
     #[pyo3(signature = (table, id, **fields))]
     fn add(
-        &mut self,
+        &self,
         table: &str,
         id: &Bound<'_, PyAny>,
         fields: Option<&Bound<'_, PyDict>>,
@@ -304,95 +339,95 @@ impl PyNetwork {
     /// Adds a bus: `vn_kv`, optional `lv_tolerance_percent`, `c_max`, `c_min`, `name`,
     /// `in_service`, `meta`. Returns the id.
     #[pyo3(signature = (id, **fields))]
-    fn add_bus(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_bus(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Buses, id, fields)
     }
 
     /// Adds a network feeder (`bus`, `s_sc_max_mva`, `rx_max`, ...). Returns the id.
     #[pyo3(signature = (id, **fields))]
-    fn add_external_grid(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_external_grid(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::ExternalGrids, id, fields)
     }
 
     /// Adds a line (`from_bus`, `to_bus`, `length_km`, `r_ohm_per_km`, `x_ohm_per_km`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_line(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_line(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Lines, id, fields)
     }
 
     /// Adds a two-winding transformer (`hv_bus`, `lv_bus`, `sn_mva`, `vn_hv_kv`, `vn_lv_kv`,
     /// `vk_percent`, `vkr_percent`, `vector_group`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_transformer(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_transformer(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Transformers, id, fields)
     }
 
     /// Adds a three-winding transformer (`hv_bus`, `mv_bus`, `lv_bus`, ratings, pair values).
     #[pyo3(signature = (id, **fields))]
-    fn add_transformer3w(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_transformer3w(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Transformers3w, id, fields)
     }
 
     /// Adds a synchronous generator (`bus`, `sn_mva`, `vn_kv`, `cos_phi`, `xdss_pu`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_generator(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_generator(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Generators, id, fields)
     }
 
     /// Adds an asynchronous motor (`bus`, `pn_mw`, `vn_kv`, `cos_phi`, `efficiency_percent`,
     /// `lrc_pu`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_motor(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_motor(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Motors, id, fields)
     }
 
     /// Adds a converter-connected unit (`bus`, `sn_mva`, `vn_kv`, `kind`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_converter(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_converter(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Converters, id, fields)
     }
 
     /// Adds a series impedance (`from_bus`, `to_bus`, ohm or p.u. values).
     #[pyo3(signature = (id, **fields))]
-    fn add_impedance(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_impedance(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Impedances, id, fields)
     }
 
     /// Adds a switch (`bus`, `element`, `closed`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_switch(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_switch(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Switches, id, fields)
     }
 
     /// Adds a load (`bus`, `p_mw`, `q_mvar`).
     #[pyo3(signature = (id, **fields))]
-    fn add_load(&mut self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+    fn add_load(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
         self.add_to( Table::Loads, id, fields)
     }
 
     /// The element ids of `table`, in document order.
     fn ids(&self, table: &str) -> PyResult<Vec<String>> {
         let table = PyNetwork::table(table)?;
-        Ok(self.inner.ids(table).into_iter().map(str::to_string).collect())
+        Ok(self.net().ids(table).into_iter().map(str::to_string).collect())
     }
 
     /// The elements of `table` as dicts with the format's field names.
     fn elements<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
         let table = PyNetwork::table(table)?;
-        let doc = self.inner.document_value();
+        let doc = self.net().document_value();
         conv::to_py(py, doc.get(table.key()).unwrap_or(&Value::Array(Vec::new())))
     }
 
     /// The table holding element `id`, or None.
     fn table_of(&self, id: &str) -> Option<&'static str> {
-        self.inner.table_of(id).map(Table::key)
+        self.net().table_of(id).map(Table::key)
     }
 
     /// Number of elements per table, for the tables that have any.
     fn counts(&self) -> Vec<(&'static str, usize)> {
         Table::ALL
             .iter()
-            .map(|t| (t.key(), self.inner.len(*t)))
+            .map(|t| (t.key(), self.net().len(*t)))
             .filter(|(_, n)| *n > 0)
             .collect()
     }
@@ -400,7 +435,7 @@ impl PyNetwork {
     /// A copy (networks are values: editing the copy leaves this one unchanged).
     fn copy(&self) -> PyNetwork {
         PyNetwork {
-            inner: Arc::clone(&self.inner),
+            inner: Mutex::new(self.net()),
         }
     }
 
@@ -414,13 +449,13 @@ impl PyNetwork {
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         match other.cast::<PyNetwork>() {
-            Ok(o) => *o.borrow().inner == *self.inner,
+            Ok(o) => *o.get().net() == *self.net(),
             Err(_) => false,
         }
     }
 
     fn __contains__(&self, id: &str) -> bool {
-        self.inner.table_of(id).is_some()
+        self.net().table_of(id).is_some()
     }
 
     fn __repr__(&self) -> String {
@@ -429,7 +464,7 @@ impl PyNetwork {
             .into_iter()
             .map(|(t, n)| format!("{t}={n}"))
             .collect();
-        match &self.inner.name {
+        match &self.net().name {
             Some(name) => format!("Network({name:?}, {})", counts.join(", ")),
             None => format!("Network({})", counts.join(", ")),
         }
@@ -438,7 +473,7 @@ impl PyNetwork {
     /// Pickle support: the compact JSON document.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let py = slf.py();
-        let text = slf.borrow().inner.to_json_compact();
+        let text = slf.get().net().to_json_compact();
         let ctor = slf.get_type().getattr("from_json")?;
         Ok((ctor, PyTuple::new(py, [text])?))
     }

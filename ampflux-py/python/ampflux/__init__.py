@@ -11,10 +11,14 @@ See ``help(ampflux.Network)`` and the package README.
 from ampflux._ampflux import (
     FORMAT_VERSION,
     TABLES,
+    ChangeSet,
+    History,
     Issue,
+    MergeResult,
     Network,
     StudyResult,
     __version__,
+    merge,
 )
 from ampflux.errors import (
     AmpFluxError,
@@ -31,10 +35,14 @@ from ampflux.pandapower import from_pandapower, to_pandapower
 __all__ = [
     "FORMAT_VERSION",
     "TABLES",
+    "ChangeSet",
+    "History",
     "Issue",
+    "MergeResult",
     "Network",
     "StudyResult",
     "__version__",
+    "merge",
     "AmpFluxError",
     "ConflictError",
     "FormatError",

@@ -18,12 +18,9 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ampflux._ampflux import Network
-
-if TYPE_CHECKING:  # pragma: no cover
-    import pandapower as pp
 
 __all__ = ["from_pandapower", "to_pandapower", "PREFIX"]
 
@@ -203,6 +200,11 @@ def from_pandapower(net: Any, name: Optional[str] = None) -> Network:
             e = {**base, "kind": "asynchronous", "lrc_pu": _num(r.get("lrc_pu")),
                  "rx": _num(r.get("rx"))}
         elif current_source is not False and gtype in (None, "current_source"):
+            if base["sn_mva"] is None or _num(r.get("k")) is None:
+                warnings.warn(f"sgen {r['index']}: a current source without sn_mva or k has no "
+                              "short-circuit data (pandapower's calc_sc refuses it); left out",
+                              stacklevel=2)
+                continue
             e = {**base, "kind": "full_converter", "k": _num(r.get("k")),
                  "current_angle_deg": _num(r.get("current_angle_degree"))}
         else:
@@ -292,7 +294,7 @@ def _motor_rx(vn_kv: float, pn_mw: float, pole_pairs: int) -> float:
     return 0.1 if pn_mw / pole_pairs >= 1.0 else 0.15
 
 
-def to_pandapower(network: Network) -> "pp.pandapowerNet":
+def to_pandapower(network: Network) -> Any:
     """A pandapower net with the same short-circuit model as ``network``.
 
     Bus ids that are integers become pandapower bus indices; ``L3``-style ids keep their
@@ -331,7 +333,7 @@ def to_pandapower(network: Network) -> "pp.pandapowerNet":
     def name(e: Dict[str, Any]) -> str:
         return str(e.get("name", e["id"]))
 
-    branch_ix: Dict[str, tuple] = {}
+    branch_ix: Dict[str, Tuple[str, int]] = {}
     for e in doc.get("external_grids", []):
         pp.create_ext_grid(net, bus=bus_ix[e["bus"]], name=name(e), index=idx(e, "ext_grid"),
                            in_service=e.get("in_service", True),

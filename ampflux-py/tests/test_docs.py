@@ -1,0 +1,65 @@
+"""Docs run: the README's Python example, the parallel example, and the stubs checked
+against the compiled module by mypy.stubtest."""
+
+from __future__ import annotations
+
+import os
+import re
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import PKG
+
+
+def _python_blocks(markdown: str) -> list:
+    return re.findall(r"```python\n(.*?)```", markdown, flags=re.S)
+
+
+def test_readme_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = _python_blocks((PKG / "README.md").read_text())
+    example = blocks[0]
+    assert len([l for l in example.strip().splitlines() if l.strip()]) <= 12
+    scope: dict = {}
+    exec(compile(example, "README.md", "exec"), scope)
+    result = scope["result"]
+    assert isinstance(result.buses, pd.DataFrame)
+    assert 20.0 < result.buses.loc["F", "ikss_ka"] < 25.0
+    assert "ikss_ka" in capsys.readouterr().out
+
+
+def test_readme_pandapower_example_runs() -> None:
+    pytest.importorskip("pandapower")
+    blocks = _python_blocks((PKG / "README.md").read_text())
+    scope: dict = {"ampflux": __import__("ampflux")}
+    exec(compile(blocks[1], "README.md", "exec"), scope)
+    assert scope["net"].ids("buses")
+
+
+def test_parallel_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(PKG / "examples" / "parallel_studies.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "threads" in out and "processes" in out
+
+
+def test_stubs_match_the_module() -> None:
+    env = dict(os.environ, MYPYPATH="")
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "ampflux", "--mypy-config-file",
+         str(PKG / "pyproject.toml")],
+        cwd=PKG, env=env, capture_output=True, text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_package_type_checks() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(PKG / "pyproject.toml"),
+         str(PKG / "python" / "ampflux"), str(PKG / "examples")],
+        cwd=PKG, capture_output=True, text=True,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
