@@ -1,2 +1,58 @@
-//! AmpFlux in the browser (wasm-bindgen bindings over `ampflux-core`); filled by the
-//! WebAssembly issue.
+//! # AmpFlux in JavaScript
+//!
+//! WebAssembly bindings over `ampflux-core` for node and the browser: conversions only, no
+//! physics. The JS API:
+//!
+//! ```text
+//! import { Network, version } from "ampflux-wasm";
+//! const net = Network.fromJson(text);            // AmpFluxError on a bad document
+//! net.validate();                                // Issue[]
+//! const report = net.shortCircuit({ fault: "1ph", case: "min" });
+//! report.buses[0].ikss_ka;                       // same fields as `ampflux sc --format json`
+//! net.digest();                                  // SHA-256 of the canonical form
+//! const changes = Network.diff(net, other);      // { changes: [...] }
+//! net.apply(changes).digest() === other.digest();
+//! ```
+//!
+//! Data crosses the boundary as JSON (`serde_json` on the Rust side, `JSON.parse` and
+//! `JSON.stringify` on the JS side), so every number arrives bit for bit as the native
+//! report has it. Every failure is an `Error` with `name = "AmpFluxError"`, a `code` and
+//! `issues` (see `errors`). The TypeScript declarations of the data types live in
+//! `ts/types.d.ts` and are appended to the generated `.d.ts`.
+
+mod errors;
+mod json;
+mod network;
+mod study;
+mod version;
+
+use wasm_bindgen::prelude::*;
+
+pub use network::WasmNetwork;
+
+/// The data types of the API (options, reports, issues, change sets), in TypeScript.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = include_str!("../ts/types.d.ts");
+
+/// Runs once when the module is instantiated (and again after a re-instantiation). Not part
+/// of the API: wasm-bindgen exports start functions, so it has a reserved name.
+#[wasm_bindgen(start, js_name = "__ampfluxStart", skip_typescript)]
+fn start() {
+    errors::install_panic_hook();
+}
+
+/// Panics with `message`: only in builds with the `panic-probe` feature, which the tests
+/// use to check that a panic reaches JS as an `AmpFluxError` and never traps the module.
+#[cfg(feature = "panic-probe")]
+#[wasm_bindgen(js_name = "__panicProbe", skip_typescript)]
+pub fn panic_probe(message: &str) -> Result<(), JsValue> {
+    errors::guard()?;
+    panic!("{message}");
+}
+
+/// The version of the AmpFlux engine in this package (`0.1.0`).
+#[wasm_bindgen]
+pub fn version() -> Result<String, JsValue> {
+    errors::guard()?;
+    Ok(env!("CARGO_PKG_VERSION").to_string())
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Builds the WebAssembly package: ampflux-wasm/pkg (node, CommonJS) and web/pkg (browser, ES
+# module) with their package.json and TypeScript declarations, and reports the gzipped size
+# of the .wasm. Installs what it needs (see shared/notes/toolchain.md):
+#   - Debian's rustc-web, cargo-web, rust-web-src and lld-19 (wasm32 std is built from source
+#     with -Zbuild-std, since rustup cannot download it here),
+#   - wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, in a cache dir.
+# Idempotent: cargo and the tool cache skip what is up to date.
+#
+# Environment: AMPFLUX_TOOLS (tool cache, default ~/.cache/ampflux-tools),
+#              AMPFLUX_WASM_FEATURES (extra cargo features, e.g. panic-probe for tests),
+#              AMPFLUX_WASM_OUT (output root instead of the repository, for such builds),
+#              AMPFLUX_WASM_RUSTFLAGS (default: -C target-feature=+simd128),
+#              AMPFLUX_WASM_OPT_LEVEL (default: 3).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+TOOLS="${AMPFLUX_TOOLS:-$HOME/.cache/ampflux-tools}"
+FEATURES="${AMPFLUX_WASM_FEATURES:-}"
+OUT="${AMPFLUX_WASM_OUT:-$ROOT}"
+TARGET_DIR="$ROOT/target/wasm"
+BUDGET_BYTES=$((1024 * 1024))
+
+log() { printf '\033[1mwasm:\033[0m %s\n' "$*" >&2; }
+
+sudo_if_needed() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# --- toolchain: Debian's rustc-web with the std sources and lld ------------------------------
+APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-19)
+if ! dpkg -s "${APT_PACKAGES[@]}" >/dev/null 2>&1; then
+    log "installing ${APT_PACKAGES[*]} from Debian"
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${APT_PACKAGES[@]}" >/dev/null
+fi
+RUSTC_WEB=/usr/bin/rustc
+CARGO_WEB=/usr/bin/cargo
+WASM_LD=/usr/bin/wasm-ld-19
+
+# --- wasm-bindgen-cli at the version of Cargo.lock -------------------------------------------
+WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ -z "$WB_VERSION" ]; then
+    echo "wasm-bindgen not found in Cargo.lock" >&2
+    exit 1
+fi
+WB_ROOT="$TOOLS/wasm-bindgen-$WB_VERSION"
+WASM_BINDGEN="$WB_ROOT/bin/wasm-bindgen"
+if ! [ -x "$WASM_BINDGEN" ] || [ "$("$WASM_BINDGEN" --version)" != "wasm-bindgen $WB_VERSION" ]; then
+    log "installing wasm-bindgen-cli $WB_VERSION into $WB_ROOT (a few minutes, once)"
+    # not --locked: the CLI's own lockfile pins a webpki-roots release the registry no longer has
+    cargo install wasm-bindgen-cli --version "=$WB_VERSION" --root "$WB_ROOT" --quiet
+fi
+
+# --- compile to wasm32 -----------------------------------------------------------------------
+log "compiling ampflux-wasm for wasm32-unknown-unknown (target dir target/wasm)"
+# The workspace's release profile is for native code; the wasm build overrides it here:
+# size-friendly but fast code, whole-program LTO, one codegen unit, no debug info, abort on
+# panic (the panic hook turns a panic into a thrown AmpFluxError first). 128-bit SIMD is on
+# (every current browser and node >= 16.4 has it); AMPFLUX_WASM_RUSTFLAGS="" turns it off.
+env RUSTC="$RUSTC_WEB" RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$WASM_LD" \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="${AMPFLUX_WASM_RUSTFLAGS--C target-feature=+simd128}" \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL="${AMPFLUX_WASM_OPT_LEVEL:-3}" \
+    CARGO_PROFILE_RELEASE_LTO=fat \
+    CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+    CARGO_PROFILE_RELEASE_DEBUG=0 \
+    CARGO_PROFILE_RELEASE_STRIP=debuginfo \
+    CARGO_PROFILE_RELEASE_PANIC=abort \
+    CARGO_TARGET_DIR="$TARGET_DIR" \
+    "$CARGO_WEB" build --release --quiet \
+    --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
+    -p ampflux-wasm ${FEATURES:+--features "$FEATURES"}
+WASM_IN="$TARGET_DIR/wasm32-unknown-unknown/release/ampflux_wasm.wasm"
+
+# --- JS glue, one package per target ---------------------------------------------------------
+PKG_VERSION="$(awk -F'"' '/^\[workspace.package\]/ { w = 1 } w && /^version = / { print $2; exit }' Cargo.toml)"
+
+write_package_json() { # dir module-type
+    local dir="$1" type="$2"
+    cat > "$dir/package.json" <<EOF
+{
+  "name": "ampflux-wasm",
+  "version": "$PKG_VERSION",
+  "description": "IEC 60909 short-circuit studies in the browser and node (AmpFlux, WebAssembly)",
+  "license": "MIT OR Apache-2.0",
+  "type": "$type",
+  "main": "ampflux_wasm.js",
+  "types": "ampflux_wasm.d.ts",
+  "files": ["ampflux_wasm.js", "ampflux_wasm.d.ts", "ampflux_wasm_bg.wasm", "ampflux_wasm_bg.wasm.d.ts"],
+  "sideEffects": false
+}
+EOF
+}
+
+bindgen() { # target out-dir module-type
+    local target="$1" dir="$2" type="$3"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    "$WASM_BINDGEN" --target "$target" --out-dir "$dir" --out-name ampflux_wasm "$WASM_IN"
+    write_package_json "$dir" "$type"
+}
+
+# the test-only panic probe must never reach a real package
+case ",$FEATURES," in
+    *,panic-probe,*) ;;
+    *) if grep -aq "__panicProbe" "$WASM_IN"; then
+           echo "$WASM_IN still holds the panic-probe build; remove it and build again" >&2
+           exit 1
+       fi ;;
+esac
+
+bindgen nodejs "$OUT/ampflux-wasm/pkg" commonjs
+bindgen web "$OUT/web/pkg" module
+# the page preloads the bundled example network (copied, so that web/ has no second copy)
+cp examples/networks/industrial_plant.json "$OUT/web/pkg/example-network.json"
+
+# --- size report -----------------------------------------------------------------------------
+WASM_OUT="$OUT/ampflux-wasm/pkg/ampflux_wasm_bg.wasm"
+RAW=$(stat -c %s "$WASM_OUT")
+GZ=$(gzip -9 -c "$WASM_OUT" | wc -c)
+log "built $OUT/ampflux-wasm/pkg (node) and $OUT/web/pkg (web)"
+awk -v raw="$RAW" -v gz="$GZ" -v budget="$BUDGET_BYTES" 'BEGIN {
+    printf "wasm size: %d bytes (%.1f KiB), gzipped %d bytes (%.1f KiB); budget %d KiB gzipped\n",
+        raw, raw / 1024, gz, gz / 1024, budget / 1024 }'
+if [ "$GZ" -ge "$BUDGET_BYTES" ]; then
+    echo "the gzipped .wasm exceeds the 1 MiB budget" >&2
+    exit 1
+fi

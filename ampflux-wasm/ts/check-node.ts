@@ -1,0 +1,60 @@
+// Compiled by `tsc -p ts/tsconfig.json` (tests/node/types.test.mjs): every export of the node
+// package used with its declared types, and misuse that the declarations must reject.
+import {
+  Network, defaultOptions, summarizeChanges, version,
+  type AmpFluxError, type BranchResult, type BusResult, type Change, type ChangeSet, type Issue,
+  type StudyOptions, type StudyReport, type VoltageResult,
+} from "../pkg/ampflux_wasm.js";
+
+const net: Network = Network.fromJson('{"buses": [{"id": "A", "vn_kv": 20}]}');
+const issues: Issue[] = net.validate();
+const studyIssues: Issue[] = net.validate({ fault: "1ph" });
+const report: StudyReport = net.shortCircuit({ fault: "2phe", case: "min", ip_method: "b", buses: ["A"], branch_results: true });
+const defaults: StudyReport = net.shortCircuit();
+const bus: BusResult | undefined = report.buses[0];
+const earth: number | undefined = bus?.ikss_earth_ka;
+const branch: BranchResult | undefined = report.branches[0];
+const phase: number | undefined = branch?.phases_from?.ia_ka;
+const voltage: VoltageResult | undefined = report.voltages[0];
+const options: StudyOptions = defaultOptions();
+const digest: string = net.digest();
+const text: string = net.toJson(false);
+const canonical: string = net.canonicalJson();
+const name: string | undefined = net.name;
+const hz: number = net.frequencyHz;
+const count: number = net.busCount;
+const changes: ChangeSet = Network.diff(net, Network.fromJson(text));
+const first: Change | undefined = changes.changes[0];
+if (first?.op === "changed") {
+  const field: string = first.field;
+  void field;
+}
+const applied: Network = net.apply(changes);
+const summary: string = summarizeChanges(changes);
+const v: string = version();
+applied.free();
+
+try {
+  Network.fromJson("{");
+} catch (e) {
+  const err = e as AmpFluxError;
+  const code: AmpFluxError["code"] = err.code;
+  const problems: Issue[] = err.issues;
+  void code;
+  void problems;
+}
+
+// @ts-expect-error: unknown fault type
+net.shortCircuit({ fault: "4ph" });
+// @ts-expect-error: unknown option name
+net.shortCircuit({ faul: "3ph" });
+// @ts-expect-error: tk_s is a number
+net.shortCircuit({ tk_s: "1" });
+// @ts-expect-error: the document is text
+Network.fromJson({ buses: [] });
+// @ts-expect-error: no such field in a bus result
+void report.buses[0]?.ik_ka;
+// @ts-expect-error: diff takes networks
+Network.diff(net, "{}");
+
+export const used = [issues, studyIssues, defaults, earth, phase, voltage, options, digest, canonical, name, hz, count, summary, v];

@@ -1,0 +1,195 @@
+// Data types of the AmpFlux JS API, appended to the .d.ts that wasm-bindgen writes.
+// The field names are the serde names of ampflux-core (the same as `ampflux sc --format json`);
+// tests/types.test.mjs checks every declared field against real reports.
+
+/** Fault type: three-phase, line-to-line, line-to-earth, double line-to-earth. */
+export type FaultKind = "3ph" | "2ph" | "1ph" | "2phe";
+/** Maximum or minimum short-circuit currents (IEC 60909-0 §4.3). */
+export type Case = "max" | "min";
+/** How kappa is found in meshed networks (IEC 60909-0 §8.1.3). */
+export type PeakMethod = "b" | "c";
+/** Radial or meshed treatment of fault locations (`auto`: decided per location). */
+export type Topology = "auto" | "meshed" | "radial";
+/** IEC 60909 equivalent voltage source, or classical symmetrical components. */
+export type Method = "iec60909" | "classical";
+/** The tables of a network document. */
+export type TableName =
+  | "buses" | "external_grids" | "lines" | "transformers" | "transformers3w" | "generators"
+  | "motors" | "converters" | "impedances" | "switches" | "loads";
+
+/** A fault along a line, `position` as a fraction of its length from `from_bus`. */
+export interface LineFault {
+  line: string;
+  position: number;
+}
+
+/** Study options with their resolved values, as a report's `study` carries them. */
+export interface StudyOptions {
+  fault: FaultKind;
+  case: Case;
+  ip_method: PeakMethod;
+  topology: Topology;
+  /** Short-circuit duration T_k for I_th, in s. */
+  tk_s: number;
+  /** Minimum time delay t_min for I_b, in s. */
+  tmin_s: number;
+  /** Voltage tolerance of LV systems, 6 or 10 percent. */
+  lv_tolerance_percent: number;
+  c_max_lv: number | null;
+  c_min_lv: number | null;
+  c_max_hv: number | null;
+  c_min_hv: number | null;
+  kt_in_min_case: boolean;
+  r_fault_ohm: number;
+  x_fault_ohm: number;
+  r_earth_ohm: number;
+  x_earth_ohm: number;
+  /** Fault buses (`null`: every bus). */
+  buses: string[] | null;
+  line_faults: LineFault[];
+  /** Compute branch currents and bus voltages for each fault location. */
+  branch_results: boolean;
+  method: Method;
+  prefault_pu: number;
+  base_mva: number;
+}
+
+/** Study options as given to `shortCircuit`: any subset; absent ones take their defaults. */
+export type StudyOptionsInput = Partial<StudyOptions>;
+
+/** One validation finding, naming the element and the field it concerns. */
+export interface Issue {
+  severity: "error" | "warning";
+  /** Stable machine-readable code (`dangling_reference`, `non_positive`, ...). */
+  code: string;
+  table?: TableName;
+  element?: string;
+  field?: string;
+  message: string;
+}
+
+/** State of a fault location. */
+export type BusStatus = "ok" | "unsupplied" | "no_zero_sequence_path";
+
+/** Results at one fault location. */
+export interface BusResult {
+  /** Bus id (or `LINE@POSITION` for a fault along a line). */
+  id: string;
+  vn_kv: number;
+  /** Initial symmetrical short-circuit current I''k in kA. */
+  ikss_ka: number;
+  /** Initial symmetrical short-circuit power S''k in MVA. */
+  skss_mva: number;
+  /** Peak short-circuit current i_p in kA. */
+  ip_ka: number;
+  /** Symmetrical breaking current I_b in kA. */
+  ib_ka: number;
+  /** Thermal equivalent short-circuit current I_th in kA. */
+  ith_ka: number;
+  rk_ohm: number;
+  xk_ohm: number;
+  /** Negative-sequence impedance (unbalanced faults). */
+  rk2_ohm?: number;
+  xk2_ohm?: number;
+  /** Zero-sequence impedance (earth faults). */
+  rk0_ohm?: number;
+  xk0_ohm?: number;
+  /** Current through earth 3·I(0) in kA (earth faults). */
+  ikss_earth_ka?: number;
+  kappa: number;
+  c: number;
+  meshed: boolean;
+  status: BusStatus;
+}
+
+/** Magnitude (kA) and angle (degrees) of the three phase currents. */
+export interface PhaseCurrents {
+  ia_ka: number;
+  ib_ka: number;
+  ic_ka: number;
+  ia_deg: number;
+  ib_deg: number;
+  ic_deg: number;
+}
+
+/** Current through one branch for one fault location (`from` is the HV side of transformers). */
+export interface BranchResult {
+  id: string;
+  fault_bus: string;
+  from_bus: string;
+  to_bus: string;
+  ikss_from_ka: number;
+  ikss_to_ka: number;
+  angle_from_deg: number;
+  angle_to_deg: number;
+  ip_ka: number;
+  ith_ka: number;
+  /** Three-winding transformers: the MV end. */
+  mv_bus?: string;
+  ikss_mv_ka?: number;
+  angle_mv_deg?: number;
+  /** Unbalanced faults: the phase currents at each end. */
+  phases_from?: PhaseCurrents;
+  phases_to?: PhaseCurrents;
+}
+
+/** Voltage of one bus during one fault, in p.u. of U_n/√3. */
+export interface VoltageResult {
+  fault_bus: string;
+  bus: string;
+  v1_pu: number;
+  v2_pu: number;
+  v0_pu: number;
+  va_pu: number;
+  vb_pu: number;
+  vc_pu: number;
+  va_deg: number;
+  vb_deg: number;
+  vc_deg: number;
+}
+
+/** Everything a study computed, keyed by element ids (the CLI's `--format json`). */
+export interface StudyReport {
+  study: StudyOptions;
+  /** SHA-256 of the network the study ran on (`Network.digest()`). */
+  network_digest: string;
+  buses: BusResult[];
+  branches: BranchResult[];
+  voltages: VoltageResult[];
+  warnings: Issue[];
+}
+
+/** A JSON value inside a change (an element, a field's value). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** One change between two networks; `old`/`new` null means the field was absent. */
+export type Change =
+  | { op: "document"; field: string; old: JsonValue | null; new: JsonValue | null }
+  | { op: "added"; table: TableName; id: string; element: JsonValue }
+  | { op: "removed"; table: TableName; id: string; element: JsonValue }
+  | { op: "changed"; table: TableName; id: string; field: string; old: JsonValue | null; new: JsonValue | null }
+  | { op: "reordered"; table: TableName; ids: string[] }
+  | { op: "table_replaced"; table: TableName; old: JsonValue[]; new: JsonValue[] };
+
+/** The changes that turn one network into another (`Network.diff`). */
+export interface ChangeSet {
+  changes: Change[];
+}
+
+/** Codes of `AmpFluxError`: the core's codes, plus `invalid_input` and `internal_error`. */
+export type AmpFluxErrorCode =
+  | "format_error" | "unsupported_version" | "validation_error" | "invalid_option"
+  | "topology_error" | "solver_error" | "conflict" | "invalid_input" | "internal_error";
+
+/**
+ * What every function of this package throws: a JS `Error` with `name === "AmpFluxError"`,
+ * a stable `code` and every problem in `issues` (never empty). Format errors also carry the
+ * JSON `path`, option errors the `option` name.
+ */
+export interface AmpFluxError extends Error {
+  name: "AmpFluxError";
+  code: AmpFluxErrorCode;
+  issues: Issue[];
+  path?: string;
+  option?: string;
+}
