@@ -21,6 +21,7 @@ import warnings
 from typing import Any, Dict, List, Optional, Tuple
 
 from ampflux._ampflux import Network
+from ampflux.errors import FormatError
 
 __all__ = ["from_pandapower", "to_pandapower", "PREFIX"]
 
@@ -135,6 +136,9 @@ def from_pandapower(net: Any, name: Optional[str] = None) -> Network:
     trafos = []
     for r in _rows(net, "trafo"):
         vg = _text(r.get("vector_group"))
+        if vg is None:
+            warnings.warn(f"trafo {r['index']}: no vector_group; 'Dyn' assumed (it matters "
+                          "for earth faults only)", stacklevel=2)
         e = {"id": f"T{r['index']}", "hv_bus": _bus(r["hv_bus"]), "lv_bus": _bus(r["lv_bus"]),
              "vector_group": vg if vg is not None else "Dyn", **_common(r)}
         for key in ("sn_mva", "vn_hv_kv", "vn_lv_kv", "vk_percent", "vkr_percent", "vk0_percent",
@@ -164,7 +168,7 @@ def from_pandapower(net: Any, name: Optional[str] = None) -> Network:
     for r in _rows(net, "trafo3w"):
         vg = _text(r.get("vector_group"))
         e = {"id": f"T3W{r['index']}", "hv_bus": _bus(r["hv_bus"]), "mv_bus": _bus(r["mv_bus"]),
-             "lv_bus": _bus(r["lv_bus"]), "vector_group": vg if vg is not None else "YNyn0d5",
+             "lv_bus": _bus(r["lv_bus"]), "vector_group": vg,
              **_common(r)}
         for w in ("hv", "mv", "lv"):
             for key in (f"sn_{w}_mva", f"vn_{w}_kv", f"vk_{w}_percent", f"vkr_{w}_percent",
@@ -263,11 +267,42 @@ def from_pandapower(net: Any, name: Optional[str] = None) -> Network:
         loads.append(_clean(e))
     doc["loads"] = loads
 
+    missing = _missing(doc)
+    if missing:
+        raise FormatError(
+            "the pandapower net lacks short-circuit data: " + "; ".join(missing),
+            "format_error", path="pandapower")
     for table in ("ward", "xward", "shunt", "storage", "dcline", "svc", "tcsc", "ssc", "vsc"):
         if table in net and net[table] is not None and len(net[table]) > 0:
             warnings.warn(f"pandapower table {table!r} has no AmpFlux counterpart; left out",
                           stacklevel=2)
     return Network.from_dict(doc)
+
+
+#: Fields the format requires, with the pandapower column each comes from.
+_REQUIRED: Dict[str, Dict[str, str]] = {
+    "external_grids": {"s_sc_max_mva": "s_sc_max_mva"},
+    "generators": {"sn_mva": "sn_mva", "vn_kv": "vn_kv", "cos_phi": "cos_phi",
+                   "xdss_pu": "xdss_pu"},
+    "motors": {"pn_mw": "pn_mech_mw", "cos_phi": "cos_phi_n", "efficiency_percent":
+               "efficiency_n_percent", "lrc_pu": "lrc_pu"},
+    "converters": {"sn_mva": "sn_mva"},
+    "transformers3w": {"vector_group": "vector_group"},
+}
+_TABLE_OF = {"external_grids": "ext_grid", "generators": "gen", "motors": "motor",
+             "converters": "sgen", "transformers3w": "trafo3w"}
+
+
+def _missing(doc: Dict[str, Any]) -> List[str]:
+    """pandapower elements without the short-circuit data the format requires."""
+    out = []
+    for table, fields in _REQUIRED.items():
+        for e in doc.get(table, []):
+            absent = [col for key, col in fields.items() if key not in e]
+            if absent:
+                index = re.sub(r"^[A-Z]+", "", e["id"])
+                out.append(f"{_TABLE_OF[table]} {index}: {', '.join(absent)}")
+    return out
 
 
 def _index(element_id: str, prefix: str) -> Optional[int]:
@@ -294,118 +329,181 @@ def _motor_rx(vn_kv: float, pn_mw: float, pole_pairs: int) -> float:
     return 0.1 if pn_mw / pole_pairs >= 1.0 else 0.15
 
 
+def _indices(elements: List[Dict[str, Any]], prefix: str) -> Optional[List[int]]:
+    """pandapower indices from ids like `L3` when every id of the table has that form."""
+    ix = [_index(e["id"], prefix) for e in elements]
+    if any(i is None for i in ix) or len(set(ix)) != len(ix):
+        return None
+    return [int(i) for i in ix if i is not None]
+
+
+def _col(elements: List[Dict[str, Any]], key: str, default: Any = None) -> List[Any]:
+    return [e.get(key, default) for e in elements]
+
+
+def _fcol(elements: List[Dict[str, Any]], key: str) -> List[float]:
+    """A float column with NaN for absent values (pandapower's missing value)."""
+    return [_nan(e.get(key)) for e in elements]
+
+
+def _set(df: Any, index: Any, column: str, values: List[Any]) -> None:
+    """Sets a column for the rows `index` (the whole table when it was created in one go,
+    so that the column takes the values' own dtype)."""
+    if len(df) == len(values) and list(df.index) == list(index):
+        df[column] = values
+    else:
+        df.loc[index, column] = values
+
+
 def to_pandapower(network: Network) -> Any:
     """A pandapower net with the same short-circuit model as ``network``.
 
     Bus ids that are integers become pandapower bus indices; ``L3``-style ids keep their
-    number as index. Values the format leaves to IEC 60909 defaults but pandapower needs
-    explicitly are written out by the same rules (generator R_Gf when ``rdss_pu`` is absent,
-    motor R/X when ``rx`` is absent). pandapower has no generator zero-sequence data or
-    earthing, no bus-level voltage factors and no per-element ``count``: such fields raise a
-    warning and are not carried over.
+    number as index (when all ids of a table have that form). Values the format leaves to
+    IEC 60909 defaults but pandapower needs explicitly are written out by the same rules
+    (generator R_Gf when ``rdss_pu`` is absent, motor R/X when ``rx`` is absent). pandapower
+    has no generator zero-sequence data or earthing, no bus-level voltage factors and no
+    per-element ``count``: such fields raise a warning and are not carried over. Elements are
+    created table by table with pandapower's bulk functions. ``net.bus["ampflux_id"]`` holds
+    the AmpFlux bus id of every pandapower bus, to line up ``res_bus_sc`` with AmpFlux
+    results.
     """
     import pandapower as pp
 
     doc = network.to_dict()
     net = pp.create_empty_network(name=doc.get("name") or "", f_hz=doc.get("frequency_hz", 50.0))
-    bus_ix: Dict[str, int] = {}
-    used = set()
-    numeric = [b["id"] for b in doc.get("buses", []) if b["id"].isdigit()]
-    next_free = max([int(i) for i in numeric], default=-1) + 1
-    for b in doc.get("buses", []):
-        if b["id"].isdigit() and int(b["id"]) not in used:
-            ix = int(b["id"])
-        else:
-            ix = next_free
-            next_free += 1
-        used.add(ix)
-        bus_ix[b["id"]] = ix
+
+    buses = doc.get("buses", [])
+    numeric = [b["id"] for b in buses if b["id"].isdigit()]
+    if len(set(numeric)) == len(buses):
+        bus_index = [int(b["id"]) for b in buses]
+    else:
+        bus_index = list(range(len(buses)))
+    bus_ix: Dict[str, int] = {b["id"]: i for b, i in zip(buses, bus_index)}
+    for b in buses:
         for key in ("c_max", "c_min", "lv_tolerance_percent"):
             if key in b:
                 warnings.warn(f"bus {b['id']}: `{key}` has no pandapower counterpart "
                               "(use calc_sc's lv_tol_percent)", stacklevel=2)
-        pp.create_bus(net, vn_kv=b["vn_kv"], name=b.get("name", b["id"]), index=ix,
-                      in_service=b.get("in_service", True))
+    if buses:
+        pp.create_buses(net, len(buses), vn_kv=_col(buses, "vn_kv"), index=bus_index,
+                        name=[b.get("name", b["id"]) for b in buses],
+                        in_service=_col(buses, "in_service", True))
+        net.bus["ampflux_id"] = [b["id"] for b in buses]  # to match results to AmpFlux ids
 
-    def idx(e: Dict[str, Any], table: str) -> Optional[int]:
-        return _index(e["id"], PREFIX[table])
+    def names(elements: List[Dict[str, Any]]) -> List[str]:
+        return [str(e.get("name", e["id"])) for e in elements]
 
-    def name(e: Dict[str, Any]) -> str:
-        return str(e.get("name", e["id"]))
+    def on(elements: List[Dict[str, Any]], key: str) -> List[int]:
+        return [bus_ix[e[key]] for e in elements]
 
-    branch_ix: Dict[str, Tuple[str, int]] = {}
     for e in doc.get("external_grids", []):
-        pp.create_ext_grid(net, bus=bus_ix[e["bus"]], name=name(e), index=idx(e, "ext_grid"),
+        pp.create_ext_grid(net, bus=bus_ix[e["bus"]], name=str(e.get("name", e["id"])),
+                           index=_index(e["id"], PREFIX["ext_grid"]),
                            in_service=e.get("in_service", True),
                            s_sc_max_mva=e["s_sc_max_mva"], s_sc_min_mva=_nan(e.get("s_sc_min_mva")),
                            rx_max=_nan(e.get("rx_max")), rx_min=_nan(e.get("rx_min", e.get("rx_max"))),
                            x0x_max=_nan(e.get("x0x_max")), r0x0_max=_nan(e.get("r0x0_max")),
                            x0x_min=_nan(e.get("x0x_min", e.get("x0x_max"))),
                            r0x0_min=_nan(e.get("r0x0_min", e.get("r0x0_max"))))
-    for e in doc.get("lines", []):
-        i = pp.create_line_from_parameters(
-            net, from_bus=bus_ix[e["from_bus"]], to_bus=bus_ix[e["to_bus"]],
-            length_km=e["length_km"], r_ohm_per_km=e["r_ohm_per_km"],
-            x_ohm_per_km=e["x_ohm_per_km"], c_nf_per_km=e.get("c_nf_per_km", 0.0),
-            max_i_ka=float("nan"), name=name(e), index=idx(e, "line"),
-            in_service=e.get("in_service", True), parallel=e.get("parallel", 1),
-            r0_ohm_per_km=_nan(e.get("r0_ohm_per_km")), x0_ohm_per_km=_nan(e.get("x0_ohm_per_km")),
-            c0_nf_per_km=_nan(e.get("c0_nf_per_km")),
-            endtemp_degree=e.get("endtemp_degree", 20.0))
-        branch_ix[e["id"]] = ("l", i)
-    for e in doc.get("transformers", []):
-        zm0 = e.get("zm0_over_zk0")
-        i = pp.create_transformer_from_parameters(
-            net, hv_bus=bus_ix[e["hv_bus"]], lv_bus=bus_ix[e["lv_bus"]], sn_mva=e["sn_mva"],
-            vn_hv_kv=e["vn_hv_kv"], vn_lv_kv=e["vn_lv_kv"], vkr_percent=e["vkr_percent"],
-            vk_percent=e["vk_percent"], pfe_kw=0.0, i0_percent=0.0, name=name(e),
-            index=idx(e, "trafo"), in_service=e.get("in_service", True),
-            vector_group=e["vector_group"], parallel=e.get("parallel", 1),
-            tap_side=e.get("tap_side"), tap_pos=_nan(e.get("tap_pos")),
-            tap_neutral=_nan(e.get("tap_neutral")), tap_min=_nan(e.get("tap_min")),
-            tap_max=_nan(e.get("tap_max")), tap_step_percent=_nan(e.get("tap_step_percent")),
-            vk0_percent=_nan(e.get("vk0_percent")), vkr0_percent=_nan(e.get("vkr0_percent")),
-            mag0_percent=zm0 * 100.0 if zm0 is not None else float("nan"),
-            mag0_rx=e.get("rm0_over_xm0", 0.0), si0_hv_partial=e.get("zm0_hv_share", 0.5),
-            oltc=e.get("oltc", False), power_station_unit=e.get("power_station_unit", False),
-            pt_percent=_nan(e.get("pt_percent")))
-        for side in ("hv", "lv"):
-            r, x = e.get(f"{side}_grounding_r_ohm"), e.get(f"{side}_grounding_x_ohm")
-            if r or x:
-                net.trafo.loc[i, "rn_ohm"] = r or 0.0
-                net.trafo.loc[i, "xn_ohm"] = x or 0.0
-        branch_ix[e["id"]] = ("t", i)
+
+    branch_ix: Dict[str, Tuple[str, int]] = {}
+    lines = doc.get("lines", [])
+    if lines:
+        ix = pp.create_lines_from_parameters(
+            net, from_buses=on(lines, "from_bus"), to_buses=on(lines, "to_bus"),
+            length_km=_col(lines, "length_km"), r_ohm_per_km=_col(lines, "r_ohm_per_km"),
+            x_ohm_per_km=_col(lines, "x_ohm_per_km"), c_nf_per_km=_col(lines, "c_nf_per_km", 0.0),
+            max_i_ka=float("nan"), name=names(lines), index=_indices(lines, PREFIX["line"]),
+            in_service=_col(lines, "in_service", True), parallel=_col(lines, "parallel", 1),
+            r0_ohm_per_km=_fcol(lines, "r0_ohm_per_km"), x0_ohm_per_km=_fcol(lines, "x0_ohm_per_km"),
+            c0_nf_per_km=_col(lines, "c0_nf_per_km", 0.0),
+            endtemp_degree=_col(lines, "endtemp_degree", 20.0))
+        branch_ix.update({e["id"]: ("l", int(i)) for e, i in zip(lines, ix)})
+
+    trafos = doc.get("transformers", [])
+    if trafos:
+        ix = pp.create_transformers_from_parameters(
+            net, hv_buses=on(trafos, "hv_bus"), lv_buses=on(trafos, "lv_bus"),
+            sn_mva=_col(trafos, "sn_mva"), vn_hv_kv=_col(trafos, "vn_hv_kv"),
+            vn_lv_kv=_col(trafos, "vn_lv_kv"), vkr_percent=_col(trafos, "vkr_percent"),
+            vk_percent=_col(trafos, "vk_percent"), pfe_kw=0.0, i0_percent=0.0,
+            name=names(trafos), index=_indices(trafos, PREFIX["trafo"]),
+            in_service=_col(trafos, "in_service", True), parallel=_col(trafos, "parallel", 1))
+        t = net.trafo
+        # pandapower spells vector groups without the clock number (`YNd`, `Dyn`); the
+        # phase shift goes to shift_degree
+        clocks = [re.fullmatch(r"([A-Za-z]+)(\d*)", vg) for vg in _col(trafos, "vector_group")]
+        _set(t, ix, "vector_group", [m.group(1) if m else vg
+                                     for m, vg in zip(clocks, _col(trafos, "vector_group"))])
+        _set(t, ix, "shift_degree", [30.0 * int(m.group(2)) if m and m.group(2) else 0.0
+                                     for m in clocks])
+        _set(t, ix, "tap_side", _col(trafos, "tap_side"))
+        for key in ("tap_pos", "tap_neutral", "tap_min", "tap_max", "tap_step_percent",
+                    "vk0_percent", "vkr0_percent", "pt_percent"):
+            _set(t, ix, key, _fcol(trafos, key))
+        _set(t, ix, "mag0_percent", [_nan(e["zm0_over_zk0"] * 100.0 if "zm0_over_zk0" in e
+                                          else None) for e in trafos])
+        _set(t, ix, "mag0_rx", _col(trafos, "rm0_over_xm0", 0.0))
+        _set(t, ix, "si0_hv_partial", _col(trafos, "zm0_hv_share", 0.5))
+        _set(t, ix, "oltc", [bool(v) for v in _col(trafos, "oltc", False)])
+        _set(t, ix, "power_station_unit", [bool(v) for v in _col(trafos, "power_station_unit", False)])
+        rn, xn = [], []
+        for e in trafos:
+            r = (e.get("hv_grounding_r_ohm") or 0.0) + (e.get("lv_grounding_r_ohm") or 0.0)
+            x = (e.get("hv_grounding_x_ohm") or 0.0) + (e.get("lv_grounding_x_ohm") or 0.0)
+            rn.append(r)
+            xn.append(x)
+        if any(rn) or any(xn):
+            _set(t, ix, "rn_ohm", rn)
+            _set(t, ix, "xn_ohm", xn)
+        branch_ix.update({e["id"]: ("t", int(i)) for e, i in zip(trafos, ix)})
+
     for e in doc.get("transformers3w", []):
         kw = {k: e[k] for k in e if re.fullmatch(r"(sn|vn|vk|vkr|vk0|vkr0)_(hv|mv|lv)_(mva|kv|percent)", k)}
         i = pp.create_transformer3w_from_parameters(
             net, hv_bus=bus_ix[e["hv_bus"]], mv_bus=bus_ix[e["mv_bus"]], lv_bus=bus_ix[e["lv_bus"]],
-            pfe_kw=0.0, i0_percent=0.0, name=name(e), index=idx(e, "trafo3w"),
-            in_service=e.get("in_service", True), vector_group=e["vector_group"], **kw)
-        branch_ix[e["id"]] = ("t3", i)
-    trafo_of = {tid: ix for tid, (et, ix) in branch_ix.items() if et == "t"}
-    for e in doc.get("generators", []):
-        vn, sn = e["vn_kv"], e["sn_mva"]
-        rdss_pu = e.get("rdss_pu")
-        if rdss_pu is None:
-            rdss_pu = _rg_fictitious(vn, sn) * e["xdss_pu"]
-        if any(k in e for k in ("x0_pu", "grounding_r_ohm", "grounding_x_ohm")):
-            warnings.warn(f"generator {e['id']}: zero-sequence data has no pandapower "
-                          "counterpart (pandapower treats generators as open in the zero "
-                          "sequence)", stacklevel=2)
-        unit = e.get("unit_transformer")
-        pp.create_gen(net, bus=bus_ix[e["bus"]], p_mw=0.0, sn_mva=sn, vn_kv=vn, name=name(e),
-                      index=idx(e, "gen"), in_service=e.get("in_service", True),
-                      xdss_pu=e["xdss_pu"], rdss_ohm=rdss_pu * vn * vn / sn,
-                      cos_phi=e["cos_phi"], pg_percent=e.get("pg_percent", 0.0),
-                      power_station_trafo=trafo_of[unit] if unit is not None else float("nan"))
+            pfe_kw=0.0, i0_percent=0.0, name=str(e.get("name", e["id"])),
+            index=_index(e["id"], PREFIX["trafo3w"]), in_service=e.get("in_service", True),
+            vector_group=e["vector_group"], **kw)
+        branch_ix[e["id"]] = ("t3", int(i))
+
+    gens = doc.get("generators", [])
+    if gens:
+        trafo_of = {tid: ix for tid, (et, ix) in branch_ix.items() if et == "t"}
+        rdss_ohm = []
+        for e in gens:
+            vn, sn = e["vn_kv"], e["sn_mva"]
+            rdss_pu = e.get("rdss_pu")
+            if rdss_pu is None:
+                rdss_pu = _rg_fictitious(vn, sn) * e["xdss_pu"]
+            rdss_ohm.append(rdss_pu * vn * vn / sn)
+            if any(k in e for k in ("x0_pu", "grounding_r_ohm", "grounding_x_ohm")):
+                warnings.warn(f"generator {e['id']}: zero-sequence data has no pandapower "
+                              "counterpart (pandapower treats generators as open in the zero "
+                              "sequence)", stacklevel=2)
+        ix = pp.create_gens(net, buses=on(gens, "bus"), p_mw=0.0, sn_mva=_col(gens, "sn_mva"),
+                            vn_kv=_col(gens, "vn_kv"), name=names(gens),
+                            index=_indices(gens, PREFIX["gen"]),
+                            in_service=_col(gens, "in_service", True))
+        _set(net.gen, ix, "xdss_pu", _col(gens, "xdss_pu"))
+        _set(net.gen, ix, "rdss_ohm", rdss_ohm)
+        _set(net.gen, ix, "cos_phi", _col(gens, "cos_phi"))
+        _set(net.gen, ix, "pg_percent", _col(gens, "pg_percent", 0.0))
+        _set(net.gen, ix, "power_station_trafo",
+             [float(trafo_of[e["unit_transformer"]]) if "unit_transformer" in e else float("nan")
+              for e in gens])
+
     for e in doc.get("converters", []):
-        common = dict(bus=bus_ix[e["bus"]], p_mw=0.0, sn_mva=e["sn_mva"], name=name(e),
-                      index=idx(e, "sgen"), in_service=e.get("in_service", True))
+        common = dict(bus=bus_ix[e["bus"]], p_mw=0.0, sn_mva=e["sn_mva"],
+                      name=str(e.get("name", e["id"])), index=_index(e["id"], PREFIX["sgen"]),
+                      in_service=e.get("in_service", True))
         if e["kind"] == "full_converter":
             i = pp.create_sgen(net, k=e.get("k", float("nan")), current_source=True,
                                generator_type="current_source", **common)
-            if "current_angle_deg" in e:
-                net.sgen.loc[i, "current_angle_degree"] = e["current_angle_deg"]
+            # the format's default angle is -90 degrees (purely inductive): said explicitly,
+            # since pandapower adds magnitudes when the column is absent
+            net.sgen.loc[i, "current_angle_degree"] = e.get("current_angle_deg", -90.0)
         elif e["kind"] == "doubly_fed":
             pp.create_sgen(net, current_source=False, generator_type="async_doubly_fed",
                            max_ik_ka=e.get("i_wd_max_ka", float("nan")),
@@ -415,6 +513,7 @@ def to_pandapower(network: Network) -> Any:
             pp.create_sgen(net, current_source=False, generator_type="async",
                            lrc_pu=e.get("lrc_pu", float("nan")), rx=e.get("rx", float("nan")),
                            **common)
+
     for e in doc.get("motors", []):
         count = e.get("count", 1)
         rx = e.get("rx")
@@ -423,26 +522,38 @@ def to_pandapower(network: Network) -> Any:
         pp.create_motor(net, bus=bus_ix[e["bus"]], pn_mech_mw=e["pn_mw"] * count,
                         cos_phi=e["cos_phi"], efficiency_percent=e["efficiency_percent"],
                         cos_phi_n=e["cos_phi"], efficiency_n_percent=e["efficiency_percent"],
-                        lrc_pu=e["lrc_pu"], vn_kv=e["vn_kv"], rx=rx, name=name(e),
-                        index=idx(e, "motor"), in_service=e.get("in_service", True))
-    for e in doc.get("impedances", []):
-        if "r_pu" in e or "x_pu" in e:
-            sn = e["sn_mva"]
-            r, x = e.get("r_pu", 0.0), e.get("x_pu", 0.0)
-            r0, x0 = e.get("r0_pu"), e.get("x0_pu")
-        else:
-            # ohm values: per unit on 1 MVA and the from bus's nominal voltage
-            sn = 1.0
-            vn = next(b["vn_kv"] for b in doc["buses"] if b["id"] == e["from_bus"])
-            zb = vn * vn / sn
-            r, x = e.get("r_ohm", 0.0) / zb, e.get("x_ohm", 0.0) / zb
-            r0 = e["r0_ohm"] / zb if "r0_ohm" in e else None
-            x0 = e["x0_ohm"] / zb if "x0_ohm" in e else None
-        i = pp.create_impedance(net, from_bus=bus_ix[e["from_bus"]], to_bus=bus_ix[e["to_bus"]],
-                                rft_pu=r, xft_pu=x, rtf_pu=r, xtf_pu=x, sn_mva=sn, name=name(e),
-                                index=idx(e, "impedance"), in_service=e.get("in_service", True),
-                                rft0_pu=r0, xft0_pu=x0, rtf0_pu=r0, xtf0_pu=x0)
-        branch_ix[e["id"]] = ("i", i)
+                        lrc_pu=e["lrc_pu"], vn_kv=e["vn_kv"], rx=rx,
+                        name=str(e.get("name", e["id"])), index=_index(e["id"], PREFIX["motor"]),
+                        in_service=e.get("in_service", True))
+
+    imps = doc.get("impedances", [])
+    if imps:
+        vn_of = {b["id"]: b["vn_kv"] for b in buses}
+        cols: Dict[str, List[Any]] = {k: [] for k in ("sn", "r", "x", "r0", "x0")}
+        for e in imps:
+            if "r_pu" in e or "x_pu" in e:
+                sn = e["sn_mva"]
+                r, x = e.get("r_pu", 0.0), e.get("x_pu", 0.0)
+                r0, x0 = e.get("r0_pu"), e.get("x0_pu")
+            else:
+                # ohm values: per unit on 1 MVA and the from bus's nominal voltage
+                sn = 1.0
+                zb = vn_of[e["from_bus"]] ** 2 / sn
+                r, x = e.get("r_ohm", 0.0) / zb, e.get("x_ohm", 0.0) / zb
+                r0 = e["r0_ohm"] / zb if "r0_ohm" in e else None
+                x0 = e["x0_ohm"] / zb if "x0_ohm" in e else None
+            for k, v in zip(("sn", "r", "x", "r0", "x0"), (sn, r, x, _nan(r0), _nan(x0))):
+                cols[k].append(v)
+        ix = pp.create_impedances(
+            net, from_buses=on(imps, "from_bus"), to_buses=on(imps, "to_bus"),
+            rft_pu=cols["r"], xft_pu=cols["x"], rtf_pu=cols["r"], xtf_pu=cols["x"],
+            sn_mva=cols["sn"], name=names(imps), index=_indices(imps, PREFIX["impedance"]),
+            in_service=_col(imps, "in_service", True))
+        for key, values in (("rft0_pu", cols["r0"]), ("xft0_pu", cols["x0"]),
+                            ("rtf0_pu", cols["r0"]), ("xtf0_pu", cols["x0"])):
+            _set(net.impedance, ix, key, values)
+        branch_ix.update({e["id"]: ("i", int(i)) for e, i in zip(imps, ix)})
+
     for e in doc.get("switches", []):
         target = e["element"]
         if target in bus_ix:
@@ -454,8 +565,13 @@ def to_pandapower(network: Network) -> Any:
                           "left out", stacklevel=2)
             continue
         pp.create_switch(net, bus=bus_ix[e["bus"]], element=element, et=et, closed=e["closed"],
-                         name=name(e), index=idx(e, "switch"), z_ohm=e.get("r_ohm", 0.0))
-    for e in doc.get("loads", []):
-        pp.create_load(net, bus=bus_ix[e["bus"]], p_mw=e["p_mw"], q_mvar=e.get("q_mvar", 0.0),
-                       name=name(e), index=idx(e, "load"), in_service=e.get("in_service", True))
+                         name=str(e.get("name", e["id"])), index=_index(e["id"], PREFIX["switch"]),
+                         z_ohm=e.get("r_ohm", 0.0))
+
+    loads = doc.get("loads", [])
+    if loads:
+        pp.create_loads(net, buses=on(loads, "bus"), p_mw=_col(loads, "p_mw"),
+                        q_mvar=_col(loads, "q_mvar", 0.0), name=names(loads),
+                        index=_indices(loads, PREFIX["load"]),
+                        in_service=_col(loads, "in_service", True))
     return net
