@@ -37,8 +37,8 @@ pub use model::{
     Switch, Table, TapSide, Transformer, Transformer3w,
 };
 pub use study::{
-    BranchResult, BusResult, BusStatus, Case, FaultKind, LineFault, Method, PeakMethod,
-    PhaseCurrents, StudyOptions, StudyReport, Topology, VoltageResult,
+    BranchResult, BreakingCurrent, BusResult, BusStatus, Case, FaultKind, LineFault, Method,
+    PeakMethod, PhaseCurrents, StudyOptions, StudyReport, Topology, VoltageResult,
 };
 
 /// The README's Rust example, compiled and run as a doc-test.

@@ -90,3 +90,62 @@ fn dense_inverse(mut m: Vec<Vec<C64>>) -> Vec<Vec<C64>> {
     }
     inv
 }
+
+/// Compiles the network and factorizes the positive-sequence matrix once (symbolic analysis
+/// and numeric LDLᵀ, no selected inversion): the reference cost the benchmarks compare a whole
+/// all-bus study against.
+pub fn factorize_positive_sequence(net: &Network, options: &StudyOptions) -> Result<usize> {
+    let sys = System::compile(net, options)?;
+    let adm = Admittance::new(&sys)?;
+    let stamp = Stamp {
+        seq: Sequence::Positive,
+        s: 1.0,
+        peak: false,
+        unit: None,
+    };
+    let m = adm.assemble(&sys, stamp);
+    let f = Factor::new(&adm.sym, &m.values.ax)?;
+    Ok(usize::from(f.is_fallback()) + adm.sym.nnz_l())
+}
+
+/// Largest relative difference, over every power station unit and sequence, between the
+/// driving-point impedance at the unit's generator terminals with K_G,S and K_T,S obtained
+/// from the base factor by the Woodbury identity, and from a refactorization of the modified
+/// matrix.
+pub fn unit_variant_woodbury_vs_refactor(net: &Network, options: &StudyOptions) -> Result<f64> {
+    use crate::iec60909::sequence_check;
+    let sys = System::compile(net, options)?;
+    let adm = Admittance::new(&sys)?;
+    let mut worst: f64 = 0.0;
+    for u in &sys.units {
+        for seq in [Sequence::Positive, Sequence::Negative, Sequence::Zero] {
+            let base = adm.assemble(
+                &sys,
+                Stamp {
+                    seq,
+                    s: 1.0,
+                    peak: false,
+                    unit: None,
+                },
+            );
+            let f = Factor::new(&adm.sym, &base.values.ax)?;
+            let woodbury = sequence_check::unit_column(&sys, &adm.sym, &f, u, seq, u.node)[u.node];
+            let variant = adm.assemble(
+                &sys,
+                Stamp {
+                    seq,
+                    s: 1.0,
+                    peak: false,
+                    unit: Some(u),
+                },
+            );
+            if variant.dead[u.node] {
+                continue;
+            }
+            let direct =
+                Factor::new(&adm.sym, &variant.values.ax)?.column(&adm.sym, u.node)[u.node];
+            worst = worst.max((woodbury - direct).norm() / direct.norm().max(1e-300));
+        }
+    }
+    Ok(worst)
+}

@@ -1,26 +1,154 @@
 //! The canonical form of a network document and its content digest.
 //!
-//! Canonical JSON: every table sorted by element id, object keys sorted, no insignificant
-//! whitespace, absent optional fields omitted, numbers written one way (model numbers come
-//! from typed fields; numbers inside `meta` are written as shortest round-trip `f64` when
-//! they are not integers). The writer does not depend on `serde_json`'s map ordering, so the
-//! same circuit gives the same bytes, and the same SHA-256 digest, on every platform.
+//! Canonical JSON: compact, `format`/`version` of the current format, every table sorted by
+//! element id, the fields of every element in the format's fixed order with absent optional
+//! fields omitted, numbers of typed fields written by one shortest-round-trip algorithm, and
+//! free-form `meta` objects with sorted keys and numbers normalised (`1.0` and `1` are the same
+//! number). The same circuit gives the same bytes, and the same SHA-256 digest, on every
+//! platform (native and WebAssembly), whatever the element order or formatting of the input.
 
+use std::cell::Cell;
 use std::fmt::Write as _;
 
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::model::{Network, Table};
+use crate::model::{
+    Bus, Converter, ExternalGrid, FORMAT_TAG, FORMAT_VERSION, Generator, Impedance, Line, Load,
+    Meta, Motor, Network, Switch, Transformer, Transformer3w,
+};
+
+thread_local! {
+    /// Set while the canonical form is written: `meta` numbers are normalised then.
+    static CANONICAL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Serializes a `meta` object with sorted keys (and, inside [`Network::canonical_json`],
+/// normalised numbers). Used by every `meta` field of the model.
+pub(crate) fn serialize_meta<S: serde::Serializer>(
+    meta: &Option<Meta>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match meta {
+        Some(m) => s.serialize_some(&SortedMap(m)),
+        None => s.serialize_none(),
+    }
+}
+
+struct SortedMap<'a>(&'a serde_json::Map<String, Value>);
+
+impl Serialize for SortedMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut keys: Vec<&String> = self.0.keys().collect();
+        keys.sort();
+        let mut map = s.serialize_map(Some(keys.len()))?;
+        for k in keys {
+            map.serialize_entry(k, &SortedValue(&self.0[k]))?;
+        }
+        map.end()
+    }
+}
+
+struct SortedValue<'a>(&'a Value);
+
+impl Serialize for SortedValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(m) => SortedMap(m).serialize(s),
+            Value::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&SortedValue(item))?;
+                }
+                seq.end()
+            }
+            Value::Number(n) if CANONICAL.with(Cell::get) => {
+                if let Some(i) = n.as_i64() {
+                    s.serialize_i64(i)
+                } else if let Some(u) = n.as_u64() {
+                    s.serialize_u64(u)
+                } else {
+                    let f = n.as_f64().unwrap_or(0.0);
+                    if f == f.trunc() && f.abs() < 9.007_199_254_740_992e15 {
+                        s.serialize_i64(f as i64)
+                    } else {
+                        s.serialize_f64(f)
+                    }
+                }
+            }
+            other => other.serialize(s),
+        }
+    }
+}
+
+/// The document with every table sorted by id, borrowing the network.
+#[derive(Serialize)]
+struct CanonicalView<'a> {
+    format: &'static str,
+    version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'a String>,
+    frequency_hz: f64,
+    buses: Vec<&'a Bus>,
+    external_grids: Vec<&'a ExternalGrid>,
+    lines: Vec<&'a Line>,
+    transformers: Vec<&'a Transformer>,
+    transformers3w: Vec<&'a Transformer3w>,
+    generators: Vec<&'a Generator>,
+    motors: Vec<&'a Motor>,
+    converters: Vec<&'a Converter>,
+    impedances: Vec<&'a Impedance>,
+    switches: Vec<&'a Switch>,
+    loads: Vec<&'a Load>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_meta"
+    )]
+    meta: &'a Option<Meta>,
+}
+
+macro_rules! sorted {
+    ($rows:expr) => {{
+        let mut v: Vec<_> = $rows.iter().collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }};
+}
+
+/// Restores the canonical flag when dropped (also on panic).
+struct CanonicalGuard(bool);
+
+impl Drop for CanonicalGuard {
+    fn drop(&mut self) {
+        CANONICAL.with(|c| c.set(self.0));
+    }
+}
 
 impl Network {
     /// The canonical JSON text of the network (see the module docs).
     pub fn canonical_json(&self) -> String {
-        let mut value = self.document_value();
-        sort_tables(&mut value);
-        let mut out = String::new();
-        write_canonical(&value, &mut out);
-        out
+        let view = CanonicalView {
+            format: FORMAT_TAG,
+            version: FORMAT_VERSION,
+            name: self.name.as_ref(),
+            frequency_hz: self.frequency_hz,
+            buses: sorted!(self.buses),
+            external_grids: sorted!(self.external_grids),
+            lines: sorted!(self.lines),
+            transformers: sorted!(self.transformers),
+            transformers3w: sorted!(self.transformers3w),
+            generators: sorted!(self.generators),
+            motors: sorted!(self.motors),
+            converters: sorted!(self.converters),
+            impedances: sorted!(self.impedances),
+            switches: sorted!(self.switches),
+            loads: sorted!(self.loads),
+            meta: &self.meta,
+        };
+        let _guard = CanonicalGuard(CANONICAL.with(|c| c.replace(true)));
+        serde_json::to_string(&view).expect("a network always serializes")
     }
 
     /// SHA-256 of [`Network::canonical_json`], as 64 lowercase hex digits.
@@ -42,81 +170,23 @@ impl Network {
     }
 }
 
-fn sort_tables(doc: &mut Value) {
-    let Value::Object(map) = doc else { return };
-    for table in Table::ALL {
-        if let Some(Value::Array(rows)) = map.get_mut(table.key()) {
-            rows.sort_by(|a, b| id_of(a).cmp(id_of(b)));
-        }
-    }
-}
-
-fn id_of(row: &Value) -> &str {
-    row.get("id").and_then(Value::as_str).unwrap_or("")
-}
-
-/// Writes `value` canonically: sorted keys, no whitespace, numbers one way.
-pub(crate) fn write_canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_number(n, out),
-        Value::String(s) => {
-            out.push_str(&serde_json::to_string(s).expect("strings always serialize"))
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&serde_json::to_string(key).expect("strings always serialize"));
-                out.push(':');
-                write_canonical(&map[key], out);
-            }
-            out.push('}');
-        }
-    }
-}
-
-fn write_number(n: &serde_json::Number, out: &mut String) {
-    if let Some(i) = n.as_i64() {
-        let _ = write!(out, "{i}");
-    } else if let Some(u) = n.as_u64() {
-        let _ = write!(out, "{u}");
-    } else {
-        let f = n.as_f64().unwrap_or(0.0);
-        // Integral floats are written as integers so that `1.0` and `1` in `meta` agree;
-        // -0.0 is written as 0.
-        if f == f.trunc() && f.abs() < 9.007_199_254_740_992e15 {
-            let _ = write!(out, "{}", f as i64);
-        } else {
-            out.push_str(&serde_json::to_string(&f).expect("finite floats serialize"));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn numbers_are_written_one_way() {
-        let mut a = String::new();
-        write_canonical(&serde_json::json!({"b": 1.0, "a": [1, -0.0, 0.1]}), &mut a);
-        assert_eq!(a, r#"{"a":[1,0,0.1],"b":1}"#);
+    fn meta_is_sorted_and_normalised_only_in_the_canonical_form() {
+        let net =
+            Network::from_json(r#"{"meta": {"b": 1.0, "a": [1, -0.0, 0.5, {"y": 2, "x": 1}]}}"#)
+                .unwrap();
+        let canonical = net.canonical_json();
+        assert!(
+            canonical.ends_with(r#""meta":{"a":[1,0,0.5,{"x":1,"y":2}],"b":1}}"#),
+            "{canonical}"
+        );
+        // the ordinary writer keeps the numbers as read, so documents round-trip exactly
+        let back = Network::from_json(&net.to_json()).unwrap();
+        assert_eq!(back, net);
     }
 
     #[test]

@@ -5,14 +5,16 @@
 use num_complex::Complex64 as C64;
 
 use super::fault_types::{phases, sequence_currents};
+use super::location::{fault_impedances, source_voltage};
 use super::peak::thermal_m;
-use super::study::{Context, Location, Progress, SequenceSet, fault_impedances, source_voltage};
+use super::sequence_set::{SequenceSet, Which};
+use super::study::{Context, Location, Progress};
 use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::par;
 use crate::study::{BranchResult, BusResult, BusStatus, PhaseCurrents, VoltageResult};
 use crate::system::topology::phase_shifts;
-use crate::system::{NodeLabel, Sequence};
+use crate::system::{NodeLabel, Sequence, TwoPortY, UnitVariant};
 
 const SQRT2: f64 = std::f64::consts::SQRT_2;
 
@@ -20,11 +22,12 @@ const SQRT2: f64 = std::f64::consts::SQRT_2;
 const MAX_ROWS: usize = 20_000_000;
 
 /// Branch and voltage rows for every location of `locs`.
-pub(crate) fn compute(
+pub(crate) fn compute<'u>(
     ctx: &Context<'_>,
     set: &SequenceSet,
     locs: &[Location],
     buses: &[BusResult],
+    unit_of: &(dyn Fn(&Location) -> Option<&'u UnitVariant> + Sync),
     progress: &Progress<'_>,
 ) -> Result<(Vec<BranchResult>, Vec<VoltageResult>)> {
     let sys = ctx.sys;
@@ -48,13 +51,27 @@ pub(crate) fn compute(
         .map(|b| (b.a, b.b, b.shift_deg, b.zero_inverted))
         .collect();
     let (angle, inverted) = phase_shifts(sys.n(), &shift_edges);
-    let idx: Vec<usize> = (0..locs.len()).collect();
-    let per_loc = par::map(&idx, |&i| {
-        let loc = &locs[i];
+    // the converters' voltage phasors (superposition of their injected currents)
+    let v_src = if sys.sources.is_empty() {
+        Vec::new()
+    } else {
+        let mut rhs = vec![C64::new(0.0, 0.0); sys.n()];
+        for src in sys.sources.iter().filter(|s| !set.m1.dead[s.node]) {
+            rhs[src.node] += src.i_pu;
+        }
+        set.f1.solve(&ctx.adm.sym, &mut rhs);
+        rhs
+    };
+    let frames = Frames {
+        angle,
+        inverted,
+        v_src,
+    };
+    let per_loc = par::map(locs, |loc| {
         let result = buses.iter().find(|b| b.id == loc.id);
         let out = match result {
             Some(r) if r.status != BusStatus::Unsupplied => {
-                location_flows(ctx, set, loc, i, r, &angle, &inverted)
+                location_flows(ctx, set, loc, r, unit_of(loc), &frames)
             }
             _ => (Vec::new(), Vec::new()),
         };
@@ -70,6 +87,13 @@ pub(crate) fn compute(
     Ok((branches, voltages))
 }
 
+/// Phase frames of the nodes and the converters' voltages, shared by every location.
+struct Frames {
+    angle: Vec<f64>,
+    inverted: Vec<bool>,
+    v_src: Vec<C64>,
+}
+
 /// One end of a branch: sequence currents entering the branch (per unit of `node`).
 struct End {
     node: usize,
@@ -80,30 +104,35 @@ fn location_flows(
     ctx: &Context<'_>,
     set: &SequenceSet,
     loc: &Location,
-    loc_index: usize,
     bus: &BusResult,
-    angle: &[f64],
-    inverted: &[bool],
+    unit: Option<&UnitVariant>,
+    frames: &Frames,
 ) -> (Vec<BranchResult>, Vec<VoltageResult>) {
-    let (sys, sym, options) = (ctx.sys, &ctx.adm.sym, ctx.options);
+    let (sys, options) = (ctx.sys, ctx.options);
+    let (angle, inverted) = (&frames.angle, &frames.inverted);
     let n = sys.n();
     let k = loc.node;
     let zero = C64::new(0.0, 0.0);
-    let col1 = set.f1.column(sym, k);
-    let col2 = set.neg.as_ref().map(|(_, f, _)| f.column(sym, k));
-    let col0 = set
-        .zero
-        .as_ref()
-        .filter(|(m, _, _)| !m.dead[k])
-        .map(|(_, f, _)| f.column(sym, k));
+    let column = |seq| set.column(ctx, Which::Seq(seq), k, unit);
+    let col1 = column(Sequence::Positive).expect("positive sequence exists");
+    let col2 = set.neg.as_ref().and_then(|_| column(Sequence::Negative));
+    let col0 = match &set.zero {
+        Some((m, _)) if !m.dead[k] => column(Sequence::Zero),
+        _ => None,
+    };
     let z1 = col1[k];
     let z2 = col2.as_ref().map_or(z1, |c| c[k]);
     let z0 = col0.as_ref().map(|c| c[k]);
     let (zf, ze) = fault_impedances(ctx, k);
-    let e0 = source_voltage(ctx, k, None);
-    let v_src = |i: usize| set.v_src.get(i).copied().unwrap_or(zero);
+    let e0 = source_voltage(ctx, k, unit);
+    let v_src = |i: usize| frames.v_src.get(i).copied().unwrap_or(zero);
     // the fault currents are those of the bus results (IEC superposition of magnitudes)
-    let src = set.src_mag.get(loc_index).copied().unwrap_or(0.0);
+    let src: f64 = sys
+        .sources
+        .iter()
+        .filter(|s| !set.m1.dead[s.node])
+        .map(|s| col1[s.node].norm() * s.i_pu.norm())
+        .sum();
     let seq = sequence_currents(options.fault, C64::new(e0 + src, 0.0), z1, z2, z0, zf, ze);
     // sequence voltages (changes caused by the fault, plus the converters' voltages)
     let v1: Vec<C64> = (0..n).map(|i| v_src(i) - col1[i] * seq.i1).collect();
@@ -150,7 +179,7 @@ fn location_flows(
             } else {
                 None
             };
-            let flow = |y: Option<crate::system::TwoPortY>, v: &[C64]| -> (C64, C64) {
+            let flow = |y: Option<TwoPortY>, v: &[C64]| -> (C64, C64) {
                 match y {
                     Some(y) => (
                         y.aa * v[br.a] + y.ab * v[br.b],

@@ -2,6 +2,13 @@
 //! conditions of each fault type, and the study that ties them to the sparse solves.
 
 mod branch_flows;
+mod location;
+mod sequence_set;
+#[doc(hidden)]
+pub(crate) mod sequence_check {
+    //! Access to the unit-variant columns for `crate::testing`.
+    pub(crate) use super::sequence_set::unit_column;
+}
 pub mod breaking;
 pub mod factors;
 pub(crate) mod fault_types;

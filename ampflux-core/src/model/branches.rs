@@ -48,7 +48,11 @@ pub struct Line {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }
 
@@ -155,7 +159,11 @@ pub struct Transformer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }
 
@@ -242,7 +250,11 @@ pub struct Transformer3w {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }
 
@@ -292,7 +304,11 @@ pub struct Impedance {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }
 
@@ -323,6 +339,10 @@ pub struct Switch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }

@@ -33,6 +33,10 @@ pub struct Bus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }

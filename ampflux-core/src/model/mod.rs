@@ -87,7 +87,11 @@ pub struct Network {
     #[serde(default)]
     pub loads: Vec<Load>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }
 

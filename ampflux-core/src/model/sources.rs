@@ -44,7 +44,11 @@ pub struct ExternalGrid {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }
 
@@ -94,7 +98,11 @@ pub struct Generator {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }
 
@@ -132,7 +140,11 @@ pub struct Motor {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }
 
@@ -189,7 +201,11 @@ pub struct Converter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }
 
@@ -214,6 +230,10 @@ pub struct Load {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_service: Option<bool>,
     /// Free-form data carried along unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::format::canonical::serialize_meta"
+    )]
     pub meta: Option<Meta>,
 }

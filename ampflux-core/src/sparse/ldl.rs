@@ -276,4 +276,56 @@ impl NumericLdl {
             b[old] = work[new];
         }
     }
+
+    /// Columns `cols` of A⁻¹ at once (a block solve of unit vectors: L is traversed once per
+    /// block), as an `n × cols.len()` row-major array in original ordering.
+    pub fn unit_columns(&self, sym: &SymbolicLdl, cols: &[usize]) -> Vec<C64> {
+        let (n, k) = (sym.n, cols.len());
+        let zero = C64::new(0.0, 0.0);
+        let mut w = vec![zero; n * k];
+        let mut first = n;
+        for (c, &j) in cols.iter().enumerate() {
+            let pj = sym.iperm[j];
+            w[pj * k + c] = C64::new(1.0, 0.0);
+            first = first.min(pj);
+        }
+        // L y = e (rows before the first unit entry stay zero)
+        for j in first..n {
+            let (head, tail) = w.split_at_mut((j + 1) * k);
+            let yj = &head[j * k..];
+            if yj.iter().all(|v| *v == zero) {
+                continue;
+            }
+            for p in sym.lp[j]..sym.lp[j + 1] {
+                let (i, l) = (sym.li[p], self.lx[p]);
+                let row = &mut tail[(i - j - 1) * k..(i - j) * k];
+                for (r, y) in row.iter_mut().zip(yj) {
+                    *r -= l * y;
+                }
+            }
+        }
+        for (row, d) in w.chunks_exact_mut(k).zip(&self.d) {
+            let inv = d.inv();
+            for v in row {
+                *v *= inv;
+            }
+        }
+        // Lᵀ x = z
+        for j in (0..n).rev() {
+            let (head, tail) = w.split_at_mut((j + 1) * k);
+            let xj = &mut head[j * k..];
+            for p in sym.lp[j]..sym.lp[j + 1] {
+                let (i, l) = (sym.li[p], self.lx[p]);
+                let row = &tail[(i - j - 1) * k..(i - j) * k];
+                for (x, r) in xj.iter_mut().zip(row) {
+                    *x -= l * r;
+                }
+            }
+        }
+        let mut out = vec![zero; n * k];
+        for (new, &old) in sym.perm.iter().enumerate() {
+            out[old * k..(old + 1) * k].copy_from_slice(&w[new * k..(new + 1) * k]);
+        }
+        out
+    }
 }

@@ -3,5 +3,7 @@
 mod options;
 mod report;
 
-pub use options::{Case, FaultKind, LineFault, Method, PeakMethod, StudyOptions, Topology};
+pub use options::{
+    BreakingCurrent, Case, FaultKind, LineFault, Method, PeakMethod, StudyOptions, Topology,
+};
 pub use report::{BranchResult, BusResult, BusStatus, PhaseCurrents, StudyReport, VoltageResult};

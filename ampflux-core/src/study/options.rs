@@ -90,6 +90,19 @@ pub enum Method {
     Classical,
 }
 
+/// How the breaking current I_b treats the decay of machine contributions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakingCurrent {
+    /// IEC 60909-0 eq. 75: the contribution of every synchronous and asynchronous machine
+    /// decays with μ (and q) for `tmin_s`. Costs one solve per machine node.
+    #[default]
+    Exact,
+    /// I_b = I''k everywhere: the far-from-generator value, an upper bound (I_b ≤ I''k), for
+    /// large sweeps where the exact decay is not needed.
+    Conservative,
+}
+
 /// A fault at a point along a line, without editing the network.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,6 +156,8 @@ pub struct StudyOptions {
     pub tk_s: f64,
     /// Minimum time delay t_min for I_b, in s (default 0.1).
     pub tmin_s: f64,
+    /// `exact` (default) or `conservative` (I_b = I''k) breaking currents (addition).
+    pub breaking_current: BreakingCurrent,
     /// Voltage tolerance of LV systems, 6 or 10 percent (default 10).
     pub lv_tolerance_percent: f64,
     /// Explicit c_max for U_n ≤ 1 kV (overrides IEC 60909-0 Table 1).
@@ -189,6 +204,7 @@ impl Default for StudyOptions {
             topology: Topology::Auto,
             tk_s: 1.0,
             tmin_s: 0.1,
+            breaking_current: BreakingCurrent::Exact,
             lv_tolerance_percent: 10.0,
             c_max_lv: None,
             c_min_lv: None,

@@ -46,6 +46,8 @@ struct Builder<'a> {
     bus_index: HashMap<&'a str, usize>,
     /// Open (bus, branch id) ends.
     open_ends: Vec<(usize, &'a str)>,
+    /// The in-service generator naming each unit transformer.
+    unit_of_transformer: HashMap<&'a str, usize>,
     /// Correction factors apply (not for the classical method).
     iec: bool,
 }
@@ -78,6 +80,13 @@ pub(super) fn compile(net: &Network, options: &StudyOptions) -> Result<System> {
             .map(|(i, b)| (b.id.as_str(), i))
             .collect(),
         open_ends: Vec::new(),
+        unit_of_transformer: net
+            .generators
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| active(g.in_service))
+            .filter_map(|(i, g)| g.unit_transformer.as_deref().map(|t| (t, i)))
+            .collect(),
         iec,
     };
     b.nodes();
@@ -294,11 +303,10 @@ impl<'a> Builder<'a> {
 
     /// The generator that names transformer `id` as its unit transformer.
     fn unit_generator(&self, id: &str) -> Option<(usize, &'a Generator)> {
-        self.net
-            .generators
-            .iter()
-            .enumerate()
-            .find(|(_, g)| active(g.in_service) && g.unit_transformer.as_deref() == Some(id))
+        let net = self.net;
+        self.unit_of_transformer
+            .get(id)
+            .map(|&i| (i, &net.generators[i]))
     }
 
     /// K_S or K_SO of the unit formed by generator `g` and transformer `t`.
