@@ -1,0 +1,186 @@
+//! Persistence: one pool over SQLite or PostgreSQL through sqlx's `Any` driver, the embedded
+//! migrations, and one repository module per table. Every repository function that reads or
+//! writes tenant data takes the company id first, so no query can forget the tenant.
+//!
+//! The SQL is the portable subset of both databases: `$n` placeholders, `RETURNING`,
+//! `ON CONFLICT`, text ids, BIGINT millisecond times and JSON as text. The one dialect switch
+//! is the job claim (`FOR UPDATE SKIP LOCKED` on PostgreSQL), in `jobs::db_queue`.
+
+pub mod audit;
+pub mod circuits;
+pub mod companies;
+pub mod invitations;
+pub mod licenses;
+pub mod members;
+pub mod projects;
+pub mod refresh_tokens;
+pub mod simulations;
+pub mod studies;
+pub mod usage;
+pub mod users;
+pub mod workers;
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Executor, SqlSafeStr, Transaction};
+
+/// A transaction on the pool's database.
+pub type Tx = Transaction<'static, sqlx::Any>;
+
+/// Which database the pool talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file (single machine).
+    Sqlite,
+    /// A PostgreSQL server (shared by several machines).
+    Postgres,
+}
+
+impl Backend {
+    /// `sqlite` or `postgres`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The connection pool and what it is connected to.
+#[derive(Clone, Debug)]
+pub struct Db {
+    /// The pool.
+    pub pool: AnyPool,
+    /// The database kind.
+    pub backend: Backend,
+}
+
+/// The migrations, embedded in the binary; the same files for both databases.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "schema",
+    include_str!("../../migrations/0001_schema.sql"),
+)];
+
+/// The migrator over [`MIGRATIONS`].
+pub fn migrator() -> Migrator {
+    Migrator::with_migrations(
+        MIGRATIONS
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*description),
+                    MigrationType::Simple,
+                    sqlx::AssertSqlSafe(*sql).into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://file?mode=rwc` or `postgres://...`).
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sqlx::Error> {
+        install_default_drivers();
+        let backend = if url.starts_with("postgres") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // readers do not block the writer; a writer waits up to 5 s for another
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await?;
+        if backend == Backend::Sqlite {
+            // persistent in the file; set once
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies the migrations that have not run yet.
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        migrator().run(&self.pool).await
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads before it writes cannot fail with
+    /// `SQLITE_BUSY` when another connection wrote in between.
+    pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Whether `err` is a violation of a unique constraint.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            db.is_unique_violation()
+                || db
+                    .code()
+                    .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+        }
+        _ => false,
+    }
+}
+
+/// A new random id (UUID v4 text).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Whether `text` is an id this server could have made (path parameters that are not are 404).
+pub fn is_id(text: &str) -> bool {
+    uuid::Uuid::parse_str(text).is_ok()
+}
+
+/// One page of a list.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    /// Rows to return.
+    pub limit: i64,
+    /// Rows to skip.
+    pub offset: i64,
+}
+
+/// Reads a text column holding one of the values of an enumeration.
+pub(crate) fn enum_col<T>(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, sqlx::Error> {
+    use sqlx::Row;
+    let text: String = row.try_get(column)?;
+    parse(&text).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: column.to_string(),
+        source: format!("unexpected value `{text}`").into(),
+    })
+}

@@ -1,0 +1,132 @@
+//! Simulations: requests of a study on one circuit version of a project.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, FromRow, Row};
+
+use super::Page;
+use super::studies::{COLUMNS as STUDY_COLUMNS, Study};
+
+/// A simulation with the study it asked for.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    /// Id.
+    pub id: String,
+    /// Project.
+    pub project_id: String,
+    /// Circuit version.
+    pub circuit_version: i64,
+    /// Who asked.
+    pub requested_by: String,
+    /// Whether the study was already known when it was asked for.
+    pub cached: bool,
+    /// Request time (ms).
+    pub created_at: i64,
+    /// The study.
+    pub study: Study,
+}
+
+impl FromRow<'_, AnyRow> for Simulation {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Simulation {
+            id: row.try_get("sim_id")?,
+            project_id: row.try_get("project_id")?,
+            circuit_version: row.try_get("circuit_version")?,
+            requested_by: row.try_get("requested_by")?,
+            cached: row.try_get::<i64, _>("cached")? != 0,
+            created_at: row.try_get("sim_created_at")?,
+            study: Study::from_row(row)?,
+        })
+    }
+}
+
+fn select(result: bool) -> String {
+    let columns = if result {
+        STUDY_COLUMNS.to_string()
+    } else {
+        STUDY_COLUMNS.replace("s.result_json", "NULL AS result_json")
+    };
+    format!(
+        "SELECT x.id AS sim_id, x.project_id, x.circuit_version, x.requested_by, x.cached,
+                x.created_at AS sim_created_at, {columns}
+         FROM simulations x JOIN studies s ON s.id = x.study_id AND s.company_id = x.company_id"
+    )
+}
+
+/// Inserts a simulation of `company`.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    project: &str,
+    version: i64,
+    study: &str,
+    user: &str,
+    cached: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO simulations (id, company_id, project_id, circuit_version, study_id, requested_by, cached, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(company)
+    .bind(project)
+    .bind(version)
+    .bind(study)
+    .bind(user)
+    .bind(i64::from(cached))
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|_| ())
+}
+
+/// Simulation `id` of `company`, with the result when `with_result`.
+pub async fn get<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    with_result: bool,
+) -> Result<Option<Simulation>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{} WHERE x.company_id = $1 AND x.id = $2",
+        select(with_result)
+    )))
+    .bind(company)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The simulations of the project, newest first (without results).
+pub async fn list<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    project: &str,
+    page: Page,
+) -> Result<Vec<Simulation>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{} WHERE x.company_id = $1 AND x.project_id = $2 ORDER BY x.created_at DESC, x.id LIMIT $3 OFFSET $4",
+        select(false)
+    )))
+    .bind(company)
+    .bind(project)
+    .bind(page.limit)
+    .bind(page.offset)
+    .fetch_all(ex)
+    .await
+}
+
+/// Number of simulations of the project.
+pub async fn count<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    project: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM simulations WHERE company_id = $1 AND project_id = $2")
+        .bind(company)
+        .bind(project)
+        .fetch_one(ex)
+        .await
+}

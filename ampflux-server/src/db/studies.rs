@@ -1,0 +1,327 @@
+//! Studies: one row per (company, circuit digest, study options). The row is the result
+//! cache and the state of the computation; the lease token fences out a worker that lost
+//! its job to another.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, FromRow, Row};
+
+use super::enum_col;
+use crate::domain::StudyStatus;
+
+/// A study.
+#[derive(Clone, Debug)]
+pub struct Study {
+    /// Id.
+    pub id: String,
+    /// Company.
+    pub company_id: String,
+    /// Digest of the network.
+    pub digest: String,
+    /// The study options (JSON, every option spelled out).
+    pub options_json: String,
+    /// State.
+    pub status: StudyStatus,
+    /// Queue priority.
+    pub priority: i64,
+    /// The current job.
+    pub job_id: Option<String>,
+    /// Attempts started.
+    pub attempts: i64,
+    /// Completed computations (at most 1).
+    pub computations: i64,
+    /// Work units done.
+    pub progress_done: i64,
+    /// Work units in all.
+    pub progress_total: i64,
+    /// The `StudyReport` JSON when succeeded.
+    pub result_json: Option<String>,
+    /// `{code, message, issues}` when failed or dead.
+    pub error_json: Option<String>,
+    /// Worker that holds or held it.
+    pub worker_id: Option<String>,
+    /// Computation time (ms).
+    pub compute_ms: Option<i64>,
+    /// Creation (ms).
+    pub created_at: i64,
+    /// Start of the last attempt (ms).
+    pub started_at: Option<i64>,
+    /// End (ms).
+    pub finished_at: Option<i64>,
+}
+
+impl FromRow<'_, AnyRow> for Study {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Study {
+            id: row.try_get("id")?,
+            company_id: row.try_get("company_id")?,
+            digest: row.try_get("digest")?,
+            options_json: row.try_get("options_json")?,
+            status: enum_col(row, "status", StudyStatus::parse)?,
+            priority: row.try_get("priority")?,
+            job_id: row.try_get("job_id")?,
+            attempts: row.try_get("attempts")?,
+            computations: row.try_get("computations")?,
+            progress_done: row.try_get("progress_done")?,
+            progress_total: row.try_get("progress_total")?,
+            result_json: row.try_get("result_json")?,
+            error_json: row.try_get("error_json")?,
+            worker_id: row.try_get("worker_id")?,
+            compute_ms: row.try_get("compute_ms")?,
+            created_at: row.try_get("created_at")?,
+            started_at: row.try_get("started_at")?,
+            finished_at: row.try_get("finished_at")?,
+        })
+    }
+}
+
+/// Columns of [`Study`] (with table alias `s`).
+pub(crate) const COLUMNS: &str =
+    "s.id, s.company_id, s.digest, s.options_json, s.status, s.priority, s.job_id,
+    s.attempts, s.computations, s.progress_done, s.progress_total, s.result_json, s.error_json,
+    s.worker_id, s.compute_ms, s.created_at, s.started_at, s.finished_at";
+
+/// Inserts a queued study unless the company has one with the same key; returns whether it
+/// was inserted.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_if_absent<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    key: &str,
+    digest: &str,
+    options_json: &str,
+    priority: i64,
+    job_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO studies (id, company_id, study_key, digest, options_json, status, priority, job_id, created_at, queued_at)
+         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $8)
+         ON CONFLICT (company_id, study_key) DO NOTHING",
+    )
+    .bind(id)
+    .bind(company)
+    .bind(key)
+    .bind(digest)
+    .bind(options_json)
+    .bind(priority)
+    .bind(job_id)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// The study with key `key` of `company`.
+pub async fn by_key<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    key: &str,
+) -> Result<Option<Study>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM studies s WHERE s.company_id = $1 AND s.study_key = $2"
+    )))
+    .bind(company)
+    .bind(key)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Study `id` of `company`.
+pub async fn get<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+) -> Result<Option<Study>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM studies s WHERE s.company_id = $1 AND s.id = $2"
+    )))
+    .bind(company)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Puts a dead study back in the queue under a new job; false if it was not dead.
+pub async fn requeue_dead<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    job_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE studies SET status = 'queued', job_id = $3, error_json = NULL, queued_at = $4,
+             progress_done = 0, progress_total = 0, lease_token = NULL
+         WHERE company_id = $1 AND id = $2 AND status = 'dead'",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(job_id)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Starts an attempt: the study runs under `lease_token` from now on. False when the study
+/// is already final (or gone).
+pub async fn start<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    lease_token: &str,
+    worker: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE studies SET status = 'running', lease_token = $3, worker_id = $4, started_at = $5,
+             heartbeat_at = $5, attempts = attempts + 1, progress_done = 0, progress_total = 0
+         WHERE company_id = $1 AND id = $2 AND status IN ('queued', 'running')",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(lease_token)
+    .bind(worker)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Records progress under the lease; false when the lease went to another worker.
+pub async fn progress<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    lease_token: &str,
+    done: i64,
+    total: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE studies SET progress_done = $4, progress_total = $5, heartbeat_at = $6
+         WHERE company_id = $1 AND id = $2 AND lease_token = $3 AND status = 'running'",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(lease_token)
+    .bind(done)
+    .bind(total)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Stores the result under the lease; false when the lease went to another worker (whose
+/// result will be stored instead).
+#[allow(clippy::too_many_arguments)]
+pub async fn succeed<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    lease_token: &str,
+    result_json: &str,
+    compute_ms: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE studies SET status = 'succeeded', result_json = $4, compute_ms = $5, finished_at = $6,
+             computations = computations + 1, progress_done = progress_total, lease_token = NULL
+         WHERE company_id = $1 AND id = $2 AND lease_token = $3 AND status = 'running'",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(lease_token)
+    .bind(result_json)
+    .bind(compute_ms)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Ends the study under the lease with `status` (failed, dead, or queued again for a retry)
+/// and the error; false when the lease went to another worker.
+pub async fn end_attempt<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    lease_token: &str,
+    status: StudyStatus,
+    error_json: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let finished = status.is_final().then_some(now);
+    sqlx::query(
+        "UPDATE studies SET status = $4, error_json = $5, finished_at = $6, lease_token = NULL
+         WHERE company_id = $1 AND id = $2 AND lease_token = $3 AND status = 'running'",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(lease_token)
+    .bind(status.as_str())
+    .bind(error_json)
+    .bind(finished)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Marks a study dead whose job was buried by the queue (its worker died on the last
+/// attempt), whoever held the lease.
+pub async fn bury<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    error_json: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "UPDATE studies SET status = 'dead', error_json = $3, finished_at = $4, lease_token = NULL
+         WHERE company_id = $1 AND id = $2 AND status IN ('queued', 'running')",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(error_json)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Queued studies whose job may have been lost (queued before `before`), across companies:
+/// the worker's sweep hands them to the queue again, which ignores jobs it already has.
+pub async fn stale_queued<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<Study>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM studies s WHERE s.status = 'queued' AND s.queued_at < $1
+         ORDER BY s.queued_at LIMIT $2"
+    )))
+    .bind(before)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
+/// Moves `queued_at` of a study forward after the sweep handed it to the queue again.
+pub async fn touch_queued<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE studies SET queued_at = $3 WHERE company_id = $1 AND id = $2 AND status = 'queued'",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|_| ())
+}

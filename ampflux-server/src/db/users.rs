@@ -1,0 +1,134 @@
+//! Users of a company.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, FromRow, Row};
+
+use super::{Page, enum_col};
+use crate::domain::Role;
+
+/// A user, without the password hash.
+#[derive(Clone, Debug)]
+pub struct User {
+    /// Id.
+    pub id: String,
+    /// Company.
+    pub company_id: String,
+    /// Display name.
+    pub name: String,
+    /// Login email (unique).
+    pub email: String,
+    /// Role in the company.
+    pub role: Role,
+    /// Creation time (ms).
+    pub created_at: i64,
+}
+
+impl FromRow<'_, AnyRow> for User {
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(User {
+            id: row.try_get("id")?,
+            company_id: row.try_get("company_id")?,
+            name: row.try_get("name")?,
+            email: row.try_get("email")?,
+            role: enum_col(row, "role", Role::parse)?,
+            created_at: row.try_get("created_at")?,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, company_id, name, email, role, created_at";
+
+/// Inserts a user of `company`.
+pub async fn insert<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    user: &User,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO users (id, company_id, name, email, password_hash, role, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&user.id)
+    .bind(company)
+    .bind(&user.name)
+    .bind(&user.email)
+    .bind(password_hash)
+    .bind(user.role.as_str())
+    .bind(user.created_at)
+    .execute(ex)
+    .await
+    .map(|_| ())
+}
+
+/// The user `id` of `company`.
+pub async fn get<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    id: &str,
+) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE company_id = $1 AND id = $2"
+    )))
+    .bind(company)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The users of `company` by name, one page.
+pub async fn list<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+    page: Page,
+) -> Result<Vec<User>, sqlx::Error> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM users WHERE company_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3"
+    )))
+    .bind(company)
+    .bind(page.limit)
+    .bind(page.offset)
+    .fetch_all(ex)
+    .await
+}
+
+/// Number of users of `company`.
+pub async fn count<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE company_id = $1")
+        .bind(company)
+        .fetch_one(ex)
+        .await
+}
+
+/// The user with login `email` and the password hash, in whatever company: login is the one
+/// lookup that comes before the tenant is known.
+pub async fn find_for_login<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    email: &str,
+) -> Result<Option<(User, String)>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1"
+    )))
+    .bind(email)
+    .fetch_optional(ex)
+    .await?;
+    match row {
+        Some(row) => Ok(Some((User::from_row(&row)?, row.try_get("password_hash")?))),
+        None => Ok(None),
+    }
+}
+
+/// Whether an account with login `email` exists.
+pub async fn email_exists<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    email: &str,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(ex)
+        .await?;
+    Ok(n > 0)
+}

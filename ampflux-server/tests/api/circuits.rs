@@ -1,0 +1,183 @@
+//! Circuit versions: validation by the core, canonical storage without duplicates, history,
+//! get, diff, restore, and the plan's bus limit.
+
+use ampflux_core::Network;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Backend, TestApp, grid, small_network, small_network_changed};
+use crate::on_both;
+
+on_both!(save_history_diff_restore, invalid_documents_and_bus_limit);
+
+async fn save_history_diff_restore(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "circuits").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant A").await;
+    let base = format!("/api/v1/projects/{project}/circuits");
+    let digest = Network::from_value(small_network()).unwrap().digest();
+
+    let v1 = app
+        .post(
+            &format!("{base}?message=first"),
+            &admin.token,
+            small_network(),
+        )
+        .await;
+    assert_eq!(v1.status, StatusCode::CREATED, "{}", v1.text);
+    assert_eq!(v1.body["version"], 1);
+    assert_eq!(v1.body["digest"], digest.as_str());
+    assert!(v1.body["created_at"].as_str().unwrap().ends_with('Z'));
+
+    // the same content, even written differently, is not stored again
+    let mut reordered = small_network();
+    reordered["buses"] = json!([{"vn_kv": 0.40, "id": "F"}, {"id": "Q", "vn_kv": 20}]);
+    let same = app.post(&base, &admin.token, reordered).await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.text);
+    assert_eq!(same.body["version"], 1);
+    assert_eq!(same.body["created"], false);
+
+    let v2 = app.post(&base, &admin.token, small_network_changed()).await;
+    assert_eq!(v2.status, StatusCode::CREATED);
+    assert_eq!(v2.body["version"], 2);
+    let blobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM circuit_blobs WHERE company_id = $1")
+        .bind(&admin.company_id)
+        .fetch_one(app.pool())
+        .await
+        .unwrap();
+    assert_eq!(blobs, 2);
+
+    let history = app.get(&base, &admin.token).await;
+    assert_eq!(history.body["total"], 2);
+    assert_eq!(history.body["items"][0]["version"], 2);
+    assert_eq!(history.body["items"][1]["message"], "first");
+    assert_eq!(history.body["items"][1]["bus_count"], 2);
+
+    let got = app.get(&format!("{base}/1"), &admin.token).await;
+    assert_eq!(got.status, StatusCode::OK);
+    let stored = Network::from_value(got.body["network"].clone()).unwrap();
+    assert_eq!(stored.digest(), digest);
+    assert_eq!(
+        app.get(&format!("{base}/latest"), &admin.token).await.body["version"],
+        2
+    );
+    assert_eq!(
+        app.get(&format!("{base}/9"), &admin.token).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&format!("{base}/zero"), &admin.token).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // the diff is the core's change set
+    let diff = app.get(&format!("{base}/1/diff/2"), &admin.token).await;
+    assert_eq!(diff.status, StatusCode::OK, "{}", diff.text);
+    let want = ampflux_core::version::diff(
+        &Network::from_value(small_network()).unwrap(),
+        &Network::from_value(small_network_changed()).unwrap(),
+    );
+    assert_eq!(diff.body["summary"], want.summary().as_str());
+    assert_eq!(diff.body["count"], want.len());
+    assert_eq!(
+        diff.body["changes"],
+        serde_json::to_value(&want.changes).unwrap()
+    );
+    assert_eq!(
+        app.get(&format!("{base}/2/diff/2"), &admin.token)
+            .await
+            .body["count"],
+        0
+    );
+
+    // restore makes a new version with the old content, unless it already is the latest
+    let restored = app
+        .post(&format!("{base}/1/restore"), &admin.token, json!({}))
+        .await;
+    assert_eq!(restored.status, StatusCode::CREATED, "{}", restored.text);
+    assert_eq!(restored.body["version"], 3);
+    assert_eq!(restored.body["restored_from"], 1);
+    assert_eq!(restored.body["digest"], digest.as_str());
+    let again = app
+        .post(&format!("{base}/3/restore"), &admin.token, json!({}))
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.body["created"], false);
+    assert_eq!(
+        app.post(&format!("{base}/7/restore"), &admin.token, json!({}))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}
+
+async fn invalid_documents_and_bus_limit(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "circuit validation").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant A").await;
+    let base = format!("/api/v1/projects/{project}/circuits");
+
+    // every problem, with element and field
+    let mut broken = small_network();
+    broken["transformers"][0]["lv_bus"] = json!("NOWHERE");
+    broken["buses"][0]["vn_kv"] = json!(-20.0);
+    let bad = app.post(&base, &admin.token, broken).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert_eq!(bad.body["code"], "validation_error");
+    let issues = bad.body["issues"].as_array().unwrap();
+    assert!(issues.len() >= 2, "{issues:?}");
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["element"] == "T1" && i["field"] == "lv_bus")
+    );
+    assert!(
+        issues
+            .iter()
+            .any(|i| i["element"] == "Q" && i["field"] == "vn_kv")
+    );
+
+    let mut typo = small_network();
+    typo["buses"][0]["vn_kvv"] = json!(20);
+    let format = app.post(&base, &admin.token, typo).await;
+    assert_eq!(format.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(format.body["code"], "format_error");
+    assert!(
+        format.body["issues"][0]["field"]
+            .as_str()
+            .unwrap()
+            .contains("buses[0]")
+    );
+
+    let newer = app
+        .post(
+            &base,
+            &admin.token,
+            json!({"format": "ampflux-network", "version": 99, "buses": []}),
+        )
+        .await;
+    assert_eq!(newer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(newer.body["code"], "unsupported_version");
+
+    // the free plan allows 50 buses per circuit; pro allows more
+    let big = grid(80, 3);
+    let limited = app.post(&base, &admin.token, big.clone()).await;
+    assert_eq!(
+        limited.status,
+        StatusCode::PAYMENT_REQUIRED,
+        "{}",
+        limited.text
+    );
+    assert_eq!(limited.body["code"], "plan_limit");
+    app.plan(&admin, "pro").await;
+    assert_eq!(
+        app.post(&base, &admin.token, big).await.status,
+        StatusCode::CREATED
+    );
+    app.stop().await;
+}

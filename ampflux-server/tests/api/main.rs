@@ -1,0 +1,16 @@
+//! HTTP integration tests of ampflux-server: each test spawns a server on port 0 with a
+//! fresh database, and runs on SQLite and on PostgreSQL (see `helpers`).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod circuits;
+mod health;
+mod isolation;
+mod jobs;
+mod license;
+mod projects;
+mod queue;
+mod simulations;
+mod users;

@@ -1,0 +1,313 @@
+//! Simulations: jobs computed by the core once per (circuit digest, options), results equal
+//! to the core's report, invalid requests, progress events, the daily limit.
+
+use std::time::Duration;
+
+use ampflux_core::{Network, StudyOptions, short_circuit};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, grid, small_network};
+use crate::on_both;
+
+on_both!(
+    computed_once_and_cached,
+    invalid_studies,
+    progress_events,
+    daily_limit
+);
+
+async fn computed_once_and_cached(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "simulations").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant A").await;
+    let sims = format!("/api/v1/projects/{project}/simulations");
+    app.post(
+        &format!("/api/v1/projects/{project}/circuits"),
+        &admin.token,
+        small_network(),
+    )
+    .await;
+
+    let first = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": 1, "study": {"fault": "3ph", "case": "max"}}),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::ACCEPTED, "{}", first.text);
+    assert_eq!(first.body["status"], "queued");
+    assert_eq!(first.body["cached"], false);
+    assert!(first.headers.get("location").is_some());
+    let id = first.body["id"].as_str().unwrap();
+    let done = app
+        .wait_simulation(&admin.token, id, Duration::from_secs(60))
+        .await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+
+    // the result is the core's report on the stored network, as the CLI writes it
+    let net = Network::from_value(small_network()).unwrap();
+    let report = short_circuit(&net, &StudyOptions::default()).unwrap();
+    let want = serde_json::to_value(&report).unwrap();
+    assert_eq!(done["result"]["buses"], want["buses"]);
+    assert_eq!(done["result"]["branches"], want["branches"]);
+    assert_eq!(done["result"]["network_digest"], net.digest().as_str());
+    let ikss = done["result"]["buses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == "F")
+        .unwrap()["ikss_ka"]
+        .as_f64()
+        .unwrap();
+    assert!((ikss - report.bus("F").unwrap().ikss_ka).abs() < 1e-12);
+    assert_eq!(done["attempts"], 1);
+
+    // the same study again (options written differently): no new computation
+    let again = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": "latest", "study": {}}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::ACCEPTED);
+    assert_eq!(again.body["status"], "succeeded");
+    assert_eq!(again.body["cached"], true);
+    let cached = app
+        .get(
+            &format!("/api/v1/simulations/{}", again.body["id"].as_str().unwrap()),
+            &admin.token,
+        )
+        .await;
+    assert_eq!(cached.body["result"], done["result"]);
+    let (studies, computations): (i64, i64) = {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM studies")
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
+        let c: i64 = sqlx::query_scalar("SELECT MAX(computations) FROM studies")
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
+        (n, c)
+    };
+    assert_eq!((studies, computations), (1, 1));
+
+    // another study of the same circuit is computed
+    let min = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": 1, "study": {"case": "min"}}),
+        )
+        .await;
+    assert_eq!(min.body["cached"], false);
+    let min_done = app
+        .wait_simulation(
+            &admin.token,
+            min.body["id"].as_str().unwrap(),
+            Duration::from_secs(60),
+        )
+        .await;
+    assert_eq!(min_done["status"], "succeeded");
+    assert_eq!(min_done["study"]["case"], "min");
+
+    let list = app.get(&sims, &admin.token).await;
+    assert_eq!(list.body["total"], 3);
+    assert!(list.body["items"][0]["result"].is_null());
+    app.stop().await;
+}
+
+async fn invalid_studies(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "invalid studies").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant A").await;
+    let sims = format!("/api/v1/projects/{project}/simulations");
+
+    let no_version = app
+        .post(&sims, &admin.token, json!({"version": 1, "study": {}}))
+        .await;
+    assert_eq!(no_version.status, StatusCode::NOT_FOUND);
+    app.post(
+        &format!("/api/v1/projects/{project}/circuits"),
+        &admin.token,
+        small_network(),
+    )
+    .await;
+
+    let unknown = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": 1, "study": {"faults": "3ph"}}),
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.text
+    );
+    assert_eq!(unknown.body["code"], "invalid_option");
+    let range = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": 1, "study": {"tk_s": -1.0}}),
+        )
+        .await;
+    assert_eq!(range.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(range.body["code"], "invalid_option");
+
+    // an earth fault needs zero-sequence data the circuit lacks: the core's issues, at once
+    let earth = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": 1, "study": {"fault": "1ph"}}),
+        )
+        .await;
+    assert_eq!(
+        earth.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        earth.text
+    );
+    assert_eq!(earth.body["code"], "validation_error");
+    assert!(
+        earth.body["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["element"] == "T1")
+    );
+
+    let missing_bus = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": 1, "study": {"buses": ["NOPE"]}}),
+        )
+        .await;
+    assert_eq!(
+        missing_bus.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        missing_bus.text
+    );
+    assert_eq!(
+        app.post(&sims, &admin.token, json!({"version": "first"}))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/simulations/{}", uuid::Uuid::new_v4()),
+            &admin.token
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}
+
+async fn progress_events(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "progress events").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    app.plan(&admin, "enterprise").await;
+    let project = app.project(&admin, "Grid").await;
+    app.post(
+        &format!("/api/v1/projects/{project}/circuits"),
+        &admin.token,
+        grid(400, 7),
+    )
+    .await;
+    let sim = app
+        .post(
+            &format!("/api/v1/projects/{project}/simulations"),
+            &admin.token,
+            json!({"version": 1, "study": {"fault": "1ph"}}),
+        )
+        .await;
+    assert_eq!(sim.status, StatusCode::ACCEPTED, "{}", sim.text);
+    let id = sim.body["id"].as_str().unwrap();
+
+    // EventSource style: token in the query string
+    let res = app
+        .http
+        .get(format!(
+            "{}/api/v1/simulations/{id}/events?access_token={}",
+            app.base, admin.token
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let text = tokio::time::timeout(Duration::from_secs(120), res.text())
+        .await
+        .expect("stream ends")
+        .unwrap();
+    let events: Vec<(String, Value)> = text
+        .split("\n\n")
+        .filter_map(|block| {
+            let name = block.lines().find_map(|l| l.strip_prefix("event: "))?;
+            let data = block.lines().find_map(|l| l.strip_prefix("data: "))?;
+            Some((name.to_string(), serde_json::from_str(data).ok()?))
+        })
+        .collect();
+    let (last, data) = events.last().expect("at least the done event");
+    assert_eq!(last, "done", "{text}");
+    assert_eq!(data["status"], "succeeded");
+    assert!(events.iter().any(|(n, _)| n == "progress"), "{text}");
+
+    let no_token = app
+        .http
+        .get(format!("{}/api/v1/simulations/{id}/events", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_token.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
+
+async fn daily_limit(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "daily limit").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant A").await;
+    let sims = format!("/api/v1/projects/{project}/simulations");
+    app.post(
+        &format!("/api/v1/projects/{project}/circuits"),
+        &admin.token,
+        small_network(),
+    )
+    .await;
+    // the free plan allows 50 simulations a day, cached or not
+    for i in 0..50 {
+        let a = app.post(&sims, &admin.token, json!({"version": 1})).await;
+        assert_eq!(a.status, StatusCode::ACCEPTED, "request {i}: {}", a.text);
+    }
+    let over = app.post(&sims, &admin.token, json!({"version": 1})).await;
+    assert_eq!(over.status, StatusCode::PAYMENT_REQUIRED, "{}", over.text);
+    assert_eq!(over.body["code"], "plan_limit");
+    let license = app.get("/api/v1/license", &admin.token).await;
+    assert_eq!(license.body["usage"]["simulations_today"], 50);
+    app.stop().await;
+}
