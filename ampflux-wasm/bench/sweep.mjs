@@ -6,7 +6,7 @@
 //
 //   node ampflux-wasm/bench/sweep.mjs [--runs N] [--rounds R] [--sizes 1000,10000]
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -38,6 +38,12 @@ execFileSync("cargo", ["build", "--release", "--quiet", "-p", "ampflux-wasm", "-
     CARGO_PROFILE_RELEASE_DEBUG: "0",
   },
 });
+
+if (!sizes.every((n) => existsSync(path.join(TESTDATA, "synthetic", `meshed_${n}.json`)))) {
+  console.error(`exporting the synthetic grids to ${TESTDATA}…`);
+  execFileSync("cargo", ["run", "--release", "--quiet", "-p", "ampflux-testkit", "--bin", "ampflux-testkit", "--", "export", TESTDATA],
+    { cwd: ROOT, stdio: "inherit" });
+}
 
 const { Network } = loadPackage();
 const median = (xs) => {

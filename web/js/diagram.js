@@ -54,24 +54,24 @@ function openEnds(doc, busIds) {
   return open;
 }
 
-/** Orders the buses of each level by the mean position of their neighbours (a few sweeps). */
-function orderLevels(levels, levelOf, neighbours) {
+/** Orders the items of each row by the mean position of their neighbours (a few sweeps). */
+function orderRows(rows, neighbours) {
   const position = new Map();
-  const place = () => levels.forEach((row) => row.forEach((bus, i) => position.set(bus, (i + 0.5) / row.length)));
-  place();
+  const place = (row) => row.forEach((it, i) => position.set(it, (i + 0.5) / row.length));
+  rows.forEach(place);
   const sweep = (indices) => {
     for (const li of indices) {
-      const row = levels[li];
-      const key = new Map(row.map((bus, i) => {
-        const others = (neighbours.get(bus) ?? []).filter((n) => levelOf.get(n) !== li);
-        const mean = others.length ? others.reduce((sum, n) => sum + position.get(n), 0) / others.length : position.get(bus);
-        return [bus, [mean, i]];
+      const row = rows[li];
+      const key = new Map(row.map((it, i) => {
+        const others = (neighbours.get(it) ?? []).filter((n) => n.level !== li);
+        const mean = others.length ? others.reduce((sum, n) => sum + position.get(n), 0) / others.length : position.get(it);
+        return [it, [mean, i]];
       }));
       row.sort((a, b) => key.get(a)[0] - key.get(b)[0] || key.get(a)[1] - key.get(b)[1]);
-      row.forEach((bus, i) => position.set(bus, (i + 0.5) / row.length));
+      place(row);
     }
   };
-  const down = levels.map((_, i) => i);
+  const down = rows.map((_, i) => i);
   for (let k = 0; k < 4; k += 1) {
     sweep(down.slice(1));
     sweep([...down].reverse().slice(1));
@@ -101,64 +101,108 @@ export function renderDiagram(container, doc, report) {
   const open = openEnds(doc, busIds);
   const results = new Map((report?.buses ?? []).map((r) => [r.id, r]));
 
-  // levels: one row per nominal voltage, highest first
+  // levels: one row per nominal voltage, highest first. A row holds bus bars and, for each
+  // wire that passes a row on its way to a lower level, a waypoint that keeps the wire clear
+  // of the bars of that row.
   const voltages = [...new Set(buses.map((b) => b.vn_kv))].sort((a, b) => b - a);
-  const levelOf = new Map(buses.map((b) => [b.id, voltages.indexOf(b.vn_kv)]));
-  const levels = voltages.map((v) => buses.filter((b) => b.vn_kv === v).map((b) => b.id));
+  const rows = voltages.map(() => []);
+  const busItem = new Map();
+  for (const b of buses) {
+    const it = { bus: b.id, level: voltages.indexOf(b.vn_kv), width: 0 };
+    rows[it.level].push(it);
+    busItem.set(b.id, it);
+  }
+  const levelOf = (bus) => busItem.get(bus).level;
   const neighbours = new Map();
+  const link = (a, b) => {
+    neighbours.set(a, [...(neighbours.get(a) ?? []), b]);
+    neighbours.set(b, [...(neighbours.get(b) ?? []), a]);
+  };
+  /** A wire from bus `from` down to bus `to` through waypoints in the rows between. */
+  const route = (br, from, to) => {
+    const vias = [];
+    let prev = busItem.get(from);
+    for (let level = levelOf(from) + 1; level < levelOf(to); level += 1) {
+      const via = { via: br.id, level, width: 0 };
+      rows[level].push(via);
+      vias.push(via);
+      link(prev, via);
+      prev = via;
+    }
+    link(prev, busItem.get(to));
+    return { branch: br, from, to, vias };
+  };
+  const routes = new Map(); // branch -> wires
   for (const br of branches) {
-    for (const a of br.ends) for (const b of br.ends) {
-      if (a !== b) neighbours.set(a, [...(neighbours.get(a) ?? []), b]);
+    const [first, ...rest] = br.ends;
+    if (br.kind === "trafo3w") {
+      routes.set(br, rest.map((end) => route(br, first, end)));
+    } else if (levelOf(first) !== levelOf(rest[0])) {
+      const [a, b] = levelOf(first) < levelOf(rest[0]) ? [first, rest[0]] : [rest[0], first];
+      routes.set(br, [route(br, a, b)]);
+    } else {
+      link(busItem.get(first), busItem.get(rest[0]));
     }
   }
-  orderLevels(levels, levelOf, neighbours);
+  orderRows(rows, neighbours);
 
-  // attachments per bus: above (to higher levels, external grids) and below (the rest)
+  // attachments per bus: above (wires from higher levels, external grids) and below (wires
+  // to lower levels and within the level, sources and loads)
   const above = new Map(buses.map((b) => [b.id, []]));
   const below = new Map(buses.map((b) => [b.id, []]));
-  const ends = []; // {branch, bus, side}
+  const endAt = new Map(); // "branch|bus" -> attachment
   for (const br of branches) {
-    const top = Math.min(...br.ends.map((bus) => levelOf.get(bus)));
+    const top = Math.min(...br.ends.map(levelOf));
     for (const bus of br.ends) {
-      const side = levelOf.get(bus) > top ? above : below;
-      const end = { branch: br, bus, slot: null };
-      side.get(bus).push(end);
-      ends.push(end);
+      const att = { branch: br, bus, slot: null };
+      (levelOf(bus) > top ? above : below).get(bus).push(att);
+      endAt.set(`${br.id}|${bus}`, att);
     }
   }
   for (const sh of shunts) (sh.kind === "grid" ? above : below).get(sh.bus).push({ shunt: sh, bus: sh.bus, slot: null });
 
-  // bus bar geometry
-  const width = new Map(buses.map((b) => [b.id, Math.max(70, SLOT * Math.max(above.get(b.id).length, below.get(b.id).length, 1) + 20)]));
-  const rowWidth = levels.map((row) => row.reduce((sum, bus) => sum + width.get(bus), 0) + BUS_GAP * (row.length - 1));
+  // geometry: bar widths from the attachments, rows centred, waypoints between the bars
+  for (const it of busItem.values()) {
+    it.width = Math.max(70, SLOT * Math.max(above.get(it.bus).length, below.get(it.bus).length, 1) + 20);
+  }
+  const gapBefore = (it) => (it.bus !== undefined ? BUS_GAP : 32);
+  const rowWidth = rows.map((row) => row.reduce((sum, it, i) => sum + it.width + (i ? gapBefore(it) : 0), 0));
   const maxRow = Math.max(...rowWidth);
-  const x0 = new Map();
-  const y = (bus) => TOP + levelOf.get(bus) * ROW_GAP;
-  levels.forEach((row, li) => {
+  rows.forEach((row, li) => {
     let x = LEFT + (maxRow - rowWidth[li]) / 2;
-    for (const bus of row) {
-      x0.set(bus, x);
-      x += width.get(bus) + BUS_GAP;
-    }
+    row.forEach((it, i) => {
+      if (i) x += gapBefore(it);
+      it.x = x;
+      x += it.width;
+    });
   });
-  const centre = (bus) => x0.get(bus) + width.get(bus) / 2;
-  const otherX = (att) => {
+  const y = (level) => TOP + level * ROW_GAP;
+  const yBus = (bus) => y(levelOf(bus));
+  const centre = (bus) => busItem.get(bus).x + busItem.get(bus).width / 2;
+  /** Where a wire leaving `att` heads first (to order the attachments along the bar). */
+  const heading = (att) => {
     if (att.shunt) return Infinity;
-    const others = att.branch.ends.filter((b) => b !== att.bus);
-    return others.reduce((sum, b) => sum + centre(b), 0) / others.length;
+    const wires = routes.get(att.branch);
+    if (!wires) return centre(att.branch.ends.find((b) => b !== att.bus));
+    const xs = wires.flatMap((w) => {
+      if (w.from === att.bus) return [w.vias[0]?.x ?? centre(w.to)];
+      if (w.to === att.bus) return [w.vias.at(-1)?.x ?? centre(w.from)];
+      return [];
+    });
+    return xs.reduce((a, b) => a + b, 0) / xs.length;
   };
   for (const bus of busIds) {
     for (const side of [above, below]) {
       const list = side.get(bus);
-      list.sort((a, b) => otherX(a) - otherX(b));
-      const span = SLOT * list.length;
-      const start = x0.get(bus) + (width.get(bus) - span) / 2 + SLOT / 2;
+      list.sort((a, b) => heading(a) - heading(b));
+      const it = busItem.get(bus);
+      const start = it.x + (it.width - SLOT * list.length) / 2 + SLOT / 2;
       list.forEach((att, i) => { att.slot = start + i * SLOT; });
     }
   }
 
   const svgWidth = LEFT + maxRow + 60;
-  const svgHeight = TOP + (voltages.length - 1) * ROW_GAP + 120;
+  const svgHeight = TOP + (voltages.length - 1) * ROW_GAP + 140;
   const svg = s("svg", {
     viewBox: `0 0 ${svgWidth} ${svgHeight}`, width: svgWidth, height: svgHeight,
     // small diagrams shrink to the panel; wide ones keep a readable scale and scroll
@@ -166,57 +210,68 @@ export function renderDiagram(container, doc, report) {
     role: "img", "aria-label": `One-line diagram: ${buses.length} buses on ${voltages.length} voltage levels`,
   });
   const gLevels = s("g", { class: "levels" },
-    voltages.map((v, li) => s("text", { x: 8, y: TOP + li * ROW_GAP + 4, class: "level-label" }, `${v} kV`)));
+    voltages.map((v, li) => s("text", { x: 8, y: y(li) + 4, class: "level-label" }, `${v} kV`)));
   const gBranches = s("g", { class: "branches" });
   const gShunts = s("g", { class: "shunts" });
   const gBuses = s("g", { class: "buses" });
   svg.append(gLevels, gBranches, gShunts, gBuses);
 
+  const BEND = 34;
+  const polyline = (points) => s("path", { d: points.map(([px, py], i) => `${i ? "L" : "M"}${px},${py}`).join(" "), class: "wire" });
+  /** The points of a wire from (x, yStart) through its waypoints to the bar of `to`. */
+  const wirePoints = (start, wire) => [
+    ...start,
+    ...wire.vias.flatMap((v) => [[v.x, y(v.level) - BEND + 6], [v.x, y(v.level) + BEND - 6]]),
+    [endAt.get(`${wire.branch.id}|${wire.to}`).slot, yBus(wire.to) - BEND],
+    [endAt.get(`${wire.branch.id}|${wire.to}`).slot, yBus(wire.to) - 3],
+  ];
+
   // branches
   let sameLevel = 0;
   for (const br of branches) {
-    const myEnds = ends.filter((e) => e.branch === br);
+    const atts = br.ends.map((bus) => endAt.get(`${br.id}|${bus}`));
     const dashed = !inService(br.element) || (br.kind === "switch" && br.element.closed === false)
-      || myEnds.some((e) => open.has(`${br.id}|${e.bus}`));
-    const cls = `branch ${br.kind}${dashed ? " open" : ""}`;
-    const g = s("g", { class: cls, dataset: { element: br.id } }, s("title", {}, describe(br)));
-    const lvls = myEnds.map((e) => levelOf.get(e.bus));
+      || br.ends.some((bus) => open.has(`${br.id}|${bus}`));
+    const g = s("g", { class: `branch ${br.kind}${dashed ? " open" : ""}`, dataset: { element: br.id } }, s("title", {}, describe(br)));
+    const wires = routes.get(br);
     if (br.kind === "trafo3w") {
-      const hvEnd = myEnds[0];
-      const cx = myEnds.reduce((sum, e) => sum + e.slot, 0) / myEnds.length;
-      const cy = y(hvEnd.bus) + ROW_GAP / 2;
-      for (const e of myEnds) {
-        const ey = y(e.bus) + (e === hvEnd ? 3 : -3);
-        const ty = e === hvEnd ? cy - 12 : cy + 8;
-        g.append(s("path", { d: `M${e.slot},${ey} L${e.slot},${(ey + ty) / 2} L${cx},${ty}`, class: "wire" }));
-      }
+      const hv = atts[0];
+      const cx = hv.slot;
+      const cy = yBus(hv.bus) + ROW_GAP / 2;
+      g.append(polyline([[cx, yBus(hv.bus) + 3], [cx, cy - 18]]));
+      wires.forEach((w, i) => {
+        const sx = cx + (i === 0 ? -9 : 9);
+        g.append(polyline(wirePoints([[sx, cy + 13]], w)));
+      });
       g.append(
         s("circle", { cx, cy: cy - 8, r: 10, class: "winding" }),
         s("circle", { cx: cx - 7, cy: cy + 4, r: 10, class: "winding" }),
         s("circle", { cx: cx + 7, cy: cy + 4, r: 10, class: "winding" }),
-        s("text", { x: cx + 22, y: cy + 4, class: "element-label" }, br.id));
-    } else if (lvls[0] === lvls[1]) {
-      // same level: a U below the bars
-      const [a, b] = myEnds;
-      const depth = 34 + 12 * (sameLevel++ % 4);
-      const yy = y(a.bus) + depth;
-      g.append(s("path", { d: `M${a.slot},${y(a.bus) + 3} L${a.slot},${yy} L${b.slot},${yy} L${b.slot},${y(b.bus) + 3}`, class: "wire" }));
+        s("text", { x: cx + 22, y: cy - 6, class: "element-label" }, br.id));
+    } else if (!wires) {
+      // within one level: a U below the bars, beneath the sources and loads hanging there
+      const [a, b] = atts;
+      const depth = 80 + 9 * (sameLevel++ % 4);
+      const yy = yBus(a.bus) + depth;
+      g.append(polyline([[a.slot, yBus(a.bus) + 3], [a.slot, yy], [b.slot, yy], [b.slot, yBus(b.bus) + 3]]));
       const mx = (a.slot + b.slot) / 2;
       g.append(symbol(br, mx, yy), s("text", { x: mx, y: yy + 16, "text-anchor": "middle", class: "element-label" }, br.id));
     } else {
-      const [a, b] = lvls[0] < lvls[1] ? myEnds : [myEnds[1], myEnds[0]];
-      const ya = y(a.bus) + 3;
-      const yb = y(b.bus) - 3;
-      const bend = 34;
-      g.append(s("path", { d: `M${a.slot},${ya} L${a.slot},${ya + bend} L${b.slot},${yb - bend} L${b.slot},${yb}`, class: "wire" }));
-      const mx = (a.slot + b.slot) / 2;
-      const my = (ya + bend + yb - bend) / 2;
+      const w = wires[0];
+      const top = endAt.get(`${br.id}|${w.from}`);
+      const points = wirePoints([[top.slot, yBus(w.from) + 3], [top.slot, yBus(w.from) + BEND]], w);
+      g.append(polyline(points));
+      // the symbol sits on the first stretch between the two rows
+      const [[x1, y1], [x2, y2]] = [points[1], points[2]];
+      const mx = (x1 + x2) / 2;
+      const my = (y1 + y2) / 2;
       g.append(symbol(br, mx, my), s("text", { x: mx + 16, y: my - 12, class: "element-label" }, br.id));
     }
-    for (const e of myEnds) {
-      if (open.has(`${br.id}|${e.bus}`)) {
-        const ey = y(e.bus) + (levelOf.get(e.bus) === Math.min(...lvls) ? 14 : -20);
-        g.append(s("rect", { x: e.slot - 5, y: ey, width: 10, height: 6, class: "switch-open" }, s("title", {}, `open switch at ${e.bus}`)));
+    for (const att of atts) {
+      if (open.has(`${br.id}|${att.bus}`)) {
+        const upper = below.get(att.bus).includes(att);
+        g.append(s("rect", { x: att.slot - 5, y: yBus(att.bus) + (upper ? 14 : -20), width: 10, height: 6, class: "switch-open" },
+          s("title", {}, `open switch at ${att.bus}`)));
       }
     }
     gBranches.append(g);
@@ -228,7 +283,7 @@ export function renderDiagram(container, doc, report) {
       if (!att.shunt) continue;
       const sh = att.shunt;
       const up = sh.kind === "grid";
-      const yb = y(bus) + (up ? -3 : 3);
+      const yb = yBus(bus) + (up ? -3 : 3);
       const yEnd = yb + (up ? -STUB : STUB);
       const g = s("g", { class: `shunt ${sh.kind}${inService(sh.element) ? "" : " open"}`, dataset: { element: sh.id } },
         s("title", {}, describe(sh)),
@@ -241,12 +296,12 @@ export function renderDiagram(container, doc, report) {
 
   // bus bars with labels (and I''k after a study)
   for (const bus of buses) {
-    const x = x0.get(bus.id);
-    const by = y(bus.id);
+    const { x, width } = busItem.get(bus.id);
+    const by = yBus(bus.id);
     const result = results.get(bus.id);
     const g = s("g", { class: `bus level-${levelClass(bus.vn_kv)}${inService(bus) ? "" : " open"}`, dataset: { bus: bus.id }, tabindex: 0 },
       s("title", {}, `${bus.id}${bus.name ? ` (${bus.name})` : ""}: ${bus.vn_kv} kV`),
-      s("rect", { x, y: by - 3, width: width.get(bus.id), height: 6, rx: 1, class: "bar" }),
+      s("rect", { x, y: by - 3, width, height: 6, rx: 1, class: "bar" }),
       s("text", { x: x - 8, y: by - 2, "text-anchor": "end", class: "bus-label" }, bus.id),
       s("text", { x: x - 8, y: by + 12, "text-anchor": "end", class: "bus-kv" }, `${bus.vn_kv} kV`));
     if (result) {
@@ -256,6 +311,8 @@ export function renderDiagram(container, doc, report) {
     gBuses.append(g);
   }
   fill(container, svg);
+  // wide diagrams scroll; start with the middle in view, where the top level is drawn
+  container.scrollLeft = Math.max(0, (container.scrollWidth - container.clientWidth) / 2);
   return svg;
 }
 

@@ -45,7 +45,6 @@ describe("package", () => {
     assert.deepEqual(Object.keys(defaults), Object.keys(study));
     assert.deepEqual(defaults, study, "a study without options runs with the defaults");
   });
-  });
 });
 
 describe("documents", () => {

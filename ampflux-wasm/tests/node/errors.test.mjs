@@ -190,7 +190,9 @@ function rng(seed) {
   };
 }
 
-const WILD = [0, -1, -1e-300, 1e-300, 1e308, -1e308, 5e-324, 1e15, 0.5, 2, 1000, "x", "", true, null, [], {}, "3ph", 12345678901234567890];
+const WILD_NUMBERS = [0, -1, -1e-300, 1e-300, 1e308, -1e308, 5e-324, 1e15, 0.5, 2, 1000, 1e-9, 12345678901234567890];
+const WILD = [...WILD_NUMBERS, "x", "", true, null, [], {}, "3ph"];
+const pick = (list, random) => list[Math.floor(random() * list.length)];
 
 /** `doc` with one random mutation: a wild value in a field, a removed field, a renamed reference, a duplicated element. */
 function mutate(doc, random) {
@@ -201,14 +203,20 @@ function mutate(doc, random) {
   const keys = Object.keys(row);
   const key = keys[Math.floor(random() * keys.length)];
   const r = random();
-  if (r < 0.55) row[key] = WILD[Math.floor(random() * WILD.length)];
-  else if (r < 0.7) delete row[key];
-  else if (r < 0.8) rows.push(structuredClone(row));
-  else if (r < 0.9) {
-    const ids = doc.buses.map((b) => b.id);
-    row[key] = ids[Math.floor(random() * ids.length)];
-  } else if (typeof row[key] === "number") row[key] = -row[key];
-  else row.in_service = false;
+  if (r < 0.55) {
+    // mostly values of the right type, so that the mutation gets past reading the document
+    row[key] = typeof row[key] === "number" && random() < 0.85 ? pick(WILD_NUMBERS, random) : pick(WILD, random);
+  } else if (r < 0.7) {
+    delete row[key];
+  } else if (r < 0.8) {
+    rows.push(structuredClone(row));
+  } else if (r < 0.9 && typeof row[key] === "string") {
+    row[key] = pick(doc.buses.map((b) => b.id), random);
+  } else if (typeof row[key] === "number") {
+    row[key] = -row[key];
+  } else {
+    row.in_service = false;
+  }
   return doc;
 }
 
@@ -218,7 +226,7 @@ test("mutated documents and options never trap the module", () => {
   const faults = ["3ph", "2ph", "1ph", "2phe"];
   const seen = new Map();
   let solved = 0;
-  const rounds = Number(process.env.AMPFLUX_FUZZ_ROUNDS ?? 1500);
+  const rounds = Number(process.env.AMPFLUX_FUZZ_ROUNDS ?? 3000);
   for (let i = 0; i < rounds; i += 1) {
     let doc = structuredClone(bases[i % bases.length]);
     const mutations = 1 + Math.floor(random() * 3);
@@ -228,7 +236,8 @@ test("mutated documents and options never trap the module", () => {
       case: random() < 0.5 ? "max" : "min",
       branch_results: random() < 0.3,
     };
-    if (random() < 0.2) options.r_fault_ohm = WILD[Math.floor(random() * WILD.length)];
+    if (random() < 0.2) options.r_fault_ohm = pick(random() < 0.8 ? WILD_NUMBERS : WILD, random);
+    if (random() < 0.1) options.tk_s = pick(WILD_NUMBERS, random);
     let net = null;
     try {
       net = Network.fromJson(JSON.stringify(doc));
