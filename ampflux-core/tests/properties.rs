@@ -196,7 +196,6 @@ proptest! {
         }
         let candidates = report.buses.iter().filter(|b| b.status == ampflux_core::BusStatus::Ok && b.id != "B0" && !tied.contains(&b.id.as_str())).count();
         prop_assert_eq!(checked, candidates);
-        prop_assert!(n < 4 || checked > 0, "no bus was checked");
     }
 
     #[test]

@@ -183,21 +183,50 @@ fn rx(z: C64) -> f64 {
     }
 }
 
+/// Entries of the inverse of every matrix of a study at requested node pairs.
+pub(crate) struct Entries {
+    pub pos: Vec<C64>,
+    pub peak: Vec<C64>,
+    pub neg: Option<Vec<C64>>,
+    pub zero: Option<Vec<C64>>,
+}
+
+impl Entries {
+    /// One selected inversion (or a few solves) per matrix for all `pairs`.
+    pub fn compute(ctx: &Context<'_>, set: &SequenceSet, pairs: &[(usize, usize)]) -> Entries {
+        let sym = &ctx.adm.sym;
+        let get = |f: &Factor| f.entries(sym, pairs);
+        let (pos, peak) = par::join(|| get(&set.f1), || set.peak.as_ref().map(get));
+        let peak = peak.unwrap_or_else(|| pos.clone());
+        Entries {
+            neg: set.neg.as_ref().map(|(_, f)| get(f)),
+            zero: set.zero.as_ref().map(|(_, f)| get(f)),
+            pos,
+            peak,
+        }
+    }
+}
+
 /// Location data of every location of `locs` in the base network, in bulk: driving-point
-/// impedances by selected inversion, converter and machine terms by block solves.
+/// impedances from the selected inversion (`entries`, the diagonal entries of `locs` first),
+/// converter and machine terms by block solves.
 pub(crate) fn base_data(
     ctx: &Context<'_>,
     set: &SequenceSet,
     locs: &[Location],
+    entries: &Entries,
     progress: &Progress<'_>,
 ) -> Vec<Option<LocationData>> {
     let sym = &ctx.adm.sym;
     let nodes: Vec<usize> = locs.iter().map(|l| l.node).collect();
-    let diag = |f: &Factor| f.diagonal(sym, &nodes);
-    let (z1, z_peak) = par::join(|| diag(&set.f1), || set.peak.as_ref().map(diag));
-    let z_peak = z_peak.unwrap_or_else(|| z1.clone());
-    let z2 = set.neg.as_ref().map(|(_, f)| diag(f));
-    let z0 = set.zero.as_ref().map(|(m, f)| (m, diag(f)));
+    let n = nodes.len();
+    let (z1, z_peak) = (&entries.pos[..n], &entries.peak[..n]);
+    let z2 = entries.neg.as_ref().map(|z| &z[..n]);
+    let z0 = set
+        .zero
+        .as_ref()
+        .zip(entries.zero.as_ref())
+        .map(|((m, _), z)| (m, &z[..n]));
     let src = source_magnitudes(ctx.sys, sym, &set.f1, &set.m1.dead, &nodes);
     let e0: Vec<f64> = locs
         .iter()
@@ -221,8 +250,8 @@ pub(crate) fn base_data(
             let k = nodes[i];
             (!set.m1.dead[k]).then(|| LocationData {
                 z1: z1[i],
-                z2: z2.as_ref().map_or(z1[i], |z| z[i]),
-                z0: z0.as_ref().and_then(|(m, z)| (!m.dead[k]).then_some(z[i])),
+                z2: z2.map_or(z1[i], |z| z[i]),
+                z0: z0.and_then(|(m, z)| (!m.dead[k]).then_some(z[i])),
                 z_peak: z_peak[i],
                 src: src.get(i).copied().unwrap_or(0.0),
                 ib_reduction: ib[i],
@@ -232,45 +261,52 @@ pub(crate) fn base_data(
         .collect()
 }
 
-/// Location data of a fault at the generator terminals of a power station unit, from the
-/// unit variant's columns (IEC 60909-0 §6.7.2).
+/// Location data of a fault at the generator terminals of a power station unit (IEC 60909-0
+/// §6.7.2): the unit variant's driving-point impedances from the base entries Z_SS on the
+/// unit's two nodes (`zss(which)`), and its full column only where the converters or the exact
+/// breaking current need it.
 pub(crate) fn unit_data(
     ctx: &Context<'_>,
     set: &SequenceSet,
     loc: &Location,
     unit: &UnitVariant,
+    zss: &dyn Fn(Which) -> Option<[[C64; 2]; 2]>,
     progress: &Progress<'_>,
 ) -> Option<LocationData> {
     let k = loc.node;
     if set.m1.dead[k] {
         return None;
     }
-    let col = |which| set.column(ctx, which, k, Some(unit));
-    let c1 = col(Which::Seq(Sequence::Positive)).expect("positive sequence exists");
-    let z1 = c1[k];
-    let z_peak = col(Which::Peak).expect("peak matrix exists")[k];
-    let z2 = if set.neg.is_some() {
-        col(Which::Seq(Sequence::Negative)).expect("exists")[k]
-    } else {
-        z1
-    };
+    let point = |which| zss(which).map(|z| set.unit_driving_point(ctx, which, unit, z));
+    let z1 = point(Which::Seq(Sequence::Positive)).expect("positive sequence exists");
+    let z_peak = point(Which::Peak).expect("peak matrix exists");
+    let z2 = point(Which::Seq(Sequence::Negative)).unwrap_or(z1);
     let z0 = match &set.zero {
-        Some((m, _)) if !m.dead[k] => Some(col(Which::Seq(Sequence::Zero)).expect("exists")[k]),
+        Some((m, _)) if !m.dead[k] => point(Which::Seq(Sequence::Zero)),
         _ => None,
     };
-    let mut src = 0.0;
-    for s in ctx.sys.sources.iter().filter(|s| !set.m1.dead[s.node]) {
-        src += c1[s.node].norm() * s.i_pu.norm();
-    }
     let e0 = source_voltage(ctx, k, Some(unit));
+    let exact_ib = ctx.options.fault == FaultKind::ThreePhase
+        && ctx.options.breaking_current == BreakingCurrent::Exact;
+    let c1 = (exact_ib || !ctx.sys.sources.is_empty()).then(|| {
+        set.column(ctx, Which::Seq(Sequence::Positive), k, Some(unit))
+            .expect("exists")
+    });
+    let src: f64 = match &c1 {
+        Some(c1) => ctx
+            .sys
+            .sources
+            .iter()
+            .filter(|s| !set.m1.dead[s.node])
+            .map(|s| c1[s.node].norm() * s.i_pu.norm())
+            .sum(),
+        None => 0.0,
+    };
     let (zf, _) = fault_impedances(ctx, k);
     let i3 = C64::new(e0 + src, 0.0) / (z1 + zf);
-    let ib_reduction = if ctx.options.fault == FaultKind::ThreePhase
-        && ctx.options.breaking_current == BreakingCurrent::Exact
-    {
-        machine_terms(ctx, &c1, i3, e0, Some(unit))
-    } else {
-        0.0
+    let ib_reduction = match (&c1, exact_ib) {
+        (Some(c1), true) => machine_terms(ctx, c1, i3, e0, Some(unit)),
+        _ => 0.0,
     };
     progress.tick(1);
     Some(LocationData {

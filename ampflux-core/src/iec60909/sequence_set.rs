@@ -130,6 +130,26 @@ impl SequenceSet {
         let (nodes, delta) = unit_delta(ctx.sys, u, seq, s, peak);
         Some(woodbury_column(f, sym, &nodes, &delta, k))
     }
+
+    /// The nodes [generator, HV side] of a unit.
+    pub fn unit_nodes(sys: &System, u: &UnitVariant) -> [usize; 2] {
+        unit_delta(sys, u, Sequence::Positive, 1.0, false).0
+    }
+
+    /// Z'_gg of the unit variant of matrix `which` from the base entries Z_SS on the unit's
+    /// nodes [g, h] (no solve).
+    pub fn unit_driving_point(
+        &self,
+        ctx: &Context<'_>,
+        which: Which,
+        u: &UnitVariant,
+        zss: [[C64; 2]; 2],
+    ) -> C64 {
+        let (seq, s, peak) = self.stamp_of(which);
+        let (_, delta) = unit_delta(ctx.sys, u, seq, s, peak);
+        let w = woodbury_weights(&zss, &delta, 0);
+        zss[0][0] - zss[0][0] * w[0] - zss[0][1] * w[1]
+    }
 }
 
 /// Column `k` of the inverse of the unit variant of sequence `seq` (nominal frequency) from the
@@ -180,6 +200,30 @@ fn unit_delta(
     ([g, h], d)
 }
 
+/// Weights w = Δ·(I + Z_SS·Δ)⁻¹·Z_S,k of the Woodbury identity
+/// Z' e_k = Z e_k − Z P·w, for `k` the node with index `ik` in S.
+fn woodbury_weights(zss: &[[C64; 2]; 2], delta: &[[C64; 2]; 2], ik: usize) -> [C64; 2] {
+    let one = C64::new(1.0, 0.0);
+    let zero = C64::new(0.0, 0.0);
+    let mut m = [[zero; 2]; 2];
+    for (r, row) in m.iter_mut().enumerate() {
+        for (c, v) in row.iter_mut().enumerate() {
+            *v =
+                zss[r][0] * delta[0][c] + zss[r][1] * delta[1][c] + if r == c { one } else { zero };
+        }
+    }
+    let det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
+    let rhs = [zss[0][ik], zss[1][ik]];
+    let v = [
+        (m[1][1] * rhs[0] - m[0][1] * rhs[1]) / det,
+        (m[0][0] * rhs[1] - m[1][0] * rhs[0]) / det,
+    ];
+    [
+        delta[0][0] * v[0] + delta[0][1] * v[1],
+        delta[1][0] * v[0] + delta[1][1] * v[1],
+    ]
+}
+
 /// Column `k` (a node of `nodes`) of (Y + P·Δ·Pᵀ)⁻¹ from the base factor of Y:
 /// Z' e_k = Z e_k − Z P·Δ·(I + Z_SS·Δ)⁻¹·Z_Sk (Woodbury, without inverting Δ).
 fn woodbury_column(
@@ -195,31 +239,11 @@ fn woodbury_column(
         .position(|&n| n == k)
         .expect("k is a unit node");
     let z = |i: usize, a: usize| cols[i * 2 + a];
-    // Z_SS and M = I + Z_SS·Δ
     let zss = [
         [z(nodes[0], 0), z(nodes[0], 1)],
         [z(nodes[1], 0), z(nodes[1], 1)],
     ];
-    let one = C64::new(1.0, 0.0);
-    let mut m = [[C64::new(0.0, 0.0); 2]; 2];
-    for (r, row) in m.iter_mut().enumerate() {
-        for (c, v) in row.iter_mut().enumerate() {
-            *v = zss[r][0] * delta[0][c]
-                + zss[r][1] * delta[1][c]
-                + if r == c { one } else { C64::new(0.0, 0.0) };
-        }
-    }
-    // v = M⁻¹·Z_Sk, w = Δ·v
-    let det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
-    let rhs = [zss[0][ik], zss[1][ik]];
-    let v = [
-        (m[1][1] * rhs[0] - m[0][1] * rhs[1]) / det,
-        (m[0][0] * rhs[1] - m[1][0] * rhs[0]) / det,
-    ];
-    let w = [
-        delta[0][0] * v[0] + delta[0][1] * v[1],
-        delta[1][0] * v[0] + delta[1][1] * v[1],
-    ];
+    let w = woodbury_weights(&zss, delta, ik);
     (0..sym.n)
         .map(|i| z(i, ik) - z(i, 0) * w[0] - z(i, 1) * w[1])
         .collect()

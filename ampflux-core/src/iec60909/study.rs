@@ -5,14 +5,16 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::branch_flows;
-use super::location::{base_data, bus_result, machine_node_count, meshing, unit_data};
-use super::sequence_set::SequenceSet;
+use num_complex::Complex64 as C64;
+
+use super::location::{Entries, base_data, bus_result, machine_node_count, meshing, unit_data};
+use super::sequence_set::{SequenceSet, Which};
 use crate::error::{Error, Issue, Result};
 use crate::model::{Network, Table};
 use crate::par;
 use crate::study::{Method, StudyOptions, StudyReport};
-use crate::system::System;
 use crate::system::admittance::Admittance;
+use crate::system::{Sequence, System};
 
 /// Runs a short-circuit study on `net` and returns a report keyed by element ids.
 ///
@@ -89,17 +91,34 @@ pub fn short_circuit_with_progress(
             },
     };
     let mesh = meshing(&ctx, &set);
-    let mut data = base_data(&ctx, &set, &plain, &counter).into_iter();
-    let unit_rows = par::map(&at_units, |loc| {
+    // every driving-point impedance from one selected inversion per matrix: the diagonal at
+    // the plain locations, and the 2×2 blocks on the two nodes of every unit location
+    let mut pairs: Vec<(usize, usize)> = plain.iter().map(|l| (l.node, l.node)).collect();
+    let unit_nodes: Vec<[usize; 2]> = at_units
+        .iter()
+        .map(|l| SequenceSet::unit_nodes(&sys, unit_of(l).expect("filtered on it")))
+        .collect();
+    for [g, h] in &unit_nodes {
+        pairs.extend([(*g, *g), (*g, *h), (*h, *g), (*h, *h)]);
+    }
+    let entries = Entries::compute(&ctx, &set, &pairs);
+    let mut data = base_data(&ctx, &set, &plain, &entries, &counter).into_iter();
+    let idx: Vec<usize> = (0..at_units.len()).collect();
+    let unit_rows = par::map(&idx, |&u| {
+        let loc = at_units[u];
         let unit = unit_of(loc).expect("filtered on it");
-        bus_result(
-            &ctx,
-            &set,
-            &mesh,
-            loc,
-            unit_data(&ctx, &set, loc, unit, &counter).as_ref(),
-            Some(unit),
-        )
+        let at = plain.len() + 4 * u;
+        let block = |v: &[C64]| [[v[at], v[at + 1]], [v[at + 2], v[at + 3]]];
+        let zss = |which: Which| -> Option<[[C64; 2]; 2]> {
+            match which {
+                Which::Seq(Sequence::Positive) => Some(block(&entries.pos)),
+                Which::Peak => Some(block(&entries.peak)),
+                Which::Seq(Sequence::Negative) => entries.neg.as_deref().map(block),
+                Which::Seq(Sequence::Zero) => entries.zero.as_deref().map(block),
+            }
+        };
+        let d = unit_data(&ctx, &set, loc, unit, &zss, &counter);
+        bus_result(&ctx, &set, &mesh, loc, d.as_ref(), Some(unit))
     });
     let mut unit_rows = unit_rows.into_iter();
     let buses: Vec<_> = locations

@@ -74,20 +74,40 @@ impl Factor {
         }
     }
 
-    /// Driving-point impedances Z_kk of the nodes in `nodes`, by selected inversion when it
-    /// is cheaper than one solve per node.
+    /// Driving-point impedances Z_kk of the nodes in `nodes` (see [`Factor::entries`]).
     pub fn diagonal(&self, sym: &SymbolicLdl, nodes: &[usize]) -> Vec<C64> {
+        let pairs: Vec<(usize, usize)> = nodes.iter().map(|&k| (k, k)).collect();
+        self.entries(sym, &pairs)
+    }
+
+    /// Entries Z_ij of A⁻¹ for `pairs`: by one selected inversion when that is cheaper than
+    /// one solve per distinct column (every diagonal entry, and every (i, j) joined by a
+    /// branch, lies on the selected pattern), else by solves.
+    pub fn entries(&self, sym: &SymbolicLdl, pairs: &[(usize, usize)]) -> Vec<C64> {
+        let mut cols: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+        cols.sort_unstable();
+        cols.dedup();
+        let by_solves = |pairs: &[(usize, usize)]| -> Vec<C64> {
+            let solved: std::collections::HashMap<usize, Vec<C64>> =
+                crate::par::map(&cols, |&j| (j, self.column(sym, j)))
+                    .into_iter()
+                    .collect();
+            pairs.iter().map(|&(i, j)| solved[&j][i]).collect()
+        };
         match self {
             Factor::Ldl(num) => {
                 let solve_cost = 4.0 * (sym.nnz_l() + sym.n) as f64;
-                if nodes.len() as f64 * solve_cost > SelectedInverse::cost(sym) {
+                if cols.len() as f64 * solve_cost > SelectedInverse::cost(sym) {
                     let z = SelectedInverse::compute(sym, num);
-                    nodes.iter().map(|&k| z.diagonal(sym, k)).collect()
+                    pairs
+                        .iter()
+                        .map(|&(i, j)| z.get(sym, i, j).unwrap_or_else(|| self.column(sym, j)[i]))
+                        .collect()
                 } else {
-                    nodes.iter().map(|&k| self.column(sym, k)[k]).collect()
+                    by_solves(pairs)
                 }
             }
-            Factor::Lu(_) => crate::par::map(nodes, |&k| self.column(sym, k)[k]),
+            Factor::Lu(_) => by_solves(pairs),
         }
     }
 }

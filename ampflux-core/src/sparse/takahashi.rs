@@ -18,9 +18,8 @@ use super::ldl::{NumericLdl, SymbolicLdl};
 pub(crate) struct SelectedInverse {
     /// Z_jj in permuted ordering.
     pub diag: Vec<C64>,
-    /// Z_ij for (i, j) on the pattern of L, stored like L (transfer impedances of every
-    /// branch; read by the tests against the dense inverse).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// Z_ij for (i, j) on the pattern of L, stored like L (the transfer impedances of every
+    /// branch).
     pub zx: Vec<C64>,
 }
 
@@ -64,13 +63,7 @@ impl SelectedInverse {
         SelectedInverse { diag, zx }
     }
 
-    /// Z_ii in original ordering.
-    pub fn diagonal(&self, sym: &SymbolicLdl, i: usize) -> C64 {
-        self.diag[sym.iperm[i]]
-    }
-
     /// Z_ij in original ordering if (i, j) lies on the pattern of L + Lᵀ.
-    #[cfg(test)]
     pub fn get(&self, sym: &SymbolicLdl, i: usize, j: usize) -> Option<C64> {
         let (a, b) = (sym.iperm[i], sym.iperm[j]);
         if a == b {

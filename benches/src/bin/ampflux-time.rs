@@ -1,5 +1,5 @@
 //! Times AmpFlux studies on network documents and prints one JSON line per network:
-//! `ampflux-time [--fault 3ph|1ph|...] [--repeat N] FILE...`. Used by the comparison scripts
+//! `ampflux-time [--fault 3ph|1ph|...] [--set NAME=VALUE]... [--repeat N] FILE...`. Used by the comparison scripts
 //! so that every tool is timed in the same session on the same networks.
 
 use std::time::Instant;
@@ -19,6 +19,11 @@ fn main() {
             "--case" => options
                 .set("case", &args.next().expect("--case value"))
                 .expect("case"),
+            "--set" => {
+                let kv = args.next().expect("--set NAME=VALUE");
+                let (k, v) = kv.split_once('=').expect("NAME=VALUE");
+                options.set(k, v).expect("study option");
+            }
             "--repeat" => {
                 repeat = args
                     .next()
