@@ -4,14 +4,16 @@
 # of the .wasm. Installs what it needs (see shared/notes/toolchain.md):
 #   - Debian's rustc-web, cargo-web, rust-web-src and lld-19 (wasm32 std is built from source
 #     with -Zbuild-std, since rustup cannot download it here),
-#   - wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, in a cache dir.
+#   - wasm-bindgen-cli at exactly the wasm-bindgen version of Cargo.lock, in a cache dir,
+#   - binaryen's wasm-opt from npm (ampflux-wasm/package-lock.json).
 # Idempotent: cargo and the tool cache skip what is up to date.
 #
 # Environment: AMPFLUX_TOOLS (tool cache, default ~/.cache/ampflux-tools),
 #              AMPFLUX_WASM_FEATURES (extra cargo features, e.g. panic-probe for tests),
 #              AMPFLUX_WASM_OUT (output root instead of the repository, for such builds),
 #              AMPFLUX_WASM_RUSTFLAGS (default: -C target-feature=+simd128),
-#              AMPFLUX_WASM_OPT_LEVEL (default: 3).
+#              AMPFLUX_WASM_OPT_LEVEL (default: 3),
+#              AMPFLUX_WASM_OPT=0 (no wasm-opt pass).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -102,6 +104,34 @@ bindgen() { # target out-dir module-type
     write_package_json "$dir" "$type"
 }
 
+# wasm-opt -O3 (binaryen from npm, pinned in package-lock.json): about 10 % faster sweeps on
+# large grids and a smaller file. The .wasm is the same for both targets, so it is optimized
+# once and cached by content. AMPFLUX_WASM_OPT=0 skips it.
+optimize() { # pkg-dir...
+    [ "${AMPFLUX_WASM_OPT:-1}" = 1 ] || return 0
+    local wasm_opt="$ROOT/ampflux-wasm/node_modules/.bin/wasm-opt"
+    if ! [ -x "$wasm_opt" ]; then
+        log "npm ci (ampflux-wasm: binaryen for wasm-opt)"
+        (cd "$ROOT/ampflux-wasm" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+    local first="$1/ampflux_wasm_bg.wasm"
+    local key cache
+    key="$(sha256sum "$first" | cut -c1-32)"
+    cache="$TARGET_DIR/wasm-opt/$key.wasm"
+    if ! [ -f "$cache" ]; then
+        log "wasm-opt -O3 (about a minute)"
+        mkdir -p "$(dirname "$cache")"
+        "$wasm_opt" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+            --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+            "$first" -o "$cache.tmp"
+        mv "$cache.tmp" "$cache"
+    fi
+    for dir in "$@"; do
+        cmp -s "$dir/ampflux_wasm_bg.wasm" "$first" || { echo "$dir: a different .wasm than $first" >&2; exit 1; }
+    done
+    for dir in "$@"; do cp "$cache" "$dir/ampflux_wasm_bg.wasm"; done
+}
+
 # the test-only panic probe must never reach a real package
 case ",$FEATURES," in
     *,panic-probe,*) ;;
@@ -113,6 +143,7 @@ esac
 
 bindgen nodejs "$OUT/ampflux-wasm/pkg" commonjs
 bindgen web "$OUT/web/pkg" module
+optimize "$OUT/ampflux-wasm/pkg" "$OUT/web/pkg"
 # the page preloads the bundled example network (copied, so that web/ has no second copy)
 cp examples/networks/industrial_plant.json "$OUT/web/pkg/example-network.json"
 

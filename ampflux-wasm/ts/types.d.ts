@@ -10,6 +10,8 @@ export type Case = "max" | "min";
 export type PeakMethod = "b" | "c";
 /** Radial or meshed treatment of fault locations (`auto`: decided per location). */
 export type Topology = "auto" | "meshed" | "radial";
+/** Breaking current I_b: with the decay of machine contributions, or I_b = I''k (upper bound). */
+export type BreakingCurrent = "exact" | "conservative";
 /** IEC 60909 equivalent voltage source, or classical symmetrical components. */
 export type Method = "iec60909" | "classical";
 /** The tables of a network document. */
@@ -33,6 +35,7 @@ export interface StudyOptions {
   tk_s: number;
   /** Minimum time delay t_min for I_b, in s. */
   tmin_s: number;
+  breaking_current: BreakingCurrent;
   /** Voltage tolerance of LV systems, 6 or 10 percent. */
   lv_tolerance_percent: number;
   c_max_lv: number | null;
