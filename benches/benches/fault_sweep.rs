@@ -1,6 +1,7 @@
-//! All-bus short-circuit sweeps (3ph max with ip, Ib and Ith; 1ph max) on the shared anchor
-//! grids and synthetic meshed grids of 1k, 10k and 100k buses, and the cost of one sparse
-//! factorization of the same networks for reference.
+//! All-bus short-circuit sweeps on the shared anchor grids and synthetic meshed grids of 1k,
+//! 10k and 100k buses: 3ph max with ip, Ith and the exact Ib (decay of every machine), 3ph max
+//! with ip, Ith and the conservative Ib = I''k (what pandapower computes), 1ph max; and the
+//! cost of one sparse factorization of the same networks for reference.
 //!
 //! `cargo bench -p ampflux-benches --bench fault_sweep` (set `AMPFLUX_BENCH_QUICK=1` to skip
 //! the 100k-bus grid).
@@ -8,7 +9,7 @@
 use std::time::Duration;
 
 use ampflux_benches::{BenchNetwork, anchor_networks, synthetic_networks};
-use ampflux_core::{FaultKind, StudyOptions, short_circuit, testing};
+use ampflux_core::{BreakingCurrent, FaultKind, StudyOptions, short_circuit, testing};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 fn networks() -> Vec<BenchNetwork> {
