@@ -62,9 +62,9 @@ impl PyNetwork {
     ) -> PyResult<String> {
         let index = self.net().len(table);
         let path = format!("{}[{index}]", table.key());
-        let id: String = id
-            .extract()
-            .map_err(|_| crate::errors::format_error(&format!("{path}.id"), "id must be a string"))?;
+        let id: String = id.extract().map_err(|_| {
+            crate::errors::format_error(&format!("{path}.id"), "id must be a string")
+        })?;
         let mut element = match fields {
             Some(f) => match conv::to_json(f.as_any(), &path)? {
                 Value::Object(m) => m,
@@ -92,13 +92,13 @@ impl PyNetwork {
         fixed: Vec<(&str, Value)>,
         others: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<StudyOptions> {
-        let mut map: Map<String, Value> = fixed.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut map: Map<String, Value> =
+            fixed.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         if let Some(others) = others {
             for (k, v) in others.iter() {
                 let key: String = k.extract()?;
-                let value = conv::to_json(&v, &key).map_err(|_| {
-                    option_error(&key, "value cannot be converted to JSON")
-                })?;
+                let value = conv::to_json(&v, &key)
+                    .map_err(|_| option_error(&key, "value cannot be converted to JSON"))?;
                 map.insert(key, value);
             }
         }
@@ -217,12 +217,20 @@ impl PyNetwork {
     /// options (the keywords of `short_circuit`, e.g. `fault="1ph"`), also what that study
     /// needs (zero-sequence data, minimum-case feeder data).
     #[pyo3(signature = (**options))]
-    fn validate(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<PyIssue>> {
+    fn validate(
+        &self,
+        py: Python<'_>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Vec<PyIssue>> {
         let net = self.net();
         let issues = match options {
             Some(o) if !o.is_empty() => {
                 let mut fixed = Vec::new();
-                for (alias, name) in [("tk", "tk_s"), ("tmin", "tmin_s"), ("branches", "branch_results")] {
+                for (alias, name) in [
+                    ("tk", "tk_s"),
+                    ("tmin", "tmin_s"),
+                    ("branches", "branch_results"),
+                ] {
                     if let Some(v) = o.get_item(alias)? {
                         fixed.push((name, conv::to_json(&v, name)?));
                         o.del_item(alias)?;
@@ -333,89 +341,141 @@ impl PyNetwork {
         fields: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<String> {
         let table = PyNetwork::table(table)?;
-        self.add_to( table, id, fields)
+        self.add_to(table, id, fields)
     }
 
     /// Adds a bus: `vn_kv`, optional `lv_tolerance_percent`, `c_max`, `c_min`, `name`,
     /// `in_service`, `meta`. Returns the id.
     #[pyo3(signature = (id, **fields))]
-    fn add_bus(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Buses, id, fields)
+    fn add_bus(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Buses, id, fields)
     }
 
     /// Adds a network feeder (`bus`, `s_sc_max_mva`, `rx_max`, ...). Returns the id.
     #[pyo3(signature = (id, **fields))]
-    fn add_external_grid(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::ExternalGrids, id, fields)
+    fn add_external_grid(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::ExternalGrids, id, fields)
     }
 
     /// Adds a line (`from_bus`, `to_bus`, `length_km`, `r_ohm_per_km`, `x_ohm_per_km`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_line(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Lines, id, fields)
+    fn add_line(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Lines, id, fields)
     }
 
     /// Adds a two-winding transformer (`hv_bus`, `lv_bus`, `sn_mva`, `vn_hv_kv`, `vn_lv_kv`,
     /// `vk_percent`, `vkr_percent`, `vector_group`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_transformer(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Transformers, id, fields)
+    fn add_transformer(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Transformers, id, fields)
     }
 
     /// Adds a three-winding transformer (`hv_bus`, `mv_bus`, `lv_bus`, ratings, pair values).
     #[pyo3(signature = (id, **fields))]
-    fn add_transformer3w(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Transformers3w, id, fields)
+    fn add_transformer3w(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Transformers3w, id, fields)
     }
 
     /// Adds a synchronous generator (`bus`, `sn_mva`, `vn_kv`, `cos_phi`, `xdss_pu`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_generator(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Generators, id, fields)
+    fn add_generator(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Generators, id, fields)
     }
 
     /// Adds an asynchronous motor (`bus`, `pn_mw`, `vn_kv`, `cos_phi`, `efficiency_percent`,
     /// `lrc_pu`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_motor(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Motors, id, fields)
+    fn add_motor(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Motors, id, fields)
     }
 
     /// Adds a converter-connected unit (`bus`, `sn_mva`, `vn_kv`, `kind`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_converter(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Converters, id, fields)
+    fn add_converter(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Converters, id, fields)
     }
 
     /// Adds a series impedance (`from_bus`, `to_bus`, ohm or p.u. values).
     #[pyo3(signature = (id, **fields))]
-    fn add_impedance(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Impedances, id, fields)
+    fn add_impedance(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Impedances, id, fields)
     }
 
     /// Adds a switch (`bus`, `element`, `closed`, ...).
     #[pyo3(signature = (id, **fields))]
-    fn add_switch(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Switches, id, fields)
+    fn add_switch(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Switches, id, fields)
     }
 
     /// Adds a load (`bus`, `p_mw`, `q_mvar`).
     #[pyo3(signature = (id, **fields))]
-    fn add_load(&self, id: &Bound<'_, PyAny>, fields: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        self.add_to( Table::Loads, id, fields)
+    fn add_load(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Loads, id, fields)
     }
 
     /// The element ids of `table`, in document order.
     fn ids(&self, table: &str) -> PyResult<Vec<String>> {
         let table = PyNetwork::table(table)?;
-        Ok(self.net().ids(table).into_iter().map(str::to_string).collect())
+        Ok(self
+            .net()
+            .ids(table)
+            .into_iter()
+            .map(str::to_string)
+            .collect())
     }
 
     /// The elements of `table` as dicts with the format's field names.
     fn elements<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyAny>> {
         let table = PyNetwork::table(table)?;
         let doc = self.net().document_value();
-        conv::to_py(py, doc.get(table.key()).unwrap_or(&Value::Array(Vec::new())))
+        conv::to_py(
+            py,
+            doc.get(table.key()).unwrap_or(&Value::Array(Vec::new())),
+        )
     }
 
     /// The table holding element `id`, or None.
@@ -471,7 +531,9 @@ impl PyNetwork {
     }
 
     /// Pickle support: the compact JSON document.
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let py = slf.py();
         let text = slf.get().net().to_json_compact();
         let ctor = slf.get_type().getattr("from_json")?;

@@ -75,7 +75,10 @@ fn bus_columns(r: &StudyReport) -> Columns {
     cols.push(("kappa", f(|x| x.kappa)));
     cols.push(("c", f(|x| x.c)));
     cols.push(("meshed", Column::B(b.iter().map(|x| x.meshed).collect())));
-    cols.push(("status", Column::S(b.iter().map(|x| status(x.status)).collect())));
+    cols.push((
+        "status",
+        Column::S(b.iter().map(|x| status(x.status)).collect()),
+    ));
     cols
 }
 
@@ -98,7 +101,10 @@ fn branch_columns(r: &StudyReport) -> Columns {
         ("ith_ka", f(|x| x.ith_ka)),
     ];
     if b.iter().any(|x| x.mv_bus.is_some()) {
-        cols.push(("mv_bus", Column::OptS(b.iter().map(|x| x.mv_bus.clone()).collect())));
+        cols.push((
+            "mv_bus",
+            Column::OptS(b.iter().map(|x| x.mv_bus.clone()).collect()),
+        ));
     }
     type G = fn(&ampflux_core::BranchResult) -> Option<f64>;
     let optional: [(&'static str, G); 2] = [
@@ -135,7 +141,10 @@ fn voltage_columns(r: &StudyReport) -> Columns {
     let f = |g: fn(&ampflux_core::VoltageResult) -> f64| Column::F(v.iter().map(g).collect());
     vec![
         ("bus", Column::S(v.iter().map(|x| x.bus.clone()).collect())),
-        ("fault_bus", Column::S(v.iter().map(|x| x.fault_bus.clone()).collect())),
+        (
+            "fault_bus",
+            Column::S(v.iter().map(|x| x.fault_bus.clone()).collect()),
+        ),
         ("v1_pu", f(|x| x.v1_pu)),
         ("v2_pu", f(|x| x.v2_pu)),
         ("v0_pu", f(|x| x.v0_pu)),
@@ -308,7 +317,9 @@ impl PyStudyResult {
         )
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let py = slf.py();
         let text = slf.get().to_json(false);
         let ctor = slf.get_type().getattr("from_json")?;

@@ -1,7 +1,6 @@
 //! Circuit versions: `ChangeSet` (diff/apply), three-way `merge` and `History`, thin over
 //! `ampflux_core::version`.
 
-
 use ampflux_core::version::{self, ChangeSet, History, MergeOutcome, Revision};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
@@ -90,10 +89,15 @@ impl PyChangeSet {
         format!("ChangeSet({})", self.inner.summary())
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let py = slf.py();
         let text = slf.get().inner.to_json();
-        Ok((slf.get_type().getattr("from_json")?, PyTuple::new(py, [text])?))
+        Ok((
+            slf.get_type().getattr("from_json")?,
+            PyTuple::new(py, [text])?,
+        ))
     }
 }
 
@@ -160,11 +164,7 @@ pub(crate) fn merge(
     ours: PyRef<'_, PyNetwork>,
     theirs: PyRef<'_, PyNetwork>,
 ) -> PyResult<PyMergeResult> {
-    let (b, o, t) = (
-        base.net(),
-        ours.net(),
-        theirs.net(),
-    );
+    let (b, o, t) = (base.net(), ours.net(), theirs.net());
     let outcome = py
         .detach(move || guard(|| version::merge(&b, &o, &t)))
         .map_err(PyErr::from)?;
@@ -325,14 +325,23 @@ impl PyHistory {
 
     fn __repr__(&self) -> String {
         match self.inner.head() {
-            Some(h) => format!("History({} revisions, head {})", self.inner.revisions().len(), &h.id[..12]),
+            Some(h) => format!(
+                "History({} revisions, head {})",
+                self.inner.revisions().len(),
+                &h.id[..12]
+            ),
             None => "History(empty)".to_string(),
         }
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
         let py = slf.py();
         let text = slf.borrow().inner.to_json();
-        Ok((slf.get_type().getattr("from_json")?, PyTuple::new(py, [text])?))
+        Ok((
+            slf.get_type().getattr("from_json")?,
+            PyTuple::new(py, [text])?,
+        ))
     }
 }

@@ -30,6 +30,10 @@ def test_readme_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert isinstance(result.buses, pd.DataFrame)
     assert 20.0 < result.buses.loc["F", "ikss_ka"] < 25.0
     assert "ikss_ka" in capsys.readouterr().out
+    # the versions example continues with the same network
+    exec(compile(blocks[2], "README.md", "exec"), scope)
+    assert scope["merged"].ok and "X" in scope["merged"].network
+    assert len(scope["history"]) == 1
 
 
 def test_readme_pandapower_example_runs() -> None:
@@ -59,7 +63,7 @@ def test_stubs_match_the_module() -> None:
 def test_package_type_checks() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "mypy", "--config-file", str(PKG / "pyproject.toml"),
-         str(PKG / "python" / "ampflux"), str(PKG / "examples")],
+         str(PKG / "python" / "ampflux"), str(PKG / "examples"), str(PKG / "bench")],
         cwd=PKG, capture_output=True, text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import warnings
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
@@ -21,6 +22,8 @@ sc = pytest.importorskip("pandapower.shortcircuit")
 pn = pytest.importorskip("pandapower.networks")
 
 TOL = 1e-6
+
+logging.getLogger("pandapower").setLevel(logging.ERROR)
 
 #: Reference cases whose study options pandapower's calc_sc cannot express.
 NOT_EXPRESSIBLE = {
