@@ -77,6 +77,17 @@ enum Command {
         #[arg(long = "set", value_name = "NAME=VALUE")]
         set: Vec<String>,
     },
+    /// Print the corrected impedances (Z·K_T, Z·K_G, ...) and correction factors of every element.
+    Impedances {
+        /// Network document.
+        network: PathBuf,
+        /// Study options (case, c factors): NAME=VALUE (repeatable).
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<String>,
+        /// Output format (table, csv or json).
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Print the content digest (SHA-256 of the canonical form) of a network.
     Digest {
         /// Network document.
@@ -218,6 +229,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 eprintln!("{w}");
             }
             print!("{}", output::render(&report, format));
+            Ok(())
+        }
+        Command::Impedances {
+            network,
+            set,
+            format,
+        } => {
+            let net = read_network(&network)?;
+            let mut options = StudyOptions::default();
+            apply_sets(&mut options, &set)?;
+            let rows = ampflux_core::element_impedances(&net, &options)?;
+            print!("{}", output::impedances(&rows, format));
             Ok(())
         }
         Command::Digest { network } => {

@@ -212,3 +212,69 @@ fn table(report: &StudyReport) -> String {
     }
     out
 }
+
+pub(crate) fn impedances(rows: &[ampflux_core::ElementImpedance], format: Format) -> String {
+    if format == Format::Json {
+        let mut s = serde_json::to_string_pretty(rows).expect("rows serialize");
+        s.push('\n');
+        return s;
+    }
+    let name = |e: &ampflux_core::ElementImpedance| match &e.leg {
+        Some(leg) => format!("{}.{leg}", e.id),
+        None => e.id.clone(),
+    };
+    let z =
+        |v: Option<[f64; 2]>| v.map_or(String::new(), |z| format!("{:.6} + j{:.6}", z[0], z[1]));
+    let factors = |e: &ampflux_core::ElementImpedance| {
+        e.corrections
+            .iter()
+            .map(|(k, v)| format!("{k}={v:.6}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut table: Vec<Vec<String>> = Vec::new();
+    if format == Format::Csv {
+        let mut out = String::from(
+            "id,table,z1_r_ohm,z1_x_ohm,z1_referred_to_kv,z0_r_ohm,z0_x_ohm,z0_referred_to_kv,corrections\n",
+        );
+        for e in rows {
+            let (r0, x0) = e.z0_ohm.map_or((String::new(), String::new()), |z| {
+                (z[0].to_string(), z[1].to_string())
+            });
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{}",
+                csv_field(&name(e)),
+                e.table,
+                e.z1_ohm[0],
+                e.z1_ohm[1],
+                e.z1_referred_to_kv,
+                r0,
+                x0,
+                e.z0_referred_to_kv.map_or(String::new(), |v| v.to_string()),
+                csv_field(&factors(e))
+            );
+        }
+        return out;
+    }
+    table.push(
+        [
+            "Element", "Table", "Z1 ohm", "at kV", "Z0 ohm", "at kV", "Factors",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+    );
+    for e in rows {
+        table.push(vec![
+            name(e),
+            e.table.to_string(),
+            z(Some(e.z1_ohm)),
+            format!("{}", e.z1_referred_to_kv),
+            z(e.z0_ohm),
+            e.z0_referred_to_kv
+                .map_or(String::new(), |v| format!("{v}")),
+            factors(e),
+        ]);
+    }
+    aligned(&table)
+}

@@ -261,3 +261,27 @@ fn digest_diff_and_apply() {
     assert_eq!(code, 2);
     assert!(err.contains("conflict"), "{err}");
 }
+
+#[test]
+fn impedances_show_corrected_values_and_factors() {
+    let (code, out, err) = ampflux(&["impedances", p_str(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let t1 = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "T1")
+        .unwrap();
+    assert!(t1["corrections"]["kt"].as_f64().unwrap() < 1.0);
+    let chp = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "CHP")
+        .unwrap();
+    assert!(chp["corrections"].get("kso").is_some(), "{chp}");
+    let (code, out, _) = ampflux(&["impedances", p_str()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("kt="));
+}

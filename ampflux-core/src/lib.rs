@@ -31,7 +31,9 @@ pub mod validate;
 pub mod version;
 
 pub use error::{Error, Issue, Result, Severity};
-pub use iec60909::{short_circuit, short_circuit_with_progress};
+pub use iec60909::{
+    ElementImpedance, element_impedances, short_circuit, short_circuit_with_progress,
+};
 pub use model::{
     Bus, Converter, ConverterKind, ExternalGrid, Generator, Impedance, Line, Load, Motor, Network,
     Switch, Table, TapSide, Transformer, Transformer3w,

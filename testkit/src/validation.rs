@@ -691,3 +691,51 @@ mod tests {
         assert_eq!(earthing_override("YNyn0d5", None), "YNyn0d5");
     }
 }
+
+/// One expected element impedance or correction factor (`element_checks` of a file).
+#[derive(Clone, Debug)]
+pub struct ElementCheck {
+    pub element: String,
+    pub quantity: String,
+    /// `[re, im]` for impedances, `[value, 0]` for factors.
+    pub value: [f64; 2],
+    pub tol_abs: f64,
+    /// The kV the value is referred to (`None`: the element's own reference).
+    pub referred_to_kv: Option<f64>,
+    /// c_max the value was computed with (for K_T).
+    pub cmax: Option<f64>,
+}
+
+impl ReferenceFile {
+    /// The file's element checks.
+    pub fn element_checks(&self) -> Vec<ElementCheck> {
+        self.raw["element_checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let value = match &c["value"] {
+                    Value::Array(a) => [
+                        a[0].as_f64().unwrap_or(f64::NAN),
+                        a[1].as_f64().unwrap_or(f64::NAN),
+                    ],
+                    v => [v.as_f64().unwrap_or(f64::NAN), 0.0],
+                };
+                // "0.41 kV (via t = 20/0.41)" -> 0.41; "lv"/"hv" -> the element's own side
+                let referred_to_kv = c["referred_to"].as_str().and_then(|t| {
+                    t.split_whitespace()
+                        .next()
+                        .and_then(|w| w.parse::<f64>().ok())
+                });
+                ElementCheck {
+                    element: c["element"].as_str().unwrap_or_default().to_string(),
+                    quantity: c["quantity"].as_str().unwrap_or_default().to_string(),
+                    value,
+                    tol_abs: num(c, "tol_abs").unwrap_or(1e-9),
+                    referred_to_kv,
+                    cmax: num(c, "cmax"),
+                }
+            })
+            .collect()
+    }
+}

@@ -2,6 +2,7 @@
 //! conditions of each fault type, and the study that ties them to the sparse solves.
 
 mod branch_flows;
+mod impedances;
 mod location;
 mod sequence_set;
 #[doc(hidden)]
@@ -15,4 +16,5 @@ pub(crate) mod fault_types;
 pub mod peak;
 mod study;
 
+pub use impedances::{ElementImpedance, element_impedances};
 pub use study::{short_circuit, short_circuit_with_progress};

@@ -67,6 +67,7 @@ pub(super) fn compile(net: &Network, options: &StudyOptions) -> Result<System> {
             sources: Vec::new(),
             units: Vec::new(),
             zero_unknown: Vec::new(),
+            corrections: Vec::new(),
             line_fault_nodes: Vec::new(),
             case: options.case,
             method: options.method,
@@ -357,6 +358,14 @@ impl<'a> Builder<'a> {
                 ),
                 None => 1.0,
             };
+            let kind = match unit {
+                Some(_) if t.oltc.unwrap_or(false) => "ks",
+                Some(_) => "kso",
+                None => "kt",
+            };
+            self.sys
+                .corrections
+                .push((Table::Transformers, index, kind, k));
             let (vn_a, vn_b) = (self.sys.nodes[a].vn_kv, self.sys.nodes[b].vn_kv);
             let ratio = (t.vn_hv_kv / t.vn_lv_kv) / (vn_a / vn_b);
             let z1 = z_from_percent(t.vk_percent, t.vkr_percent, t.vn_lv_kv, t.sn_mva) * k
@@ -679,7 +688,7 @@ impl<'a> Builder<'a> {
     fn external_grids(&mut self) {
         let net = self.net;
         let max = self.max_case();
-        for g in &net.external_grids {
+        for (index, g) in net.external_grids.iter().enumerate() {
             if !active(g.in_service) {
                 continue;
             }
@@ -712,6 +721,7 @@ impl<'a> Builder<'a> {
             };
             self.push_shunt(Shunt {
                 table: Table::ExternalGrids,
+                index,
                 node,
                 pos: OnePort::Z(z),
                 pos_peak: OnePort::Z(z),
@@ -752,6 +762,14 @@ impl<'a> Builder<'a> {
                     g.cos_phi,
                 ),
             };
+            let kind = match unit {
+                Some(t) if t.oltc.unwrap_or(false) => "ks",
+                Some(_) => "kso",
+                None => "kg",
+            };
+            self.sys
+                .corrections
+                .push((Table::Generators, index, kind, k));
             let zb = self.sys.z_base(node);
             let port = |re: f64, im: f64| OnePort::Z(c(re, im) * k / zb);
             let earthed = g.grounding_r_ohm.is_some() || g.grounding_x_ohm.is_some();
@@ -764,6 +782,7 @@ impl<'a> Builder<'a> {
             });
             let shunt = self.push_shunt(Shunt {
                 table: Table::Generators,
+                index,
                 node,
                 pos: port(r, x),
                 pos_peak: port(rf, x),
@@ -794,7 +813,7 @@ impl<'a> Builder<'a> {
             return; // IEC 60909-0 §4.3.2: motors are neglected for minimum currents
         }
         let net = self.net;
-        for m in &net.motors {
+        for (index, m) in net.motors.iter().enumerate() {
             if !active(m.in_service) {
                 continue;
             }
@@ -810,6 +829,7 @@ impl<'a> Builder<'a> {
             let z = OnePort::Z(z_from_rx(z_abs, rx) / self.sys.z_base(node));
             self.push_shunt(Shunt {
                 table: Table::Motors,
+                index,
                 node,
                 pos: z,
                 pos_peak: z,
@@ -828,7 +848,7 @@ impl<'a> Builder<'a> {
             return; // minimum currents: converter-connected and asynchronous units neglected
         }
         let net = self.net;
-        for cv in &net.converters {
+        for (index, cv) in net.converters.iter().enumerate() {
             if !active(cv.in_service) {
                 continue;
             }
@@ -850,6 +870,7 @@ impl<'a> Builder<'a> {
                         OnePort::Z(z_from_rx(z_abs, cv.rx.unwrap_or(0.1)) / self.sys.z_base(node));
                     self.push_shunt(Shunt {
                         table: Table::Converters,
+                        index,
                         node,
                         pos: z,
                         pos_peak: z,
@@ -864,6 +885,7 @@ impl<'a> Builder<'a> {
                         OnePort::Z(z_from_rx(z_abs, cv.rx.unwrap_or(0.1)) / self.sys.z_base(node));
                     self.push_shunt(Shunt {
                         table: Table::Converters,
+                        index,
                         node,
                         pos: z,
                         pos_peak: z,
@@ -904,25 +926,27 @@ fn three_winding_legs(b: &Builder<'_>, t: &Transformer3w, zero: bool) -> Option<
     let z_hm = pair(vk[0], vkr[0], t.sn_hv_mva, t.sn_mv_mva);
     let z_ml = pair(vk[1], vkr[1], t.sn_mv_mva, t.sn_lv_mva);
     let z_lh = pair(vk[2], vkr[2], t.sn_lv_mva, t.sn_hv_mva);
-    let (k_hm, k_ml, k_lh) = if b.kt_applies() {
-        // K_T of each pair, with c_max of the lower-voltage bus of the pair and x_T from the
-        // positive-sequence pair values
-        let cm = |bus: &str| b.c_max_of_bus(b.bus(bus).expect("validated"));
-        let vks = [t.vk_hv_percent, t.vk_mv_percent, t.vk_lv_percent];
-        let vkrs = [t.vkr_hv_percent, t.vkr_mv_percent, t.vkr_lv_percent];
-        let x = |i: usize| factors::relative_reactance(vks[i], vkrs[i]);
-        (
-            factors::k_t(cm(&t.mv_bus), x(0)),
-            factors::k_t(cm(&t.lv_bus), x(1)),
-            factors::k_t(cm(&t.lv_bus), x(2)),
-        )
-    } else {
-        (1.0, 1.0, 1.0)
-    };
+    let [k_hm, k_ml, k_lh] = three_winding_factors(b, t);
     let (hm, ml, lh) = (z_hm * k_hm, z_ml * k_ml, z_lh * k_lh);
     Some([
         (hm + lh - ml) * 0.5,
         (hm + ml - lh) * 0.5,
         (lh + ml - hm) * 0.5,
     ])
+}
+
+/// K_T of the pairs HV-MV, MV-LV, LV-HV of a three-winding transformer (IEC 60909-0 eq. 13),
+/// each with c_max of the pair's lower-voltage bus and x_T from the pair's values; 1 where
+/// K_T does not apply.
+fn three_winding_factors(b: &Builder<'_>, t: &Transformer3w) -> [f64; 3] {
+    if !b.kt_applies() {
+        return [1.0; 3];
+    }
+    let cm = |bus: &str| b.c_max_of_bus(b.bus(bus).expect("validated"));
+    let x = |vk: f64, vkr: f64| factors::relative_reactance(vk, vkr);
+    [
+        factors::k_t(cm(&t.mv_bus), x(t.vk_hv_percent, t.vkr_hv_percent)),
+        factors::k_t(cm(&t.lv_bus), x(t.vk_mv_percent, t.vkr_mv_percent)),
+        factors::k_t(cm(&t.lv_bus), x(t.vk_lv_percent, t.vkr_lv_percent)),
+    ]
 }

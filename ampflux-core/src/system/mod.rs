@@ -101,6 +101,8 @@ pub(crate) struct Machine {
 #[derive(Clone, Debug)]
 pub(crate) struct Shunt {
     pub table: Table,
+    /// Index of the element in its table.
+    pub index: usize,
     pub node: usize,
     /// Positive sequence for I''k.
     pub pos: OnePort,
@@ -157,6 +159,8 @@ pub(crate) struct System {
     pub units: Vec<UnitVariant>,
     /// Network feeders without zero-sequence data: (node, feeder id).
     pub zero_unknown: Vec<(usize, String)>,
+    /// Correction factors applied to elements: (table, index, factor name, value).
+    pub corrections: Vec<(Table, usize, &'static str, f64)>,
     /// Node of each requested fault along a line.
     pub line_fault_nodes: Vec<usize>,
     /// Case of the study (selects c).
