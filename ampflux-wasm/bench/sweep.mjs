@@ -4,7 +4,7 @@
 // report as JSON (what shortCircuit hands to JS); blocks of runs alternate native/wasm, and
 // the medians and their ratio are printed and written to target/artifacts/wasm-bench.json.
 //
-//   node ampflux-wasm/bench/sweep.mjs [--runs N] [--rounds R] [--sizes 1000,10000]
+//   node ampflux-wasm/bench/sweep.mjs [--runs N=7] [--rounds R=3] [--sizes 1000,10000]
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -15,8 +15,8 @@ import { ARTIFACTS, loadPackage, readText, ROOT, TESTDATA } from "../tests/helpe
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: "string", default: "5" },
-    rounds: { type: "string", default: "2" },
+    runs: { type: "string", default: "7" },
+    rounds: { type: "string", default: "3" },
     sizes: { type: "string", default: "1000,10000" },
   },
 });
@@ -76,12 +76,14 @@ for (const n of sizes) {
     nativeParse.push(...out.parse_ms);
     for (let i = 0; i < runs; i += 1) {
       t = performance.now();
+      net.shortCircuit();
+      wasmMs.push(performance.now() - t);
+    }
+    for (let i = 0; i < runs; i += 1) {
+      t = performance.now();
       const other = Network.fromJson(text);
       wasmParse.push(performance.now() - t);
       other.free();
-      t = performance.now();
-      net.shortCircuit();
-      wasmMs.push(performance.now() - t);
     }
   }
   net.free();

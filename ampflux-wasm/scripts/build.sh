@@ -13,7 +13,8 @@
 #              AMPFLUX_WASM_OUT (output root instead of the repository, for such builds),
 #              AMPFLUX_WASM_RUSTFLAGS (default: -C target-feature=+simd128),
 #              AMPFLUX_WASM_OPT_LEVEL (default: 3),
-#              AMPFLUX_WASM_OPT=0 (no wasm-opt pass).
+#              AMPFLUX_WASM_OPT=0 (no wasm-opt pass),
+#              AMPFLUX_WASM_TARGET_DIR (default: target/wasm).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,7 +22,7 @@ cd "$ROOT"
 TOOLS="${AMPFLUX_TOOLS:-$HOME/.cache/ampflux-tools}"
 FEATURES="${AMPFLUX_WASM_FEATURES:-}"
 OUT="${AMPFLUX_WASM_OUT:-$ROOT}"
-TARGET_DIR="$ROOT/target/wasm"
+TARGET_DIR="${AMPFLUX_WASM_TARGET_DIR:-$ROOT/target/wasm}"
 BUDGET_BYTES=$((1024 * 1024))
 
 log() { printf '\033[1mwasm:\033[0m %s\n' "$*" >&2; }
@@ -56,7 +57,7 @@ if ! [ -x "$WASM_BINDGEN" ] || [ "$("$WASM_BINDGEN" --version)" != "wasm-bindgen
 fi
 
 # --- compile to wasm32 -----------------------------------------------------------------------
-log "compiling ampflux-wasm for wasm32-unknown-unknown (target dir target/wasm)"
+log "compiling ampflux-wasm for wasm32-unknown-unknown (target dir ${TARGET_DIR#"$ROOT/"})"
 # The workspace's release profile is for native code; the wasm build overrides it here:
 # size-friendly but fast code, whole-program LTO, one codegen unit, no debug info, abort on
 # panic (the panic hook turns a panic into a thrown AmpFluxError first). 128-bit SIMD is on

@@ -34,7 +34,8 @@ log "npm ci (ampflux-wasm)"
 
 # --- the packages: a panic-probe variant for the panic-hook test, then the real one --------
 log "building the panic-probe variant (target/wasm-probe)"
-AMPFLUX_WASM_FEATURES=panic-probe AMPFLUX_WASM_OUT="$ROOT/target/wasm-probe" "$WASM/scripts/build.sh"
+AMPFLUX_WASM_FEATURES=panic-probe AMPFLUX_WASM_OUT="$ROOT/target/wasm-probe" AMPFLUX_WASM_OPT=0 \
+    "$WASM/scripts/build.sh"
 log "building the package"
 "$WASM/scripts/build.sh" | tee "$ARTIFACTS/wasm-size.txt"
 

@@ -11,6 +11,8 @@ import { ResultsTable, renderChart } from "./results.js";
 
 const $ = (selector) => document.querySelector(selector);
 const EXAMPLE_URL = "pkg/example-network.json";
+/** Changes listed after loading a new version of the document. */
+const MAX_LISTED_CHANGES = 12;
 /** Networks up to this size re-run the study when an option changes. */
 const AUTO_RUN_BUSES = 2000;
 
@@ -77,9 +79,12 @@ function loadText(text) {
   if (previous) {
     const diff = Network.diff(previous, net);
     changes.hidden = false;
-    changes.textContent = diff.changes.length === 0
+    const n = diff.changes.length;
+    const shown = Math.min(n, MAX_LISTED_CHANGES);
+    changes.textContent = n === 0
       ? "Same network as before."
-      : `${diff.changes.length} change${diff.changes.length > 1 ? "s" : ""} since the previous version: ${summarizeChanges(diff)}`;
+      : `${n} change${n > 1 ? "s" : ""} since the previous version: ` +
+        summarizeChanges({ changes: diff.changes.slice(0, shown) }) + (n > shown ? `; … and ${n - shown} more` : "");
     previous.free();
   } else {
     changes.hidden = true;

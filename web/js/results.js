@@ -38,19 +38,25 @@ function compare(a, b, key) {
   return String(x).localeCompare(String(y), undefined, { numeric: true });
 }
 
+/** Rows rendered at first (and added per "show more"); every row is in the downloads. */
+const PAGE_ROWS = 500;
+
 /**
  * A sortable results table in `table`. Clicking a header sorts by that column; clicking it
- * again reverses the order. Every numeric cell keeps the exact value in `data-value`.
+ * again reverses the order. Every numeric cell keeps the exact value in `data-value`. Large
+ * studies show the first rows of the sorted order, with a button for more.
  */
 export class ResultsTable {
   constructor(table) {
     this.table = table;
     this.sort = { key: null, descending: false };
     this.report = null;
+    this.limit = PAGE_ROWS;
   }
 
   show(report) {
     this.report = report;
+    this.limit = PAGE_ROWS;
     this.render();
   }
 
@@ -81,14 +87,23 @@ export class ResultsTable {
           c.label, c.unit ? h("span", { class: "unit" }, ` ${c.unit}`) : "",
           h("span", { class: "arrow", "aria-hidden": "true" }, sorted ? (this.sort.descending ? " ▼" : " ▲") : "")));
     }));
-    const body = rows.map((bus) => h("tr", { dataset: { bus: bus.id }, class: bus.status === "ok" ? "" : "inactive" },
+    const shown = rows.slice(0, this.limit);
+    const body = shown.map((bus) => h("tr", { dataset: { bus: bus.id }, class: bus.status === "ok" ? "" : "inactive" },
       cols.map((c) => {
         const value = bus[c.key];
         if (c.key === "status") return h("td", { dataset: { key: c.key } }, STATUS_TEXT[value] ?? value);
         if (c.decimals === undefined) return h("th", { scope: "row", dataset: { key: c.key } }, value);
         return h("td", { class: "num", dataset: { key: c.key, value: value ?? "" } }, fixed(value, c.decimals));
       })));
-    fill(this.table, h("thead", {}, header), h("tbody", {}, body));
+    const more = rows.length - shown.length;
+    const foot = more > 0
+      ? h("tfoot", {}, h("tr", {}, h("td", { colspan: cols.length, class: "more" },
+        `${shown.length} of ${rows.length} fault locations shown (all of them are in the downloads). `,
+        h("button", { type: "button", onclick: () => { this.limit += PAGE_ROWS; this.render(); } }, `Show ${Math.min(more, PAGE_ROWS)} more`),
+        " ",
+        h("button", { type: "button", onclick: () => { this.limit = Infinity; this.render(); } }, "Show all"))))
+      : "";
+    fill(this.table, h("thead", {}, header), h("tbody", {}, body), foot);
   }
 }
 

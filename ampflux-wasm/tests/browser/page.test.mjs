@@ -8,16 +8,18 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { serveStatic } from "../../scripts/serve.mjs";
-import { ARTIFACTS, compareDeep, EXAMPLE, relDiff, ROOT, skipUnless } from "../helpers.mjs";
+import { ARTIFACTS, compareDeep, EXAMPLE, relDiff, ROOT, skipUnless, TESTDATA } from "../helpers.mjs";
 
 const CHROMIUM = process.env.AMPFLUX_CHROMIUM ?? "/usr/bin/chromium";
 const CLI = process.env.AMPFLUX_CLI ?? path.join(ROOT, "target/release/ampflux");
 const WEB = path.join(ROOT, "web");
+const GRID_1K = path.join(TESTDATA, "synthetic/meshed_1000.json");
 const missing = [
   [CHROMIUM, "Chromium (apt-get install chromium)"],
   [CLI, "the ampflux CLI (cargo build --release -p ampflux-cli, or set AMPFLUX_CLI)"],
   [path.join(WEB, "pkg/ampflux_wasm.js"), "web/pkg (make wasm)"],
   [path.join(ROOT, "ampflux-wasm/node_modules/playwright-core"), "playwright-core (npm ci in ampflux-wasm)"],
+  [GRID_1K, "the exported synthetic grids (AMPFLUX_TESTDATA)"],
 ].filter(([file]) => !existsSync(file)).map(([, what]) => what);
 const skip = skipUnless(missing.join(", "));
 
@@ -206,6 +208,20 @@ describe("the web page", { skip }, () => {
     await page.click("#load-example");
     await page.waitForFunction(() => document.querySelector("#problems .ok-note, #problems .problem-box.warning") !== null);
     assert.equal(await page.isDisabled("#run"), false);
+  });
+
+  test("a 1000-bus grid: listed, not drawn, and its results shown page by page", async () => {
+    await page.evaluate((text) => { document.querySelector("#doc-text").value = text; }, readFileSync(GRID_1K, "utf8"));
+    await page.click("#load-text");
+    await page.waitForFunction(() => /drawn for networks up to/.test(document.querySelector("#diagram").textContent));
+    await page.selectOption('select[name="fault"]', "3ph");
+    await page.click("#run");
+    await page.waitForFunction(() => document.querySelectorAll("#results-table tbody tr").length > 0, null, { timeout: 60000 });
+    assert.equal(await page.$$eval("#results-table tbody tr", (r) => r.length), 500);
+    assert.match(await page.textContent("#results-table tfoot"), /500 of 1000 fault locations/);
+    await page.click("#results-table tfoot button:text('Show all')");
+    assert.equal(await page.$$eval("#results-table tbody tr", (r) => r.length), 1000);
+    assert.equal(await page.$$eval("svg.bar-chart g.bar", (g) => g.length), 60, "the chart shows the largest 60");
   });
 
   test("no page errors and no request outside the local server", () => {
