@@ -42,6 +42,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   fi
 fi
 PYV="$VENV/bin/python"
+export PATH="$VENV/bin:$PATH"   # the maturin backend calls the `maturin` executable
 
 # install the tools and test dependencies when their list changed
 WANT="$(printf '%s\n' "${REQUIREMENTS[@]}")"
