@@ -6,7 +6,7 @@
 //! along lines.
 
 pub(crate) mod admittance;
-mod elements;
+mod compile;
 pub(crate) mod stamps;
 pub(crate) mod topology;
 
@@ -172,7 +172,7 @@ pub(crate) struct System {
 impl System {
     /// Compiles `net` for a study with `options` (the network must have validated).
     pub fn compile(net: &Network, options: &StudyOptions) -> Result<System> {
-        elements::compile(net, options)
+        compile::compile(net, options)
     }
 
     /// Number of nodes.

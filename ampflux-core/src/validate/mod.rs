@@ -4,7 +4,8 @@
 //! groups, rated voltages); [`Network::validate_for`] adds what a particular study needs
 //! (minimum-case feeder data, zero-sequence data for earth faults).
 
-mod elements;
+mod branches;
+mod sources;
 mod study;
 
 use std::collections::{HashMap, HashSet};
@@ -139,7 +140,17 @@ impl Network {
             });
         }
         check_ids(self, &mut issues);
-        elements::check_all(&ctx, &mut issues);
+        sources::buses(&ctx, &mut issues);
+        sources::external_grids(&ctx, &mut issues);
+        branches::lines(&ctx, &mut issues);
+        branches::transformers(&ctx, &mut issues);
+        branches::transformers3w(&ctx, &mut issues);
+        sources::generators(&ctx, &mut issues);
+        sources::motors(&ctx, &mut issues);
+        sources::converters(&ctx, &mut issues);
+        branches::impedances(&ctx, &mut issues);
+        branches::switches(&ctx, &mut issues);
+        sources::loads(&ctx, &mut issues);
         issues
     }
 
@@ -173,6 +184,54 @@ fn check_ids(net: &Network, issues: &mut Vec<Issue>) {
                     "duplicate_id",
                     format!("id `{id}` is used by more than one element (ids are unique across all tables)"),
                 ));
+            }
+        }
+    }
+}
+
+/// Share of deviation between a winding's rated voltage and its bus's nominal voltage above
+/// which a warning is raised.
+const RATED_VOLTAGE_TOLERANCE: f64 = 0.2;
+
+/// Checks that a winding's rated voltage is within 20 % of its bus's nominal voltage.
+pub(crate) fn rated_voltage(
+    issues: &mut Vec<Issue>,
+    table: Table,
+    id: &str,
+    field: &str,
+    rated_kv: f64,
+    bus_kv: Option<f64>,
+) {
+    if let Some(bus_kv) = bus_kv
+        && rated_kv.is_finite()
+        && bus_kv > 0.0
+        && ((rated_kv - bus_kv) / bus_kv).abs() > RATED_VOLTAGE_TOLERANCE
+    {
+        issues.push(Issue::warning(
+            table,
+            id,
+            field,
+            "rated_voltage_mismatch",
+            format!(
+                "rated voltage {rated_kv} kV is more than {:.0} % away from its bus's nominal voltage {bus_kv} kV",
+                RATED_VOLTAGE_TOLERANCE * 100.0
+            ),
+        ));
+    }
+}
+
+pub(crate) fn grounding(
+    issues: &mut Vec<Issue>,
+    table: Table,
+    id: &str,
+    pairs: &[(&str, Option<f64>)],
+) {
+    for (field, v) in pairs {
+        if let Some(v) = v {
+            if field.contains("_r_") {
+                non_negative(issues, table, id, field, *v);
+            } else {
+                finite(issues, table, id, field, *v);
             }
         }
     }

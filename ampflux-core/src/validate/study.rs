@@ -7,7 +7,7 @@ use crate::error::{Issue, Severity};
 use crate::model::{Network, Table, in_service};
 use crate::study::{Case, Method, StudyOptions};
 
-use super::elements::transformer_has_zero_path;
+use super::branches::transformer_has_zero_path;
 
 fn missing(issues: &mut Vec<Issue>, table: Table, id: &str, field: &str, why: &str) {
     issues.push(Issue::error(

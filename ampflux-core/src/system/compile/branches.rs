@@ -1,212 +1,20 @@
-//! Compilation of every element into per-unit sequence models with the IEC 60909-0
-//! correction factors of the study's case.
+//! Branches: lines (with fault points along them), two- and three-winding transformers,
+//! series impedances and bus-bus switches with a contact impedance.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::f64::consts::PI;
 
 use num_complex::Complex64 as C64;
 
-use super::topology::UnionFind;
-use super::{
-    Branch, BranchOrigin, CurrentSource, Decay, Machine, Node, NodeLabel, OnePort, Shunt, System,
-    TwoPort, UnitVariant, active, bus_voltage_factors,
-};
+use super::{Builder, c, z_from_percent, z_from_rx};
 use crate::error::{Error, Result};
 use crate::iec60909::factors;
-use crate::model::{
-    ConverterKind, Generator, Network, Table, Transformer, Transformer3w, VectorGroup, Winding,
-};
-use crate::study::{Case, Method, StudyOptions};
-
-const SQRT3: f64 = 1.732_050_807_568_877_2;
-
-fn c(re: f64, im: f64) -> C64 {
-    C64::new(re, im)
-}
-
-/// Impedance from a short-circuit voltage pair in percent on `sn_mva` at `ur_kv`, in Ω:
-/// R = u_R/100·U²/S, X = sign(u_k)·√(u_k² − u_R²)/100·U²/S.
-fn z_from_percent(vk: f64, vkr: f64, ur_kv: f64, sn_mva: f64) -> C64 {
-    let zb = ur_kv * ur_kv / sn_mva;
-    let x = vk.signum() * (vk * vk - vkr * vkr).max(0.0).sqrt();
-    c(vkr, x) * (zb / 100.0)
-}
-
-/// R + jX with |Z| = `z` and R/X = `rx`.
-fn z_from_rx(z: f64, rx: f64) -> C64 {
-    let x = z / (1.0 + rx * rx).sqrt();
-    c(rx * x, x)
-}
-
-struct Builder<'a> {
-    net: &'a Network,
-    options: &'a StudyOptions,
-    sys: System,
-    c_bus: HashMap<usize, (f64, f64)>,
-    bus_index: HashMap<&'a str, usize>,
-    /// Open (bus, branch id) ends.
-    open_ends: Vec<(usize, &'a str)>,
-    /// The in-service generator naming each unit transformer.
-    unit_of_transformer: HashMap<&'a str, usize>,
-    /// Correction factors apply (not for the classical method).
-    iec: bool,
-}
-
-pub(super) fn compile(net: &Network, options: &StudyOptions) -> Result<System> {
-    let iec = options.method == Method::Iec60909;
-    let mut b = Builder {
-        net,
-        options,
-        sys: System {
-            base_mva: options.base_mva,
-            frequency_hz: net.frequency_hz,
-            nodes: Vec::new(),
-            bus_node: vec![None; net.buses.len()],
-            branches: Vec::new(),
-            shunts: Vec::new(),
-            sources: Vec::new(),
-            units: Vec::new(),
-            zero_unknown: Vec::new(),
-            corrections: Vec::new(),
-            line_fault_nodes: Vec::new(),
-            case: options.case,
-            method: options.method,
-            prefault_pu: options.prefault_pu,
-        },
-        c_bus: bus_voltage_factors(net, options),
-        bus_index: net
-            .buses
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.id.as_str(), i))
-            .collect(),
-        open_ends: Vec::new(),
-        unit_of_transformer: net
-            .generators
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| active(g.in_service))
-            .filter_map(|(i, g)| g.unit_transformer.as_deref().map(|t| (t, i)))
-            .collect(),
-        iec,
-    };
-    b.nodes();
-    b.lines()?;
-    b.transformers();
-    b.transformers3w();
-    b.impedances();
-    b.switch_impedances();
-    b.external_grids();
-    b.generators();
-    b.motors();
-    b.converters();
-    Ok(b.sys)
-}
+use crate::model::{Generator, Table, Transformer, Transformer3w, VectorGroup, Winding};
+use crate::study::Case;
+use crate::system::{Branch, BranchOrigin, NodeLabel, OnePort, TwoPort, UnitVariant, active};
 
 impl<'a> Builder<'a> {
-    fn max_case(&self) -> bool {
-        !self.iec || self.options.case == Case::Max
-    }
-
-    fn kt_applies(&self) -> bool {
-        self.iec && (self.options.case == Case::Max || self.options.kt_in_min_case)
-    }
-
-    fn bus(&self, id: &str) -> Option<usize> {
-        self.bus_index.get(id).copied()
-    }
-
-    fn c_max_of_bus(&self, bus: usize) -> f64 {
-        self.c_bus[&bus].0
-    }
-
-    /// Buses and their merging by closed zero-impedance bus-bus switches.
-    fn nodes(&mut self) {
-        let net = self.net;
-        let mut uf = UnionFind::new(net.buses.len());
-        for s in net.switches.iter().filter(|s| active(s.in_service)) {
-            let (Some(a), Some(e)) = (self.bus(&s.bus), self.bus(&s.element)) else {
-                continue;
-            };
-            let zero = s.r_ohm.unwrap_or(0.0) == 0.0 && s.x_ohm.unwrap_or(0.0) == 0.0;
-            if s.closed
-                && zero
-                && active(net.buses[a].in_service)
-                && active(net.buses[e].in_service)
-            {
-                uf.union(a, e);
-            }
-        }
-        for s in &net.switches {
-            if self.bus(&s.element).is_none()
-                && (!s.closed || !active(s.in_service))
-                && let Some(bus) = self.bus(&s.bus)
-            {
-                self.open_ends.push((bus, s.element.as_str()));
-            }
-        }
-        let mut root_node: HashMap<usize, usize> = HashMap::new();
-        for (i, bus) in net.buses.iter().enumerate() {
-            if !active(bus.in_service) {
-                continue;
-            }
-            let root = uf.find(i);
-            let node = *root_node.entry(root).or_insert_with(|| {
-                let (c_max, c_min) = self.c_bus[&i];
-                self.sys.nodes.push(Node {
-                    vn_kv: bus.vn_kv,
-                    c_max,
-                    c_min,
-                    label: NodeLabel::Bus(i),
-                });
-                self.sys.nodes.len() - 1
-            });
-            self.sys.bus_node[i] = Some(node);
-        }
-    }
-
-    fn new_node(&mut self, like: usize, label: NodeLabel) -> usize {
-        let proto = self.sys.nodes[like].clone();
-        self.sys.nodes.push(Node { label, ..proto });
-        self.sys.nodes.len() - 1
-    }
-
-    /// Node of a branch end: `None` when the bus is out of service; a fresh open-end node when a
-    /// switch opens that end.
-    fn end_node(&mut self, bus_id: &str, branch_id: &str) -> Option<usize> {
-        let bus = self.bus(bus_id)?;
-        let node = self.sys.bus_node[bus]?;
-        if self
-            .open_ends
-            .iter()
-            .any(|(b, e)| *b == bus && *e == branch_id)
-        {
-            Some(self.new_node(node, NodeLabel::OpenEnd))
-        } else {
-            Some(node)
-        }
-    }
-
-    fn push_branch(
-        &mut self,
-        origin: BranchOrigin,
-        a: usize,
-        b: usize,
-        pos: TwoPort,
-        zero: TwoPort,
-    ) {
-        self.sys.branches.push(Branch {
-            origin,
-            a,
-            b,
-            pos,
-            zero,
-            shift_deg: 0.0,
-            zero_inverted: false,
-        });
-    }
-
-    fn lines(&mut self) -> Result<()> {
+    pub(super) fn lines(&mut self) -> Result<()> {
         let net = self.net;
         let omega = 2.0 * PI * net.frequency_hz;
         // fault points along lines: line index -> sorted (position, fault index)
@@ -303,7 +111,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The generator that names transformer `id` as its unit transformer.
-    fn unit_generator(&self, id: &str) -> Option<(usize, &'a Generator)> {
+    pub(super) fn unit_generator(&self, id: &str) -> Option<(usize, &'a Generator)> {
         let net = self.net;
         self.unit_of_transformer
             .get(id)
@@ -311,7 +119,7 @@ impl<'a> Builder<'a> {
     }
 
     /// K_S or K_SO of the unit formed by generator `g` and transformer `t`.
-    fn unit_factor(&self, g: &Generator, t: &Transformer) -> f64 {
+    pub(super) fn unit_factor(&self, g: &Generator, t: &Transformer) -> f64 {
         if !self.iec {
             return 1.0;
         }
@@ -332,7 +140,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn transformers(&mut self) {
+    pub(super) fn transformers(&mut self) {
         let net = self.net;
         for (index, t) in net.transformers.iter().enumerate() {
             if !active(t.in_service) {
@@ -500,7 +308,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn transformers3w(&mut self) {
+    pub(super) fn transformers3w(&mut self) {
         let net = self.net;
         for (index, t) in net.transformers3w.iter().enumerate() {
             if !active(t.in_service) {
@@ -592,7 +400,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn impedances(&mut self) {
+    pub(super) fn impedances(&mut self) {
         let net = self.net;
         for (index, z) in net.impedances.iter().enumerate() {
             if !active(z.in_service) {
@@ -639,7 +447,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Closed bus-bus switches with a contact impedance become series branches.
-    fn switch_impedances(&mut self) {
+    pub(super) fn switch_impedances(&mut self) {
         let net = self.net;
         for (index, s) in net.switches.iter().enumerate() {
             let (Some(bus), Some(other)) = (self.bus(&s.bus), self.bus(&s.element)) else {
@@ -672,232 +480,6 @@ impl<'a> Builder<'a> {
                 model.clone(),
                 model,
             );
-        }
-    }
-
-    fn bus_node(&self, id: &str) -> Option<(usize, usize)> {
-        let bus = self.bus(id)?;
-        Some((bus, self.sys.bus_node[bus]?))
-    }
-
-    fn push_shunt(&mut self, shunt: Shunt) -> usize {
-        self.sys.shunts.push(shunt);
-        self.sys.shunts.len() - 1
-    }
-
-    fn external_grids(&mut self) {
-        let net = self.net;
-        let max = self.max_case();
-        for (index, g) in net.external_grids.iter().enumerate() {
-            if !active(g.in_service) {
-                continue;
-            }
-            let Some((bus, node)) = self.bus_node(&g.bus) else {
-                continue;
-            };
-            let (cmax, cmin) = self.c_bus[&bus];
-            let (cf, s, rx, x0x, r0x0) = if max {
-                (cmax, g.s_sc_max_mva, g.rx_max, g.x0x_max, g.r0x0_max)
-            } else {
-                (
-                    cmin,
-                    g.s_sc_min_mva.unwrap_or(g.s_sc_max_mva),
-                    g.rx_min.or(g.rx_max),
-                    g.x0x_min.or(g.x0x_max),
-                    g.r0x0_min.or(g.r0x0_max),
-                )
-            };
-            let cf = if self.iec { cf } else { 1.0 };
-            let z = z_from_rx(cf * self.sys.base_mva / s, rx.unwrap_or(0.1));
-            let zero = match x0x {
-                Some(x0x) => {
-                    let x0 = x0x * z.im;
-                    Some(OnePort::Z(c(r0x0.unwrap_or(0.0) * x0, x0)))
-                }
-                None => {
-                    self.sys.zero_unknown.push((node, g.id.clone()));
-                    None
-                }
-            };
-            self.push_shunt(Shunt {
-                table: Table::ExternalGrids,
-                index,
-                node,
-                pos: OnePort::Z(z),
-                pos_peak: OnePort::Z(z),
-                neg: OnePort::Z(z),
-                zero,
-                machine: None,
-            });
-        }
-    }
-
-    fn generators(&mut self) {
-        let net = self.net;
-        for (index, g) in net.generators.iter().enumerate() {
-            if !active(g.in_service) {
-                continue;
-            }
-            let Some((bus, node)) = self.bus_node(&g.bus) else {
-                continue;
-            };
-            let zr = g.vn_kv * g.vn_kv / g.sn_mva;
-            let x = g.xdss_pu * zr;
-            let rf = factors::generator_rf_over_x(g.vn_kv, g.sn_mva) * x;
-            let r = g.rdss_pu.map_or(rf, |r| r * zr);
-            let unit = g.unit_transformer.as_deref().and_then(|t| {
-                net.transformers
-                    .iter()
-                    .find(|tr| tr.id == t && active(tr.in_service))
-            });
-            let k = match unit {
-                _ if !self.iec => 1.0,
-                Some(t) => self.unit_factor(g, t),
-                None => factors::k_g(
-                    net.buses[bus].vn_kv,
-                    g.vn_kv,
-                    g.pg_percent.unwrap_or(0.0) / 100.0,
-                    self.c_max_of_bus(bus),
-                    g.xdss_pu,
-                    g.cos_phi,
-                ),
-            };
-            let kind = match unit {
-                Some(t) if t.oltc.unwrap_or(false) => "ks",
-                Some(_) => "kso",
-                None => "kg",
-            };
-            self.sys
-                .corrections
-                .push((Table::Generators, index, kind, k));
-            let zb = self.sys.z_base(node);
-            let port = |re: f64, im: f64| OnePort::Z(c(re, im) * k / zb);
-            let earthed = g.grounding_r_ohm.is_some() || g.grounding_x_ohm.is_some();
-            let zero = (earthed && g.x0_pu.is_some()).then(|| {
-                let zn = c(
-                    g.grounding_r_ohm.unwrap_or(0.0),
-                    g.grounding_x_ohm.unwrap_or(0.0),
-                ) * 3.0;
-                OnePort::Z((c(r, g.x0_pu.unwrap_or(0.0) * zr) * k + zn) / zb)
-            });
-            let shunt = self.push_shunt(Shunt {
-                table: Table::Generators,
-                index,
-                node,
-                pos: port(r, x),
-                pos_peak: port(rf, x),
-                neg: port(r, g.x2_pu.unwrap_or(g.xdss_pu) * zr),
-                zero,
-                machine: Some(Machine {
-                    decay: Decay::Synchronous,
-                    ir_ka: g.sn_mva / (SQRT3 * g.vn_kv),
-                }),
-            });
-            if unit.is_some()
-                && let Some(variant) = self.sys.units.iter_mut().find(|u| u.generator == index)
-            {
-                variant.shunt = shunt;
-            }
-        }
-        // drop unit variants whose generator was not compiled
-        let shunts = &self.sys.shunts;
-        self.sys.units.retain(|u| {
-            shunts
-                .get(u.shunt)
-                .is_some_and(|s| s.table == Table::Generators && s.node == u.node)
-        });
-    }
-
-    fn motors(&mut self) {
-        if !self.max_case() {
-            return; // IEC 60909-0 §4.3.2: motors are neglected for minimum currents
-        }
-        let net = self.net;
-        for (index, m) in net.motors.iter().enumerate() {
-            if !active(m.in_service) {
-                continue;
-            }
-            let Some((_, node)) = self.bus_node(&m.bus) else {
-                continue;
-            };
-            let count = m.count.unwrap_or(1).max(1) as f64;
-            let sr = m.pn_mw / (m.efficiency_percent / 100.0 * m.cos_phi);
-            let z_abs = m.vn_kv * m.vn_kv / (m.lrc_pu * sr) / count;
-            let pole_pairs = m.pole_pairs.unwrap_or(1).max(1) as f64;
-            let per_pp = m.pn_mw / pole_pairs;
-            let rx = m.rx.unwrap_or_else(|| factors::motor_rx(m.vn_kv, per_pp));
-            let z = OnePort::Z(z_from_rx(z_abs, rx) / self.sys.z_base(node));
-            self.push_shunt(Shunt {
-                table: Table::Motors,
-                index,
-                node,
-                pos: z,
-                pos_peak: z,
-                neg: z,
-                zero: None,
-                machine: Some(Machine {
-                    decay: Decay::Asynchronous(Some(per_pp)),
-                    ir_ka: count * sr / (SQRT3 * m.vn_kv),
-                }),
-            });
-        }
-    }
-
-    fn converters(&mut self) {
-        if !self.max_case() {
-            return; // minimum currents: converter-connected and asynchronous units neglected
-        }
-        let net = self.net;
-        for (index, cv) in net.converters.iter().enumerate() {
-            if !active(cv.in_service) {
-                continue;
-            }
-            let Some((_, node)) = self.bus_node(&cv.bus) else {
-                continue;
-            };
-            let ir_ka = cv.sn_mva / (SQRT3 * cv.vn_kv);
-            match cv.kind {
-                ConverterKind::FullConverter => {
-                    let i_ka = cv.k.unwrap_or(0.0) * ir_ka;
-                    let angle = cv.current_angle_deg.unwrap_or(-90.0).to_radians();
-                    let i_pu = C64::from_polar(i_ka / self.sys.i_base(node), angle);
-                    self.sys.sources.push(CurrentSource { node, i_pu });
-                }
-                ConverterKind::DoublyFed => {
-                    let z_abs = 2f64.sqrt() * cv.kappa_wd.unwrap_or(1.0) * cv.vn_kv
-                        / (SQRT3 * cv.i_wd_max_ka.unwrap_or(f64::INFINITY));
-                    let z =
-                        OnePort::Z(z_from_rx(z_abs, cv.rx.unwrap_or(0.1)) / self.sys.z_base(node));
-                    self.push_shunt(Shunt {
-                        table: Table::Converters,
-                        index,
-                        node,
-                        pos: z,
-                        pos_peak: z,
-                        neg: z,
-                        zero: None,
-                        machine: None,
-                    });
-                }
-                ConverterKind::Asynchronous => {
-                    let z_abs = cv.vn_kv * cv.vn_kv / (cv.lrc_pu.unwrap_or(1.0) * cv.sn_mva);
-                    let z =
-                        OnePort::Z(z_from_rx(z_abs, cv.rx.unwrap_or(0.1)) / self.sys.z_base(node));
-                    self.push_shunt(Shunt {
-                        table: Table::Converters,
-                        index,
-                        node,
-                        pos: z,
-                        pos_peak: z,
-                        neg: z,
-                        zero: None,
-                        machine: Some(Machine {
-                            decay: Decay::Asynchronous(None),
-                            ir_ka,
-                        }),
-                    });
-                }
-            }
         }
     }
 }
