@@ -27,8 +27,22 @@ fn float_value(f: f64, path: &str) -> PyResult<Value> {
         .ok_or_else(|| format_error(path, format!("{f} is not a finite number")))
 }
 
+/// Deepest nesting accepted (serde_json's own recursion limit when it parses text).
+const MAX_DEPTH: usize = 128;
+
 /// Converts a Python object to a JSON value; `path` names it in errors (`buses[0].vn_kv`).
 pub(crate) fn to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    to_json_at(obj, path, 0)
+}
+
+fn to_json_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<Value> {
+    if depth > MAX_DEPTH {
+        // a bound on the recursion: a deeply nested object must not overflow the stack
+        return Err(format_error(
+            path,
+            format!("nested deeper than {MAX_DEPTH} levels"),
+        ));
+    }
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -54,23 +68,23 @@ pub(crate) fn to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         let mut map = Map::with_capacity(d.len());
         for (k, v) in d.iter() {
             let key = key_of(&k, path)?;
-            let value = to_json(&v, &join(path, &key))?;
+            let value = to_json_at(&v, &join(path, &key), depth + 1)?;
             map.insert(key, value);
         }
         return Ok(Value::Object(map));
     }
     if let Ok(l) = obj.cast::<PyList>() {
-        return seq(l.iter(), path);
+        return seq(l.iter(), path, depth);
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
-        return seq(t.iter(), path);
+        return seq(t.iter(), path, depth);
     }
     if let Ok(m) = obj.cast::<PyMapping>() {
         let mut map = Map::new();
         for item in m.items()?.iter() {
             let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
             let key = key_of(&k, path)?;
-            let value = to_json(&v, &join(path, &key))?;
+            let value = to_json_at(&v, &join(path, &key), depth + 1)?;
             map.insert(key, value);
         }
         return Ok(Value::Object(map));
@@ -82,7 +96,7 @@ pub(crate) fn to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
             return Ok(Value::Bool(obj.is_truthy()?));
         }
         let plain = obj.call_method0("tolist")?;
-        return to_json(&plain, path);
+        return to_json_at(&plain, path, depth + 1);
     }
     Err(format_error(
         path,
@@ -96,10 +110,14 @@ fn key_of(k: &Bound<'_, PyAny>, path: &str) -> PyResult<String> {
         .extract()
 }
 
-fn seq<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>, path: &str) -> PyResult<Value> {
+fn seq<'py>(
+    items: impl Iterator<Item = Bound<'py, PyAny>>,
+    path: &str,
+    depth: usize,
+) -> PyResult<Value> {
     items
         .enumerate()
-        .map(|(i, v)| to_json(&v, &format!("{path}[{i}]")))
+        .map(|(i, v)| to_json_at(&v, &format!("{path}[{i}]"), depth + 1))
         .collect::<PyResult<Vec<_>>>()
         .map(Value::Array)
 }

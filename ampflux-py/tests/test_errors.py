@@ -112,6 +112,19 @@ def test_exceptions_pickle_with_code_and_issues() -> None:
     assert fback.path == ferr.value.path
 
 
+def test_deeply_nested_input_is_refused_not_a_crash() -> None:
+    deep: list = []
+    for _ in range(100_000):
+        deep = [deep]
+    net = ampflux.Network()
+    with pytest.raises(ampflux.FormatError, match="nested deeper"):
+        net.add_bus("A", vn_kv=1.0, meta={"x": deep})
+    with pytest.raises(ampflux.FormatError):
+        ampflux.Network.from_json('{"meta": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(ampflux.FormatError):
+        ampflux.Network.from_dict({"buses": [{"id": "A", "vn_kv": 1.0, "meta": {"x": deep}}]})
+
+
 def _mutate(value: object, rng: random.Random) -> object:
     choices = [None, -1, 0, 1e308, -1e-300, "", "x", [], {}, True, 1.5, "Dyn", "YNyn0d5"]
     if isinstance(value, dict):
