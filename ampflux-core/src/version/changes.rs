@@ -179,13 +179,6 @@ pub(crate) fn doc_of(net: &Network) -> Map<String, Value> {
     }
 }
 
-fn rows(doc: &Map<String, Value>, table: Table) -> Vec<Value> {
-    doc.get(table.key())
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
-
 fn id_of(row: &Value) -> String {
     row.get("id")
         .and_then(Value::as_str)
@@ -193,17 +186,45 @@ fn id_of(row: &Value) -> String {
         .to_string()
 }
 
-fn unique_ids(rows: &[Value]) -> bool {
-    let mut seen = BTreeSet::new();
-    rows.iter().all(|r| seen.insert(id_of(r)))
+/// An element of a table, keyed by its id.
+trait Element: Serialize + PartialEq {
+    fn element_id(&self) -> &str;
+}
+
+macro_rules! elements {
+    ($($t:ty),*) => {$(
+        impl Element for $t {
+            fn element_id(&self) -> &str {
+                &self.id
+            }
+        }
+    )*};
+}
+
+elements!(
+    crate::model::Bus,
+    crate::model::ExternalGrid,
+    crate::model::Line,
+    crate::model::Transformer,
+    crate::model::Transformer3w,
+    crate::model::Generator,
+    crate::model::Motor,
+    crate::model::Converter,
+    crate::model::Impedance,
+    crate::model::Switch,
+    crate::model::Load
+);
+
+fn value_of<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("model values serialize")
 }
 
 /// The changes that turn `base` into `new`.
 pub fn diff(base: &Network, new: &Network) -> ChangeSet {
-    let (a, b) = (doc_of(base), doc_of(new));
     let mut changes = Vec::new();
-    for field in DOCUMENT_FIELDS {
-        let (old, now) = (a.get(field).cloned(), b.get(field).cloned());
+    let doc = |old: Value, now: Value, field: &str, changes: &mut Vec<Change>| {
+        let none = |v: Value| (!v.is_null()).then_some(v);
+        let (old, now) = (none(old), none(now));
         if old != now {
             changes.push(Change::Document {
                 field: field.into(),
@@ -211,44 +232,109 @@ pub fn diff(base: &Network, new: &Network) -> ChangeSet {
                 new: now,
             });
         }
+    };
+    if base.name != new.name {
+        doc(
+            value_of(&base.name),
+            value_of(&new.name),
+            "name",
+            &mut changes,
+        );
     }
-    for table in Table::ALL {
-        table_diff(table, &rows(&a, table), &rows(&b, table), &mut changes);
+    if base.frequency_hz != new.frequency_hz {
+        doc(
+            value_of(&base.frequency_hz),
+            value_of(&new.frequency_hz),
+            "frequency_hz",
+            &mut changes,
+        );
     }
+    if base.meta != new.meta {
+        doc(
+            value_of(&base.meta),
+            value_of(&new.meta),
+            "meta",
+            &mut changes,
+        );
+    }
+    table_diff(Table::Buses, &base.buses, &new.buses, &mut changes);
+    table_diff(
+        Table::ExternalGrids,
+        &base.external_grids,
+        &new.external_grids,
+        &mut changes,
+    );
+    table_diff(Table::Lines, &base.lines, &new.lines, &mut changes);
+    table_diff(
+        Table::Transformers,
+        &base.transformers,
+        &new.transformers,
+        &mut changes,
+    );
+    table_diff(
+        Table::Transformers3w,
+        &base.transformers3w,
+        &new.transformers3w,
+        &mut changes,
+    );
+    table_diff(
+        Table::Generators,
+        &base.generators,
+        &new.generators,
+        &mut changes,
+    );
+    table_diff(Table::Motors, &base.motors, &new.motors, &mut changes);
+    table_diff(
+        Table::Converters,
+        &base.converters,
+        &new.converters,
+        &mut changes,
+    );
+    table_diff(
+        Table::Impedances,
+        &base.impedances,
+        &new.impedances,
+        &mut changes,
+    );
+    table_diff(Table::Switches, &base.switches, &new.switches, &mut changes);
+    table_diff(Table::Loads, &base.loads, &new.loads, &mut changes);
     ChangeSet { changes }
 }
 
-fn table_diff(table: Table, old: &[Value], new: &[Value], changes: &mut Vec<Change>) {
+fn table_diff<T: Element>(table: Table, old: &[T], new: &[T], changes: &mut Vec<Change>) {
     if old == new {
         return;
     }
-    if !unique_ids(old) || !unique_ids(new) {
+    let unique = |rows: &[T]| {
+        let mut seen = std::collections::HashSet::with_capacity(rows.len());
+        rows.iter().all(|r| seen.insert(r.element_id()))
+    };
+    if !unique(old) || !unique(new) {
         changes.push(Change::TableReplaced {
             table,
-            old: old.to_vec(),
-            new: new.to_vec(),
+            old: old.iter().map(value_of).collect(),
+            new: new.iter().map(value_of).collect(),
         });
         return;
     }
-    let old_by_id: BTreeMap<String, &Value> = old.iter().map(|r| (id_of(r), r)).collect();
-    let new_by_id: BTreeMap<String, &Value> = new.iter().map(|r| (id_of(r), r)).collect();
+    let old_by_id: BTreeMap<&str, &T> = old.iter().map(|r| (r.element_id(), r)).collect();
+    let new_by_id: BTreeMap<&str, &T> = new.iter().map(|r| (r.element_id(), r)).collect();
     for (id, row) in &old_by_id {
         if !new_by_id.contains_key(id) {
             changes.push(Change::Removed {
                 table,
-                id: id.clone(),
-                element: (*row).clone(),
+                id: id.to_string(),
+                element: value_of(*row),
             });
         }
     }
     // additions in the new document's order, so that appending reproduces it
     for row in new {
-        let id = id_of(row);
-        if !old_by_id.contains_key(&id) {
+        if !old_by_id.contains_key(row.element_id()) {
             changes.push(Change::Added {
                 table,
-                id,
-                element: row.clone(),
+                id: row.element_id().to_string(),
+                element: value_of(row),
             });
         }
     }
@@ -256,7 +342,10 @@ fn table_diff(table: Table, old: &[Value], new: &[Value], changes: &mut Vec<Chan
         let Some(old_row) = old_by_id.get(id) else {
             continue;
         };
-        let (Some(o), Some(n)) = (old_row.as_object(), new_row.as_object()) else {
+        if old_row == new_row {
+            continue;
+        }
+        let (Value::Object(o), Value::Object(n)) = (value_of(*old_row), value_of(*new_row)) else {
             continue;
         };
         let fields: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
@@ -265,7 +354,7 @@ fn table_diff(table: Table, old: &[Value], new: &[Value], changes: &mut Vec<Chan
             if before != after {
                 changes.push(Change::Changed {
                     table,
-                    id: id.clone(),
+                    id: id.to_string(),
                     field: field.clone(),
                     old: before.cloned(),
                     new: after.cloned(),
@@ -274,19 +363,22 @@ fn table_diff(table: Table, old: &[Value], new: &[Value], changes: &mut Vec<Chan
         }
     }
     // order: what removing in place and appending additions gives, against the new order
-    let natural: Vec<String> = old
+    let natural: Vec<&str> = old
         .iter()
-        .map(id_of)
+        .map(Element::element_id)
         .filter(|id| new_by_id.contains_key(id))
         .chain(
             new.iter()
-                .map(id_of)
+                .map(Element::element_id)
                 .filter(|id| !old_by_id.contains_key(id)),
         )
         .collect();
-    let wanted: Vec<String> = new.iter().map(id_of).collect();
+    let wanted: Vec<&str> = new.iter().map(Element::element_id).collect();
     if natural != wanted {
-        changes.push(Change::Reordered { table, ids: wanted });
+        changes.push(Change::Reordered {
+            table,
+            ids: wanted.into_iter().map(str::to_string).collect(),
+        });
     }
 }
 
