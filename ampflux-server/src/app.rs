@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::{Router, middleware};
 use tokio::net::TcpListener;
@@ -12,7 +12,6 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -32,7 +31,7 @@ pub fn app(state: AppState) -> Router {
         .route_layer(middleware::from_fn(telemetry::track))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .layer(middleware::from_fn_with_state(state.clone(), ratelimit::limit))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(CompressionLayer::new().gzip(true))
         .layer(cors(&config.cors_origins))

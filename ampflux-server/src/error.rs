@@ -77,6 +77,9 @@ pub enum ApiError {
         /// Explanation naming the limit, the usage and the plan.
         message: String,
     },
+    /// 413: the body is larger than the configured limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// 429: too many requests; retry after the given seconds.
     #[error("too many requests; retry in {retry_after_s} s")]
     RateLimited {
@@ -138,6 +141,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PlanLimit { .. } => StatusCode::PAYMENT_REQUIRED,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -161,6 +165,7 @@ impl ApiError {
                 issues,
             } => (code.clone(), message.clone(), issues.clone()),
             ApiError::NotFound(_) => ("not_found".into(), self.to_string(), Vec::new()),
+            ApiError::TooLarge(m) => ("payload_too_large".into(), m.clone(), Vec::new()),
             ApiError::RateLimited { .. } => ("rate_limited".into(), self.to_string(), Vec::new()),
             ApiError::NotImplemented(m) => ("not_implemented".into(), m.clone(), Vec::new()),
             ApiError::Unavailable(_) => (

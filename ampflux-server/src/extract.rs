@@ -31,6 +31,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
 
 /// The API error for a rejected JSON body.
 pub fn json_rejection(rejection: JsonRejection) -> ApiError {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::TooLarge(
+            "the body is larger than the server accepts (AMPFLUX_MAX_BODY_MB)".into(),
+        );
+    }
     match rejection {
         JsonRejection::JsonDataError(e) => ApiError::Invalid {
             code: "invalid_input".into(),

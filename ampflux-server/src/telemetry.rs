@@ -21,6 +21,7 @@ pub fn init_logs(format: LogFormat) {
             .json()
             .flatten_event(true)
             .with_current_span(true)
+            .with_span_list(false)
             .try_init(),
         LogFormat::Pretty => builder.try_init(),
     };

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, small_network};
+use crate::helpers::{Backend, TestApp, small_network, small_network_changed};
 use crate::on_both;
 
 on_both!(every_write_is_audited);
@@ -28,8 +28,16 @@ async fn every_write_is_audited(backend: Backend) {
         .post(&format!("{base}/circuits"), &bob.token, small_network())
         .await;
     let request_id = saved.headers["x-request-id"].to_str().unwrap().to_string();
-    app.post(&format!("{base}/circuits/1/restore"), &bob.token, json!({}))
+    app.post(
+        &format!("{base}/circuits"),
+        &bob.token,
+        small_network_changed(),
+    )
+    .await;
+    let restored = app
+        .post(&format!("{base}/circuits/1/restore"), &bob.token, json!({}))
         .await;
+    assert_eq!(restored.status, StatusCode::CREATED, "{}", restored.text);
     app.post(
         &format!("{base}/simulations"),
         &bob.token,
@@ -99,7 +107,7 @@ async fn every_write_is_audited(backend: Backend) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|e| e["action"] == "circuit.save")
+        .find(|e| e["action"] == "circuit.save" && e["detail"]["version"] == 1)
         .unwrap();
     assert_eq!(save["user_id"], bob.user_id);
     assert_eq!(save["project_id"], project);
@@ -112,7 +120,7 @@ async fn every_write_is_audited(backend: Backend) {
             &admin.token,
         )
         .await;
-    assert_eq!(bobs.body["total"], 1);
+    assert_eq!(bobs.body["total"], 2);
     let projects = app
         .get(&format!("/api/v1/audit?project_id={project}"), &admin.token)
         .await;

@@ -7,7 +7,11 @@ use serde_json::json;
 use crate::helpers::{Backend, TestApp};
 use crate::on_both;
 
-on_both!(health_docs_metrics_and_page, rate_limits_per_ip_and_user);
+on_both!(
+    health_docs_metrics_and_page,
+    rate_limits_per_ip_and_user,
+    body_limit
+);
 
 const CONTRACT: &[&str] = &[
     "/api/v1/auth/register",
@@ -182,5 +186,26 @@ async fn rate_limits_per_ip_and_user(backend: Backend) {
         app.call(Method::GET, "/health", None, None).await.status,
         StatusCode::OK
     );
+    app.stop().await;
+}
+
+async fn body_limit(backend: Backend) {
+    let Some(app) =
+        TestApp::spawn_with(backend, "body limit", &[("AMPFLUX_MAX_BODY_MB", "1")]).await
+    else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant").await;
+    let big = json!({"buses": [], "meta": {"padding": "x".repeat(1_200_000)}});
+    let a = app
+        .post(
+            &format!("/api/v1/projects/{project}/circuits"),
+            &admin.token,
+            big,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.text);
+    assert_eq!(a.body["code"], "payload_too_large");
     app.stop().await;
 }
