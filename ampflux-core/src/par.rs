@@ -33,7 +33,8 @@ pub(crate) fn join<A: Send, B: Send>(
 }
 
 /// Sums the vectors (length `len`) that `f` accumulates for each item, in parallel when
-/// possible, without keeping one vector per item.
+/// possible. The items are grouped into chunks fixed by their count alone and the chunk sums
+/// are added in order, so the result is bitwise the same for every number of threads.
 #[cfg(feature = "parallel")]
 pub(crate) fn fold_sum<T: Sync>(
     items: &[T],
@@ -41,34 +42,51 @@ pub(crate) fn fold_sum<T: Sync>(
     f: impl Fn(&T, &mut [f64]) + Sync + Send,
 ) -> Vec<f64> {
     use rayon::prelude::*;
-    items
-        .par_iter()
-        .fold(
-            || vec![0.0; len],
-            |mut acc, item| {
+    let chunk = items.len().div_ceil(FOLD_CHUNKS).max(1);
+    let parts: Vec<Vec<f64>> = items
+        .par_chunks(chunk)
+        .map(|group| {
+            let mut acc = vec![0.0; len];
+            for item in group {
                 f(item, &mut acc);
-                acc
-            },
-        )
-        .reduce(
-            || vec![0.0; len],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            },
-        )
+            }
+            acc
+        })
+        .collect();
+    sum_in_order(parts, len)
 }
 
-/// Sums the vectors (length `len`) that `f` accumulates for each item.
+/// Sums the vectors (length `len`) that `f` accumulates for each item, grouped exactly as
+/// the parallel version does so that results agree bitwise across builds.
 #[cfg(not(feature = "parallel"))]
 pub(crate) fn fold_sum<T: Sync>(
     items: &[T],
     len: usize,
     f: impl Fn(&T, &mut [f64]) + Sync + Send,
 ) -> Vec<f64> {
-    let mut acc = vec![0.0; len];
-    for item in items {
-        f(item, &mut acc);
+    let chunk = items.len().div_ceil(FOLD_CHUNKS).max(1);
+    let parts: Vec<Vec<f64>> = items
+        .chunks(chunk)
+        .map(|group| {
+            let mut acc = vec![0.0; len];
+            for item in group {
+                f(item, &mut acc);
+            }
+            acc
+        })
+        .collect();
+    sum_in_order(parts, len)
+}
+
+/// Number of partial sums of [`fold_sum`] (enough parallelism, bounded memory).
+const FOLD_CHUNKS: usize = 16;
+
+fn sum_in_order(parts: Vec<Vec<f64>>, len: usize) -> Vec<f64> {
+    let mut total = vec![0.0; len];
+    for part in parts {
+        for (t, p) in total.iter_mut().zip(part) {
+            *t += p;
+        }
     }
-    acc
+    total
 }

@@ -348,3 +348,29 @@ fn power_station_unit_faults_by_woodbury_equal_a_refactorization() {
             .unwrap();
     assert!(worst < 1e-10, "worst relative deviation {worst}");
 }
+
+#[test]
+fn results_are_bitwise_identical_for_any_number_of_threads() {
+    let net = ampflux_testkit::synthetic::meshed_grid(600, 7);
+    let mut o = StudyOptions::default();
+    o.branch_results = true;
+    let json_with = |threads: usize, fault: FaultKind| {
+        let mut o = o.clone();
+        o.fault = fault;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let report = pool.install(|| run(&net, &o));
+        serde_json::to_string(&report).expect("report serializes")
+    };
+    for fault in [FaultKind::ThreePhase, FaultKind::LineToEarth] {
+        let one = json_with(1, fault);
+        for threads in [2, 3] {
+            assert!(
+                one == json_with(threads, fault),
+                "{fault:?}: 1 vs {threads} threads differ"
+            );
+        }
+    }
+}

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use ampflux_benches::{BenchNetwork, anchor_networks, synthetic_networks};
-use ampflux_core::{BreakingCurrent, FaultKind, StudyOptions, short_circuit, testing};
+use ampflux_core::{FaultKind, StudyOptions, short_circuit, testing};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 fn networks() -> Vec<BenchNetwork> {
