@@ -2,17 +2,33 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
+FUZZ_SECONDS ?= 300
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
 
-run: ## the main job: the CLI study of the bundled example network
+run: wasm ## the main job: the server with embedded defaults (SQLite, in-process cache and worker), web page at /, API docs at /docs
+	$(CARGO) run --release -p ampflux-server -- serve
+
+cli: ## the CLI study of the bundled example network
 	$(CARGO) run --release -q -p ampflux-cli -- sc examples/networks/industrial_plant.json
 
-test: lint test-rust ## every test of the workspace (installs what it needs)
+wasm: ## build the WebAssembly package (ampflux-wasm/pkg for node, web/pkg for the page)
+	bash ampflux-wasm/scripts/build.sh
 
-test-rust: ## Rust unit, integration, property and doc tests
-	$(CARGO) test --workspace --release
+test: lint test-rust test-py test-wasm test-server ## every test (installs what it needs)
+
+test-rust: ## Rust unit, integration, property and doc tests of the engine, CLI, testkit, examples, benches
+	$(CARGO) test --workspace --release --exclude ampflux-server
+
+test-py: ## build the Python package from source (maturin) and run its pytest suite
+	bash ampflux-py/scripts/test.sh
+
+test-wasm: ## build the wasm package; node tests and the headless Chromium test of the page
+	bash ampflux-wasm/scripts/test.sh
+
+test-server: ## HTTP tests of the server on SQLite, PostgreSQL and Redis (installs and starts them)
+	bash ampflux-server/scripts/test.sh --release
 
 lint: ## rustfmt, clippy -D warnings, docs without warnings, layering gates
 	$(CARGO) fmt --all -- --check
@@ -20,7 +36,22 @@ lint: ## rustfmt, clippy -D warnings, docs without warnings, layering gates
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps --release -q
 	@! grep -rn "faer::" ampflux-core/src --include=*.rs | grep -v "ampflux-core/src/sparse/" || (echo "faer outside ampflux-core/src/sparse" && false)
 
-bench: ## criterion benches and the pandapower comparison
+bench: ## criterion benches of the engine and versions
 	$(CARGO) bench -p ampflux-benches
 
-.PHONY: help run test test-rust lint bench
+bench-compare: ## native AmpFlux vs pandapower vs power-grid-model on the same networks, one run
+	bash benches/compare.sh
+
+bench-py: ## AmpFlux from Python vs pandapower vs power-grid-model (after make test-py)
+	target/py/venv/bin/python ampflux-py/bench/compare.py
+
+bench-wasm: ## all-bus sweeps in node (wasm) vs native Rust (after make test-wasm)
+	node ampflux-wasm/bench/sweep.mjs
+
+load: ## load test of the server on loopback (bounded in time)
+	bash ampflux-server/scripts/load.sh
+
+fuzz: ## cargo-fuzz campaigns, FUZZ_SECONDS per target (nightly toolchain)
+	bash fuzz/run.sh $(FUZZ_SECONDS)
+
+.PHONY: help run cli wasm test test-rust test-py test-wasm test-server lint bench bench-compare bench-py bench-wasm load fuzz

@@ -67,3 +67,13 @@ def test_package_type_checks() -> None:
         cwd=PKG, capture_output=True, text=True,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_repository_readme_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The repository README's Python example (the one a new user meets first) runs too."""
+    blocks = _python_blocks((PKG.parent / "README.md").read_text())
+    assert blocks, "the repository README has a Python example"
+    scope: dict = {}
+    exec(compile(blocks[0], "README.md", "exec"), scope)
+    assert 20.0 < scope["result"].buses.loc["F", "ikss_ka"] < 25.0
+    assert "ikss_ka" in capsys.readouterr().out
