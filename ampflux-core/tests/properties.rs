@@ -352,8 +352,10 @@ fn power_station_unit_faults_by_woodbury_equal_a_refactorization() {
 #[test]
 fn results_are_bitwise_identical_for_any_number_of_threads() {
     let net = ampflux_testkit::synthetic::meshed_grid(600, 7);
-    let mut o = StudyOptions::default();
-    o.branch_results = true;
+    let o = StudyOptions {
+        branch_results: true,
+        ..StudyOptions::default()
+    };
     let json_with = |threads: usize, fault: FaultKind| {
         let mut o = o.clone();
         o.fault = fault;
