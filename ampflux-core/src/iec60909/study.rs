@@ -12,7 +12,7 @@ use super::sequence_set::{SequenceSet, Which};
 use crate::error::{Error, Issue, Result};
 use crate::model::{Network, Table};
 use crate::par;
-use crate::study::{Method, StudyOptions, StudyReport};
+use crate::study::{BusResult, BusStatus, Method, StudyOptions, StudyReport};
 use crate::system::admittance::Admittance;
 use crate::system::{Sequence, System};
 
@@ -48,7 +48,7 @@ pub fn short_circuit_with_progress(
     let mut warnings = issues;
     let sys = System::compile(net, options)?;
     let adm = Admittance::new(&sys)?;
-    let locations = locations(net, options, &sys, &mut warnings);
+    let locations = locations(net, options, &sys, &mut warnings)?;
     let ctx = Context {
         net,
         options,
@@ -135,6 +135,7 @@ pub fn short_circuit_with_progress(
             ),
         })
         .collect();
+    check_finite(&buses)?;
     let (branches, voltages) = if options.branch_results {
         branch_flows::compute(&ctx, &set, &locations, &buses, &unit_of, &counter)?
     } else {
@@ -148,6 +149,26 @@ pub fn short_circuit_with_progress(
         voltages,
         warnings,
     })
+}
+
+/// Element data far outside the physical range (a reactance of 1e-300 p.u., ...) can make the
+/// arithmetic overflow into infinities and NaN: refused with the location named rather than
+/// reported as a normal result (found by the `study` fuzz target).
+fn check_finite(buses: &[BusResult]) -> Result<()> {
+    for b in buses.iter().filter(|b| b.status == BusStatus::Ok) {
+        let values = [
+            b.ikss_ka, b.skss_mva, b.ip_ka, b.ib_ka, b.ith_ka, b.kappa, b.rk_ohm, b.xk_ohm,
+        ];
+        if values.iter().any(|v| !v.is_finite()) {
+            return Err(Error::Solver(format!(
+                "the results at `{}` are not finite numbers (R_k = {} Ω, X_k = {} Ω): the \
+                 arithmetic overflows; check the network for impedances or ratings far outside \
+                 the physical range",
+                b.id, b.rk_ohm, b.xk_ohm
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn note(code: &str, message: &str) -> Issue {
@@ -181,7 +202,7 @@ fn locations(
     options: &StudyOptions,
     sys: &System,
     warnings: &mut Vec<Issue>,
-) -> Vec<Location> {
+) -> Result<Vec<Location>> {
     let mut out = Vec::new();
     let wanted: Option<std::collections::HashSet<&str>> = options
         .buses
@@ -210,14 +231,21 @@ fn locations(
     }
     for (k, lf) in options.line_faults.iter().enumerate() {
         let node = sys.line_fault_nodes[k];
-        if node != usize::MAX {
-            out.push(Location {
-                id: lf.location_id(),
-                node,
-            });
+        if node == usize::MAX {
+            // validation has checked that the line exists and is in service (an open switch at
+            // an end leaves a dead end node): one of its end buses is out of service
+            return Err(Error::Topology(format!(
+                "a fault along line `{}` was requested, but one of its end buses is out of \
+                 service, which takes the line out; put the bus back in service or fault another line",
+                lf.line
+            )));
         }
+        out.push(Location {
+            id: lf.location_id(),
+            node,
+        });
     }
-    out
+    Ok(out)
 }
 
 /// Earth faults in a zero-sequence island that contains a network feeder without
