@@ -20,7 +20,9 @@ fn outcome(data: &[u8], tally: &mut BTreeMap<String, usize>) {
             None => (serde_json::Value::Object(m), None),
         };
         let Ok(net) = Network::from_value(net) else {
-            *tally.entry("json: network does not read".into()).or_default() += 1;
+            *tally
+                .entry("json: network does not read".into())
+                .or_default() += 1;
             return;
         };
         let opts = opts
@@ -34,12 +36,25 @@ fn outcome(data: &[u8], tally: &mut BTreeMap<String, usize>) {
         vec![(net, opts)]
     };
     for (net, opts) in cases {
-        let mode = if ampflux_fuzz::is_json(data) { "json" } else { "structured" };
+        let mode = if ampflux_fuzz::is_json(data) {
+            "json"
+        } else {
+            "structured"
+        };
         let key = match short_circuit(&net, &opts) {
             Ok(r) => format!("{mode}: report ({} {:?})", opts.fault.as_str(), opts.case),
             Err(e) => match e.issues().iter().find(|i| i.is_error()) {
-                Some(i) => format!("{mode}: {} ({} {:?}.{:?})", e.code(), i.code, i.table, i.field),
-                None if e.code() == "invalid_option" => format!("{mode}: {}", e.to_string().chars().take(90).collect::<String>()),
+                Some(i) => format!(
+                    "{mode}: {} ({} {:?}.{:?})",
+                    e.code(),
+                    i.code,
+                    i.table,
+                    i.field
+                ),
+                None if e.code() == "invalid_option" => format!(
+                    "{mode}: {}",
+                    e.to_string().chars().take(90).collect::<String>()
+                ),
                 None => format!("{mode}: {}", e.code()),
             },
         };
@@ -74,6 +89,9 @@ fn main() {
     }
     let total: usize = tally.values().sum();
     for (k, v) in &tally {
-        println!("{v:8} {:5.1}%  {k}", 100.0 * *v as f64 / total.max(1) as f64);
+        println!(
+            "{v:8} {:5.1}%  {k}",
+            100.0 * *v as f64 / total.max(1) as f64
+        );
     }
 }

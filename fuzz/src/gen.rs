@@ -100,14 +100,20 @@ impl<'a> Src<'a> {
     /// `Some(1 + below(n))` with probability `num`/256, rarely 0.
     pub fn opt_count(&mut self, num: u8, n: usize) -> Option<u32> {
         if self.chance(num) {
-            Some(if self.chance(8) { 0 } else { 1 + self.below(n) as u32 })
+            Some(if self.chance(8) {
+                0
+            } else {
+                1 + self.below(n) as u32
+            })
         } else {
             None
         }
     }
 }
 
-const VOLTAGES: [f64; 12] = [0.4, 0.4, 0.69, 0.23, 6.0, 10.0, 10.5, 20.0, 20.0, 30.0, 110.0, 220.0];
+const VOLTAGES: [f64; 12] = [
+    0.4, 0.4, 0.69, 0.23, 6.0, 10.0, 10.5, 20.0, 20.0, 30.0, 110.0, 220.0,
+];
 const VG2: [&str; 18] = [
     "Dyn5", "Dyn11", "YNd5", "YNd11", "Yyn0", "YNyn0", "Dd0", "Yy0", "Yd5", "Yzn5", "YNzn11",
     "Dzn0", "ZNy5", "YNy0", "Dy5", "Dyn", "YNyn", "ynd1",
@@ -129,7 +135,8 @@ fn vector_group(src: &mut Src<'_>, table: &[&str]) -> String {
 /// Edge ids: empty, blank, non-ASCII, or an id already used elsewhere.
 fn id(src: &mut Src<'_>, prefix: &str, i: usize) -> String {
     if src.chance(2) {
-        src.pick(&["", " ", "B0", "L0", "T0", "é\u{1F50C}", "\"q\"", "a\\b"]).to_string()
+        src.pick(&["", " ", "B0", "L0", "T0", "é\u{1F50C}", "\"q\"", "a\\b"])
+            .to_string()
     } else {
         format!("{prefix}{i}")
     }
@@ -160,7 +167,10 @@ fn meta(src: &mut Src<'_>) -> Option<Map<String, Value>> {
             5 => Value::from("text"),
             _ => Value::from(9.007_199_254_740_993e15),
         };
-        m.insert(src.pick(&["b", "a", "key", "é", ""]).to_string() + &k.to_string(), v);
+        m.insert(
+            src.pick(&["b", "a", "key", "é", ""]).to_string() + &k.to_string(),
+            v,
+        );
     }
     Some(m)
 }
@@ -222,7 +232,11 @@ pub fn network(src: &mut Src<'_>) -> Network {
             id: id(src, "B", i),
             vn_kv,
             lv_tolerance_percent: if src.chance(16) {
-                Some(if src.chance(4) { 7.0 } else { src.pick(&[6.0, 10.0]) })
+                Some(if src.chance(4) {
+                    7.0
+                } else {
+                    src.pick(&[6.0, 10.0])
+                })
             } else {
                 None
             },
@@ -323,8 +337,16 @@ pub fn network(src: &mut Src<'_>) -> Network {
             hv_grounding_x_ohm: src.opt(20, -10.0, 50.0),
             lv_grounding_r_ohm: src.opt(20, 0.0, 50.0),
             lv_grounding_x_ohm: src.opt(20, -10.0, 50.0),
-            oltc: if src.chance(40) { Some(src.chance(128)) } else { None },
-            power_station_unit: if src.chance(40) { Some(src.chance(160)) } else { None },
+            oltc: if src.chance(40) {
+                Some(src.chance(128))
+            } else {
+                None
+            },
+            power_station_unit: if src.chance(40) {
+                Some(src.chance(160))
+            } else {
+                None
+            },
             pt_percent: src.opt(30, -15.0, 15.0),
             parallel: src.opt_count(30, 3),
             zm0_over_zk0: src.opt(30, 0.5, 100.0),
@@ -347,7 +369,11 @@ pub fn network(src: &mut Src<'_>) -> Network {
             idx.sort_by(|x, y| vn(*y).total_cmp(&vn(*x)));
         }
         let [h, m, l] = idx;
-        let vk = [src.value(5.0, 20.0), src.value(5.0, 20.0), src.value(5.0, 20.0)];
+        let vk = [
+            src.value(5.0, 20.0),
+            src.value(5.0, 20.0),
+            src.value(5.0, 20.0),
+        ];
         let vk0 = src.chance(190);
         let mut vk0v = || {
             if vk0 {
@@ -399,7 +425,10 @@ pub fn network(src: &mut Src<'_>) -> Network {
         if !net.transformers.is_empty() && src.chance(90) {
             let t = src.below(net.transformers.len());
             unit = Some(net.transformers[t].id.clone());
-            if let Some(j) = buses.iter().position(|x| x.id == net.transformers[t].lv_bus) {
+            if let Some(j) = buses
+                .iter()
+                .position(|x| x.id == net.transformers[t].lv_bus)
+            {
                 b = j;
             }
             if src.chance(128) {
@@ -417,8 +446,16 @@ pub fn network(src: &mut Src<'_>) -> Network {
             rdss_pu: src.opt(60, 0.0, 0.05),
             x2_pu: src.opt(60, 0.05, 0.4),
             x0_pu: src.opt(if earthed { 220 } else { 60 }, 0.02, 0.2),
-            grounding_r_ohm: if earthed { src.opt(200, 0.0, 100.0) } else { None },
-            grounding_x_ohm: if earthed { src.opt(100, 0.0, 100.0) } else { None },
+            grounding_r_ohm: if earthed {
+                src.opt(200, 0.0, 100.0)
+            } else {
+                None
+            },
+            grounding_x_ohm: if earthed {
+                src.opt(100, 0.0, 100.0)
+            } else {
+                None
+            },
             unit_transformer: unit,
             pg_percent: src.opt(40, -10.0, 10.0),
             name: None,
@@ -478,7 +515,14 @@ pub fn network(src: &mut Src<'_>) -> Network {
         let pu = src.chance(100);
         let (a, b) = if pu {
             let a = src.below(nb);
-            (a, if nb > 1 && !src.chance(16) { (a + 1 + src.below(nb - 1)) % nb } else { a })
+            (
+                a,
+                if nb > 1 && !src.chance(16) {
+                    (a + 1 + src.below(nb - 1)) % nb
+                } else {
+                    a
+                },
+            )
         } else {
             match same_level(src, &buses) {
                 Some(ab) => ab,
@@ -701,7 +745,10 @@ fn edit(src: &mut Src<'_>, doc: &mut Value) {
                 doc.insert("name".into(), Value::from(src.pick(&["x", "y", ""])));
             }
             1 => {
-                doc.insert("frequency_hz".into(), src.pick(&[Value::from(50.0), Value::from(60.0), Value::from(50)]));
+                doc.insert(
+                    "frequency_hz".into(),
+                    src.pick(&[Value::from(50.0), Value::from(60.0), Value::from(50)]),
+                );
             }
             _ => {
                 let mut m = Map::new();
@@ -729,8 +776,15 @@ fn edit(src: &mut Src<'_>, doc: &mut Value) {
                 let field = if src.chance(200) && !keys.is_empty() {
                     src.pick(&keys)
                 } else {
-                    src.pick(&["name", "in_service", "meta", "parallel", "rx_max", "vk0_percent"])
-                        .to_string()
+                    src.pick(&[
+                        "name",
+                        "in_service",
+                        "meta",
+                        "parallel",
+                        "rx_max",
+                        "vk0_percent",
+                    ])
+                    .to_string()
                 };
                 if field == "id" {
                     return;

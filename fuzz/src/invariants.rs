@@ -45,7 +45,10 @@ pub fn reader(text: &str) -> Check {
 pub fn network_round_trips(net: &Network) -> Check {
     let _ = net.validate();
     let digest = net.digest();
-    for (writer, json) in [("to_json", net.to_json()), ("to_json_compact", net.to_json_compact())] {
+    for (writer, json) in [
+        ("to_json", net.to_json()),
+        ("to_json_compact", net.to_json_compact()),
+    ] {
         let back = Network::from_json(&json)
             .map_err(|e| format!("{writer}() output does not read back: {e}\n{json}"))?;
         if &back != net {
@@ -167,8 +170,7 @@ pub fn first_difference(a: &Value, b: &Value) -> String {
                     }
                     path.truncate(len);
                 }
-                (x.len() != y.len())
-                    .then(|| format!("at {path}: {} vs {} rows", x.len(), y.len()))
+                (x.len() != y.len()).then(|| format!("at {path}: {} vs {} rows", x.len(), y.len()))
             }
             (u, v) => (u != v).then(|| format!("at {path}: {u} vs {v}")),
         }
@@ -348,10 +350,18 @@ fn history(a: &Network, b: &Network, c: &Network) -> Check {
         .commit(b, "fuzz", "b", "2026-01-01T00:00:02Z")
         .map_err(|e| fail("commit(b)", e))?;
     let rc = h
-        .commit_with_parents(c, std::slice::from_ref(&ra), "fuzz", "c", "2026-01-01T00:00:03Z")
+        .commit_with_parents(
+            c,
+            std::slice::from_ref(&ra),
+            "fuzz",
+            "c",
+            "2026-01-01T00:00:03Z",
+        )
         .map_err(|e| fail("commit_with_parents(c, [a])", e))?;
     for (rev, net, name) in [(&ra, a, "a"), (&rb, b, "b"), (&rc, c, "c")] {
-        let out = h.checkout(rev).map_err(|e| fail(&format!("checkout({name})"), e))?;
+        let out = h
+            .checkout(rev)
+            .map_err(|e| fail(&format!("checkout({name})"), e))?;
         if out != canonical_model(net) {
             return Err(format!(
                 "History: checkout({name}) is not the committed network: {}",
@@ -472,7 +482,10 @@ pub fn v1_as_v0(v1: &Value) -> Value {
     }
     if let Some(Value::Array(lines)) = doc.get_mut("lines") {
         for line in lines.iter_mut() {
-            if let Some(v) = line.as_object_mut().and_then(|l| l.remove("endtemp_degree")) {
+            if let Some(v) = line
+                .as_object_mut()
+                .and_then(|l| l.remove("endtemp_degree"))
+            {
                 line.as_object_mut()
                     .expect("checked above")
                     .insert("end_temp_degc".into(), v);

@@ -79,7 +79,9 @@ pub fn upgrade(data: &[u8]) -> Check {
             "the v0 spelling of a network reads as another network: {}",
             invariants::first_difference(&net.document_value(), &back.document_value())
         )),
-        Err(e) => Err(format!("the v0 spelling of a valid document is refused: {e}")),
+        Err(e) => Err(format!(
+            "the v0 spelling of a valid document is refused: {e}"
+        )),
     }
 }
 
@@ -97,7 +99,11 @@ pub fn json_form(target: &str, data: &[u8]) -> String {
         }
         "versions" => {
             let (a, b, c) = three_networks(data);
-            Value::Array(vec![a.document_value(), b.document_value(), c.document_value()])
+            Value::Array(vec![
+                a.document_value(),
+                b.document_value(),
+                c.document_value(),
+            ])
         }
         "upgrade" => {
             let mut src = r#gen::Src::new(data);
@@ -147,7 +153,10 @@ fn is_known(text: &str) -> bool {
     };
     let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
     if seen.get_or_insert_with(HashSet::new).insert(k.clone()) {
-        eprintln!("ampflux-fuzz: known finding `{k}` hit again (tolerated); first input text: {}", text.lines().next().unwrap_or(""));
+        eprintln!(
+            "ampflux-fuzz: known finding `{k}` hit again (tolerated); first input text: {}",
+            text.lines().next().unwrap_or("")
+        );
     }
     true
 }
