@@ -18,7 +18,7 @@ LOG="$WORK/setup.log"
 PY="${PYTHON:-python3}"
 REQUIREMENTS=(
   "maturin>=1.5,<2" "pytest>=7" "mypy>=1.8" "pandas-stubs" "numpy" "pandas"
-  "pandapower==3.5.6" "power-grid-model"
+  "pandapower==3.5.6" "power-grid-model" "hypothesis>=6.100"
 )
 mkdir -p "$WORK"
 : >"$LOG"
