@@ -42,7 +42,7 @@ fn outcome(data: &[u8], tally: &mut BTreeMap<String, usize>) {
             "structured"
         };
         let key = match short_circuit(&net, &opts) {
-            Ok(r) => format!("{mode}: report ({} {:?})", opts.fault.as_str(), opts.case),
+            Ok(_) => format!("{mode}: report ({} {:?})", opts.fault.as_str(), opts.case),
             Err(e) => match e.issues().iter().find(|i| i.is_error()) {
                 Some(i) => format!(
                     "{mode}: {} ({} {:?}.{:?})",
