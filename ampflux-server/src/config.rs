@@ -172,6 +172,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How often a progress stream looks at its simulation.
     pub events_interval: Duration,
+    /// The AI assistant: provider, cache, limits (`AI_*` variables).
+    pub ai: crate::ai::config::AiConfig,
 }
 
 impl fmt::Debug for Config {
@@ -182,6 +184,7 @@ impl fmt::Debug for Config {
             .field("redis", &self.redis_url.as_deref().map(redact_url))
             .field("queue", &self.jobs.backend)
             .field("features", &self.features)
+            .field("ai", &self.ai)
             .finish_non_exhaustive()
     }
 }
@@ -435,6 +438,8 @@ impl Config {
         let events_interval =
             Duration::from_millis(r.positive("AMPFLUX_EVENTS_INTERVAL_MS", 250, "milliseconds"));
 
+        let ai = crate::ai::config::AiConfig::from_lookup(get, &mut r.errors);
+
         if r.errors.is_empty() {
             Ok(Config {
                 bind,
@@ -456,6 +461,7 @@ impl Config {
                 max_body_bytes,
                 request_timeout,
                 events_interval,
+                ai,
             })
         } else {
             Err(ConfigError(r.errors))

@@ -86,6 +86,28 @@ pub enum ApiError {
         /// Seconds until the window resets.
         retry_after_s: u64,
     },
+    /// 429: the company's plan allows no more of this today (the AI assistant's daily
+    /// requests); retry after the given seconds (the next UTC day).
+    #[error("{message}")]
+    QuotaExceeded {
+        /// Stable code (`ai_quota`).
+        code: &'static str,
+        /// Explanation naming the limit, the usage and the plan.
+        message: String,
+        /// Seconds until the quota resets.
+        retry_after_s: u64,
+    },
+    /// 502: an upstream service (the AI provider) failed or answered something unusable.
+    #[error("{message}")]
+    BadGateway {
+        /// Stable code (`ai_provider_error`, `ai_provider_busy`, ...).
+        code: &'static str,
+        /// Explanation (the upstream status, never its credentials).
+        message: String,
+    },
+    /// 504: an upstream service (the AI provider) did not answer in time.
+    #[error("{0}")]
+    GatewayTimeout(String),
     /// 501: the route exists but its feature is not built yet.
     #[error("{0}")]
     NotImplemented(String),
@@ -142,7 +164,11 @@ impl ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PlanLimit { .. } => StatusCode::PAYMENT_REQUIRED,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RateLimited { .. } | ApiError::QuotaExceeded { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ApiError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
+            ApiError::GatewayTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
             ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -156,7 +182,9 @@ impl ApiError {
             | ApiError::Unauthorized { code, message }
             | ApiError::Forbidden { code, message }
             | ApiError::Conflict { code, message }
-            | ApiError::PlanLimit { code, message } => {
+            | ApiError::PlanLimit { code, message }
+            | ApiError::BadGateway { code, message }
+            | ApiError::QuotaExceeded { code, message, .. } => {
                 (code.to_string(), message.clone(), Vec::new())
             }
             ApiError::Invalid {
@@ -168,6 +196,7 @@ impl ApiError {
             ApiError::TooLarge(m) => ("payload_too_large".into(), m.clone(), Vec::new()),
             ApiError::RateLimited { .. } => ("rate_limited".into(), self.to_string(), Vec::new()),
             ApiError::NotImplemented(m) => ("not_implemented".into(), m.clone(), Vec::new()),
+            ApiError::GatewayTimeout(m) => ("upstream_timeout".into(), m.clone(), Vec::new()),
             ApiError::Unavailable(_) => (
                 "unavailable".into(),
                 "a service the request needs is unavailable; try again shortly".into(),
@@ -197,7 +226,9 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let ApiError::RateLimited { retry_after_s } = self {
+        if let ApiError::RateLimited { retry_after_s }
+        | ApiError::QuotaExceeded { retry_after_s, .. } = self
+        {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s.max(1)));

@@ -8,6 +8,8 @@ use redis::aio::ConnectionManager;
 use tokio::sync::Notify;
 
 use crate::ai::Provider;
+use crate::ai::cache::AnswerCache;
+use crate::ai::provider::OpenAiCompatible;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{Config, QueueBackend};
 use crate::db::Db;
@@ -36,8 +38,10 @@ pub struct AppState {
     pub events: Events,
     /// Wakes the in-process worker when a job is enqueued.
     pub job_wake: Arc<Notify>,
-    /// The AI provider (issue 8); none yet.
+    /// The AI provider (`None`: the assistant answers with the rule-based review).
     pub ai: Option<Arc<dyn Provider>>,
+    /// The assistant's answer cache (Redis when configured, in process otherwise).
+    pub ai_cache: AnswerCache,
     /// Start of the process.
     pub started: Instant,
 }
@@ -70,6 +74,9 @@ pub enum StartError {
     /// The token key cannot be made from the secret.
     #[error("AMPFLUX_SECRET_KEY: {0}")]
     Secret(String),
+    /// The AI provider's HTTP client cannot be built.
+    #[error("AI provider: {0}")]
+    Ai(String),
     /// The listen address cannot be bound.
     #[error("listen on {addr}: {source}")]
     Bind {
@@ -130,6 +137,10 @@ impl AppState {
             Some(conn) => RateStore::Redis(conn.clone(), config.redis_prefix.clone()),
             None => RateStore::Memory(Default::default()),
         };
+        let ai = OpenAiCompatible::new(&config.ai)
+            .map_err(StartError::Ai)?
+            .map(|p| Arc::new(p) as Arc<dyn Provider>);
+        let ai_cache = AnswerCache::new(redis.as_ref(), &config.redis_prefix);
         Ok(AppState {
             tokens: Arc::new(
                 TokenKeys::new(&config.secret_key, config.access_token_ttl.as_secs() as i64)
@@ -143,7 +154,8 @@ impl AppState {
             metrics: crate::telemetry::metrics_handle(),
             events: Events::default(),
             job_wake: Arc::new(Notify::new()),
-            ai: None,
+            ai,
+            ai_cache,
             started: Instant::now(),
         })
     }

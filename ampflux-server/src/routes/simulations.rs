@@ -208,13 +208,32 @@ async fn request(
     Path(id): Path<String>,
     Body(req): Body<SimulationRequest>,
 ) -> ApiResult<(StatusCode, HeaderMap, Json<SimulationCreated>)> {
-    let a = access::project(&state.db, &user, &id).await?;
+    let created = submit(&state, &user, &meta, &id, req).await?;
+    let mut headers = HeaderMap::new();
+    if let Ok(location) = format!("/api/v1/simulations/{}", created.id).parse() {
+        headers.insert(header::LOCATION, location);
+    }
+    Ok((StatusCode::ACCEPTED, headers, Json(created)))
+}
+
+/// Requests a study on a version of project `id`: access and plan checks, validation of
+/// the options against the circuit, the daily limit, the cached study or a new job, the
+/// audit entry. The one path of every simulation: `POST /api/v1/projects/{id}/simulations`
+/// and the AI assistant's `run_short_circuit` tool.
+pub async fn submit(
+    state: &AppState,
+    user: &CurrentUser,
+    meta: &RequestMeta,
+    id: &str,
+    req: SimulationRequest,
+) -> ApiResult<SimulationCreated> {
+    let a = access::project(&state.db, user, id).await?;
     a.require(Level::Write, "running a simulation")?;
     let pool = &state.db.pool;
     let company = user.company_id.clone();
     let version = match &req.version {
-        VersionRef::Number(v) => db::circuits::get(pool, &company, &id, *v).await?,
-        VersionRef::Name(n) if n == "latest" => db::circuits::latest(pool, &company, &id).await?,
+        VersionRef::Number(v) => db::circuits::get(pool, &company, id, *v).await?,
+        VersionRef::Name(n) if n == "latest" => db::circuits::latest(pool, &company, id).await?,
         VersionRef::Name(_) => None,
     }
     .ok_or(ApiError::NotFound("circuit version"))?;
@@ -313,7 +332,7 @@ async fn request(
         &mut *tx,
         &company,
         &sim_id,
-        &id,
+        id,
         version.version,
         &study.id,
         &user.id,
@@ -323,11 +342,11 @@ async fn request(
     .await?;
     audit::record(
         &mut *tx,
-        &user,
-        &meta,
+        user,
+        meta,
         Event {
             action: "simulation.request",
-            project_id: Some(&id),
+            project_id: Some(id),
             target: Some(&sim_id),
             detail: json!({"version": version.version, "study": study.id, "cached": cached,
                            "fault": options.fault, "case": options.case}),
@@ -346,19 +365,11 @@ async fn request(
         metrics::counter!("ampflux_study_cache_hits_total").increment(1);
         study.status
     };
-    let mut headers = HeaderMap::new();
-    if let Ok(location) = format!("/api/v1/simulations/{sim_id}").parse() {
-        headers.insert(header::LOCATION, location);
-    }
-    Ok((
-        StatusCode::ACCEPTED,
-        headers,
-        Json(SimulationCreated {
-            id: sim_id,
-            status,
-            cached,
-        }),
-    ))
+    Ok(SimulationCreated {
+        id: sim_id,
+        status,
+        cached,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{id}/simulations", tag = "simulations", security(("bearer" = [])),

@@ -105,7 +105,8 @@ async fn health_docs_metrics_and_page(backend: Backend) {
         .unwrap();
     assert_eq!(mine.headers()["x-request-id"], "trace-me-42");
 
-    // the assistant is issue 8: authenticated callers get a clear 501
+    // without a language model the assistant reviews a project: without one, a clear 422
+    // (the assistant itself is tested in tests/ai)
     let admin = app.register("Volt AG", "ada@volt.example").await;
     let ai = app
         .post(
@@ -114,8 +115,8 @@ async fn health_docs_metrics_and_page(backend: Backend) {
             json!({"prompt": "Is Ik'' at F plausible?"}),
         )
         .await;
-    assert_eq!(ai.status, StatusCode::NOT_IMPLEMENTED, "{}", ai.text);
-    assert_eq!(ai.body["code"], "not_implemented");
+    assert_eq!(ai.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", ai.text);
+    assert_eq!(ai.body["issues"][0]["field"], "project_id");
     assert_eq!(
         app.call(
             Method::POST,

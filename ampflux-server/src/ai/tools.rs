@@ -1,0 +1,417 @@
+//! The tools the model may call on the project of the request:
+//!
+//! - `get_circuit_summary`: voltage levels, element counts, buses, key ratings of a version;
+//! - `run_short_circuit`: a study of the core on the latest version, requested through
+//!   [`crate::routes::simulations::submit`] like any simulation (same access rules, plan
+//!   limits, audit, and the cache by circuit digest and options), then awaited;
+//! - `compare_versions`: the core's `version::diff` of two versions.
+//!
+//! A tool's failure (no write access, a study the circuit lacks data for) is told to the
+//! model as `{"error": {code, message}}`; it does not fail the request.
+
+use std::time::{Duration, Instant};
+
+use ampflux_core::{Network, StudyReport, version as history};
+use serde_json::{Map, Value, json};
+
+use super::ToolRun;
+use super::context;
+use super::provider::ToolCall;
+use crate::auth::CurrentUser;
+use crate::db::{self, projects::Project, simulations::Simulation};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::RequestMeta;
+use crate::routes::simulations::{Priority, SimulationRequest, VersionRef, submit};
+use crate::state::AppState;
+
+/// Study options the model may set in `run_short_circuit`.
+const STUDY_KEYS: &[&str] = &[
+    "fault",
+    "case",
+    "buses",
+    "ip_method",
+    "tk_s",
+    "tmin_s",
+    "r_fault_ohm",
+    "x_fault_ohm",
+];
+
+/// Buses listed by highest current in a tool's answer.
+const TOP_BUSES: usize = 10;
+
+/// The tool definitions sent to the model (OpenAI function-calling format).
+pub fn definitions() -> Vec<Value> {
+    vec![
+        json!({"type": "function", "function": {
+            "name": "get_circuit_summary",
+            "description": "Summary of the project's circuit: voltage levels, element counts, buses with nominal voltages, sources and transformers with their key data, ratings given in the circuit.",
+            "parameters": {"type": "object", "properties": {
+                "version": {"type": "integer", "description": "Circuit version number; default the latest."}
+            }, "additionalProperties": false}
+        }}),
+        json!({"type": "function", "function": {
+            "name": "run_short_circuit",
+            "description": "Computes short-circuit currents per IEC 60909-0 on the latest circuit version with the AmpFlux engine (results are cached: the same study is never computed twice). Returns the simulation id and, per bus, I''k, i_p, I_b, I_th in kA (the buses with the highest I''k, and the buses asked for).",
+            "parameters": {"type": "object", "properties": {
+                "fault": {"type": "string", "enum": ["3ph", "2ph", "1ph", "2phe"], "description": "Fault type: three-phase, line-to-line, line-to-earth, double line-to-earth. Default 3ph."},
+                "case": {"type": "string", "enum": ["max", "min"], "description": "Maximum or minimum short-circuit currents. Default max."},
+                "buses": {"type": "array", "items": {"type": "string"}, "description": "Fault buses (ids); default all."},
+                "tk_s": {"type": "number", "description": "Fault duration T_k in s for I_th (default 1)."},
+                "ip_method": {"type": "string", "enum": ["b", "c"], "description": "Method of the peak factor kappa in meshed networks (default c)."},
+                "tmin_s": {"type": "number", "description": "Minimum time delay t_min in s for I_b (default 0.1)."},
+                "r_fault_ohm": {"type": "number", "description": "Fault resistance in ohm (default 0)."},
+                "x_fault_ohm": {"type": "number", "description": "Fault reactance in ohm (default 0)."}
+            }, "additionalProperties": false}
+        }}),
+        json!({"type": "function", "function": {
+            "name": "compare_versions",
+            "description": "Differences between two versions of the project's circuit: elements added, removed and changed, with the changed fields.",
+            "parameters": {"type": "object", "properties": {
+                "from": {"type": "integer", "description": "Older version number; default the one before the latest."},
+                "to": {"type": "integer", "description": "Newer version number; default the latest."}
+            }, "additionalProperties": false}
+        }}),
+    ]
+}
+
+/// Who runs the tools, on which project.
+pub struct ToolEnv<'a> {
+    /// Server state.
+    pub state: &'a AppState,
+    /// The caller (the tools act with the caller's rights).
+    pub user: &'a CurrentUser,
+    /// Request facts for the audit entries of simulations.
+    pub meta: &'a RequestMeta,
+    /// The project.
+    pub project: &'a Project,
+}
+
+/// What a tool call gave: the text for the model and the record for the response.
+pub struct ToolOutcome {
+    /// JSON text answered to the model.
+    pub content: String,
+    /// The record of the call.
+    pub run: ToolRun,
+}
+
+/// Runs one tool call of the model.
+pub async fn run(env: &ToolEnv<'_>, call: &ToolCall) -> ToolOutcome {
+    let name = call.function.name.as_str();
+    let arguments: Value = if call.function.arguments.trim().is_empty() {
+        json!({})
+    } else {
+        match serde_json::from_str(&call.function.arguments) {
+            Ok(v) => v,
+            Err(e) => {
+                return failed(
+                    name,
+                    Value::String(call.function.arguments.clone()),
+                    "invalid_arguments",
+                    &format!("the arguments are not JSON: {e}"),
+                );
+            }
+        }
+    };
+    let Some(args) = arguments.as_object().cloned() else {
+        return failed(
+            name,
+            arguments,
+            "invalid_arguments",
+            "the arguments must be an object",
+        );
+    };
+    let result = match name {
+        "get_circuit_summary" => circuit_summary(env, &args).await.map(|v| (v, None)),
+        "run_short_circuit" => run_short_circuit(env, &args).await,
+        "compare_versions" => compare_versions(env, &args).await.map(|v| (v, None)),
+        other => Err(ApiError::invalid_field(
+            "name",
+            "unknown_tool",
+            format!(
+                "there is no tool `{other}`; use get_circuit_summary, run_short_circuit or compare_versions"
+            ),
+        )),
+    };
+    match result {
+        Ok((value, simulation_id)) => ToolOutcome {
+            content: value.to_string(),
+            run: ToolRun {
+                name: name.to_string(),
+                arguments,
+                ok: true,
+                simulation_id,
+            },
+        },
+        Err(e) => {
+            let body = e.body();
+            failed(name, arguments, &body.code, &body.message)
+        }
+    }
+}
+
+fn failed(name: &str, arguments: Value, code: &str, message: &str) -> ToolOutcome {
+    ToolOutcome {
+        content: json!({"error": {"code": code, "message": message}}).to_string(),
+        run: ToolRun {
+            name: name.to_string(),
+            arguments,
+            ok: false,
+            simulation_id: None,
+        },
+    }
+}
+
+fn version_arg(args: &Map<String, Value>, key: &str) -> ApiResult<Option<i64>> {
+    match args.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_i64().filter(|n| *n >= 1).map(Some).ok_or_else(|| {
+            ApiError::invalid_field(key, "invalid_version", "must be a version number from 1")
+        }),
+    }
+}
+
+async fn network_of(
+    env: &ToolEnv<'_>,
+    version: Option<i64>,
+) -> ApiResult<(db::circuits::Version, Network)> {
+    let pool = &env.state.db.pool;
+    let (company, project) = (&env.project.company_id, &env.project.id);
+    let v = match version {
+        Some(n) => db::circuits::get(pool, company, project, n).await?,
+        None => db::circuits::latest(pool, company, project).await?,
+    }
+    .ok_or(ApiError::NotFound("circuit version"))?;
+    let text = db::circuits::blob(pool, company, &v.digest)
+        .await?
+        .ok_or_else(|| ApiError::internal("circuit blob missing"))?;
+    let net = tokio::task::spawn_blocking(move || Network::from_json(&text)).await??;
+    Ok((v, net))
+}
+
+async fn circuit_summary(env: &ToolEnv<'_>, args: &Map<String, Value>) -> ApiResult<Value> {
+    if let Some(k) = args.keys().find(|k| k.as_str() != "version") {
+        return Err(ApiError::invalid_field(
+            k,
+            "unknown_argument",
+            "not an argument of this tool",
+        ));
+    }
+    let (v, net) = network_of(env, version_arg(args, "version")?).await?;
+    let buses: Vec<Value> = net
+        .buses
+        .iter()
+        .take(200)
+        .map(|b| json!({"id": b.id, "vn_kv": b.vn_kv, "name": b.name}))
+        .collect();
+    let ratings = super::review::ratings(&net);
+    Ok(json!({
+        "version": v.version,
+        "digest": v.digest,
+        "name": net.name,
+        "frequency_hz": net.frequency_hz,
+        "voltage_levels": context::voltage_levels(&net).iter()
+            .map(|(kv, n)| json!({"vn_kv": kv, "buses": n})).collect::<Vec<_>>(),
+        "counts": context::counts(&net).into_iter()
+            .map(|(t, n)| (t.to_string(), json!(n))).collect::<Map<String, Value>>(),
+        "buses": buses,
+        "buses_not_listed": net.buses.len().saturating_sub(200),
+        "sources_and_transformers": context::key_ratings(&net).into_iter()
+            .filter(|l| !l.starts_with("- rating")).take(60).map(|l| l.trim_start_matches("- ").to_string())
+            .collect::<Vec<_>>(),
+        "ratings": ratings,
+    }))
+}
+
+/// Requests `study` on the latest version of `project_id` through the simulations' job
+/// path and waits up to `wait` for it: the simulation (final) and its report. A study the
+/// core refused is a 422 with the core's issues; one still running after `wait` a 504.
+pub async fn run_study(
+    state: &AppState,
+    user: &CurrentUser,
+    meta: &RequestMeta,
+    project_id: &str,
+    study: Value,
+    wait: Duration,
+) -> ApiResult<(Simulation, StudyReport)> {
+    let created = submit(
+        state,
+        user,
+        meta,
+        project_id,
+        SimulationRequest {
+            version: VersionRef::Name("latest".into()),
+            study,
+            priority: Priority::Normal,
+        },
+    )
+    .await?;
+    let sim = wait_final(state, &user.company_id, &created.id, wait).await?;
+    match (&sim.study.result_json, &sim.study.error_json) {
+        (Some(json), _) => {
+            let report: StudyReport = serde_json::from_str(json).map_err(ApiError::internal)?;
+            Ok((sim, report))
+        }
+        (None, error) => {
+            let e: Value = error
+                .as_deref()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or(Value::Null);
+            Err(ApiError::Invalid {
+                code: e["code"].as_str().unwrap_or("study_failed").to_string(),
+                message: format!(
+                    "simulation {} {}: {}",
+                    sim.id,
+                    sim.study.status,
+                    e["message"].as_str().unwrap_or("no result")
+                ),
+                issues: serde_json::from_value(e["issues"].clone()).unwrap_or_default(),
+            })
+        }
+    }
+}
+
+/// The simulation once its study is final, or 504 after `wait`.
+async fn wait_final(
+    state: &AppState,
+    company: &str,
+    id: &str,
+    wait: Duration,
+) -> ApiResult<Simulation> {
+    let started = Instant::now();
+    let mut changes = state.events.subscribe();
+    loop {
+        let sim = db::simulations::get(&state.db.pool, company, id, true)
+            .await?
+            .ok_or_else(|| ApiError::internal(format!("simulation {id} vanished")))?;
+        if sim.study.status.is_final() {
+            return Ok(sim);
+        }
+        let left = wait.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            return Err(ApiError::GatewayTimeout(format!(
+                "simulation {id} is still {} after {} s (AI_TOOL_WAIT_SECS); it goes on in the queue",
+                sim.study.status,
+                wait.as_secs()
+            )));
+        }
+        // local workers signal at once; workers elsewhere are seen by polling
+        let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), changes.changed()).await;
+    }
+}
+
+async fn run_short_circuit(
+    env: &ToolEnv<'_>,
+    args: &Map<String, Value>,
+) -> ApiResult<(Value, Option<String>)> {
+    if let Some(k) = args.keys().find(|k| !STUDY_KEYS.contains(&k.as_str())) {
+        return Err(ApiError::invalid_field(
+            k,
+            "unknown_argument",
+            "not an argument of this tool",
+        ));
+    }
+    let study = Value::Object(args.clone());
+    let (sim, report) = run_study(
+        env.state,
+        env.user,
+        env.meta,
+        &env.project.id,
+        study,
+        env.state.config.ai.tool_wait,
+    )
+    .await?;
+    let bus_json = |b: &ampflux_core::BusResult| {
+        let mut v = json!({"bus": b.id, "vn_kv": b.vn_kv, "ikss_ka": round(b.ikss_ka),
+            "ip_ka": round(b.ip_ka), "ib_ka": round(b.ib_ka), "ith_ka": round(b.ith_ka),
+            "skss_mva": round(b.skss_mva), "kappa": round(b.kappa)});
+        if let Some(e) = b.ikss_earth_ka {
+            v["ikss_earth_ka"] = json!(round(e));
+        }
+        if b.status != ampflux_core::BusStatus::Ok {
+            v["status"] = json!(b.status);
+        }
+        v
+    };
+    let mut sorted: Vec<_> = report.buses.iter().collect();
+    sorted.sort_by(|a, b| b.ikss_ka.total_cmp(&a.ikss_ka).then(a.id.cmp(&b.id)));
+    let asked: Vec<String> = args
+        .get("buses")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|b| b.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
+    let requested: Vec<Value> = asked
+        .iter()
+        .filter_map(|id| report.bus(id))
+        .map(bus_json)
+        .collect();
+    Ok((
+        json!({
+            "simulation_id": sim.id,
+            "circuit_version": sim.circuit_version,
+            "study": {"fault": report.study.fault, "case": report.study.case, "tk_s": report.study.tk_s},
+            "computed_before": sim.cached,
+            "buses_computed": report.buses.len(),
+            "highest_ikss": sorted.into_iter().take(TOP_BUSES).map(bus_json).collect::<Vec<_>>(),
+            "requested_buses": requested,
+            "warnings": report.warnings.iter().take(5).map(|w| w.message.clone()).collect::<Vec<_>>(),
+        }),
+        Some(sim.id),
+    ))
+}
+
+fn round(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 1e4).round() / 1e4
+    } else {
+        x
+    }
+}
+
+async fn compare_versions(env: &ToolEnv<'_>, args: &Map<String, Value>) -> ApiResult<Value> {
+    if let Some(k) = args.keys().find(|k| !["from", "to"].contains(&k.as_str())) {
+        return Err(ApiError::invalid_field(
+            k,
+            "unknown_argument",
+            "not an argument of this tool",
+        ));
+    }
+    let (to_v, new) = network_of(env, version_arg(args, "to")?).await?;
+    let from = match version_arg(args, "from")? {
+        Some(n) => n,
+        None if to_v.version > 1 => to_v.version - 1,
+        None => {
+            return Err(ApiError::invalid_field(
+                "from",
+                "no_earlier_version",
+                "the circuit has only one version",
+            ));
+        }
+    };
+    let (from_v, old) = network_of(env, Some(from)).await?;
+    let (count, summary, changes) = tokio::task::spawn_blocking(move || {
+        let set = history::diff(&old, &new);
+        let changes = serde_json::to_value(&set.changes).unwrap_or(Value::Null);
+        (set.len(), set.summary(), changes)
+    })
+    .await?;
+    let mut changes = changes;
+    let mut left_out = 0;
+    if let Some(list) = changes.as_array_mut()
+        && list.len() > 40
+    {
+        left_out = list.len() - 40;
+        list.truncate(40);
+    }
+    Ok(json!({
+        "from": from_v.version,
+        "to": to_v.version,
+        "count": count,
+        "summary": summary,
+        "changes": changes,
+        "changes_not_listed": left_out,
+    }))
+}
