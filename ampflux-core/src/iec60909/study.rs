@@ -136,6 +136,7 @@ pub fn short_circuit_with_progress(
         })
         .collect();
     check_finite(&buses)?;
+    warn_negative_impedance(&buses, &mut warnings);
     let (branches, voltages) = if options.branch_results {
         branch_flows::compute(&ctx, &set, &locations, &buses, &unit_of, &counter)?
     } else {
@@ -149,6 +150,35 @@ pub fn short_circuit_with_progress(
         voltages,
         warnings,
     })
+}
+
+/// A negative resistance or reactance seen from the fault (series-compensated lines,
+/// negative-resistance equivalents) lies outside what IEC 60909 defines κ for: each such
+/// location is named, with the convention used for i_p and I_th.
+fn warn_negative_impedance(buses: &[BusResult], warnings: &mut Vec<Issue>) {
+    for b in buses.iter().filter(|b| b.status == BusStatus::Ok) {
+        if b.rk_ohm >= 0.0 && b.xk_ohm >= 0.0 {
+            continue;
+        }
+        let kappa = if b.kappa >= 2.0 {
+            "κ is limited to 2.0, so i_p = 2√2·I''k and I_th uses m at κ = 2 (upper bounds)"
+                .to_string()
+        } else {
+            format!("κ = {:.4} from R/X as computed", b.kappa)
+        };
+        warnings.push(Issue::warning(
+            Table::Buses,
+            &b.id,
+            "rk_ohm",
+            "negative_fault_impedance",
+            format!(
+                "the short-circuit impedance at the fault is R_k = {:.6} Ω, X_k = {:.6} Ω \
+                 (negative parts come from series compensation or negative-resistance \
+                 equivalents); IEC 60909 does not define κ there: {kappa}",
+                b.rk_ohm, b.xk_ohm
+            ),
+        ));
+    }
 }
 
 /// Element data far outside the physical range (a reactance of 1e-300 p.u., ...) can make the
