@@ -18,7 +18,7 @@ import os
 from typing import Any, Callable, Dict, List
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import ampflux
@@ -132,7 +132,16 @@ def mutated_documents(draw: st.DrawFn) -> Any:
         row = rows[i]
         if op <= 2 and isinstance(row, dict) and row:
             field = draw(st.sampled_from(sorted(row)))
-            row[field] = draw(JSON | NUMBERS)
+            old = row[field]
+            # mostly a value of the field's own type, so that many edits get past reading and
+            # reach validation and the study
+            if isinstance(old, (int, float)) and not isinstance(old, bool) and draw(st.booleans()):
+                row[field] = draw(NUMBERS)
+            elif isinstance(old, str) and draw(st.booleans()):
+                row[field] = draw(st.sampled_from(["Q", "F", "G", "T1", "Dyn5", "YNd11", "Dd0",
+                                                   "YNyn0d5", ""]) | st.text(max_size=4))
+            else:
+                row[field] = draw(JSON | NUMBERS)
         elif op == 3 and isinstance(row, dict) and row:
             del row[draw(st.sampled_from(sorted(row)))]
         elif op == 4:
@@ -208,19 +217,41 @@ def test_arbitrary_dicts(doc: Any) -> None:
         assert back.digest() == net.digest()
 
 
+def _has_huge_int(v: Any) -> bool:
+    if isinstance(v, dict):
+        return any(_has_huge_int(x) for x in v.values())
+    if isinstance(v, list):
+        return any(_has_huge_int(x) for x in v)
+    return isinstance(v, int) and not isinstance(v, bool) and not -(2**63) <= v < 2**64
+
+
+def test_huge_python_ints_are_a_format_error_not_a_crash() -> None:
+    """The documented difference of the two readers (see test_mutated_valid_documents)."""
+    doc = {"buses": [{"id": "A", "vn_kv": -(2**63) - 1}]}
+    with pytest.raises(ampflux.FormatError) as err:
+        ampflux.Network.from_dict(doc)
+    assert err.value.code == "format_error" and "buses[0].vn_kv" in str(err.value)
+    assert ampflux.Network.from_json(json.dumps(doc)).to_dict()["buses"][0]["vn_kv"] < -9e18
+
+
 @given(mutated_documents(), st.sampled_from(FAULTS), st.sampled_from(["max", "min"]),
        st.booleans())
 def test_mutated_valid_documents(doc: Any, fault: str, case: str, branches: bool) -> None:
     text = json.dumps(doc, allow_nan=True)
     net = expect_clean(lambda: ampflux.Network.from_json(text))
     also = expect_clean(lambda: ampflux.Network.from_dict(doc), type_errors=True)
-    # the two readers agree on what they accept
-    assert (net is None) == (also is None) or not isinstance(doc, dict), text[:500]
+    # the two readers agree on what they accept; known difference: a Python int outside the
+    # 64-bit range is refused by from_dict ("integer out of range") while the same number in
+    # JSON text reads as a float
+    if not _has_huge_int(doc):
+        assert (net is None) == (also is None) or not isinstance(doc, dict), text[:500]
     if net is None:
+        event("mutated: not read")
         return
     assert also is not None and also.digest() == net.digest()
     issues = expect_clean(lambda: net.validate(fault=fault))
     result = expect_clean(lambda: net.short_circuit(fault=fault, case=case, branches=branches))
+    event("mutated: refused" if result is None else "mutated: solved")
     if result is not None:
         check_result(result)
         assert issues is not None and not any(i.is_error() for i in issues)
@@ -231,6 +262,7 @@ def test_arbitrary_study_options(base: int, kwargs: Dict[str, Any]) -> None:
     net = ampflux.Network.from_dict(BASES[base])
     typed_ok = all(isinstance(kwargs.get(k, ""), str) for k in ("fault", "case", "ip_method"))
     result = expect_clean(lambda: net.short_circuit(**kwargs), type_errors=not typed_ok)
+    event("options: refused" if result is None else "options: solved")
     if result is not None:
         check_result(result)
     # validate takes the same options
