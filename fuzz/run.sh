@@ -8,6 +8,8 @@
 #   AMPFLUX_FUZZ_SANITIZER  cargo fuzz --sanitizer (default: address)
 #   AMPFLUX_FUZZ_KNOWN      '|'-separated substrings of findings already reported, tolerated so
 #                           that fuzzing goes on past them (default: none: every finding stops)
+#   AMPFLUX_FUZZ_MAX_LEN    libFuzzer -max_len for every target (default: per target, 20000-32768;
+#                           smaller values run faster on a corpus of large documents)
 #   FUZZ_ARGS               more libFuzzer flags
 # Exit status: 1 when a target found a crash or an invariant violation.
 set -uo pipefail
@@ -40,13 +42,18 @@ for t in "${TARGETS[@]}"; do
     # directory (a scratch directory here, moved to logs/ afterwards)
     (cd "$work" && cargo +nightly fuzz run --fuzz-dir "$FUZZ" -O --sanitizer "$SANITIZER" "$t" \
         "$FUZZ/corpus/$t" -- \
-        -jobs=1 -max_total_time="$SECONDS_PER_TARGET" -max_len="${MAX_LEN[$t]}" \
+        -jobs=1 -max_total_time="$SECONDS_PER_TARGET" -max_len="${AMPFLUX_FUZZ_MAX_LEN:-${MAX_LEN[$t]}}" \
         -dict="$FUZZ/corpus/json.dict" -timeout=30 -rss_limit_mb=4096 \
         -print_final_stats=1 ${FUZZ_ARGS:-}) >"$log.driver" 2>&1
     cat "$work"/fuzz-*.log >>"$log" 2>/dev/null
+    # executions: the worker's final stats (the parent repeats the worker's log in its own
+    # output, so the driver output is not counted), or its last status line after a crash
+    execs="$(cat "$work"/fuzz-*.log 2>/dev/null | awk '
+        /^stat::number_of_executed_units:/ {final = $2}
+        /^#[0-9]+/ {n = substr($1, 2) + 0}
+        END {print (final != "" ? final : n + 0)}')"
     cat "$log.driver" >>"$log" && rm -f "$log.driver"
     rm -rf "$work"
-    execs="$(grep -h 'stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')"
     new="$(comm -13 <(echo "$before") <(ls "artifacts/$t" | sort) | grep -v '^$' || true)"
     if [ -n "$new" ] || grep -q -E '^==[0-9]+== ?ERROR|panicked at|invariant violated|deadly signal' "$log"; then
         status=1
