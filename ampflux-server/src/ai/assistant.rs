@@ -2,6 +2,8 @@
 //! then either the language model (cache, context, bounded tool loop) or, without a
 //! provider, the rule-based review. Every request is audited with its token usage.
 
+use std::time::Duration;
+
 use serde_json::json;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -49,7 +51,21 @@ pub async fn answer_and_audit(
     let streamed = events.is_some();
     let project_id = req.project_id.clone();
     let prompt_chars = req.prompt.chars().count();
-    let result = answer(state, user, meta, req, events.as_ref()).await;
+    // inside the server's request time limit, so that a slow provider or a long tool loop
+    // ends as a 504 that is audited, not as the middleware's bare 408
+    let limit = state
+        .config
+        .request_timeout
+        .saturating_sub(Duration::from_secs(2))
+        .max(Duration::from_secs(1));
+    let result =
+        match tokio::time::timeout(limit, answer(state, user, meta, req, events.as_ref())).await {
+            Ok(result) => result,
+            Err(_) => Err(ApiError::GatewayTimeout(format!(
+                "the assistant did not finish within {} s (AMPFLUX_REQUEST_TIMEOUT_SECS)",
+                limit.as_secs()
+            ))),
+        };
     let detail = match &result {
         Ok(r) => json!({
             "status": 200,

@@ -13,7 +13,7 @@ mod fake;
 use std::time::{Duration, Instant};
 
 use ampflux_core::{FaultKind, Network, StudyOptions, StudyReport, short_circuit, version};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use fake::{FakeLlm, Reply, text, tool_calls};
@@ -23,6 +23,18 @@ const SYSTEM_START: &str = "You are an expert electrical engineer AI assistant s
 
 /// A server on SQLite whose assistant talks to `fake`.
 async fn app_with(fake: &FakeLlm, test: &str, extra: &[(&str, &str)]) -> TestApp {
+    app_on(Backend::Sqlite, fake, test, extra)
+        .await
+        .expect("SQLite is always available")
+}
+
+/// A server on `backend` whose assistant talks to `fake` (`None`: no such backend here).
+async fn app_on(
+    backend: Backend,
+    fake: &FakeLlm,
+    test: &str,
+    extra: &[(&str, &str)],
+) -> Option<TestApp> {
     let mut vars = vec![
         ("AI_BASE_URL", fake.base_url.as_str()),
         ("AI_API_KEY", "test-key-123"),
@@ -30,10 +42,14 @@ async fn app_with(fake: &FakeLlm, test: &str, extra: &[(&str, &str)]) -> TestApp
         ("AI_RETRY_BACKOFF_MS", "10"),
     ];
     vars.extend_from_slice(extra);
-    TestApp::spawn_with(Backend::Sqlite, test, &vars)
-        .await
-        .expect("SQLite is always available")
+    TestApp::spawn_with(backend, test, &vars).await
 }
+
+on_both!(
+    a_tool_call_runs_a_real_simulation_through_the_job_path,
+    the_daily_ai_quota_of_the_plan_is_enforced,
+    without_a_provider_the_review_answers_from_the_core,
+);
 
 /// A project with `network` saved as version 1; returns (admin, project id).
 async fn project_with(app: &TestApp, network: Value) -> (Session, String) {
@@ -238,10 +254,11 @@ async fn the_context_stays_within_its_token_budget() {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tool_call_runs_a_real_simulation_through_the_job_path() {
+async fn a_tool_call_runs_a_real_simulation_through_the_job_path(backend: Backend) {
     let fake = FakeLlm::start().await;
-    let app = app_with(&fake, "ai tool round trip", &[]).await;
+    let Some(app) = app_on(backend, &fake, "ai tool round trip", &[]).await else {
+        return;
+    };
     let network = industrial_plant();
     let (admin, project) = project_with(&app, network.clone()).await;
 
@@ -684,10 +701,11 @@ async fn provider_failures_are_http_errors() {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_daily_ai_quota_of_the_plan_is_enforced() {
+async fn the_daily_ai_quota_of_the_plan_is_enforced(backend: Backend) {
     let fake = FakeLlm::start().await;
-    let app = app_with(&fake, "ai quota", &[]).await;
+    let Some(app) = app_on(backend, &fake, "ai quota", &[]).await else {
+        return;
+    };
     let admin = app.register("Volt AG", "ada@volt.example").await;
     let limit =
         app.get("/api/v1/license", &admin.token).await.body["limits"]["ai_requests_per_day"]
@@ -831,11 +849,10 @@ async fn chat_streams_text_tool_runs_and_the_result() {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_a_provider_the_review_answers_from_the_core() {
-    let app = TestApp::spawn(Backend::Sqlite, "ai offline review")
-        .await
-        .unwrap();
+async fn without_a_provider_the_review_answers_from_the_core(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "ai offline review").await else {
+        return;
+    };
     let mut network = industrial_plant();
     let r3 = core_report(&network, FaultKind::ThreePhase);
     let r1 = core_report(&network, FaultKind::LineToEarth);
@@ -948,7 +965,6 @@ async fn without_a_provider_the_review_answers_from_the_core() {
     // health says no provider
     let h = app.get("/health/detailed", &admin.token).await;
     assert_eq!(h.body["ai_provider"], "not configured");
-    let _ = Method::GET;
     app.stop().await;
 }
 
@@ -983,5 +999,39 @@ async fn the_review_says_when_earth_faults_cannot_be_computed() {
         .post("/api/v1/ai/ask", &admin.token, ask("Review", Some(&empty)))
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_time_limit_ends_a_slow_answer_with_an_audited_504() {
+    let fake = FakeLlm::start().await;
+    let app = app_with(
+        &fake,
+        "ai request limit",
+        &[
+            ("AMPFLUX_REQUEST_TIMEOUT_SECS", "3"),
+            ("AI_TIMEOUT_SECS", "20"),
+        ],
+    )
+    .await;
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    fake.script([Reply::Delay(
+        Duration::from_secs(4),
+        Box::new(text("late", 1, 1)),
+    )]);
+    let started = Instant::now();
+    let a = app
+        .post("/api/v1/ai/ask", &admin.token, ask("Slow", None))
+        .await;
+    assert_eq!(a.status, StatusCode::GATEWAY_TIMEOUT, "{}", a.text);
+    assert!(
+        a.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("AMPFLUX_REQUEST_TIMEOUT_SECS")
+    );
+    assert!(started.elapsed() < Duration::from_millis(2500));
+    let entries = audit(&app, &admin, "ai.ask").await;
+    assert_eq!(entries[0]["detail"]["status"], 504);
     app.stop().await;
 }
