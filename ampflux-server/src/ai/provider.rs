@@ -300,10 +300,8 @@ impl OpenAiCompatible {
 
 impl Provider for OpenAiCompatible {
     fn name(&self) -> String {
-        format!(
-            "openai-compatible ({}, {})",
-            self.config.base_url, self.config.model
-        )
+        // the model only: `/health/detailed` is public, the gateway's address is not
+        format!("openai-compatible, model {}", self.config.model)
     }
 
     fn model(&self) -> &str {

@@ -223,6 +223,10 @@ async fn the_provider_receives_system_message_context_and_tools() {
     assert_eq!(with_project["detail"]["completion_tokens"], 45);
     assert_eq!(with_project["detail"]["model"], "fake-model");
     assert_eq!(with_project["user_id"], admin.user_id.as_str());
+    // the public health report names the model, not the provider's address
+    let h = app.get("/health/detailed", &admin.token).await;
+    assert_eq!(h.body["ai_provider"], "openai-compatible, model fake-model");
+    assert!(!h.text.contains(&fake.base_url));
     app.stop().await;
 }
 
