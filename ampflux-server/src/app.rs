@@ -25,7 +25,8 @@ use crate::{ratelimit, routes, telemetry};
 
 /// The whole HTTP application over `state`.
 pub fn app(state: AppState) -> Router {
-    let (api, openapi) = routes::api().split_for_parts();
+    let (api, mut openapi) = routes::api().split_for_parts();
+    crate::openapi::complete(&mut openapi);
     let config = state.config.clone();
     api.merge(routes::web::router(&state))
         .route_layer(middleware::from_fn(telemetry::track))

@@ -118,6 +118,10 @@ pub struct RateLimitConfig {
     pub per_user_per_minute: u32,
     /// Take the client address from the first `X-Forwarded-For` entry (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// Login attempts per minute for one email (against password guessing on one account).
+    pub login_per_email_per_minute: u32,
+    /// Login attempts per minute from one client address (against guessing over accounts).
+    pub login_per_ip_per_minute: u32,
 }
 
 /// Allowed browser origins for CORS.
@@ -400,6 +404,12 @@ impl Config {
             per_ip_per_minute: r.parse("AMPFLUX_RATE_LIMIT_IP", 1200, "a whole number"),
             per_user_per_minute: r.parse("AMPFLUX_RATE_LIMIT_USER", 600, "a whole number"),
             trust_forwarded_for: r.bool("AMPFLUX_TRUST_FORWARDED_FOR", false),
+            login_per_email_per_minute: r.parse(
+                "AMPFLUX_RATE_LIMIT_LOGIN_EMAIL",
+                10,
+                "a whole number",
+            ),
+            login_per_ip_per_minute: r.parse("AMPFLUX_RATE_LIMIT_LOGIN_IP", 60, "a whole number"),
         };
         let log_format = match r.text("AMPFLUX_LOG_FORMAT").as_deref() {
             None | Some("json") => LogFormat::Json,

@@ -6,10 +6,23 @@ use utoipa::ToSchema;
 macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
+
+        // written out: the derive does not see the `rename`s made by this macro, and the
+        // document would list the Rust variant names instead of the values on the wire
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             /// Every value.
@@ -180,6 +193,16 @@ mod tests {
         );
         assert_eq!(Plan::parse("gold"), None);
         assert_eq!(Plan::allowed(), "free, pro, enterprise");
+    }
+
+    #[test]
+    fn schemas_list_the_values_on_the_wire() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(Visibility::schema()).unwrap();
+        assert_eq!(schema["enum"], serde_json::json!(["company", "members"]));
+        assert_eq!(schema["type"], "string");
+        let schema = serde_json::to_value(Role::schema()).unwrap();
+        assert_eq!(schema["enum"], serde_json::json!(["company_admin", "user"]));
     }
 
     #[test]

@@ -197,11 +197,21 @@ impl ApiError {
             ApiError::RateLimited { .. } => ("rate_limited".into(), self.to_string(), Vec::new()),
             ApiError::NotImplemented(m) => ("not_implemented".into(), m.clone(), Vec::new()),
             ApiError::GatewayTimeout(m) => ("upstream_timeout".into(), m.clone(), Vec::new()),
-            ApiError::Unavailable(_) => (
-                "unavailable".into(),
-                "a service the request needs is unavailable; try again shortly".into(),
-                Vec::new(),
-            ),
+            ApiError::Unavailable(cause) => {
+                // name the dependency, not its address or error text
+                let what = if cause.starts_with("database") {
+                    "the database is unavailable"
+                } else if cause.starts_with("redis") {
+                    "Redis (queue and rate limits) is unavailable"
+                } else {
+                    "a service the request needs is unavailable"
+                };
+                (
+                    "unavailable".into(),
+                    format!("{what}; try again shortly"),
+                    Vec::new(),
+                )
+            }
             ApiError::Internal(_) => (
                 "internal_error".into(),
                 "internal server error".into(),
@@ -226,12 +236,19 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let ApiError::RateLimited { retry_after_s }
-        | ApiError::QuotaExceeded { retry_after_s, .. } = self
-        {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s.max(1)));
+        match self {
+            ApiError::RateLimited { retry_after_s }
+            | ApiError::QuotaExceeded { retry_after_s, .. } => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s.max(1)));
+            }
+            ApiError::Unavailable(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(5u64));
+            }
+            _ => {}
         }
         response
     }
@@ -267,12 +284,46 @@ impl From<ampflux_core::Error> for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> ApiError {
-        match err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                ApiError::Unavailable(format!("database: {err}"))
-            }
-            other => ApiError::Internal(format!("database: {other}")),
+        if let sqlx::Error::Database(db) = &err
+            && db.code().is_some_and(|c| c == "22021" || c == "22P05")
+        {
+            // PostgreSQL refuses a character of the input (NUL): the request's fault
+            return ApiError::Invalid {
+                code: "invalid_input".into(),
+                message: "a text of the request contains a character that cannot be stored (NUL)"
+                    .into(),
+                issues: Vec::new(),
+            };
         }
+        if db_unavailable(&err) {
+            ApiError::Unavailable(format!("database: {err}"))
+        } else {
+            ApiError::Internal(format!("database: {err}"))
+        }
+    }
+}
+
+/// Whether a database error means the database cannot be reached or cannot work right now
+/// (a 503 that will pass), not a fault of the request or the server: no connection, a server
+/// shutting down or starting (PostgreSQL classes 08, 57P, 53), or an SQLite file that is
+/// busy, locked, unreadable or on a full disk.
+pub fn db_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            let postgres =
+                code.starts_with("08") || code.starts_with("57P") || code.starts_with("53");
+            // SQLite: BUSY, LOCKED, IOERR, FULL, CANTOPEN and their extended codes
+            let sqlite = code
+                .parse::<u32>()
+                .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14));
+            postgres || sqlite
+        }),
+        _ => false,
     }
 }
 

@@ -40,3 +40,95 @@ impl Modify for BearerScheme {
         components.add_security_scheme("bearer", SecurityScheme::Http(http));
     }
 }
+
+/// Adds to every operation of the assembled document the error answers that the shared
+/// layers give, where the operation does not document them itself: 400 (unreadable JSON or
+/// query), 401 (secured operations), 404 (operations with path ids), 413 (bodies over the
+/// limit), 422 (invalid input), 429 (rate limits) and 503 (database or Redis unavailable),
+/// each with the `{code, message, issues}` body.
+pub fn complete(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let params: Vec<ParameterIn> = op
+                .parameters
+                .iter()
+                .flatten()
+                .filter_map(|p| match p {
+                    RefOr::T(p) => Some(p.parameter_in.clone()),
+                    RefOr::Ref(_) => None,
+                })
+                .collect();
+            let has_body = op.request_body.is_some();
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let mut add = |code: &str, description: &str, when: bool| {
+                if when {
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| error(description));
+                }
+            };
+            add(
+                "400",
+                "Unreadable request: malformed JSON, wrong content type or query",
+                has_body || params.contains(&ParameterIn::Query),
+            );
+            add(
+                "401",
+                "Missing, invalid or expired access token, or its account was deleted",
+                secured,
+            );
+            add(
+                "404",
+                "Not found (or belonging to another company)",
+                params.contains(&ParameterIn::Path),
+            );
+            add(
+                "413",
+                "The body is larger than the server accepts",
+                has_body,
+            );
+            add(
+                "422",
+                "Invalid input; `issues` name each problem",
+                has_body || !params.is_empty(),
+            );
+            add(
+                "429",
+                "Too many requests; retry after `Retry-After` seconds",
+                true,
+            );
+            add(
+                "503",
+                "The database or Redis is unavailable; retry shortly",
+                true,
+            );
+        }
+    }
+}

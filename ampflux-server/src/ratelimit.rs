@@ -74,6 +74,27 @@ impl RateStore {
     }
 }
 
+/// Counts one attempt of a sensitive action (a login) for `key` against `limit` per
+/// minute (0: no limit); 429 past it. Fails open when Redis is unreachable, as the middleware.
+pub async fn attempt(state: &AppState, key: &str, limit: u32) -> Result<(), ApiError> {
+    if limit == 0 {
+        return Ok(());
+    }
+    match state.rate_store.hit(key, limit).await {
+        Ok(d) if !d.allowed => {
+            metrics::counter!("ampflux_rate_limited_total").increment(1);
+            Err(ApiError::RateLimited {
+                retry_after_s: d.reset_s,
+            })
+        }
+        Ok(_) => Ok(()),
+        Err(e) => {
+            tracing::warn!(error = %e, "rate limit store unavailable; attempt allowed");
+            Ok(())
+        }
+    }
+}
+
 /// Middleware: limits `/api/` requests per address and per user; answers 429 with
 /// `Retry-After` past a limit. Fails open when Redis is unreachable.
 pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -86,17 +107,16 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
         let ip = client_ip(&req, cfg.trust_forwarded_for).unwrap_or_else(|| "unknown".into());
         checks.push((format!("ip:{ip}"), cfg.per_ip_per_minute));
     }
-    if cfg.per_user_per_minute > 0 {
-        if let Some(user) = req
+    if cfg.per_user_per_minute > 0
+        && let Some(user) = req
             .headers()
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .and_then(|(_, token)| state.tokens.verify(token.trim()))
-        {
-            checks.push((format!("user:{}", user.sub), cfg.per_user_per_minute));
-        }
+    {
+        checks.push((format!("user:{}", user.sub), cfg.per_user_per_minute));
     }
     let mut tightest: Option<(Decision, u32)> = None;
     for (key, max) in checks {

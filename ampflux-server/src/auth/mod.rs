@@ -57,19 +57,31 @@ impl FromRequestParts<AppState> for CurrentUser {
             code: "unauthorized",
             message: "missing bearer token (Authorization: Bearer <access_token>)".into(),
         })?;
-        user_from_token(state, token)
+        user_from_token(state, token).await
     }
 }
 
-/// The caller of an access token, or 401.
-pub fn user_from_token(state: &AppState, token: &str) -> Result<CurrentUser, ApiError> {
+/// The caller of an access token, or 401. Besides the signature and expiry of the token,
+/// the account must still exist: a deleted user's tokens stop working at once, and the role
+/// is the one the account has now (a demotion takes effect without waiting for expiry).
+pub async fn user_from_token(state: &AppState, token: &str) -> Result<CurrentUser, ApiError> {
     let claims = state.tokens.verify(token).ok_or(ApiError::Unauthorized {
         code: "invalid_token",
         message: "the access token is invalid or expired; refresh it or log in again".into(),
     })?;
+    let gone = || ApiError::Unauthorized {
+        code: "invalid_token",
+        message: "the account of this access token no longer exists".into(),
+    };
+    if !crate::db::is_id(&claims.sub) || !crate::db::is_id(&claims.cid) {
+        return Err(gone());
+    }
+    let user = crate::db::users::get(&state.db.pool, &claims.cid, &claims.sub)
+        .await?
+        .ok_or_else(gone)?;
     Ok(CurrentUser {
-        id: claims.sub,
-        company_id: claims.cid,
-        role: claims.role,
+        id: user.id,
+        company_id: user.company_id,
+        role: user.role,
     })
 }

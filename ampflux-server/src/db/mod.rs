@@ -59,11 +59,18 @@ pub struct Db {
 }
 
 /// The migrations, embedded in the binary; the same files for both databases.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "schema",
-    include_str!("../../migrations/0001_schema.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "schema",
+        include_str!("../../migrations/0001_schema.sql"),
+    ),
+    (
+        2,
+        "user deletion",
+        include_str!("../../migrations/0002_user_deletion.sql"),
+    ),
+];
 
 /// The migrator over [`MIGRATIONS`].
 pub fn migrator() -> Migrator {

@@ -61,14 +61,14 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .map(|_| ())
 }
 
-/// The user `id` of `company`.
+/// The user `id` of `company`, unless deleted.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     company: &str,
     id: &str,
 ) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM users WHERE company_id = $1 AND id = $2"
+        "SELECT {COLUMNS} FROM users WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL"
     )))
     .bind(company)
     .bind(id)
@@ -76,14 +76,15 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
-/// The users of `company` by name, one page.
+/// The users of `company` by name, one page (deleted users are not listed).
 pub async fn list<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     company: &str,
     page: Page,
 ) -> Result<Vec<User>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM users WHERE company_id = $1 ORDER BY name, id LIMIT $2 OFFSET $3"
+        "SELECT {COLUMNS} FROM users WHERE company_id = $1 AND deleted_at IS NULL
+         ORDER BY name, id LIMIT $2 OFFSET $3"
     )))
     .bind(company)
     .bind(page.limit)
@@ -92,12 +93,12 @@ pub async fn list<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
-/// Number of users of `company`.
+/// Number of users of `company`, without deleted users.
 pub async fn count<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     company: &str,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE company_id = $1")
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE company_id = $1 AND deleted_at IS NULL")
         .bind(company)
         .fetch_one(ex)
         .await
@@ -110,7 +111,7 @@ pub async fn find_for_login<'e, E: Executor<'e, Database = Any>>(
     email: &str,
 ) -> Result<Option<(User, String)>, sqlx::Error> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1"
+        "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1 AND deleted_at IS NULL"
     )))
     .bind(email)
     .fetch_optional(ex)
@@ -131,4 +132,59 @@ pub async fn email_exists<'e, E: Executor<'e, Database = Any>>(
         .fetch_one(ex)
         .await?;
     Ok(n > 0)
+}
+
+/// Number of company_admins of `company`, without deleted users.
+pub async fn admins<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE company_id = $1 AND role = 'company_admin' AND deleted_at IS NULL",
+    )
+    .bind(company)
+    .fetch_one(ex)
+    .await
+}
+
+/// Deletes the user `id` of `company`: the row stays for the authorship of projects,
+/// versions and simulations, but the account can no longer log in, refresh or use a token;
+/// its email is released, its project memberships are removed and its refresh tokens
+/// revoked. Returns whether there was such a user.
+pub async fn delete(
+    tx: &mut super::Tx,
+    company: &str,
+    id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let gone = sqlx::query(
+        "UPDATE users SET deleted_at = $3, email = $4, password_hash = '!'
+         WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(now)
+    .bind(format!("deleted-{id}@deleted.invalid"))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !gone {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM project_members WHERE company_id = $1 AND user_id = $2")
+        .bind(company)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $3
+         WHERE company_id = $1 AND user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
 }

@@ -17,6 +17,7 @@ use crate::db::{self, Tx, users::User};
 use crate::domain::{Plan, Role};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{Body, RequestMeta};
+use crate::ratelimit;
 use crate::state::AppState;
 
 /// The routes of this module.
@@ -226,13 +227,26 @@ async fn register(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
-        (status = 401, description = "Wrong email or password", body = ErrorBody)))]
+        (status = 401, description = "Wrong email or password (the same answer for unknown emails)", body = ErrorBody),
+        (status = 429, description = "Too many login attempts for this email or from this address; retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
     meta: RequestMeta,
     Body(req): Body<LoginRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
     let email = req.email.trim().to_lowercase();
+    // password guessing: attempts are counted whether or not the email has an account, so
+    // the limit tells nothing about which emails exist
+    let limits = state.config.rate_limit;
+    let ip = meta.ip.as_deref().unwrap_or("unknown");
+    ratelimit::attempt(
+        &state,
+        &format!("login-ip:{ip}"),
+        limits.login_per_ip_per_minute,
+    )
+    .await?;
+    let email_key = format!("login-email:{}", tokens::digest(&email));
+    ratelimit::attempt(&state, &email_key, limits.login_per_email_per_minute).await?;
     let Some((user, hash)) = db::users::find_for_login(&state.db.pool, &email).await? else {
         password::verify_dummy(req.password).await?;
         return Err(bad_credentials());

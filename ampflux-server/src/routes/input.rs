@@ -12,6 +12,14 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
             "must not be empty",
         ));
     }
+    if v.contains('\0') {
+        // PostgreSQL cannot store NUL in text; refused on every database alike
+        return Err(ApiError::invalid_field(
+            field,
+            "invalid_character",
+            "must not contain NUL characters",
+        ));
+    }
     if v.chars().count() > max {
         return Err(ApiError::invalid_field(
             field,
@@ -97,6 +105,7 @@ mod tests {
         assert_eq!(text("name", "  Ada ", 10).unwrap(), "Ada");
         assert!(text("name", "   ", 10).is_err());
         assert!(text("name", "abcdefghijk", 10).is_err());
+        assert!(text("name", "a\0b", 10).is_err());
         assert_eq!(optional_text("d", "", 10).unwrap(), "");
         assert!(password("password", "short").is_err());
         assert!(password("password", "long enough").is_ok());

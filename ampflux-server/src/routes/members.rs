@@ -172,8 +172,17 @@ async fn remove(
     meta: RequestMeta,
     Path(id): Path<String>,
     QueryParams(query): QueryParams<RemoveMember>,
-    body: axum::body::Bytes,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<StatusCode> {
+    let body = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(
+            "the body is larger than the server accepts (AMPFLUX_MAX_BODY_MB)".into(),
+        ),
+        _ => ApiError::BadRequest {
+            code: "unreadable_body",
+            message: e.body_text(),
+        },
+    })?;
     let a = access::project(&state.db, &user, &id).await?;
     a.require(Level::Manage, "managing members")?;
     let from_body = if body.is_empty() {
@@ -189,6 +198,9 @@ async fn remove(
     let target = query.user_id.or(from_body).ok_or_else(|| {
         ApiError::invalid_field("user_id", "required", "name the member to remove")
     })?;
+    if !db::is_id(&target) {
+        return Err(ApiError::NotFound("member"));
+    }
     let mut tx = state.db.begin_write().await?;
     let role = db::members::role_of(&mut *tx, &user.company_id, &id, &target)
         .await?

@@ -465,7 +465,7 @@ async fn events(
             code: "unauthorized",
             message: "missing bearer token (header, or `access_token` query parameter)".into(),
         })?;
-    let user = user_from_token(&state, &token)?;
+    let user = user_from_token(&state, &token).await?;
     readable(&state, &user, &id, false).await?;
     Ok(Sse::new(progress_stream(state, user, id))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))

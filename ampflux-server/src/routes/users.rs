@@ -1,7 +1,7 @@
 //! `/api/v1/users`: the caller, and the company's users (company_admin).
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(me))
         .routes(routes!(list, create))
+        .routes(routes!(delete_user))
         .routes(routes!(invite))
 }
 
@@ -199,6 +200,53 @@ async fn create(
     .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(new.into())))
+}
+
+#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = String, Path, description = "User id")),
+    responses((status = 204, description = "Deleted: the account can no longer log in and its tokens stop working; \
+                                           what it authored stays"),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "The company's last company_admin", body = ErrorBody)))]
+async fn delete_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    meta: RequestMeta,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    user.require_admin("deleting users")?;
+    if !db::is_id(&id) {
+        return Err(ApiError::NotFound("user"));
+    }
+    let mut tx = state.db.begin_write().await?;
+    let target = db::users::get(&mut *tx, &user.company_id, &id)
+        .await?
+        .ok_or(ApiError::NotFound("user"))?;
+    if target.role == Role::CompanyAdmin
+        && db::users::admins(&mut *tx, &user.company_id).await? <= 1
+    {
+        return Err(ApiError::Conflict {
+            code: "last_admin",
+            message:
+                "a company keeps at least one company_admin; make someone else company_admin first"
+                    .into(),
+        });
+    }
+    db::users::delete(&mut tx, &user.company_id, &id, now_ms()).await?;
+    audit::record(
+        &mut *tx,
+        &user,
+        &meta,
+        Event {
+            action: "user.delete",
+            project_id: None,
+            target: Some(&id),
+            detail: json!({"email": target.email, "role": target.role}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/v1/invitations", tag = "users", security(("bearer" = [])), request_body = InviteRequest,

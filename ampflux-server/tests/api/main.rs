@@ -12,5 +12,6 @@ mod jobs;
 mod license;
 mod projects;
 mod queue;
+mod security;
 mod simulations;
 mod users;
