@@ -22,7 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "members", description = "Project members and their roles"),
         (name = "circuits", description = "Circuit versions: save, history, diff, restore"),
         (name = "simulations", description = "Short-circuit studies as jobs, with cached results"),
-        (name = "ai", description = "The AI assistant (issue 8)"),
+        (name = "ai", description = "The AI engineering assistant: answers from results the engine computed (project context, tools that run studies), or a rule-based review when no language model is configured"),
         (name = "audit", description = "Audit log"),
         (name = "license", description = "Plan, limits, usage"),
         (name = "health", description = "Health and metrics"),

@@ -834,6 +834,16 @@ async fn chat_streams_text_tool_runs_and_the_result() {
         events[0].1["simulation_id"],
         done["tool_calls"][0]["simulation_id"]
     );
+    // documented in the OpenAPI document as an event stream
+    let doc = app
+        .call(reqwest::Method::GET, "/openapi.json", None, None)
+        .await;
+    let chat = &doc.body["paths"]["/api/v1/ai/chat"]["post"];
+    assert!(
+        chat["responses"]["200"]["content"]["text/event-stream"].is_object(),
+        "{chat}"
+    );
+    assert!(doc.body["paths"]["/api/v1/ai/ask"]["post"]["responses"]["429"].is_object());
     // the provider was asked for streamed completions
     for r in fake.received() {
         assert_eq!(r.body["stream"], true);
