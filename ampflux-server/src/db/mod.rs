@@ -72,7 +72,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
-/// The migrator over [`MIGRATIONS`].
+/// The migrator over the embedded migrations (`MIGRATIONS`).
 pub fn migrator() -> Migrator {
     Migrator::with_migrations(
         MIGRATIONS
