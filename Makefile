@@ -27,8 +27,9 @@ test-py: ## build the Python package from source (maturin) and run its pytest su
 test-wasm: ## build the wasm package; node tests and the headless Chromium test of the page
 	bash ampflux-wasm/scripts/test.sh
 
-test-server: ## HTTP tests of the server on SQLite, PostgreSQL and Redis (installs and starts them)
+test-server: ## server HTTP, security and failure tests on SQLite, PostgreSQL and Redis; schemathesis API fuzzing
 	bash ampflux-server/scripts/test.sh --release
+	bash ampflux-server/scripts/schemathesis.sh
 
 lint: ## rustfmt, clippy -D warnings, docs without warnings, layering gates
 	$(CARGO) fmt --all -- --check
@@ -48,8 +49,9 @@ bench-py: ## AmpFlux from Python vs pandapower vs power-grid-model (after make t
 bench-wasm: ## all-bus sweeps in node (wasm) vs native Rust (after make test-wasm)
 	node ampflux-wasm/bench/sweep.mjs
 
-load: ## load test of the server on loopback (bounded in time)
+load: ## load tests of the server on loopback (bounded in time): per scenario, then a mixed workload at saturation for 60 s
 	bash ampflux-server/scripts/load.sh
+	bash ampflux-server/scripts/load-mixed.sh 60
 
 fuzz: ## cargo-fuzz campaigns, FUZZ_SECONDS per target (nightly toolchain)
 	bash fuzz/run.sh $(FUZZ_SECONDS)
