@@ -56,7 +56,11 @@ fn to_json_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<Valu
         if let Ok(v) = i.extract::<u64>() {
             return Ok(Value::from(v));
         }
-        return Err(format_error(path, "integer out of range"));
+        // beyond 64 bits: a float, as the same number written in JSON text reads
+        return match i.extract::<f64>() {
+            Ok(v) => float_value(v, path),
+            Err(_) => Err(format_error(path, "integer too large for a number")),
+        };
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         return float_value(f.value(), path);
