@@ -34,47 +34,22 @@ pub(crate) fn join<A: Send, B: Send>(
 
 /// Sums the vectors (length `len`) that `f` accumulates for each item, in parallel when
 /// possible. The items are grouped into chunks fixed by their count alone and the chunk sums
-/// are added in order, so the result is bitwise the same for every number of threads.
-#[cfg(feature = "parallel")]
-pub(crate) fn fold_sum<T: Sync>(
-    items: &[T],
-    len: usize,
-    f: impl Fn(&T, &mut [f64]) + Sync + Send,
-) -> Vec<f64> {
-    use rayon::prelude::*;
-    let chunk = items.len().div_ceil(FOLD_CHUNKS).max(1);
-    let parts: Vec<Vec<f64>> = items
-        .par_chunks(chunk)
-        .map(|group| {
-            let mut acc = vec![0.0; len];
-            for item in group {
-                f(item, &mut acc);
-            }
-            acc
-        })
-        .collect();
-    sum_in_order(parts, len)
-}
-
-/// Sums the vectors (length `len`) that `f` accumulates for each item, grouped exactly as
-/// the parallel version does so that results agree bitwise across builds.
-#[cfg(not(feature = "parallel"))]
+/// are added in order, so the result is bitwise the same for every number of threads and in
+/// builds without the `parallel` feature.
 pub(crate) fn fold_sum<T: Sync>(
     items: &[T],
     len: usize,
     f: impl Fn(&T, &mut [f64]) + Sync + Send,
 ) -> Vec<f64> {
     let chunk = items.len().div_ceil(FOLD_CHUNKS).max(1);
-    let parts: Vec<Vec<f64>> = items
-        .chunks(chunk)
-        .map(|group| {
-            let mut acc = vec![0.0; len];
-            for item in group {
-                f(item, &mut acc);
-            }
-            acc
-        })
-        .collect();
+    let groups: Vec<&[T]> = items.chunks(chunk).collect();
+    let parts = map(&groups, |group| {
+        let mut acc = vec![0.0; len];
+        for item in *group {
+            f(item, &mut acc);
+        }
+        acc
+    });
     sum_in_order(parts, len)
 }
 
