@@ -7,17 +7,13 @@ use crate::model::{Table, VectorGroup};
 pub(super) fn lines(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
     let t = Table::Lines;
     for l in &ctx.net.lines {
-        let vf = ctx.bus_ref(issues, t, &l.id, "from_bus", &l.from_bus);
-        let vt = ctx.bus_ref(issues, t, &l.id, "to_bus", &l.to_bus);
-        if l.from_bus == l.to_bus {
-            issues.push(Issue::error(
-                t,
-                &l.id,
-                "to_bus",
-                "self_loop",
-                "from_bus and to_bus are the same bus",
-            ));
-        }
+        let (vf, vt) = ctx.two_ends(
+            issues,
+            t,
+            &l.id,
+            ("from_bus", &l.from_bus),
+            ("to_bus", &l.to_bus),
+        );
         if let (Some(vf), Some(vt)) = (vf, vt)
             && (vf - vt).abs() > 1e-9 * vf.abs().max(vt.abs())
         {
@@ -197,17 +193,13 @@ pub(crate) fn transformer_has_zero_path(vector_group: &str) -> bool {
 pub(super) fn transformers(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
     let t = Table::Transformers;
     for tr in &ctx.net.transformers {
-        let vh = ctx.bus_ref(issues, t, &tr.id, "hv_bus", &tr.hv_bus);
-        let vl = ctx.bus_ref(issues, t, &tr.id, "lv_bus", &tr.lv_bus);
-        if tr.hv_bus == tr.lv_bus {
-            issues.push(Issue::error(
-                t,
-                &tr.id,
-                "lv_bus",
-                "self_loop",
-                "hv_bus and lv_bus are the same bus",
-            ));
-        }
+        let (vh, vl) = ctx.two_ends(
+            issues,
+            t,
+            &tr.id,
+            ("hv_bus", &tr.hv_bus),
+            ("lv_bus", &tr.lv_bus),
+        );
         positive(issues, t, &tr.id, "sn_mva", tr.sn_mva);
         positive(issues, t, &tr.id, "vn_hv_kv", tr.vn_hv_kv);
         positive(issues, t, &tr.id, "vn_lv_kv", tr.vn_lv_kv);
@@ -364,17 +356,13 @@ pub(super) fn transformers3w(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
 pub(super) fn impedances(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
     let t = Table::Impedances;
     for z in &ctx.net.impedances {
-        let vf = ctx.bus_ref(issues, t, &z.id, "from_bus", &z.from_bus);
-        let vt = ctx.bus_ref(issues, t, &z.id, "to_bus", &z.to_bus);
-        if z.from_bus == z.to_bus {
-            issues.push(Issue::error(
-                t,
-                &z.id,
-                "to_bus",
-                "self_loop",
-                "from_bus and to_bus are the same bus",
-            ));
-        }
+        let (vf, vt) = ctx.two_ends(
+            issues,
+            t,
+            &z.id,
+            ("from_bus", &z.from_bus),
+            ("to_bus", &z.to_bus),
+        );
         let ohm = z.r_ohm.is_some() || z.x_ohm.is_some();
         let pu = z.r_pu.is_some() || z.x_pu.is_some() || z.sn_mva.is_some();
         match (ohm, pu) {

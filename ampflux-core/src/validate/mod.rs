@@ -67,6 +67,30 @@ impl<'a> Context<'a> {
             }
         }
     }
+
+    /// Checks both end references of a two-terminal branch (dangling buses, both ends on one
+    /// bus) and returns their nominal voltages.
+    pub fn two_ends(
+        &self,
+        issues: &mut Vec<Issue>,
+        table: Table,
+        id: &str,
+        (field_a, bus_a): (&str, &str),
+        (field_b, bus_b): (&str, &str),
+    ) -> (Option<f64>, Option<f64>) {
+        let va = self.bus_ref(issues, table, id, field_a, bus_a);
+        let vb = self.bus_ref(issues, table, id, field_b, bus_b);
+        if bus_a == bus_b {
+            issues.push(Issue::error(
+                table,
+                id,
+                field_b,
+                "self_loop",
+                format!("{field_a} and {field_b} are the same bus"),
+            ));
+        }
+        (va, vb)
+    }
 }
 
 /// Pushes an error unless `value` is finite and > 0.
@@ -234,5 +258,47 @@ pub(crate) fn grounding(
                 finite(issues, table, id, field, *v);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Network, Table};
+
+    #[test]
+    fn branches_with_both_ends_on_one_bus_and_dangling_ends_are_named() {
+        let mut net = Network::new(50.0);
+        net.add_bus("A", 20.0);
+        net.add_bus("B", 0.4);
+        net.add_external_grid("Grid", "A", 500.0, 0.1);
+        net.add_line("L1", "A", "A", 1.0, 0.1, 0.1);
+        net.add_transformer("T1", "B", "B", 0.63, 20.0, 0.4, 4.0, 1.0, "Dyn5");
+        net.add_line("L2", "A", "NOWHERE", 1.0, 0.1, 0.1);
+        let issues = net.validate();
+        let has = |table: Table, id: &str, field: &str, code: &str| {
+            issues.iter().any(|i| {
+                i.table == Some(table)
+                    && i.element.as_deref() == Some(id)
+                    && i.field.as_deref() == Some(field)
+                    && i.code == code
+                    && i.is_error()
+            })
+        };
+        assert!(
+            has(Table::Lines, "L1", "to_bus", "self_loop"),
+            "{issues:#?}"
+        );
+        assert!(
+            has(Table::Transformers, "T1", "lv_bus", "self_loop"),
+            "{issues:#?}"
+        );
+        assert!(
+            has(Table::Lines, "L2", "to_bus", "dangling_reference"),
+            "{issues:#?}"
+        );
+        assert!(
+            !has(Table::Lines, "L2", "to_bus", "self_loop"),
+            "{issues:#?}"
+        );
     }
 }
