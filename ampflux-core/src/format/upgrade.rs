@@ -4,7 +4,7 @@
 //! - **0**: the prototype's documents (2026 pre-release). Tables `trafos` and `trafos3w`
 //!   instead of `transformers` and `transformers3w`, line end temperature as
 //!   `end_temp_degc`, and the frequency as `f_hz`.
-//! - **1**: the AmpFlux network document of `shared/spec/network-format.md`.
+//! - **1**: the AmpFlux network document of `docs/network-format.md`.
 //!
 //! A document without `version` is read as the current version; a newer version or a
 //! foreign `format` tag is refused.
