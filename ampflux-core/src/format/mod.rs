@@ -337,7 +337,8 @@ mod tests {
                            "r_ohm_per_km": 0.1, "x_ohm_per_km": 0.1}],
                 "frequency_hz": "fifty"}"#,
         );
-        let named: Vec<(Option<Table>, Option<&str>, Option<&str>, &str)> = issues
+        type Named<'a> = (Option<Table>, Option<&'a str>, Option<&'a str>, &'a str);
+        let named: Vec<Named<'_>> = issues
             .iter()
             .map(|i| {
                 (
