@@ -47,10 +47,11 @@ impl Network {
     pub fn from_json(text: &str) -> Result<Network> {
         // the common case: a current document, typed directly (the `format` and `version`
         // fields are read on the way and checked after)
-        if let Ok(net) = serde_json::from_str::<Network>(text)
+        if let Ok(mut net) = serde_json::from_str::<Network>(text)
             && net.format == FORMAT_TAG
             && net.version == FORMAT_VERSION
         {
+            net.shrink_to_fit();
             return Ok(net);
         }
         // an older version (upgraded on the tree), a foreign or newer document (refused), or
@@ -112,6 +113,27 @@ impl Network {
             problems.push(document_issue(&error));
         }
         problems
+    }
+
+    /// Gives back the spare capacity of the tables (reading grows them by doubling: up to
+    /// half of a large table's memory is spare; shrinking a large table is a remap, not a copy).
+    fn shrink_to_fit(&mut self) {
+        macro_rules! shrink {
+            ($($table:ident),*) => {$(self.$table.shrink_to_fit();)*};
+        }
+        shrink!(
+            buses,
+            external_grids,
+            lines,
+            transformers,
+            transformers3w,
+            generators,
+            motors,
+            converters,
+            impedances,
+            switches,
+            loads
+        );
     }
 
     /// Reads a network document from a parsed JSON value (see [`Network::from_json`]).

@@ -60,9 +60,18 @@ pub(in crate::system) fn compile(net: &Network, options: &StudyOptions) -> Resul
         sys: System {
             base_mva: options.base_mva,
             frequency_hz: net.frequency_hz,
-            nodes: Vec::new(),
+            // one node per bus, plus open ends and fault points along lines; one branch per
+            // line part, transformer (three for a three-winding one), impedance and switch
+            nodes: Vec::with_capacity(net.buses.len() + options.line_faults.len()),
             bus_node: vec![None; net.buses.len()],
-            branches: Vec::new(),
+            branches: Vec::with_capacity(
+                net.lines.len()
+                    + options.line_faults.len()
+                    + net.transformers.len()
+                    + 3 * net.transformers3w.len()
+                    + net.impedances.len()
+                    + net.switches.len(),
+            ),
             shunts: Vec::new(),
             sources: Vec::new(),
             units: Vec::new(),
