@@ -2,6 +2,7 @@
 //! offending value, step-by-step upgrades of older documents, and the canonical form.
 
 pub mod canonical;
+mod meta_ratings;
 mod upgrade;
 
 use serde::de::DeserializeOwned;
@@ -51,7 +52,9 @@ impl Network {
     /// Reads a network document from a parsed JSON value (see [`Network::from_json`]).
     pub fn from_value(value: Value) -> Result<Network> {
         let value = upgrade_document(value)?;
-        from_value_with_path(value, "")
+        let mut net: Network = from_value_with_path(value, "")?;
+        finish_read(&mut net);
+        Ok(net)
     }
 
     /// Writes the document as pretty-printed JSON (format v1; absent optional fields are
@@ -97,9 +100,23 @@ impl Network {
             Table::Impedances => push!(impedances),
             Table::Switches => push!(switches),
             Table::Loads => push!(loads),
+            Table::Scenarios => push!(scenarios),
+        }
+        match table {
+            Table::Buses => meta_ratings::adopt_bus(self.buses.last_mut().expect("just pushed")),
+            Table::Switches => {
+                meta_ratings::adopt_switch(self.switches.last_mut().expect("just pushed"))
+            }
+            _ => {}
         }
         Ok(())
     }
+}
+
+/// What every reader does to the typed network after parsing (whatever the parser): moves
+/// ratings written in `meta` by older tools into the rating fields (see `meta_ratings`).
+pub(crate) fn finish_read(net: &mut Network) {
+    meta_ratings::adopt(net);
 }
 
 #[cfg(test)]
