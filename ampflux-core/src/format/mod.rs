@@ -206,15 +206,23 @@ impl Network {
     }
 }
 
-/// The JSON tree of a document, with the position of a syntax error named once and an empty
-/// document called empty.
+/// The JSON tree of a network document, with the position of a syntax error named once and
+/// an empty document called empty.
 fn parse_tree(text: &str) -> Result<Value> {
+    json_tree(
+        text,
+        "the document is empty: expected a JSON object with the network's tables \
+         (see docs/network-format.md)",
+    )
+}
+
+/// The JSON tree of `text`: a syntax error names its position once (as the path), an empty
+/// text fails with `empty`.
+pub(crate) fn json_tree(text: &str, empty: &str) -> Result<Value> {
     if text.trim().is_empty() {
         return Err(Error::Format {
             path: ".".into(),
-            message: "the document is empty: expected a JSON object with the network's tables \
-                      (see docs/network-format.md)"
-                .into(),
+            message: empty.into(),
         });
     }
     serde_json::from_str(text).map_err(|e| {
