@@ -68,7 +68,7 @@ describe("ApiClient", () => {
     expect(await api.refresh()).toBe(false);
     expect(signedOut).toBe(true);
     expect(store.getItem(REFRESH_KEY)).toBeNull();
-    const err = await api.request("POST", "/api/v1/x", {}).catch((e) => e);
+    const err = (await api.request("POST", "/api/v1/x", {}).catch((e) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.code).toBe("validation_error");
     expect(err.issues[0].message).toContain("length_km");

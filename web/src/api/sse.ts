@@ -43,12 +43,13 @@ export class SseParser {
 
 /** Reads a response body as events, calling `onEvent` for each, until the stream ends. */
 export async function readSse(body: ReadableStream<Uint8Array>, onEvent: (e: SseEvent) => void): Promise<void> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   const parser = new SseParser();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    for (const e of parser.push(value)) onEvent(e);
+    for (const e of parser.push(decoder.decode(value, { stream: true }))) onEvent(e);
   }
   for (const e of parser.push("\n\n")) onEvent(e);
 }

@@ -73,7 +73,7 @@ export function buildGraph(doc: NetworkDoc): Graph {
   for (const s of rows(doc, "switches")) if (s.closed === false || s.in_service === false) openEnds.add(s.element as string);
   const edges: GEdge[] = [];
   const branch = (table: GEdge["table"], id: string, a: unknown, b: unknown, inService: boolean, ref = id) => {
-    if (typeof a !== "string" || typeof b !== "string" || !busIds.has(a) && !a.startsWith("★") || !busIds.has(b)) return;
+    if (typeof a !== "string" || typeof b !== "string" || !busIds.has(a) || !(busIds.has(b) || b.startsWith("★"))) return;
     edges.push({ id, ref, table, source: a, target: b, open: openEnds.has(ref), inService });
   };
   for (const l of rows(doc, "lines")) branch("lines", l.id, l.from_bus, l.to_bus, l.in_service !== false);

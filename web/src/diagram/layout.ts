@@ -6,6 +6,8 @@
 // when zoomed in far enough that cells are readable. Positions the user dragged (bus
 // `meta.diagram`) win over both.
 import type { ELK as ElkApi, ElkNode } from "elkjs/lib/elk-api";
+// the worker script as a file, untouched: a classic worker (GWT output is not an ES module)
+import elkWorkerUrl from "elkjs/lib/elk-worker.min.js?url";
 import { BUS_H, EDGE_LABEL_H, EDGE_LABEL_W, type GEdge, type GNode, type Graph } from "./graph";
 
 export interface Point { x: number; y: number }
@@ -115,7 +117,7 @@ let elk: ElkApi | null = null;
 async function elkInstance(): Promise<ElkApi> {
   if (elk) return elk;
   const { default: ELK } = await import("elkjs/lib/elk-api");
-  elk = new ELK({ workerFactory: () => new Worker(new URL("elkjs/lib/elk-worker.min.js", import.meta.url)) }) as ElkApi;
+  elk = new ELK({ workerFactory: () => new Worker(elkWorkerUrl, { name: "elk-layout" }) }) as ElkApi;
   return elk;
 }
 
@@ -156,6 +158,11 @@ export async function elkLayout(graph: Graph): Promise<Layout> {
     const r = elkEdges.get(e.id) as { sections?: { startPoint: Point; endPoint: Point; bendPoints?: Point[] }[]; labels?: { x?: number; y?: number }[] } | undefined;
     const s = r?.sections?.[0];
     const points = s ? [s.startPoint, ...(s.bendPoints ?? []), s.endPoint] : [];
+    // ELK attaches edges to the node box; a bus is drawn as its bar: extend the ends to it
+    const src = nodes.find((n) => n.id === e.source);
+    const dst = nodes.find((n) => n.id === e.target);
+    if (points.length && src?.kind === "bus") points.unshift({ x: points[0].x, y: src.y + 18 });
+    if (points.length && dst?.kind === "bus") points.push({ x: points[points.length - 1].x, y: dst.y + 18 });
     const l = r?.labels?.[0];
     return { ...e, points, label: l ? { x: (l.x ?? 0) + EDGE_LABEL_W / 2, y: l.y ?? 0 } : undefined };
   });

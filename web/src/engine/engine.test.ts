@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import library from "../data/library.json";
-import { addElement, newElement, setField, toJsonText, type NetworkDoc } from "../model/doc";
+import { addElement, defaultBuses, newElement, setField, toJsonText, type NetworkDoc } from "../model/doc";
 import { TABLES } from "../model/schema";
 import { TEMPLATES } from "../model/templates";
 
@@ -27,9 +27,10 @@ describe.skipIf(!have)("schema against the engine", () => {
     let doc = TEMPLATES[1].build();
     for (const t of TABLES) {
       if (t.table === "buses" || t.table === "switches") continue;
-      doc = addElement(doc, t.table, newElement(doc, t.table, t.table === "transformers3w" ? ["MV", "LV", "LV-D"] : ["MV", "LV"]));
+      doc = addElement(doc, t.table, newElement(doc, t.table, defaultBuses(doc, t.table, t.table === "lines" || t.table === "impedances" ? "LV" : "MV")));
     }
-    doc = addElement(doc, "switches", { ...newElement(doc, "switches", ["LV"]), element: "C1" });
+    doc = addElement(doc, "switches", newElement(doc, "switches", ["LV"]));
+    expect(doc.switches![0].element).toBe("C1");
     const errs = issues(doc).filter((i) => i.severity === "error");
     expect(errs).toEqual([]);
   });
@@ -37,7 +38,7 @@ describe.skipIf(!have)("schema against the engine", () => {
     for (const t of TABLES) {
       for (const f of t.fields) {
         const doc = TEMPLATES[1].build();
-        const el = t.table === "buses" ? doc.buses[0] : newElement(doc, t.table, ["MV", "LV", "LV-D"]);
+        const el = t.table === "buses" ? doc.buses[0] : newElement(doc, t.table, defaultBuses(doc, t.table, "LV"));
         const value = f.kind === "bool" ? true : f.kind === "select" ? (f.numeric ? Number(f.options!.find((o) => o.value)!.value) : f.options!.find((o) => o.value)!.value) : f.kind === "number" || f.kind === "integer" ? 1 : f.kind === "element" ? "T1" : f.kind === "bus" ? "MV" : "x";
         const next = t.table === "buses" ? setField(doc, "buses", el.id, f.key, value) : addElement(doc, t.table, { ...el, [f.key]: value });
         expect(() => wasm.Network.fromJson(toJsonText(next)).free(), `${t.table}.${f.key}`).not.toThrow();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addElement, clearPositions, connectedTo, deleteElement, newElement, nextId, parseFieldValue, position, renameElement, setField, setPosition, toJsonText } from "./doc";
+import { addElement, clearPositions, connectedTo, defaultBuses, deleteElement, newElement, nextId, parseFieldValue, position, renameElement, setField, setPosition, toJsonText } from "./doc";
 import { TABLE_BY_NAME } from "./schema";
 import { TEMPLATES } from "./templates";
 
@@ -50,5 +50,16 @@ describe("document operations", () => {
     expect(parseFieldValue(f, " 1,5 ")).toBe(1.5);
     expect(parseFieldValue(f, "")).toBeUndefined();
     expect(parseFieldValue(f, "abc")).toBe("abc");
+  });
+});
+
+describe("defaultBuses", () => {
+  it("joins lines to a bus of the same voltage and transformers to a lower voltage", () => {
+    const doc = plant();
+    expect(defaultBuses(doc, "lines", "LV")).toEqual(["LV", "LV-D"]);
+    expect(defaultBuses(doc, "transformers", "MV")).toEqual(["MV", "LV"]);
+    expect(defaultBuses(doc, "transformers3w", "MV")).toEqual(["MV", "LV", "LV-D"]);
+    expect(defaultBuses(doc, "motors", "LV-D")).toEqual(["LV-D"]);
+    expect(defaultBuses({ ...doc, buses: [] }, "loads")).toEqual([]);
   });
 });

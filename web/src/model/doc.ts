@@ -47,6 +47,28 @@ export function nextId(doc: NetworkDoc, table: TableName): string {
   for (let i = 1; ; i++) if (!ids.has(`${prefix}${i}`)) return `${prefix}${i}`;
 }
 
+/**
+ * Buses a new element connects to, from the bus the user has selected: bus elements to that
+ * bus; lines, cables and impedances in ohm to it and the next bus of the same voltage;
+ * transformers from it to the next bus of a lower voltage (or the next bus).
+ */
+export function defaultBuses(doc: NetworkDoc, table: TableName, selected?: string): string[] {
+  const buses = rows(doc, "buses");
+  if (buses.length === 0) return [];
+  const first = buses.find((b) => b.id === selected) ?? buses[0];
+  const others = buses.filter((b) => b.id !== first.id);
+  const need = TABLE_BY_NAME[table].busFields.length;
+  if (need <= 1) return need ? [first.id] : [];
+  const vn = Number(first.vn_kv);
+  if (table === "lines" || table === "impedances") {
+    const same = others.find((b) => Number(b.vn_kv) === vn) ?? others[0];
+    return same ? [first.id, same.id] : [first.id];
+  }
+  const lower = [...others].filter((b) => Number(b.vn_kv) < vn).sort((a, b) => Number(b.vn_kv) - Number(a.vn_kv));
+  const rest = [...lower, ...others.filter((b) => !lower.includes(b))];
+  return [first.id, ...rest.slice(0, need - 1).map((b) => b.id)];
+}
+
 /** A new element of `table` with the schema's initial values; bus fields from `buses`. */
 export function newElement(doc: NetworkDoc, table: TableName, buses: string[] = []): Element {
   const spec = TABLE_BY_NAME[table];
@@ -57,6 +79,12 @@ export function newElement(doc: NetworkDoc, table: TableName, buses: string[] = 
   for (const f of spec.fields) {
     if (f.initial === undefined || f.key in el || f.key === "in_service") continue;
     el[f.key] = f.initial;
+  }
+  if (table === "switches" && el.bus !== undefined) {
+    // a switch opens a branch end at its bus: the first branch at that bus, else a bus coupler
+    const branch = connectedTo(doc, el.bus as string).find((c) => BRANCH_TABLES.includes(c.table));
+    const other = rows(doc, "buses").find((b) => b.id !== el.bus);
+    if (branch ?? other) el.element = (branch ?? other)!.id;
   }
   // a new bus element or transformer takes the voltage of its bus where the form asks for one
   const vn = (id: unknown) => rows(doc, "buses").find((b) => b.id === id)?.vn_kv;

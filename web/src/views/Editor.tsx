@@ -4,7 +4,7 @@
 import { useMemo, useState } from "react";
 import type { Issue } from "../../pkg/ampflux_wasm.js";
 import library from "../data/library.json";
-import { addElement, connectedTo, deleteElement, newElement, parseFieldValue, renameElement, rows, setField, type Element, type NetworkDoc } from "../model/doc";
+import { addElement, connectedTo, defaultBuses, deleteElement, newElement, parseFieldValue, renameElement, rows, setField, type Element, type NetworkDoc } from "../model/doc";
 import { TABLES, TABLE_BY_NAME, type FieldSpec, type TableName } from "../model/schema";
 
 export interface Selection { table: TableName; id: string }
@@ -44,12 +44,8 @@ export function Editor({ doc, issues, selection, onSelect, onChange }: EditorPro
   const selected = selection ? rows(doc, selection.table).find((e) => e.id === selection.id) : undefined;
 
   const add = (table: TableName) => {
-    const busIds = rows(doc, "buses").map((b) => b.id);
     const spec = TABLE_BY_NAME[table];
-    // connect new branches to the selected bus and the next one, bus elements to the selected bus
-    const start = selection?.table === "buses" ? busIds.indexOf(selection.id) : 0;
-    const buses = spec.busFields.map((_, i) => busIds[(Math.max(0, start) + i) % Math.max(1, busIds.length)]).filter(Boolean);
-    const el = newElement(doc, table, buses);
+    const el = newElement(doc, table, defaultBuses(doc, table, selection?.table === "buses" ? selection.id : undefined));
     onChange(addElement(doc, table, el), `add ${spec.noun} ${el.id}`);
     onSelect({ table, id: el.id });
   };
