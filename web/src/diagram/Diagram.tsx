@@ -11,6 +11,8 @@ type Box = { x: number; y: number; w: number; h: number };
 
 /** Hide texts when a screen pixel covers more than this many diagram units (labels would collide). */
 const LABEL_MAX_SCALE = 2.2;
+/** Above this many nodes in view, the diagram is drawn as two paths (bars, edges): an overview. */
+const DETAIL_MAX = 1500;
 
 export interface DiagramProps {
   layout: Layout | null;
@@ -51,6 +53,15 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
     if (report && selected) for (const v of report.voltages) if (v.fault_bus === selected) m.set(v.bus, v);
     return m;
   }, [report, selected]);
+
+  const overviewPaths = useMemo(() => {
+    if (!layout || layout.nodes.length <= DETAIL_MAX) return null;
+    const bars: string[] = [];
+    for (const n of layout.nodes) if (n.kind === "bus") bars.push(`M${n.x + 2} ${n.y + 18}h${n.width - 4}`);
+    const edges: string[] = [];
+    for (const e of layout.edges) if (e.points.length > 1) edges.push(`M${e.points.map((p) => `${p.x} ${p.y}`).join("L")}`);
+    return { bars: bars.join(""), edges: edges.join("") };
+  }, [layout]);
 
   const scale = (): number => {
     const svg = svgRef.current;
@@ -138,6 +149,17 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
       const moved = Math.hypot(e.clientX - pan.current.x, e.clientY - pan.current.y) > 3;
       const nodeEl = (e.target as Element).closest("[data-node]") as SVGGElement | null;
       if (!moved && nodeEl) onSelect(layout!.nodes.find((n) => n.id === nodeEl.dataset.node)!.ref);
+      else if (!moved && overviewPaths && layout) {
+        // overview: the bus nearest to the click, if it is close
+        const p = toDiagram(e.clientX, e.clientY);
+        let best: PlacedNode | null = null;
+        let dist = 40 * scale();
+        for (const n of layout.nodes) {
+          const d = Math.hypot(n.x + n.width / 2 - p.x, n.y + 18 - p.y);
+          if (n.kind === "bus" && d < dist) { dist = d; best = n; }
+        }
+        if (best) onSelect(best.id);
+      }
       pan.current = null;
     }
   };
@@ -155,6 +177,11 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
   if (layout.nodes.length === 0) return <div className="diagram-box"><p className="hint">No buses yet: add a bus in the editor.</p></div>;
 
   const showText = scale() < LABEL_MAX_SCALE;
+  const inView = (n: PlacedNode) => n.x + n.width >= box.x && n.x <= box.x + box.w && n.y + n.height >= box.y && n.y <= box.y + box.h;
+  const viewNodes = overviewPaths ? layout.nodes.filter(inView) : layout.nodes;
+  const overview = overviewPaths !== null && viewNodes.length > DETAIL_MAX;
+  const viewIds = new Set(viewNodes.map((n) => n.id));
+  const viewEdges = overviewPaths ? layout.edges.filter((e) => viewIds.has(e.source) || viewIds.has(e.target)) : layout.edges;
   const nodeAt = (n: PlacedNode): PlacedNode => (drag && drag.id === n.id ? { ...n, x: drag.x, y: drag.y } : n);
   const placed = new Map(layout.nodes.map((n) => [n.id, nodeAt(n)]));
   const fault = selected ? ikss.get(selected) : undefined;
@@ -166,7 +193,7 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
         <button type="button" onClick={() => zoom(1.4)} aria-label="Zoom out">−</button>
         <button type="button" onClick={() => setBox(fitBox(layout))}>Fit</button>
         <input type="search" placeholder="Find a bus" value={query} onChange={(e) => search(e.target.value)} aria-label="Find a bus" />
-        <span className="hint">{layout.engine === "elk" ? "layout: ELK layered" : "layout: voltage bands"}{drag ? " · drop to keep the position" : ""}</span>
+        <span className="hint">{layout.engine === "elk" ? "layout: ELK layered" : "layout: voltage bands"}{overview ? ` · overview of ${layout.nodes.length} nodes: zoom in for labels` : ""}{drag ? " · drop to keep the position" : ""}</span>
       </div>
       {fault && <p className="diagram-caption">Fault at <b>{selected}</b>: I''k = {fmt(fault.ikss_ka, 3)} kA; branch currents (kA) and bus voltages (p.u.) during this fault.</p>}
       <svg ref={svgRef} className="one-line" viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`} role="img" aria-label="One-line diagram"
@@ -174,7 +201,9 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
         {showText && layout.levelTops.map((l) => (
           <text key={l.vn_kv} className="level-label" x={box.x + 6 * scale()} y={l.y + 10}>{l.vn_kv} kV</text>
         ))}
-        {layout.edges.map((e) => {
+        {overview && <path className="overview-edges" d={overviewPaths!.edges} />}
+        {overview && <path className="overview-bars" d={overviewPaths!.bars} />}
+        {!overview && viewEdges.map((e) => {
           const a = e.source && placed.get(e.source);
           const b = placed.get(e.target);
           const moved = drag && (drag.id === e.source || drag.id === e.target);
@@ -191,7 +220,7 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
             </g>
           );
         })}
-        {layout.nodes.map((raw) => {
+        {!overview && viewNodes.map((raw) => {
           const n = nodeAt(raw);
           if (n.kind === "star") {
             return (
