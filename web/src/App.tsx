@@ -15,6 +15,7 @@ import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, 
 import * as H from "./model/history";
 import { initialOptionValues, toStudyOptions, type OptionValues } from "./model/options";
 import { TEMPLATES } from "./model/templates";
+import { reportCsv, reportJson } from "./util/export";
 import { AssistantPanel } from "./views/Assistant";
 import { Editor, type Selection } from "./views/Editor";
 import { IkChart } from "./views/IkChart";
@@ -132,7 +133,7 @@ export function App() {
   const positions = useMemo(() => new Map(rows(doc, "buses").flatMap((b) => { const p = position(b); return p ? [[b.id, p] as [string, Point]] : []; })), [doc.buses]);
   useEffect(() => {
     let live = true;
-    layoutGraph(graph, positions).then((l) => { if (live) setLayout(l); }, (err) => setNotice({ kind: "error", text: `diagram layout failed: ${errorText(err)}` }));
+    layoutGraph(graph, positions).then((l) => { if (live) { setLayout(l); performance.mark("ampflux:layout"); } }, (err) => setNotice({ kind: "error", text: `diagram layout failed: ${errorText(err)}` }));
     return () => { live = false; };
   }, [graphKey, positions]);
 
@@ -175,8 +176,10 @@ export function App() {
   const runLocal = async () => {
     setOptionError(null);
     setRun({ state: "running", where: "local", done: 0, total: 0 });
+    performance.mark("ampflux:study-start");
     try {
       const { report, ms } = await runner.run(text, studyOptions(), (done, total) => setRun({ state: "running", where: "local", done, total }));
+      performance.mark("ampflux:study-result");
       setResult({ report, where: "computed in this browser (WebAssembly)", ms });
       setRun({ state: "done", where: "local", done: 1, total: 1 });
       setFault(null);
@@ -354,7 +357,8 @@ export function App() {
               <div className="results-head">
                 <h2 id="results-title">Results</h2>
                 <div className="toolbar">
-                  <button type="button" onClick={() => download(`${stem(doc)}-${report.study.fault}-${report.study.case}.json`, JSON.stringify(report, null, 2))}>Download JSON</button>
+                  <button type="button" id="download-csv" onClick={() => download(`${stem(doc)}-${report.study.fault}-${report.study.case}.csv`, reportCsv(report), "text/csv")}>Download CSV</button>
+                  <button type="button" id="download-json" onClick={() => download(`${stem(doc)}-${report.study.fault}-${report.study.case}.json`, reportJson(report))}>Download JSON</button>
                   <button type="button" onClick={() => setTab("report")}>Report</button>
                 </div>
               </div>
