@@ -28,7 +28,6 @@ describe("platform mode", () => {
     else { await f.fill(value); await f.press("Enter"); }
   }
   async function addElement(table) {
-    await page.click(`details[data-table="${table}"] > summary`).catch(() => {});
     const add = page.locator(`details[data-table="${table}"] button.add`);
     if (!(await add.isVisible())) await page.click(`details[data-table="${table}"] > summary`);
     await add.click();

@@ -11,7 +11,7 @@ import { buildGraph } from "./diagram/graph";
 import { layoutGraph, type Layout, type Point } from "./diagram/layout";
 import { check, defaultOptions, errorIssues, loadEngine, Network, version, type Checked } from "./engine/wasm";
 import { StudyCancelled, StudyError, StudyRunner } from "./engine/runner";
-import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, type NetworkDoc } from "./model/doc";
+import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, unconnectedBuses, type NetworkDoc } from "./model/doc";
 import * as H from "./model/history";
 import { initialOptionValues, toStudyOptions, type OptionValues } from "./model/options";
 import { TEMPLATES } from "./model/templates";
@@ -278,6 +278,7 @@ export function App() {
         <TopBar mode={mode} me={null} onSignOut={() => {}} />
         {notice && <p className={`notice ${notice.kind}`} role="status">{notice.text}</p>}
         <AuthView api={api} onSignedIn={() => void enterPlatform()} onOffline={() => { setMode("offline"); setTab("network"); }} />
+        <footer className="foot">AmpFlux · IEC 60909-0:2016 · <a href="/docs">API documentation</a> · <a href="/openapi.json">OpenAPI</a></footer>
       </div>
     );
   }
@@ -290,6 +291,9 @@ export function App() {
     ["report", "Report"],
   ];
   const errors = checked.issues.filter((i) => i.severity === "error");
+  const docIssues: Issue[] = doc.buses.length > 1
+    ? [...checked.issues, ...unconnectedBuses(doc).map((id) => ({ severity: "warning", code: "unconnected_bus", table: "buses", element: id, message: `bus ${id} is connected to nothing: it gets no short-circuit current` } as Issue))]
+    : checked.issues;
   return (
     <div className="app">
       <TopBar mode={mode} me={me} project={project} version={loadedVersion?.version} dirty={dirty && mode === "platform" && Boolean(project)}
@@ -328,12 +332,12 @@ export function App() {
                 </span>
               )}
             </div>
-            <IssueList issues={checked.issues} title={checked.readable ? "Checks of the engine" : "The document cannot be read"}
+            <IssueList issues={docIssues} title={checked.readable ? "Checks of the document" : "The document cannot be read"}
               onPick={(i) => i.table && i.element && setSelection({ table: i.table as Selection["table"], id: i.element })} />
-            {checked.issues.length === 0 && doc.buses.length > 0 && <p className="ok-note">The engine finds no problem in this network.</p>}
+            {docIssues.length === 0 && doc.buses.length > 0 && <p className="ok-note">The engine finds no problem in this network.</p>}
           </section>
           <section className="panel editor-panel" aria-label="Editor">
-            <Editor doc={doc} issues={checked.issues} selection={selection} onSelect={setSelection} onChange={change} />
+            <Editor doc={doc} issues={docIssues} selection={selection} onSelect={setSelection} onChange={change} />
           </section>
           <section className="panel diagram" aria-labelledby="diagram-title">
             <h2 id="diagram-title">One-line diagram</h2>

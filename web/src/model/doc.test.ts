@@ -63,3 +63,12 @@ describe("defaultBuses", () => {
     expect(defaultBuses({ ...doc, buses: [] }, "loads")).toEqual([]);
   });
 });
+
+describe("unconnectedBuses", () => {
+  it("names buses that no element names", async () => {
+    const { unconnectedBuses } = await import("./doc");
+    const doc = plant();
+    expect(unconnectedBuses(doc)).toEqual([]);
+    expect(unconnectedBuses({ ...doc, buses: [...doc.buses, { id: "ISLAND", vn_kv: 0.4 }] })).toEqual(["ISLAND"]);
+  });
+});

@@ -217,3 +217,18 @@ export function parseFieldValue(field: FieldSpec, text: string | boolean): unkno
   }
   return s;
 }
+
+/**
+ * Buses that nothing names: no branch, source, load or switch. A structural note of the editor
+ * (the engine's study reports such buses as unsupplied); not a physical check.
+ */
+export function unconnectedBuses(doc: NetworkDoc): string[] {
+  const named = new Set<string>();
+  for (const t of TABLES) {
+    for (const e of rows(doc, t.table)) {
+      for (const f of t.busFields) if (typeof e[f] === "string") named.add(e[f] as string);
+      if (t.table === "switches" && typeof e.element === "string") named.add(e.element);
+    }
+  }
+  return rows(doc, "buses").map((b) => b.id).filter((id) => !named.has(id));
+}
