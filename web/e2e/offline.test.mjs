@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 import { CLI_BIN, launch, newPage, ROOT, serveStatic, shot } from "./lib.mjs";
 
 const EXAMPLE = path.join(ROOT, "examples/networks/industrial_plant.json");
@@ -25,6 +25,8 @@ describe("offline mode", () => {
     b = await launch();
     ({ page, problems } = await newPage(b.browser, site.url));
   });
+
+  afterEach(async () => { await shot(page, "offline-last"); });
 
   after(async () => {
     await b?.close();

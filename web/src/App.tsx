@@ -219,8 +219,8 @@ export function App() {
     try {
       const c = await api.request<Circuit>("GET", `/api/v1/projects/${p.id}/circuits/${v}`);
       replaceDoc(c.network as NetworkDoc);
-      setLoadedVersion({ version: c.version.version, digest: c.version.digest });
-      setNotice({ kind: "ok", text: `Opened ${p.name} v${c.version.version}.` });
+      setLoadedVersion({ version: c.version, digest: c.digest });
+      setNotice({ kind: "ok", text: `Opened ${p.name} v${c.version}.` });
       return true;
     } catch {
       return false;
@@ -418,7 +418,7 @@ function TopBar({ mode, me, project, version: v, dirty, onSignOut, onSignIn, eng
       </span>
       {engine && engine !== "ready" && <span className={`engine ${engine}`} role="status">{engine === "loading" ? "loading the engine…" : "the engine could not be loaded"}</span>}
       <span className="who">
-        {me ? <>{me.user.name} <button type="button" onClick={onSignOut} id="sign-out">Sign out</button></> : onSignIn && mode === "offline" ? <button type="button" onClick={onSignIn} id="sign-in">Sign in</button> : null}
+        {me ? <>{me.name} <button type="button" onClick={onSignOut} id="sign-out">Sign out</button></> : onSignIn && mode === "offline" ? <button type="button" onClick={onSignIn} id="sign-in">Sign in</button> : null}
       </span>
     </header>
   );

@@ -86,7 +86,7 @@ export function ProjectsView({ api, me, current, onOpen }: { api: ApiClient; me:
       await load();
     } catch (err) { setError(errorText(err)); }
   };
-  const isAdmin = me.user.role === "company_admin";
+  const isAdmin = me.role === "company_admin";
   return (
     <section className="panel projects" aria-labelledby="projects-title">
       <h2 id="projects-title">Projects of {me.company_name}</h2>
