@@ -130,10 +130,10 @@ describe("offline mode", () => {
     assert.equal(await page.isChecked('input[name="branch_results"]'), false, "no branch results by default for large networks");
     await page.click("#run-local");
     await page.waitForFunction(() => /work units/.test(document.querySelector(".progress")?.textContent ?? ""), null, { timeout: 60000 });
-    // the main thread answers while the worker computes
-    const t0 = Date.now();
-    assert.equal(await page.evaluate(() => 1 + 1), 2);
-    assert.ok(Date.now() - t0 < 1000, "the page answers at once during the study");
+    // the page takes input while the worker computes (the figures of `make bench-web` say how fast)
+    await page.fill('input[name="tk_s"]', "0.5");
+    assert.equal(await page.inputValue('input[name="tk_s"]'), "0.5");
+    assert.ok(await page.isVisible("#cancel"), "still running");
     await shot(page, "offline-100k-progress");
     await page.click("#cancel");
     await page.waitForSelector("text=The study was cancelled.");
