@@ -28,6 +28,9 @@ type Tab = "projects" | "network" | "study" | "versions" | "assistant" | "report
 type Mode = "starting" | "choose" | "offline" | "platform";
 interface Result { report: StudyReport; where: string; ms?: number }
 
+/** Least time between two progress renders. */
+const PROGRESS_INTERVAL_MS = 250;
+
 /** Networks up to this size get branch results by default. */
 const BRANCH_RESULTS_MAX_BUSES = 1000;
 
@@ -177,8 +180,16 @@ export function App() {
     setOptionError(null);
     setRun({ state: "running", where: "local", done: 0, total: 0 });
     performance.mark("ampflux:study-start");
+    // at most a few progress renders a second: each one costs the page a frame
+    let shown = 0;
+    const onProgress = (done: number, total: number) => {
+      const now = performance.now();
+      if (now - shown < PROGRESS_INTERVAL_MS && done < total) return;
+      shown = now;
+      setRun({ state: "running", where: "local", done, total });
+    };
     try {
-      const { report, ms } = await runner.run(text, studyOptions(), (done, total) => setRun({ state: "running", where: "local", done, total }));
+      const { report, ms } = await runner.run(text, studyOptions(), onProgress);
       performance.mark("ampflux:study-result");
       setResult({ report, where: "computed in this browser (WebAssembly)", ms });
       setRun({ state: "done", where: "local", done: 1, total: 1 });
@@ -261,6 +272,7 @@ export function App() {
   }, []);
 
   const report = result?.report ?? null;
+  const warnings = useMemo(() => (report ? reportWarnings(report) : []), [report]);
   const stale = report && checked.digest && report.network_digest !== checked.digest;
   const selectBus = (id: string) => {
     setFault(id);
@@ -270,6 +282,10 @@ export function App() {
     <Diagram layout={layout} report={report && !stale ? report : null} selected={fault}
       onSelect={selectBus} onMove={(id, x, y) => change(setPosition(doc, id, x, y), `move ${id}`)} />
   );
+
+  const docIssues = useMemo<Issue[]>(() => (doc.buses.length > 1
+    ? [...checked.issues, ...unconnectedBuses(doc).map((id) => ({ severity: "warning", code: "unconnected_bus", table: "buses", element: id, message: `bus ${id} is connected to nothing: it gets no short-circuit current` } as Issue))]
+    : checked.issues), [doc, checked]);
 
   if (mode === "starting") return <div className="splash" role="status">Starting AmpFlux…</div>;
   if (mode === "choose") {
@@ -291,9 +307,6 @@ export function App() {
     ["report", "Report"],
   ];
   const errors = checked.issues.filter((i) => i.severity === "error");
-  const docIssues: Issue[] = doc.buses.length > 1
-    ? [...checked.issues, ...unconnectedBuses(doc).map((id) => ({ severity: "warning", code: "unconnected_bus", table: "buses", element: id, message: `bus ${id} is connected to nothing: it gets no short-circuit current` } as Issue))]
-    : checked.issues;
   return (
     <div className="app">
       <TopBar mode={mode} me={me} project={project} version={loadedVersion?.version} dirty={dirty && mode === "platform" && Boolean(project)}
@@ -368,8 +381,8 @@ export function App() {
               </div>
               <p className="study-header" id="study-header">{studyHeader(report, result!.where, result!.ms)}</p>
               {stale && <p className="notice error">The network changed after this study: run it again for current results.</p>}
-              {reportWarnings(report).length > 0
-                ? <IssueList issues={reportWarnings(report)} title="Warnings of the study" />
+              {warnings.length > 0
+                ? <IssueList issues={warnings} title="Warnings of the study" />
                 : <p className="ok-note">The study reported no warnings.</p>}
               <IkChart report={report} onSelect={setFault} />
               <p className="hint">Click a row, a bar or a bus to see the branch contributions and bus voltages of a fault there. Click a column to sort.</p>

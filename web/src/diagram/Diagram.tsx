@@ -63,6 +63,21 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
     return { bars: bars.join(""), edges: edges.join("") };
   }, [layout]);
 
+  // what is in view: everything for small diagrams; large ones are culled to the view box, and
+  // drawn as an overview when too much is in view
+  const view = useMemo(() => {
+    if (!layout || !overviewPaths) return { viewNodes: layout?.nodes ?? [], viewEdges: layout?.edges ?? [], overview: false };
+    const x1 = box.x + box.w;
+    const y1 = box.y + box.h;
+    const viewNodes: PlacedNode[] = [];
+    for (const n of layout.nodes) {
+      if (n.x + n.width >= box.x && n.x <= x1 && n.y + n.height >= box.y && n.y <= y1) viewNodes.push(n);
+      if (viewNodes.length > DETAIL_MAX) return { viewNodes: [], viewEdges: [], overview: true };
+    }
+    const ids = new Set(viewNodes.map((n) => n.id));
+    return { viewNodes, viewEdges: layout.edges.filter((e) => ids.has(e.source) || ids.has(e.target)), overview: false };
+  }, [layout, overviewPaths, box]);
+
   const scale = (): number => {
     const svg = svgRef.current;
     if (!svg) return 1;
@@ -177,13 +192,10 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
   if (layout.nodes.length === 0) return <div className="diagram-box"><p className="hint">No buses yet: add a bus in the editor.</p></div>;
 
   const showText = scale() < LABEL_MAX_SCALE;
-  const inView = (n: PlacedNode) => n.x + n.width >= box.x && n.x <= box.x + box.w && n.y + n.height >= box.y && n.y <= box.y + box.h;
-  const viewNodes = overviewPaths ? layout.nodes.filter(inView) : layout.nodes;
-  const overview = overviewPaths !== null && viewNodes.length > DETAIL_MAX;
-  const viewIds = new Set(viewNodes.map((n) => n.id));
-  const viewEdges = overviewPaths ? layout.edges.filter((e) => viewIds.has(e.source) || viewIds.has(e.target)) : layout.edges;
+  const { viewNodes, viewEdges, overview } = view;
   const nodeAt = (n: PlacedNode): PlacedNode => (drag && drag.id === n.id ? { ...n, x: drag.x, y: drag.y } : n);
-  const placed = new Map(layout.nodes.map((n) => [n.id, nodeAt(n)]));
+  // nodes by id, for the edges of a bus being dragged (only then)
+  const placed = drag ? new Map(layout.nodes.map((n) => [n.id, nodeAt(n)])) : new Map<string, PlacedNode>();
   const fault = selected ? ikss.get(selected) : undefined;
 
   return (

@@ -59,7 +59,9 @@ export function bandLayout(graph: Graph): Layout {
   for (const id of order) {
     const n = byId.get(id)!;
     const key = Math.floor(n.level); // stars sit in their HV bus's band
-    bands.set(key, [...(bands.get(key) ?? []), id]);
+    const band = bands.get(key);
+    if (band) band.push(id);
+    else bands.set(key, [id]);
   }
   const placed = new Map<string, PlacedNode>();
   const levelTops: Layout["levelTops"] = [];

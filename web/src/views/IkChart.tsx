@@ -1,7 +1,7 @@
 // I''k, ip and Ib per fault location as grouped bars (Chart.js): round ticks (1-2-5 steps,
 // also on the log axis), a legend naming each series and its unit. Large studies show the
 // locations with the highest I''k, and say so.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LogarithmicScale, Tooltip } from "chart.js";
 import type { StudyReport } from "../../pkg/ampflux_wasm.js";
 import { linearTicks, logTicks, tickLabel } from "../util/format";
@@ -27,7 +27,7 @@ export function chartBuses(report: StudyReport) {
 export function IkChart({ report, onSelect }: { report: StudyReport; onSelect?: (id: string) => void }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [log, setLog] = useState(false);
-  const { buses, cut } = chartBuses(report);
+  const { buses, cut } = useMemo(() => chartBuses(report), [report]);
   useEffect(() => {
     if (!canvas.current || buses.length === 0) return;
     const max = Math.max(...buses.map((b) => b.ip_ka));
