@@ -270,7 +270,8 @@ def test_industrial_example(industrial: ampflux.Network) -> None:
 
 def test_package_metadata() -> None:
     assert ampflux.__version__ == "0.1.0"
-    assert "buses" in ampflux.TABLES and len(ampflux.TABLES) == 11
+    assert "buses" in ampflux.TABLES and len(ampflux.TABLES) == 12
+    assert ampflux.TABLES[-1] == "scenarios"
     typed = Path(ampflux.__file__).parent / "py.typed"
     assert typed.exists()
     assert (ROOT / "ampflux-py" / "python" / "ampflux" / "_ampflux.pyi").exists()

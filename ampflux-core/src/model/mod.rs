@@ -3,11 +3,17 @@
 
 mod branches;
 mod bus;
+mod ratings;
+mod scenario;
 mod sources;
 mod vector_group;
 
 pub use branches::{Impedance, Line, Switch, TapSide, Transformer, Transformer3w};
 pub use bus::Bus;
+pub use ratings::{
+    BusRatings, Conductor, ConductorMaterial, Insulation, SwitchKind, SwitchRatings,
+};
+pub use scenario::{BASE_SCENARIO, Scenario};
 pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor};
 pub use vector_group::{VectorGroup, VectorGroupError, Winding};
 
@@ -86,6 +92,10 @@ pub struct Network {
     /// Loads (neglected by IEC 60909).
     #[serde(default)]
     pub loads: Vec<Load>,
+    /// Named operating alternatives (switch states, elements out of service) that studies
+    /// can run on; absent from documents that have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
     /// Free-form data carried along unchanged.
     #[serde(
         default,
@@ -113,6 +123,7 @@ impl Default for Network {
             impedances: Vec::new(),
             switches: Vec::new(),
             loads: Vec::new(),
+            scenarios: Vec::new(),
             meta: None,
         }
     }
@@ -144,11 +155,13 @@ pub enum Table {
     Switches,
     /// `loads`
     Loads,
+    /// `scenarios` (not a table of network elements: named alternatives to the network)
+    Scenarios,
 }
 
 impl Table {
     /// Every table, in document order.
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 12] = [
         Table::Buses,
         Table::ExternalGrids,
         Table::Lines,
@@ -160,6 +173,7 @@ impl Table {
         Table::Impedances,
         Table::Switches,
         Table::Loads,
+        Table::Scenarios,
     ];
 
     /// The table's key in the JSON document.
@@ -176,6 +190,7 @@ impl Table {
             Table::Impedances => "impedances",
             Table::Switches => "switches",
             Table::Loads => "loads",
+            Table::Scenarios => "scenarios",
         }
     }
 
@@ -210,6 +225,7 @@ macro_rules! ids_of {
             Table::Impedances => $net.impedances.iter().map(|e| $f(&e.id)).collect(),
             Table::Switches => $net.switches.iter().map(|e| $f(&e.id)).collect(),
             Table::Loads => $net.loads.iter().map(|e| $f(&e.id)).collect(),
+            Table::Scenarios => $net.scenarios.iter().map(|e| $f(&e.id)).collect(),
         }
     };
 }
