@@ -42,13 +42,19 @@ thread_local! {
 /// Forwards the core's (done, total) to the JS callback when a new step is reached; errors
 /// thrown by the callback are ignored (progress is advisory, the study goes on).
 fn report_progress(done: usize, total: usize) {
-    let step = (done.min(total) * PROGRESS_STEPS).checked_div(total).unwrap_or(0);
+    let step = (done.min(total) * PROGRESS_STEPS)
+        .checked_div(total)
+        .unwrap_or(0);
     if LAST_STEP.with(|last| last.replace(step)) == step {
         return;
     }
     ON_PROGRESS.with(|f| {
         if let Some(f) = f.borrow().as_ref() {
-            let _ = f.call2(&JsValue::NULL, &(done as f64).into(), &(total as f64).into());
+            let _ = f.call2(
+                &JsValue::NULL,
+                &(done as f64).into(),
+                &(total as f64).into(),
+            );
         }
     });
 }
@@ -76,7 +82,10 @@ impl WasmNetwork {
             None
         } else {
             Some(on_progress.dyn_into::<js_sys::Function>().map_err(|v| {
-                input_error(format!("onProgress must be a function, got {}", type_name(&v)))
+                input_error(format!(
+                    "onProgress must be a function, got {}",
+                    type_name(&v)
+                ))
             })?)
         };
         ON_PROGRESS.with(|f| *f.borrow_mut() = callback);

@@ -70,7 +70,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
 
 /// Whether a path names a file (its last segment has an extension) rather than a client route.
 fn names_a_file(path: &str) -> bool {
-    path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
 }
 
 /// `index.html` for client routes (never cached, so that a new build is picked up at once).
