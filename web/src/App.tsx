@@ -15,7 +15,7 @@ import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, 
 import * as H from "./model/history";
 import { initialOptionValues, toStudyOptions, type OptionValues } from "./model/options";
 import { TEMPLATES } from "./model/templates";
-import { reportCsv, reportJson } from "./util/export";
+import { reportCsv, reportJson, tableCsv } from "./util/export";
 import { AssistantPanel } from "./views/Assistant";
 import { Editor, type Selection } from "./views/Editor";
 import { IkChart } from "./views/IkChart";
@@ -374,7 +374,9 @@ export function App() {
               <div className="results-head">
                 <h2 id="results-title">Results</h2>
                 <div className="toolbar">
-                  <button type="button" id="download-csv" onClick={() => download(`${stem(doc)}-${report.study.fault}-${report.study.case}.csv`, reportCsv(report), "text/csv")}>Download CSV</button>
+                  <button type="button" id="download-csv" onClick={() => download(`${stem(doc)}-${report.study.fault}-${report.study.case}.csv`, reportCsv(report, `${stem(doc)}.json`, version()), "text/csv")}>Download CSV</button>
+                  {report.branches.length > 0 && <button type="button" id="download-branches" onClick={() => download(`${stem(doc)}-${report.study.fault}-${report.study.case}-branches.csv`, tableCsv(report, report.branches, `${stem(doc)}.json`, version()), "text/csv")}>Branches CSV</button>}
+                  {report.voltages.length > 0 && <button type="button" id="download-voltages" onClick={() => download(`${stem(doc)}-${report.study.fault}-${report.study.case}-voltages.csv`, tableCsv(report, report.voltages, `${stem(doc)}.json`, version()), "text/csv")}>Voltages CSV</button>}
                   <button type="button" id="download-json" onClick={() => download(`${stem(doc)}-${report.study.fault}-${report.study.case}.json`, reportJson(report))}>Download JSON</button>
                   <button type="button" onClick={() => setTab("report")}>Report</button>
                 </div>

@@ -40,7 +40,7 @@ describe.skipIf(!have)("schema against the engine", () => {
         const doc = TEMPLATES[1].build();
         const el = t.table === "buses" ? doc.buses[0] : newElement(doc, t.table, defaultBuses(doc, t.table, "LV"));
         const value = f.kind === "bool" ? true : f.kind === "select" ? (f.numeric ? Number(f.options!.find((o) => o.value)!.value) : f.options!.find((o) => o.value)!.value) : f.kind === "number" || f.kind === "integer" ? 1 : f.kind === "element" ? "T1" : f.kind === "bus" ? "MV" : "x";
-        const next = t.table === "buses" ? setField(doc, "buses", el.id, f.key, value) : addElement(doc, t.table, { ...el, [f.key]: value });
+        const next = setField(t.table === "buses" ? doc : addElement(doc, t.table, el), t.table, el.id, f.key, value);
         expect(() => wasm.Network.fromJson(toJsonText(next)).free(), `${t.table}.${f.key}`).not.toThrow();
       }
     }

@@ -72,3 +72,15 @@ describe("unconnectedBuses", () => {
     expect(unconnectedBuses({ ...doc, buses: [...doc.buses, { id: "ISLAND", vn_kv: 0.4 }] })).toEqual(["ISLAND"]);
   });
 });
+
+describe("nested fields", () => {
+  it("sets and clears ratings.* and conductor.* (empty objects go)", async () => {
+    const { getField } = await import("./doc");
+    let doc = setField(plant(), "buses", "LV", "ratings.icw_ka", 50);
+    doc = setField(doc, "buses", "LV", "ratings.icw_duration_s", 1);
+    expect(doc.buses[1].ratings).toEqual({ icw_ka: 50, icw_duration_s: 1 });
+    expect(getField(doc.buses[1], "ratings.icw_ka")).toBe(50);
+    doc = setField(setField(doc, "buses", "LV", "ratings.icw_ka", undefined), "buses", "LV", "ratings.icw_duration_s", undefined);
+    expect("ratings" in doc.buses[1]).toBe(false);
+  });
+});

@@ -105,15 +105,31 @@ export function addElement(doc: NetworkDoc, table: TableName, el: Element): Netw
   return withTable(doc, table, [...rows(doc, table), el]);
 }
 
-/** Sets one field (`undefined` removes it: the format's default applies). */
-export function setField(doc: NetworkDoc, table: TableName, id: string, key: string, value: unknown): NetworkDoc {
-  return withTable(doc, table, rows(doc, table).map((e) => {
-    if (e.id !== id) return e;
-    const next: Element = { ...e };
-    if (value === undefined) delete next[key];
-    else next[key] = value;
+/** The value of a field; `a.b` names field `b` of the object in field `a` (e.g. `ratings.icw_ka`). */
+export function getField(el: Element, key: string): unknown {
+  let v: unknown = el;
+  for (const part of key.split(".")) v = v && typeof v === "object" ? (v as Record<string, unknown>)[part] : undefined;
+  return v;
+}
+
+/** `obj` with `path` set to `value` (`undefined` removes it, and objects left empty go too). */
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path;
+  const next = { ...obj };
+  if (rest.length === 0) {
+    if (value === undefined) delete next[head];
+    else next[head] = value;
     return next;
-  }));
+  }
+  const inner = setPath((obj[head] as Record<string, unknown> | undefined) ?? {}, rest, value);
+  if (Object.keys(inner).length === 0) delete next[head];
+  else next[head] = inner;
+  return next;
+}
+
+/** Sets one field (`undefined` removes it: the format's default applies); dotted keys reach into objects. */
+export function setField(doc: NetworkDoc, table: TableName, id: string, key: string, value: unknown): NetworkDoc {
+  return withTable(doc, table, rows(doc, table).map((e) => (e.id === id ? (setPath(e, key.split("."), value) as Element) : e)));
 }
 
 /** Renames an element and every reference to it (bus fields, switch elements, unit transformers). */

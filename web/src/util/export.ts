@@ -1,5 +1,6 @@
-// Downloads of a report: CSV with the columns and number format of `ampflux sc --format csv`
-// (numbers written as Rust's `Display` writes f64, so the file is byte for byte the CLI's), and
+// Downloads of a report: CSV as `ampflux sc --format csv` writes it (the `#` header lines, the
+// columns of the rows' JSON fields, numbers to 6 significant digits written as Rust writes
+// f64), branch currents and bus voltages as its `--branches-out` / `--voltages-out` files, and
 // JSON as `--format json` writes it.
 import type { StudyReport } from "../../pkg/ampflux_wasm.js";
 
@@ -20,37 +21,68 @@ export function rustFloat(value: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-const EARTH_FAULTS = new Set(["1ph", "2phe"]);
-const STATUS_TEXT: Record<string, string> = { ok: "", unsupplied: "unsupplied", no_zero_sequence_path: "no zero-sequence path" };
+/** Significant digits of numbers in CSV, as the CLI writes them (the JSON keeps every digit). */
+export const CSV_DIGITS = 6;
 
-function csvField(text: string): string {
-  return /[,"\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+/** `v` rounded to CSV_DIGITS significant digits, written as Rust writes that rounded f64. */
+export function csvNumber(v: number): string {
+  if (!Number.isFinite(v)) return rustFloat(v);
+  return rustFloat(Number(v.toExponential(CSV_DIGITS - 1)));
 }
 
-const optional = (value: number | undefined | null) => (value === undefined || value === null ? "" : rustFloat(value));
+/** A text cell, quoted when it holds a comma, quote or line break. */
+export function csvField(text: string): string {
+  return /[,"\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
 
-export function reportCsv(report: StudyReport): string {
-  const earth = EARTH_FAULTS.has(report.study.fault);
-  let out = "id,vn_kv,ikss_ka,skss_mva,ip_ka,ib_ka,ith_ka,rk_ohm,xk_ohm,kappa";
-  if (earth) out += ",ikss_earth_ka,rk0_ohm,xk0_ohm";
-  out += ",status\n";
-  for (const b of report.buses) {
-    const cells = [csvField(b.id)];
-    for (const key of ["vn_kv", "ikss_ka", "skss_mva", "ip_ka", "ib_ka", "ith_ka", "rk_ohm", "xk_ohm", "kappa"] as const) cells.push(rustFloat(b[key]));
-    if (earth) cells.push(optional(b.ikss_earth_ka), optional(b.rk0_ohm), optional(b.xk0_ohm));
-    cells.push(STATUS_TEXT[b.status] ?? b.status);
-    out += cells.join(",") + "\n";
+type Cell = { kind: "number"; v: number } | { kind: "text"; v: string } | { kind: "empty" };
+
+/** The scalar fields of a row in order, nested objects as `outer.inner` (the CLI's columns). */
+function flatten(row: Record<string, unknown>, prefix: string, out: [string, Cell][]) {
+  for (const [key, value] of Object.entries(row)) {
+    const name = prefix + key;
+    if (value === null || value === undefined) out.push([name, { kind: "empty" }]);
+    else if (typeof value === "number") out.push([name, { kind: "number", v: value }]);
+    else if (typeof value === "object" && !Array.isArray(value)) flatten(value as Record<string, unknown>, `${name}.`, out);
+    else out.push([name, { kind: "text", v: String(value) }]);
   }
-  if (report.branches.length > 0) {
-    out += "\nid,fault_bus,from_bus,to_bus,ikss_from_ka,ikss_to_ka,angle_from_deg,angle_to_deg,ip_ka,ith_ka\n";
-    for (const r of report.branches) {
-      out += [
-        csvField(r.id), csvField(r.fault_bus), csvField(r.from_bus), csvField(r.to_bus),
-        ...(["ikss_from_ka", "ikss_to_ka", "angle_from_deg", "angle_to_deg", "ip_ka", "ith_ka"] as const).map((k) => rustFloat(r[k])),
-      ].join(",") + "\n";
-    }
+}
+
+/** One CSV table of `rows`: the header is the union of their fields in first-seen order. */
+export function rowsCsv(rows: object[]): string {
+  const header: string[] = [];
+  const index = new Map<string, number>();
+  const flat = rows.map((row) => {
+    const cells: [string, Cell][] = [];
+    flatten(row as Record<string, unknown>, "", cells);
+    return cells.map(([name, cell]) => {
+      if (!index.has(name)) { index.set(name, header.length); header.push(name); }
+      return [index.get(name)!, cell] as const;
+    });
+  });
+  let out = header.map(csvField).join(",") + "\n";
+  for (const cells of flat) {
+    const line = new Array<string>(header.length).fill("");
+    for (const [column, cell] of cells) line[column] = cell.kind === "number" ? csvNumber(cell.v) : cell.kind === "text" ? csvField(cell.v) : "";
+    out += line.join(",") + "\n";
   }
   return out;
+}
+
+/** The `#` lines that open each CSV table, as `ampflux sc --format csv` writes them. */
+export function csvHeader(report: StudyReport, source: string, version: string): string {
+  return `# ampflux ${version}: IEC 60909-0 short-circuit study; numbers to ${CSV_DIGITS} significant digits\n` +
+    `# network: ${source} (sha256 ${report.network_digest})\n# study: ${JSON.stringify(report.study)}\n`;
+}
+
+/** The bus results as `ampflux sc --format csv` writes them. */
+export function reportCsv(report: StudyReport, source: string, version: string): string {
+  return csvHeader(report, source, version) + rowsCsv(report.buses);
+}
+
+/** Branch currents or bus voltages as `--branches-out` / `--voltages-out` write them. */
+export function tableCsv(report: StudyReport, rows: object[], source: string, version: string): string {
+  return csvHeader(report, source, version) + rowsCsv(rows);
 }
 
 /** The report as the CLI's pretty JSON. */

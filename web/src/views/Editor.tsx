@@ -4,7 +4,7 @@
 import { useMemo, useState } from "react";
 import type { Issue } from "../../pkg/ampflux_wasm.js";
 import library from "../data/library.json";
-import { addElement, connectedTo, defaultBuses, deleteElement, newElement, parseFieldValue, renameElement, rows, setField, type Element, type NetworkDoc } from "../model/doc";
+import { addElement, connectedTo, defaultBuses, deleteElement, getField, newElement, parseFieldValue, renameElement, rows, setField, type Element, type NetworkDoc } from "../model/doc";
 import { TABLES, TABLE_BY_NAME, type FieldSpec, type TableName } from "../model/schema";
 
 export interface Selection { table: TableName; id: string }
@@ -130,7 +130,7 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
     next = setField(next, table, el.id, "meta", { ...(el.meta ?? {}), std_type: entry.name });
     onChange(next, `apply standard type ${entry.name} to ${el.id}`);
   };
-  const fields = spec.fields.filter((f) => advanced || !f.advanced || el[f.key] !== undefined || fieldIssues(f.key).length);
+  const fields = spec.fields.filter((f) => advanced || !f.advanced || getField(el, f.key) !== undefined || fieldIssues(f.key).length);
   return (
     <form className="form" onSubmit={(e) => e.preventDefault()} aria-label={`${spec.noun} ${el.id}`} data-form={el.id}>
       <h3>{spec.noun[0].toUpperCase() + spec.noun.slice(1)} {el.id}</h3>
@@ -152,7 +152,7 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
           })()}
         </label>
       )}
-      {fields.map((f) => <Field key={`${f.key}:${JSON.stringify(el[f.key] ?? null)}`} f={f} value={el[f.key]} busIds={busIds} doc={doc} issues={fieldIssues(f.key)} onSet={(v) => set(f, v)} />)}
+      {fields.map((f) => <Field key={`${f.key}:${JSON.stringify(getField(el, f.key) ?? null)}`} f={f} value={getField(el, f.key)} busIds={busIds} doc={doc} issues={fieldIssues(f.key)} onSet={(v) => set(f, v)} />)}
       {general.length > 0 && (
         <ul className="element-issues">{general.map((i, k) => <li key={k} className={i.severity}>{i.message}</li>)}</ul>
       )}

@@ -1,7 +1,7 @@
 // The printable report (browser print to PDF): inputs, options and standard edition, results,
 // warnings and the diagram, on pages of their own.
 import type { StudyReport } from "../../pkg/ampflux_wasm.js";
-import { rows, type NetworkDoc } from "../model/doc";
+import { getField, rows, type NetworkDoc } from "../model/doc";
 import { TABLES } from "../model/schema";
 import { fmt } from "../util/format";
 import { columnsFor, reportWarnings, STANDARD, studyHeader } from "./Results";
@@ -52,13 +52,13 @@ export function ReportView({ doc, report, where, ms, digest, diagram }: { doc: N
         {TABLES.map((t) => {
           const list = rows(doc, t.table);
           if (list.length === 0) return null;
-          const keys = ["id", ...t.fields.map((f) => f.key).filter((k) => list.some((e) => e[k] !== undefined))];
+          const keys = ["id", ...t.fields.map((f) => f.key).filter((k) => list.some((e) => getField(e, k) !== undefined))];
           return (
             <div key={t.table} className="report-table">
               <h3>{t.title}</h3>
               <table className="results-table compact">
                 <thead><tr>{keys.map((k) => { const f = t.fields.find((x) => x.key === k); return <th key={k}>{f ? f.label : "Id"}{f?.unit ? ` (${f.unit})` : ""}</th>; })}</tr></thead>
-                <tbody>{list.slice(0, PRINT_ROWS).map((e) => <tr key={e.id}>{keys.map((k) => <td key={k}>{e[k] === undefined ? "" : String(e[k])}</td>)}</tr>)}</tbody>
+                <tbody>{list.slice(0, PRINT_ROWS).map((e) => <tr key={e.id}>{keys.map((k) => { const v = getField(e, k); return <td key={k}>{v === undefined ? "" : String(v)}</td>; })}</tr>)}</tbody>
               </table>
             </div>
           );
