@@ -141,6 +141,27 @@ describe("offline mode", () => {
     assert.equal(await page.$("#results-table"), null);
   });
 
+  test("installable: manifest and service worker; with the network gone the client reloads and studies", async () => {
+    const context = await b.browser.newContext({ viewport: { width: 1000, height: 800 } });
+    const p = await context.newPage();
+    await p.goto(site.url);
+    await p.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+    const manifest = await p.evaluate(async () => (await fetch(document.querySelector('link[rel="manifest"]').href)).json());
+    assert.equal(manifest.display, "standalone");
+    assert.ok(manifest.icons.some((i) => i.sizes === "512x512"));
+    await p.evaluate(() => navigator.serviceWorker.ready);
+    // the app shell and the engine are cached: go offline and reload
+    await p.waitForFunction(async () => (await caches.keys()).some((k) => k.startsWith("ampflux-")), null, { timeout: 30000 });
+    await context.setOffline(true);
+    await p.reload();
+    await p.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+    await p.click('[data-tab="study"]');
+    await p.click("#run-local");
+    await p.waitForSelector("#results-table tbody tr", { timeout: 30000 });
+    await p.screenshot({ path: path.join(ROOT, "target/artifacts/web/offline-pwa-no-network.png"), fullPage: true });
+    await context.close();
+  });
+
   test("results and the report at 390 px", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.click('[data-tab="network"]');
