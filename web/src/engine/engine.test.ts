@@ -40,7 +40,9 @@ describe.skipIf(!have)("schema against the engine", () => {
         const doc = TEMPLATES[1].build();
         const el = t.table === "buses" ? doc.buses[0] : newElement(doc, t.table, defaultBuses(doc, t.table, "LV"));
         const value = f.kind === "bool" ? true : f.kind === "select" ? (f.numeric ? Number(f.options!.find((o) => o.value)!.value) : f.options!.find((o) => o.value)!.value) : f.kind === "number" || f.kind === "integer" ? 1 : f.kind === "element" ? "T1" : f.kind === "bus" ? "MV" : "x";
-        const next = setField(t.table === "buses" ? doc : addElement(doc, t.table, el), t.table, el.id, f.key, value);
+        // a conductor is read whole (material, insulation and cross-section together)
+        const base = f.key.startsWith("conductor.") ? { ...el, conductor: { material: "cu", insulation: "pvc", cross_section_mm2: 95 } } : el;
+        const next = setField(t.table === "buses" ? doc : addElement(doc, t.table, base), t.table, el.id, f.key, value);
         expect(() => wasm.Network.fromJson(toJsonText(next)).free(), `${t.table}.${f.key}`).not.toThrow();
       }
     }

@@ -46,7 +46,7 @@ export class StudyRunner {
     if (m.kind === "progress") p.onProgress?.(m.done, m.total);
     else if (m.kind === "result") {
       this.pending = null;
-      p.resolve({ report: m.report, ms: m.ms });
+      p.resolve({ report: JSON.parse(m.json) as StudyReport, ms: m.ms });
     } else {
       this.pending = null;
       p.reject(new StudyError(m.error));

@@ -16,7 +16,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   try {
     net = Network.fromJson(msg.document);
     const report = net.shortCircuit(msg.options, (done: number, total: number) => post({ kind: "progress", id: msg.id, done, total }));
-    post({ kind: "result", id: msg.id, report, ms: performance.now() - started });
+    post({ kind: "result", id: msg.id, json: JSON.stringify(report), ms: performance.now() - started });
   } catch (err) {
     const e = err as { message?: string; code?: string; issues?: unknown[] };
     post({ kind: "error", id: msg.id, error: { message: e?.message ?? String(err), code: e?.code, issues: e?.issues } });

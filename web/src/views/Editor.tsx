@@ -98,8 +98,9 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
   const [idError, setIdError] = useState<string | null>(null);
   const [advanced, setAdvanced] = useState(false);
   const busIds = rows(doc, "buses").map((b) => b.id);
-  const fieldIssues = (key: string) => issues.filter((i) => i.field === key);
-  const general = issues.filter((i) => !i.field || !spec.fields.some((f) => f.key === i.field));
+  // an issue about an object field (`conductor`) shows at each of its fields (`conductor.material`, ...)
+  const fieldIssues = (key: string) => issues.filter((i) => i.field === key || (i.field !== undefined && key.startsWith(`${i.field}.`)));
+  const general = issues.filter((i) => !i.field || !spec.fields.some((f) => f.key === i.field || f.key.startsWith(`${i.field}.`)));
   const set = (f: FieldSpec, value: unknown) => onChange(setField(doc, table, el.id, f.key, value), `set ${el.id}.${f.key}`);
 
   const rename = () => {
