@@ -42,7 +42,7 @@ describe("offline mode", () => {
   });
 
   test("the example studies locally with the native engine's numbers", async () => {
-    await page.click("text=Example");
+    await page.click('button:text-is("Example")');
     await page.waitForSelector("text=Opened the industrial plant example");
     const doc = JSON.parse(readFileSync(EXAMPLE, "utf8"));
     await page.waitForFunction((n) => document.querySelectorAll("svg.one-line g.bus").length === n, doc.buses.length);
@@ -165,7 +165,7 @@ describe("offline mode", () => {
   test("results and the report at 390 px", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.click('[data-tab="network"]');
-    await page.click("text=Example");
+    await page.click('button:text-is("Example")');
     await page.waitForSelector("text=Opened the industrial plant example");
     await page.click('[data-tab="study"]');
     await page.click("#run-local");

@@ -2,7 +2,7 @@
 // terminating the worker (a new one is started for the next study; the browser keeps the
 // compiled module in its cache, so that costs little).
 import type { StudyReport } from "../../pkg/ampflux_wasm.js";
-import type { FromWorker, ToWorker } from "./protocol";
+import { RESULT_TABLES, type FromWorker, type ResultTable, type ToWorker } from "./protocol";
 
 export class StudyCancelled extends Error {
   constructor() {
@@ -22,7 +22,7 @@ export class StudyError extends Error {
   }
 }
 
-type Pending = { id: number; resolve: (r: { report: StudyReport; ms: number }) => void; reject: (e: Error) => void; onProgress?: (done: number, total: number) => void };
+type Pending = { id: number; parts: Record<ResultTable, unknown[][]>; resolve: (r: { report: StudyReport; ms: number }) => void; reject: (e: Error) => void; onProgress?: (done: number, total: number) => void };
 
 export class StudyRunner {
   private worker: Worker | null = null;
@@ -44,9 +44,12 @@ export class StudyRunner {
     const p = this.pending;
     if (!p || m.kind === "ready" || m.id !== p.id) return;
     if (m.kind === "progress") p.onProgress?.(m.done, m.total);
+    else if (m.kind === "result-part") p.parts[m.table].push(JSON.parse(m.json) as unknown[]);
     else if (m.kind === "result") {
       this.pending = null;
-      p.resolve({ report: JSON.parse(m.json) as StudyReport, ms: m.ms });
+      const report = JSON.parse(m.json) as StudyReport;
+      for (const table of RESULT_TABLES) (report as unknown as Record<string, unknown[]>)[table] = p.parts[table].flat();
+      p.resolve({ report, ms: m.ms });
     } else {
       this.pending = null;
       p.reject(new StudyError(m.error));
@@ -62,7 +65,7 @@ export class StudyRunner {
     this.worker ??= this.spawn();
     const id = this.next++;
     return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject, onProgress };
+      this.pending = { id, parts: { buses: [], branches: [], voltages: [] }, resolve, reject, onProgress };
       const msg: ToWorker = { kind: "study", id, document, options };
       this.worker!.postMessage(msg);
     });

@@ -2,7 +2,7 @@
 // thread, posting progress as the core reports it. Cancelling is terminating this worker.
 /// <reference lib="webworker" />
 import init, { Network } from "../../pkg/ampflux_wasm.js";
-import type { FromWorker, ToWorker } from "./protocol";
+import { RESULT_PART_ROWS, RESULT_TABLES, type FromWorker, type ToWorker } from "./protocol";
 
 const post = (m: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 const ready = init().then(() => post({ kind: "ready" }));
@@ -16,7 +16,13 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   try {
     net = Network.fromJson(msg.document);
     const report = net.shortCircuit(msg.options, (done: number, total: number) => post({ kind: "progress", id: msg.id, done, total }));
-    post({ kind: "result", id: msg.id, json: JSON.stringify(report), ms: performance.now() - started });
+    for (const table of RESULT_TABLES) {
+      const rows = report[table] as unknown[];
+      for (let i = 0; i < rows.length; i += RESULT_PART_ROWS) {
+        post({ kind: "result-part", id: msg.id, table, json: JSON.stringify(rows.slice(i, i + RESULT_PART_ROWS)) });
+      }
+    }
+    post({ kind: "result", id: msg.id, json: JSON.stringify({ ...report, buses: [], branches: [], voltages: [] }), ms: performance.now() - started });
   } catch (err) {
     const e = err as { message?: string; code?: string; issues?: unknown[] };
     post({ kind: "error", id: msg.id, error: { message: e?.message ?? String(err), code: e?.code, issues: e?.issues } });
