@@ -15,4 +15,4 @@ export type FromWorker =
 export type ResultTable = "buses" | "branches" | "voltages";
 export const RESULT_TABLES: ResultTable[] = ["buses", "branches", "voltages"];
 /** Rows per part of a result table sent to the page. */
-export const RESULT_PART_ROWS = 2000;
+export const RESULT_PART_ROWS = 500;

@@ -40,7 +40,7 @@ export class StudyRunner {
   }
 
   private receive(m: FromWorker) {
-    if (m.kind === "result") performance.mark("ampflux:study-message");
+    if ((m.kind === "result-part" || m.kind === "result") && performance.getEntriesByName("ampflux:study-message").length === 0) performance.mark("ampflux:study-message");
     const p = this.pending;
     if (!p || m.kind === "ready" || m.id !== p.id) return;
     if (m.kind === "progress") p.onProgress?.(m.done, m.total);
