@@ -163,6 +163,7 @@ impl Network {
             Table::Impedances => push!(impedances),
             Table::Switches => push!(switches),
             Table::Loads => push!(loads),
+            Table::Shunts => push!(shunts),
         }
         Ok(())
     }

@@ -3,11 +3,13 @@
 
 mod branches;
 mod bus;
+mod shunt;
 mod sources;
 mod vector_group;
 
 pub use branches::{Impedance, Line, Switch, TapSide, Transformer, Transformer3w};
 pub use bus::Bus;
+pub use shunt::{Shunt, ShuntKind};
 pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor};
 pub use vector_group::{VectorGroup, VectorGroupError, Winding};
 
@@ -86,6 +88,10 @@ pub struct Network {
     /// Loads (neglected by IEC 60909).
     #[serde(default)]
     pub loads: Vec<Load>,
+    /// Shunt admittances (absent when empty, so documents without them keep their form and
+    /// digest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shunts: Vec<Shunt>,
     /// Free-form data carried along unchanged.
     #[serde(
         default,
@@ -113,6 +119,7 @@ impl Default for Network {
             impedances: Vec::new(),
             switches: Vec::new(),
             loads: Vec::new(),
+            shunts: Vec::new(),
             meta: None,
         }
     }
@@ -144,11 +151,13 @@ pub enum Table {
     Switches,
     /// `loads`
     Loads,
+    /// `shunts`
+    Shunts,
 }
 
 impl Table {
     /// Every table, in document order.
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 12] = [
         Table::Buses,
         Table::ExternalGrids,
         Table::Lines,
@@ -160,6 +169,7 @@ impl Table {
         Table::Impedances,
         Table::Switches,
         Table::Loads,
+        Table::Shunts,
     ];
 
     /// The table's key in the JSON document.
@@ -176,6 +186,7 @@ impl Table {
             Table::Impedances => "impedances",
             Table::Switches => "switches",
             Table::Loads => "loads",
+            Table::Shunts => "shunts",
         }
     }
 
@@ -210,6 +221,7 @@ macro_rules! ids_of {
             Table::Impedances => $net.impedances.iter().map(|e| $f(&e.id)).collect(),
             Table::Switches => $net.switches.iter().map(|e| $f(&e.id)).collect(),
             Table::Loads => $net.loads.iter().map(|e| $f(&e.id)).collect(),
+            Table::Shunts => $net.shunts.iter().map(|e| $f(&e.id)).collect(),
         }
     };
 }
@@ -322,7 +334,7 @@ impl Network {
             vn_lv_kv,
             vk_percent,
             vkr_percent,
-            vector_group: vector_group.into(),
+            vector_group: Some(vector_group.into()),
             ..Transformer::default()
         });
         self.transformers.last_mut().expect("just pushed")

@@ -175,6 +175,7 @@ impl Network {
         branches::impedances(&ctx, &mut issues);
         branches::switches(&ctx, &mut issues);
         sources::loads(&ctx, &mut issues);
+        sources::shunts(&ctx, &mut issues);
         issues
     }
 
