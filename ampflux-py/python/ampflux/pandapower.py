@@ -676,7 +676,7 @@ def calc_sc(net: Any, bus: Any = None, fault: str = "3ph", case: str = "max",
         buses=ids, branch_results=bool(branch_results))
     _write_bus_results(net, result, buses, fault, ip, ith)
     if branch_results:
-        _write_branch_results(net, result, buses, case, ip, ith, return_all_currents)
+        _write_branch_results(net, result, buses, case, fault, ip, ith, return_all_currents)
 
 
 def _write_bus_results(net: Any, result: Any, buses: List[Any], fault: str, ip: bool,
@@ -686,7 +686,9 @@ def _write_bus_results(net: Any, result: Any, buses: List[Any], fault: str, ip: 
     import pandas as pd
 
     got = result.buses
-    ok = got[got["status"] == "ok"] if "status" in got.columns else got
+    # no zero-sequence path: no earth-fault current (pandapower: 0 with infinite Z0);
+    # unsupplied or out of service: no result (NaN)
+    ok = got[got["status"].isin(["ok", "no_zero_sequence_path"])]
 
     def col(name: str) -> List[float]:
         if name not in ok.columns:
@@ -732,8 +734,8 @@ def _extreme(values: Any, case: str) -> Tuple[float, Any]:
     return float(v[loc]), loc
 
 
-def _write_branch_results(net: Any, result: Any, buses: List[Any], case: str, ip: bool,
-                          ith: bool, all_currents: bool) -> None:
+def _write_branch_results(net: Any, result: Any, buses: List[Any], case: str, fault: str,
+                          ip: bool, ith: bool, all_currents: bool) -> None:
     import numpy as np
     import pandas as pd
 
@@ -775,8 +777,10 @@ def _write_branch_results(net: Any, result: Any, buses: List[Any], case: str, ip
                    f"ikss_{a}_degree": float(rows["angle_from_deg"][loc_a]) if loc_a else 0.0,
                    f"ikss_{b}_ka": vb,
                    f"ikss_{b}_degree": float(rows["angle_to_deg"][loc_b]) if loc_b else 0.0,
+                   # calc_sc takes i_p (and for 3ph faults I_th) as the largest over the
+                   # fault locations in either case
                    "ip_ka": float(ipk.max()) if len(ipk) else 0.0,
-                   "ith_ka": _extreme(ithk, case)[0]}
+                   "ith_ka": _extreme(ithk, "max" if fault == "3ph" else case)[0]}
             if table == "trafo3w":
                 mv = rows["ikss_mv_ka"].fillna(0.0) if "ikss_mv_ka" in rows else ia * 0.0
                 rec = {"ikss_hv_ka": va, "ikss_mv_ka": _extreme(mv, case)[0], "ikss_lv_ka": vb}
