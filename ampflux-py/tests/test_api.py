@@ -274,6 +274,7 @@ def test_package_metadata() -> None:
     assert ampflux.__version__ == "0.1.0"
     assert {"buses", "loads", "shunts"} <= set(ampflux.TABLES)
     assert len(set(ampflux.TABLES)) == len(ampflux.TABLES)
+    assert ampflux.TABLES[-1] == "scenarios"
     typed = Path(ampflux.__file__).parent / "py.typed"
     assert typed.exists()
     assert (ROOT / "ampflux-py" / "python" / "ampflux" / "_ampflux.pyi").exists()

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Meta;
+use super::{Conductor, Meta, SwitchKind, SwitchRatings};
 
 /// Overhead line or cable (π-model; per-km data times length, divided by `parallel`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -41,6 +41,13 @@ pub struct Line {
     /// case: R = R20·[1 + 0.004/K·(θ_e − 20 °C)] (absent: 20 °C, no correction).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endtemp_degree: Option<f64>,
+    /// Conductor data for the adiabatic short-circuit withstand of the equipment duty study.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conductor: Option<Conductor>,
+    /// Fault clearing time t in s of the protection of this line, for its adiabatic withstand
+    /// (absent: the study's T_k).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clearing_time_s: Option<f64>,
     /// Free-text name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -336,6 +343,13 @@ pub struct Switch {
     /// Reactance of a closed bus-bus switch in Ω (addition to the v1 minimum).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_ohm: Option<f64>,
+    /// What the switch is (`breaker`, `fuse`, `load_break`, `disconnector`; absent:
+    /// `disconnector`, a plain switch). Decides the duties of the equipment duty study.
+    #[serde(default, skip_serializing_if = "SwitchKind::is_default")]
+    pub kind: SwitchKind,
+    /// Ratings of the switching device for the equipment duty study.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratings: Option<SwitchRatings>,
     /// Free-text name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -3,12 +3,18 @@
 
 mod branches;
 mod bus;
+mod ratings;
+mod scenario;
 mod shunt;
 mod sources;
 mod vector_group;
 
 pub use branches::{Impedance, Line, Switch, TapSide, Transformer, Transformer3w};
 pub use bus::Bus;
+pub use ratings::{
+    BusRatings, Conductor, ConductorMaterial, Insulation, SwitchKind, SwitchRatings,
+};
+pub use scenario::{BASE_SCENARIO, Scenario};
 pub use shunt::{Shunt, ShuntKind};
 pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor};
 pub use vector_group::{VectorGroup, VectorGroupError, Winding};
@@ -92,6 +98,10 @@ pub struct Network {
     /// digest).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shunts: Vec<Shunt>,
+    /// Named operating alternatives (switch states, elements out of service) that studies
+    /// can run on; absent from documents that have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
     /// Free-form data carried along unchanged.
     #[serde(
         default,
@@ -120,6 +130,7 @@ impl Default for Network {
             switches: Vec::new(),
             loads: Vec::new(),
             shunts: Vec::new(),
+            scenarios: Vec::new(),
             meta: None,
         }
     }
@@ -153,11 +164,13 @@ pub enum Table {
     Loads,
     /// `shunts`
     Shunts,
+    /// `scenarios` (not a table of network elements: named alternatives to the network)
+    Scenarios,
 }
 
 impl Table {
     /// Every table, in document order.
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 13] = [
         Table::Buses,
         Table::ExternalGrids,
         Table::Lines,
@@ -170,6 +183,7 @@ impl Table {
         Table::Switches,
         Table::Loads,
         Table::Shunts,
+        Table::Scenarios,
     ];
 
     /// The table's key in the JSON document.
@@ -187,6 +201,7 @@ impl Table {
             Table::Switches => "switches",
             Table::Loads => "loads",
             Table::Shunts => "shunts",
+            Table::Scenarios => "scenarios",
         }
     }
 
@@ -222,6 +237,7 @@ macro_rules! ids_of {
             Table::Switches => $net.switches.iter().map(|e| $f(&e.id)).collect(),
             Table::Loads => $net.loads.iter().map(|e| $f(&e.id)).collect(),
             Table::Shunts => $net.shunts.iter().map(|e| $f(&e.id)).collect(),
+            Table::Scenarios => $net.scenarios.iter().map(|e| $f(&e.id)).collect(),
         }
     };
 }

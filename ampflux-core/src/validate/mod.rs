@@ -5,6 +5,7 @@
 //! (minimum-case feeder data, zero-sequence data for earth faults).
 
 mod branches;
+mod ratings;
 mod sources;
 mod study;
 
@@ -176,6 +177,10 @@ impl Network {
         branches::switches(&ctx, &mut issues);
         sources::loads(&ctx, &mut issues);
         sources::shunts(&ctx, &mut issues);
+        ratings::buses(&ctx, &mut issues);
+        ratings::lines(&ctx, &mut issues);
+        ratings::switches(&ctx, &mut issues);
+        ratings::scenarios(&ctx, &mut issues);
         issues
     }
 
