@@ -21,12 +21,13 @@ UNIT_KTS = ("generator terminals of power station units: AmpFlux applies K_G,S a
             "(IEC 60909-0:2016 6.7.1), pandapower and PowerFactory apply no K_T,S to the unit "
             "transformer there (issue 13 defect 7, decided and documented by the engine work); "
             "every other bus of these tests agrees")
-ONE_PH_CONVERTERS = ("1ph faults with full-size converters: AmpFlux superposes the converters "
-                     "as positive-sequence current sources in the sequence networks (branch "
-                     "currents from the sequence voltages; U_a = 0 at the fault), pandapower "
-                     "spreads the whole 1ph fault current over the positive-sequence network "
-                     "and adds the converters' current; the tests' 'coherence' identities hold "
-                     "only in pandapower's approximation")
+ONE_PH_CONVERTERS = ("1ph branch currents in networks with full-size converters: AmpFlux takes "
+                     "the phase currents from the three sequence networks (the converters as "
+                     "positive-sequence current sources, U_a = 0 at the fault, the zero-sequence "
+                     "line capacitances carrying ~1e-6 kA where the minimum over locations then "
+                     "picks them), pandapower spreads the whole 1ph fault current over the "
+                     "positive-sequence network and adds the converters' current; the tests check "
+                     "identities of that approximation")
 NO_POWERS = ("branch powers p/q during the fault (p_from_mw, p_hv_mw, ...): not reported by "
              "AmpFlux's branch results (currents with angles and bus voltages are)")
 INTERNALS = ("reads pandapower's internal matrices (net._ppc / net.ppci), which a substituted "
