@@ -2,8 +2,9 @@
 //! defect 6): network-equivalent shunts enter the positive- and negative-sequence networks,
 //! compensation shunts are neglected as IEC 60909 neglects non-rotating shunt admittances,
 //! bad data is named, and the table goes through the canonical form, diff and apply. The
-//! reference values (pandapower's ward test, PowerFactory's values for the IEC TR 60909-4
-//! network with a shunt) are in `tests/data/cases/pp_ward_shunts.json`.
+//! reference values of pandapower's ward test are in `tests/data/cases/pp_ward_shunt.json`;
+//! PowerFactory's values for the IEC TR 60909-4 network with an xward pass in
+//! `ampflux-py/tests/test_pandapower_suite.py`.
 
 use ampflux_core::{FaultKind, Network, StudyOptions, short_circuit};
 use num_complex::Complex64 as C64;
