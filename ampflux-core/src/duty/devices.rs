@@ -191,7 +191,9 @@ impl Evaluation<'_> {
             for (k, loc, c) in candidates {
                 if let Some(v) = (spec.quantity)(c) {
                     reported = true;
-                    if best.is_none_or(|(b, _, _)| v > b) {
+                    // a case that only equals the best to rounding does not replace it, so
+                    // that ties name the first case (base scenario, 3ph first)
+                    if best.is_none_or(|(b, _, _)| v > b + 1e-9 * b.abs()) {
                         best = Some((v, *k, loc));
                     }
                 }

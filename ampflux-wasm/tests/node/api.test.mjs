@@ -72,9 +72,12 @@ describe("documents", () => {
     assert.match(net.digest(), /^[0-9a-f]{64}$/);
   });
 
-  test("digest() equals the native golden digest of the example", () => {
+  test("digest() equals the native golden digest of the pinned example", () => {
+    // the example as it was when the canonical form was defined (examples/networks/ has since
+    // gained equipment ratings and scenarios)
+    const pinned = Network.fromJson(readText(path.join(ROOT, "ampflux-core/tests/data/industrial_plant_v1.json")));
     const golden = path.join(ROOT, "ampflux-core/tests/data/industrial_plant.digest");
-    assert.equal(net.digest(), readText(golden).trim());
+    assert.equal(pinned.digest(), readText(golden).trim());
   });
 
   test("digest() does not depend on element order or number spelling", () => {
