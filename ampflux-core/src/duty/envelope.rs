@@ -2,11 +2,11 @@
 //! and the currents each device sees in each case: the fault current of its bus
 //! (`bus_total`), or the current through it (`through`).
 //!
-//! Through currents come from the branch results. The current a switch on branch X at bus B
-//! carries is the largest of: the current from X into B for a fault at B; the rest of the
-//! fault current, I_f − I_X→B, for a fault on the branch side of the switch (electrically at
-//! B), phase by phase with the phasors of the study; and the current in X's end at B for a
-//! fault at X's other end(s). A line carries its own current for a fault at either end. The
+//! Through currents come from the branch results of faults at the branches' own ends. The
+//! current a switch on branch X at bus B carries is the largest of: the current from X into B
+//! for a fault at B; the rest of the fault current, I_f − I_X→B, for a fault on the branch
+//! side of the switch (electrically at B), phase by phase with the phasors of the study; and
+//! the current in X's end at B for a fault at X's other end(s). A line carries its own current for a fault at either end. The
 //! decay, peak and thermal factors of a through current are those of its location's fault
 //! current (i_p and I_th scale with the bus's i_p/I''k and I_th/I''k, as the branch results
 //! do); its breaking current is taken without decay, I_b = min(I, I_b of the bus), an upper
@@ -113,9 +113,12 @@ impl Case {
         }
     }
 
-    /// Adds the branch rows of another study of the same case (a chunk of fault locations).
+    /// Adds the branch rows of another study of the same case (a chunk of fault locations),
+    /// keeping only the rows of faults at one of the branch's own ends: the through currents
+    /// are those of faults at a device's terminals (and this bounds the memory to a few rows
+    /// per branch).
     pub fn extend_branches(&mut self, rows: Vec<BranchResult>) {
-        for r in rows {
+        for r in rows.into_iter().filter(at_an_end) {
             let i = self.report.branches.len();
             self.branch_rows.entry(r.id.clone()).or_default().push(i);
             self.report.branches.push(r);
@@ -146,10 +149,6 @@ impl Case {
     pub fn through_branch(&self, id: &str) -> Vec<(String, Currents)> {
         let mut out = Vec::new();
         for r in self.branch_rows(id) {
-            let ends = [&r.from_bus, &r.to_bus];
-            if !ends.contains(&&r.fault_bus) {
-                continue;
-            }
             let Some(bus) = self.bus(&r.fault_bus) else {
                 continue;
             };
@@ -191,6 +190,11 @@ impl Case {
         }
         out
     }
+}
+
+/// Whether the fault of a branch row is at one of the branch's ends.
+fn at_an_end(r: &BranchResult) -> bool {
+    r.fault_bus == r.from_bus || r.fault_bus == r.to_bus || r.mv_bus.as_ref() == Some(&r.fault_bus)
 }
 
 /// One end of a branch row: the current flowing into the branch there.

@@ -25,7 +25,7 @@ describe("package", () => {
     const publicNames = Object.keys(amp).filter((k) => !k.startsWith("__")).sort();
     assert.deepEqual(publicNames, ["Network", "defaultOptions", "summarizeChanges", "version"]);
     const methods = Object.getOwnPropertyNames(Network.prototype).filter((k) => k !== "constructor").sort();
-    for (const m of ["validate", "shortCircuit", "digest", "toJson", "apply", "canonicalJson", "free"]) {
+    for (const m of ["validate", "shortCircuit", "duty", "digest", "toJson", "apply", "canonicalJson", "free"]) {
       assert.ok(methods.includes(m), `Network.prototype.${m}`);
     }
     assert.equal(typeof Network.fromJson, "function");
