@@ -48,10 +48,11 @@ impl Network {
     pub fn from_json(text: &str) -> Result<Network> {
         // the common case: a current document, typed directly (the `format` and `version`
         // fields are read on the way and checked after)
-        if let Ok(mut net) = serde_json::from_str::<Network>(text)
+        if let Ok(net) = serde_json::from_str::<Network>(text)
             && net.format == FORMAT_TAG
             && net.version == FORMAT_VERSION
         {
+            let mut net = net;
             finish_read(&mut net);
             return Ok(net);
         }
@@ -99,20 +100,16 @@ impl Network {
             }
         }
         match from_value_with_path::<Network>(Value::Object(readable), "") {
-            Ok(mut net) => problems.extend(
-                {
-                    finish_read(&mut net);
-                    net.validate()
-                }
-                .into_iter()
-                .filter(|issue| {
+            Ok(mut net) => {
+                finish_read(&mut net);
+                problems.extend(net.validate().into_iter().filter(|issue| {
                     // a reference to an element that could not be read only repeats its problem
                     !(issue.code == "dangling_reference"
                         && unreadable
                             .iter()
                             .any(|id| issue.message.contains(&format!("`{id}`"))))
-                }),
-            ),
+                }));
+            }
             // each part reads on its own, so together they do; should they not, the first
             // problem is still named
             Err(e) => problems.push(document_issue(&e)),
@@ -185,12 +182,6 @@ impl Network {
         }
         Ok(())
     }
-}
-
-/// What every reader does to the typed network after parsing (whatever the parser): moves
-/// ratings written in `meta` by older tools into the rating fields (see `meta_ratings`).
-pub(crate) fn finish_read(net: &mut Network) {
-    meta_ratings::adopt(net);
 }
 
 /// The JSON tree of a document, with the position of a syntax error named once and an empty
@@ -291,6 +282,12 @@ fn document_issue(error: &Error) -> Issue {
         field: field.filter(|f| f != "."),
         message,
     }
+}
+
+/// What every reader does to the typed network after parsing (whatever the parser): moves
+/// ratings written in `meta` by older tools into the rating fields (see `meta_ratings`).
+pub(crate) fn finish_read(net: &mut Network) {
+    meta_ratings::adopt(net);
 }
 
 #[cfg(test)]
