@@ -79,9 +79,14 @@ pub fn equipment_duty(net: &Network, options: &DutyOptions) -> Result<DutyReport
     let mut skipped = Vec::new();
     let checks = ev.rows(&mut skipped);
     warn_skipped(&skipped, &mut warnings);
+    // the base scenario's network is the network itself: its study already has the digest
+    let network_digest = cases
+        .iter()
+        .find(|c| c.scenario == crate::model::BASE_SCENARIO)
+        .map_or_else(|| net.digest(), |c| c.report.network_digest.clone());
     Ok(DutyReport {
         study: options.clone(),
-        network_digest: net.digest(),
+        network_digest,
         summary: DutySummary::of(&checks),
         checks,
         cases: cases
