@@ -17,7 +17,7 @@ export type Method = "iec60909" | "classical";
 /** The tables of a network document (`scenarios`: named alternatives to the network). */
 export type TableName =
   | "buses" | "external_grids" | "lines" | "transformers" | "transformers3w" | "generators"
-  | "motors" | "converters" | "impedances" | "switches" | "loads" | "scenarios";
+  | "motors" | "converters" | "impedances" | "switches" | "loads" | "shunts" | "scenarios";
 
 /** A fault along a line, `position` as a fraction of its length from `from_bus`. */
 export interface LineFault {

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{
     Bus, Converter, ExternalGrid, FORMAT_TAG, FORMAT_VERSION, Generator, Impedance, Line, Load,
-    Meta, Motor, Network, Scenario, Switch, Transformer, Transformer3w,
+    Meta, Motor, Network, Scenario, Shunt, Switch, Transformer, Transformer3w,
 };
 
 thread_local! {
@@ -102,6 +102,8 @@ struct CanonicalView<'a> {
     impedances: Vec<&'a Impedance>,
     switches: Vec<&'a Switch>,
     loads: Vec<&'a Load>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    shunts: Vec<&'a Shunt>,
     /// Absent when empty, so that documents without scenarios keep their digest.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     scenarios: Vec<&'a Scenario>,
@@ -148,6 +150,7 @@ impl Network {
             impedances: sorted!(self.impedances),
             switches: sorted!(self.switches),
             loads: sorted!(self.loads),
+            shunts: sorted!(self.shunts),
             scenarios: sorted!(self.scenarios),
             meta: &self.meta,
         };

@@ -171,6 +171,7 @@ impl Network {
             Table::Impedances => push!(impedances),
             Table::Switches => push!(switches),
             Table::Loads => push!(loads),
+            Table::Shunts => push!(shunts),
             Table::Scenarios => push!(scenarios),
         }
         match table {

@@ -98,9 +98,11 @@ pub struct Transformer {
     pub vk_percent: f64,
     /// Rated resistive part of the short-circuit voltage u_Rr in percent.
     pub vkr_percent: f64,
-    /// Vector group (`YNd5`, `Dyn`, `Yzn11`, ...); decides zero-sequence coupling and the
-    /// earthing of each side.
-    pub vector_group: String,
+    /// Vector group (`YNd5`, `Dyn`, `Yzn11`, ...); decides zero-sequence coupling, the
+    /// earthing of each side and the phase shift. Absent: unknown, which three-phase and
+    /// line-to-line faults do not need; earth faults refuse it, naming the transformer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector_group: Option<String>,
     /// Zero-sequence short-circuit voltage u_k0 in percent (needed by earth faults when a
     /// zero-sequence path exists).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -230,8 +232,10 @@ pub struct Transformer3w {
     /// Resistive part of `vk0_lv_percent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vkr0_lv_percent: Option<f64>,
-    /// Vector group, e.g. `YNyn0d5`.
-    pub vector_group: String,
+    /// Vector group, e.g. `YNyn0d5`. Absent: unknown, which three-phase and line-to-line
+    /// faults do not need; earth faults refuse it, naming the transformer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector_group: Option<String>,
     /// Resistance of the HV star-point earthing in Ω.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hv_grounding_r_ohm: Option<f64>,

@@ -61,6 +61,7 @@ macro_rules! take_out {
             Table::Impedances => set_out(&mut $net.impedances, $id),
             Table::Switches => set_out(&mut $net.switches, $id),
             Table::Loads => set_out(&mut $net.loads, $id),
+            Table::Shunts => set_out(&mut $net.shunts, $id),
             Table::Scenarios => false,
         }
     };
@@ -96,7 +97,8 @@ in_service_flag!(
     super::Converter,
     super::Impedance,
     super::Switch,
-    super::Load
+    super::Load,
+    super::Shunt
 );
 
 fn set_out<T: InService>(rows: &mut [T], id: &str) -> bool {

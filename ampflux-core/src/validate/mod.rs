@@ -176,6 +176,7 @@ impl Network {
         branches::impedances(&ctx, &mut issues);
         branches::switches(&ctx, &mut issues);
         sources::loads(&ctx, &mut issues);
+        sources::shunts(&ctx, &mut issues);
         ratings::buses(&ctx, &mut issues);
         ratings::lines(&ctx, &mut issues);
         ratings::switches(&ctx, &mut issues);

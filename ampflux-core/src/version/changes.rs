@@ -213,6 +213,7 @@ elements!(
     crate::model::Impedance,
     crate::model::Switch,
     crate::model::Load,
+    crate::model::Shunt,
     crate::model::Scenario
 );
 
@@ -299,6 +300,7 @@ pub fn diff(base: &Network, new: &Network) -> ChangeSet {
     );
     table_diff(Table::Switches, &base.switches, &new.switches, &mut changes);
     table_diff(Table::Loads, &base.loads, &new.loads, &mut changes);
+    table_diff(Table::Shunts, &base.shunts, &new.shunts, &mut changes);
     table_diff(
         Table::Scenarios,
         &base.scenarios,
