@@ -700,3 +700,46 @@ mod properties {
         }
     }
 }
+
+/// The standards' tables behind the checks, from `tests/data/duty/standard_values.json` (each
+/// table with its source and tolerance): k of IEC 60364-4-43 Table 43A from IEC 60949's formula,
+/// n of IEC 60947-2 Table 2, the making factors of IEC 62271-100 §4.103.
+#[test]
+fn rules_reproduce_the_standards_tables() {
+    use ampflux_core::duty::rules;
+    use ampflux_core::model::{ConductorMaterial, Insulation};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/duty/standard_values.json");
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let table = |name: &str| -> (f64, Vec<serde_json::Value>) {
+        let t = &data[name];
+        assert!(
+            t["source"].as_str().is_some_and(|s| !s.is_empty()),
+            "{name}: no source"
+        );
+        (
+            t["tolerance_abs"].as_f64().unwrap(),
+            t["rows"].as_array().unwrap().clone(),
+        )
+    };
+    let num = |row: &serde_json::Value, key: &str| row[key].as_f64().unwrap();
+    let (tol, rows) = table("conductor_k");
+    assert!(rows.len() >= 8);
+    for row in rows {
+        let material: ConductorMaterial = serde_json::from_value(row["material"].clone()).unwrap();
+        let insulation: Insulation = serde_json::from_value(row["insulation"].clone()).unwrap();
+        let k = rules::conductor_k(material, insulation, num(&row, "cross_section_mm2"));
+        assert!((k - num(&row, "k")).abs() <= tol, "{row}: k = {k}");
+    }
+    let (tol, rows) = table("lv_making_factor");
+    for row in rows {
+        let n = rules::lv_making_factor(num(&row, "icu_ka"));
+        assert!((n - num(&row, "n")).abs() <= tol, "{row}: n = {n}");
+    }
+    let (tol, rows) = table("hv_making_factor");
+    for row in rows {
+        let n = rules::hv_making_factor(num(&row, "frequency_hz"));
+        assert!((n - num(&row, "factor")).abs() <= tol, "{row}: {n}");
+    }
+}
