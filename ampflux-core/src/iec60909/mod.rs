@@ -2,6 +2,7 @@
 //! conditions of each fault type, and the study that ties them to the sparse solves.
 
 mod branch_flows;
+pub(crate) mod contributions;
 mod impedances;
 mod location;
 mod sequence_set;
@@ -14,6 +15,7 @@ pub mod breaking;
 pub mod factors;
 pub(crate) mod fault_types;
 pub mod peak;
+mod steady;
 mod study;
 
 pub use impedances::{ElementImpedance, element_impedances};

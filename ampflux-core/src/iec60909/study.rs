@@ -7,13 +7,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::branch_flows;
 use num_complex::Complex64 as C64;
 
-use super::location::{Entries, base_data, bus_result, machine_node_count, meshing, unit_data};
+use super::contributions::{SourceTerm, node_ratios};
+use super::location::{Entries, base_data, bus_result, meshing, unit_data};
 use super::sequence_set::{SequenceSet, Which};
 use crate::error::{Error, Issue, Result};
 use crate::model::{Network, Table};
 use crate::par;
 use crate::study::{BusResult, BusStatus, Method, StudyOptions, StudyReport};
 use crate::system::admittance::Admittance;
+use crate::system::earthing::{Earthing, earthing};
 use crate::system::{Sequence, System};
 
 /// Runs a short-circuit study on `net` and returns a report keyed by element ids.
@@ -49,11 +51,22 @@ pub fn short_circuit_with_progress(
     let sys = System::compile(net, options)?;
     let adm = Admittance::new(&sys)?;
     let locations = locations(net, options, &sys, &mut warnings)?;
+    let terms = SourceTerm::all(&sys, None);
     let ctx = Context {
         net,
         options,
         sys: &sys,
         adm: &adm,
+        earthing: if options.fault.involves_earth() {
+            earthing(&sys)
+        } else {
+            vec![Earthing::Effective; sys.n()]
+        },
+        // the sources' partial currents matter where machines decay or wind units bring
+        // their κ_WD
+        sweep: SourceTerm::matter(&terms),
+        terms,
+        ratios: node_ratios(&sys),
     };
     let set = SequenceSet::new(&ctx)?;
     if set.fallback() {
@@ -79,8 +92,8 @@ pub fn short_circuit_with_progress(
     let counter = Progress {
         callback: progress,
         done: AtomicUsize::new(0),
-        total: if options.breaking_current == crate::study::BreakingCurrent::Exact {
-            machine_node_count(&sys)
+        total: if ctx.sweep {
+            sweep_work(&sys, plain.len())
         } else {
             0
         } + at_units.len()
@@ -90,7 +103,7 @@ pub fn short_circuit_with_progress(
                 0
             },
     };
-    let mesh = meshing(&ctx, &set);
+    let mesh = meshing(&ctx);
     // every driving-point impedance from one selected inversion per matrix: the diagonal at
     // the plain locations, and the 2×2 blocks on the two nodes of every unit location
     let mut pairs: Vec<(usize, usize)> = plain.iter().map(|l| (l.node, l.node)).collect();
@@ -115,10 +128,12 @@ pub fn short_circuit_with_progress(
                 Which::Peak => Some(block(&entries.peak)),
                 Which::Seq(Sequence::Negative) => entries.neg.as_deref().map(block),
                 Which::Seq(Sequence::Zero) => entries.zero.as_deref().map(block),
+                Which::Dc => entries.dc.as_deref().map(block),
+                Which::NoMotors => entries.no_motors.as_deref().map(block),
             }
         };
         let d = unit_data(&ctx, &set, loc, unit, &zss, &counter);
-        bus_result(&ctx, &set, &mesh, loc, d.as_ref(), Some(unit))
+        bus_result(&ctx, &mesh, loc, d.as_ref(), Some(unit))
     });
     let mut unit_rows = unit_rows.into_iter();
     let buses: Vec<_> = locations
@@ -127,7 +142,6 @@ pub fn short_circuit_with_progress(
             Some(_) => unit_rows.next().expect("one row per unit location"),
             None => bus_result(
                 &ctx,
-                &set,
                 &mesh,
                 loc,
                 data.next().expect("one datum per location").as_ref(),
@@ -218,6 +232,23 @@ pub(crate) struct Context<'a> {
     pub options: &'a StudyOptions,
     pub sys: &'a System,
     pub adm: &'a Admittance,
+    /// Earthing of the zero-sequence system at each node (all effective for faults without
+    /// earth).
+    pub earthing: Vec<Earthing>,
+    /// Whether the locations need the sources' partial currents.
+    pub sweep: bool,
+    /// The sources of the base network.
+    pub terms: Vec<SourceTerm>,
+    /// Per node, the factor referring currents through the transformers' ratios.
+    pub ratios: Vec<f64>,
+}
+
+/// Columns solved for the sources' partial currents of `locations` base locations.
+fn sweep_work(sys: &System, locations: usize) -> usize {
+    let mut nodes: Vec<usize> = sys.shunts.iter().map(|s| s.node).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    nodes.len().min(locations)
 }
 
 /// A fault location.

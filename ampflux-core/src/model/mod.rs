@@ -8,7 +8,7 @@ mod vector_group;
 
 pub use branches::{Impedance, Line, Switch, TapSide, Transformer, Transformer3w};
 pub use bus::Bus;
-pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor};
+pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor, RotorType};
 pub use vector_group::{VectorGroup, VectorGroupError, Winding};
 
 use serde::{Deserialize, Serialize};

@@ -15,12 +15,49 @@ pub enum BusStatus {
     Ok,
     /// The bus lies in an island without any source: all currents are zero.
     Unsupplied,
-    /// Earth fault on a bus whose island has no zero-sequence return path (isolated
-    /// neutral): the earth-fault current is zero.
+    /// Line-to-earth fault in a system with isolated neutral: no conductive zero-sequence
+    /// path to earth, only line capacitances (if given). IEC 60909-0:2016 clause 1 does not
+    /// cover it: I''k1, i_p, I_b, I_th are empty; the capacitive earth-fault current I_CE is
+    /// reported in `ice_ka` where the capacitances are known.
     NoZeroSequencePath,
+    /// Line-to-earth fault in a resonance-earthed (compensated) system: the only earth
+    /// connection is an arc-suppression (Petersen) coil. Outside IEC 60909-0:2016 (clause 1):
+    /// I''k1, i_p, I_b, I_th are empty; the residual current I_Res through the fault is reported
+    /// in `ires_ka` where the coil impedance is given.
+    ResonanceEarthed,
+}
+
+impl BusStatus {
+    /// The status value as written in reports (`ok`, `unsupplied`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BusStatus::Ok => "ok",
+            BusStatus::Unsupplied => "unsupplied",
+            BusStatus::NoZeroSequencePath => "no_zero_sequence_path",
+            BusStatus::ResonanceEarthed => "resonance_earthed",
+        }
+    }
+
+    /// Whether IEC 60909 gives no short-circuit current for this location (earth faults in
+    /// isolated or resonance-earthed systems).
+    pub fn outside_iec60909(self) -> bool {
+        matches!(
+            self,
+            BusStatus::NoZeroSequencePath | BusStatus::ResonanceEarthed
+        )
+    }
+}
+
+/// Reads a number that a report wrote as `null` (a quantity the standard leaves empty for
+/// that location, held as NaN) back as NaN.
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// Results at one fault location.
+///
+/// A quantity the standard does not define at a location (i_p, I_b, I_th of an earth fault in
+/// an isolated or resonance-earthed system) is NaN here and `null` in JSON.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BusResult {
     /// Bus id (or `LINE@POSITION` for a fault along a line).
@@ -31,13 +68,31 @@ pub struct BusResult {
     /// largest faulted-phase current: I''k2, I''k1, or the line current of I''k2E).
     pub ikss_ka: f64,
     /// Initial symmetrical short-circuit power S''k = √3·U_n·I''k in MVA.
+    #[serde(deserialize_with = "nan_if_null")]
     pub skss_mva: f64,
     /// Peak short-circuit current i_p in kA.
+    #[serde(deserialize_with = "nan_if_null")]
     pub ip_ka: f64,
-    /// Symmetrical short-circuit breaking current I_b in kA (for `tmin_s`).
+    /// Symmetrical short-circuit breaking current I_b in kA (for `tmin_s`; IEC 60909-0:2016
+    /// §9.1: eq. 75 in meshed networks, the sum of the sources' μ·q·I''k otherwise; I''k for
+    /// unbalanced faults).
+    #[serde(deserialize_with = "nan_if_null")]
     pub ib_ka: f64,
-    /// Thermal equivalent short-circuit current I_th in kA (for `tk_s`).
+    /// Thermal equivalent short-circuit current I_th = I''k·√(m + n) in kA (for `tk_s`,
+    /// IEC 60909-0:2016 §12.2).
+    #[serde(deserialize_with = "nan_if_null")]
     pub ith_ka: f64,
+    /// Steady-state short-circuit current I_k in kA, of the study's case (I_kmax or I_kmin;
+    /// IEC 60909-0:2016 clause 10).
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub ik_ka: f64,
+    /// Decaying DC component i_DC at `tmin_s` in kA (IEC 60909-0:2016 eq. 64, with R/X of the
+    /// method used for κ).
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub idc_ka: f64,
+    /// Asymmetrical breaking current I_b,asym = √(I_b² + i_DC²) in kA.
+    #[serde(default = "nan", deserialize_with = "nan_if_null")]
+    pub ib_asym_ka: f64,
     /// Resistance of the positive-sequence short-circuit impedance R_k in Ω.
     pub rk_ohm: f64,
     /// Reactance of the positive-sequence short-circuit impedance X_k in Ω.
@@ -57,7 +112,16 @@ pub struct BusResult {
     /// Current through earth 3·I(0) in kA (earth faults; I''kE2E for `2phe`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ikss_earth_ka: Option<f64>,
+    /// Capacitive earth-fault current I_CE in kA of a line-to-earth fault in a system with
+    /// isolated neutral, from the zero-sequence capacitances given (IEC 60909-3 terms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ice_ka: Option<f64>,
+    /// Residual current I_Res in kA of a line-to-earth fault in a resonance-earthed system,
+    /// from the arc-suppression coil and the zero-sequence capacitances given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ires_ka: Option<f64>,
     /// Peak factor κ used for i_p.
+    #[serde(deserialize_with = "nan_if_null")]
     pub kappa: f64,
     /// Voltage factor c (or the prefault voltage of the classical method).
     pub c: f64,
@@ -66,6 +130,10 @@ pub struct BusResult {
     pub meshed: bool,
     /// Location state.
     pub status: BusStatus,
+}
+
+fn nan() -> f64 {
+    f64::NAN
 }
 
 /// Current and angle in one phase.
