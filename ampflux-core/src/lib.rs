@@ -40,7 +40,8 @@ pub use model::{
 };
 pub use study::{
     BranchResult, BreakingCurrent, BusResult, BusStatus, Case, FaultKind, LineFault, Method,
-    PeakMethod, PhaseCurrents, StudyOptions, StudyReport, Topology, VoltageResult,
+    PartialCurrent, PeakMethod, PhaseCurrents, SourceKind, StudyOptions, StudyReport, Topology,
+    VoltageResult,
 };
 
 /// The README's Rust example, compiled and run as a doc-test.

@@ -77,16 +77,22 @@ impl SourceTerm {
             .any(|t| t.decay.is_some() || t.peak_factor.is_some())
     }
 
-    /// μ·q of this source's share for a partial current of `x` times its rated current
+    /// (μ, q) of this source's share for a partial current of `x` times its rated current
     /// (IEC 60909-0:2016 eq. 70, 73); 1 for feeders and wind units. A machine contributing
     /// no more than twice its rated current is far from the fault: no decay (§3.16, 9.1).
-    pub fn decay_factor(&self, x: f64, tmin_s: f64) -> f64 {
+    pub fn mu_q(&self, x: f64, tmin_s: f64) -> (f64, f64) {
         match self.decay {
-            None => 1.0,
-            Some(_) if x <= 2.0 => 1.0,
-            Some(Decay::Synchronous | Decay::Asynchronous(None)) => mu(x, tmin_s),
-            Some(Decay::Asynchronous(Some(p))) => mu(x, tmin_s) * q(p, tmin_s),
+            None => (1.0, 1.0),
+            Some(_) if x <= 2.0 => (1.0, 1.0),
+            Some(Decay::Synchronous | Decay::Asynchronous(None)) => (mu(x, tmin_s), 1.0),
+            Some(Decay::Asynchronous(Some(p))) => (mu(x, tmin_s), q(p, tmin_s)),
         }
+    }
+
+    /// μ·q (see [`SourceTerm::mu_q`]).
+    pub fn decay_factor(&self, x: f64, tmin_s: f64) -> f64 {
+        let (m, q) = self.mu_q(x, tmin_s);
+        m * q
     }
 
     /// I_k/I''k of this source's share (IEC 60909-0:2016 clause 10): feeders and wind units
@@ -270,6 +276,47 @@ pub(crate) fn shares(
         progress(block.len());
     });
     flat.chunks(SHARE_LEN).map(Shares::from_slice).collect()
+}
+
+/// Z between every location of `locs` and every node of `srcs` (`out[i * srcs.len() + j]` =
+/// Z_(locs[i], srcs[j])): one solve per location or one block solve per group of source
+/// nodes, whichever is fewer.
+pub(crate) fn transfer_matrix(
+    sym: &SymbolicLdl,
+    f: &Factor,
+    locs: &[usize],
+    srcs: &[usize],
+) -> Vec<C64> {
+    let w = srcs.len();
+    let mut out = vec![C64::new(0.0, 0.0); locs.len() * w];
+    if w == 0 {
+        return out;
+    }
+    if locs.len() <= w.div_ceil(COLUMN_BLOCK) * COLUMN_BLOCK {
+        let rows = par::map(locs, |&k| {
+            let col = f.column(sym, k);
+            srcs.iter().map(|&g| col[g]).collect::<Vec<C64>>()
+        });
+        for (i, row) in rows.into_iter().enumerate() {
+            out[i * w..(i + 1) * w].copy_from_slice(&row);
+        }
+    } else {
+        let blocks: Vec<(usize, &[usize])> = srcs
+            .chunks(COLUMN_BLOCK)
+            .enumerate()
+            .map(|(b, c)| (b * COLUMN_BLOCK, c))
+            .collect();
+        let solved = par::map(&blocks, |&(start, block)| (start, f.columns(sym, block)));
+        for (start, cols) in solved {
+            let width = cols.len() / sym.n;
+            for (i, &k) in locs.iter().enumerate() {
+                for c in 0..width {
+                    out[i * w + start + c] = cols[k * width + c];
+                }
+            }
+        }
+    }
+    out
 }
 
 /// [`Shares`] of one location from a full column of Z (a power station unit's variant).

@@ -187,12 +187,12 @@ pub(crate) fn bus_result(
     // I_b (IEC 60909-0:2016 §9.1): where the current flows through meshes, eq. 75; else the
     // sum of the sources' partial breaking currents μ·q·I''k,i (eq. 74 generalised to any
     // radial structure, at most I''k); I''k for unbalanced faults (§9.3)
+    // NaN (a missing datum) must stay NaN through the bounds below
+    let at_most = |v: f64, bound: f64| if v.is_nan() { v } else { v.min(bound) };
     let ib_pu = match (three_phase, options.breaking_current, d.shares) {
-        (true, BreakingCurrent::Exact, Some(s)) if mesh.meshes[k] => {
-            (ik_pu - s.reduction).max(0.0)
-        }
+        (true, BreakingCurrent::Exact, Some(s)) if mesh.meshes[k] => (ik_pu - s.reduction).max(0.0),
         (true, BreakingCurrent::Exact, Some(s)) => {
-            (s.decayed * d.e0 / (d.e0 + d.src) + converter_part).min(ik_pu)
+            at_most(s.decayed * d.e0 / (d.e0 + d.src) + converter_part, ik_pu)
         }
         _ => ik_pu,
     };
@@ -226,9 +226,9 @@ fn outside_the_standard(r: &mut BusResult, d: &LocationData, fault_current_ka: f
     r.ikss_earth_ka = None;
     let known = d.z0.is_some().then_some(fault_current_ka);
     match d.earthing {
-        Earthing::Resonant => {
+        Earthing::Resonant(coil_known) => {
             r.status = BusStatus::ResonanceEarthed;
-            r.ires_ka = known;
+            r.ires_ka = known.filter(|_| coil_known);
         }
         _ => {
             r.status = BusStatus::NoZeroSequencePath;
@@ -307,7 +307,11 @@ fn steady_state(
         };
     }
     match d.shares {
-        Some(s) => (s.steady * d.e0 / (d.e0 + d.src) + converter_part).min(ik_pu),
+        // NaN where λ_min lacks x_dsat stays NaN
+        Some(s) => {
+            let ik = s.steady * d.e0 / (d.e0 + d.src) + converter_part;
+            if ik.is_nan() { ik } else { ik.min(ik_pu) }
+        }
         None => ik_pu,
     }
 }
@@ -511,7 +515,10 @@ pub(crate) fn unit_data(
         z2,
         z0,
         z_peak,
-        z_dc: set.dc.as_ref().map(|_| point(Which::Dc).expect("factor exists")),
+        z_dc: set
+            .dc
+            .as_ref()
+            .map(|_| point(Which::Dc).expect("factor exists")),
         s_dc: set.s_dc,
         no_motors,
         src,
@@ -562,4 +569,3 @@ fn source_magnitudes(
         })
     }
 }
-

@@ -14,6 +14,7 @@ pub(crate) mod sequence_check {
 pub mod breaking;
 pub mod factors;
 pub(crate) mod fault_types;
+mod partials;
 pub mod peak;
 mod steady;
 mod study;

@@ -11,12 +11,13 @@ pub fn kappa(r_over_x: f64) -> f64 {
 /// in low-voltage and 2.0 in high-voltage networks. The standard drops the factor 1.15 while
 /// R/X < 0.3 in the branches; `resistive_paths` says whether that fails for the branches that
 /// carry this location's current (decided per location by the study).
-pub fn kappa_method_b(r_over_x: f64, meshed: bool, resistive_paths: bool, low_voltage: bool) -> f64 {
-    let factor = if meshed && resistive_paths {
-        1.15
-    } else {
-        1.0
-    };
+pub fn kappa_method_b(
+    r_over_x: f64,
+    meshed: bool,
+    resistive_paths: bool,
+    low_voltage: bool,
+) -> f64 {
+    let factor = if meshed && resistive_paths { 1.15 } else { 1.0 };
     let limit = if low_voltage { 1.8 } else { 2.0 };
     (factor * kappa(r_over_x)).min(limit)
 }
@@ -67,7 +68,7 @@ pub fn dc_component(ikss: f64, r_over_x: f64, frequency_hz: f64, t_s: f64) -> f6
 pub fn thermal_n(ikss_over_ik: f64, tk_s: f64) -> f64 {
     const TD: f64 = 1.257;
     let r = ikss_over_ik;
-    if !(r > 1.0) || !r.is_finite() {
+    if r.is_nan() || r <= 1.0 || r.is_infinite() {
         return 1.0;
     }
     let a = TD / (20.0 * tk_s) * (1.0 - (-20.0 * tk_s / TD).exp()) * (r - 1.0) * (r - 1.0);

@@ -5,6 +5,7 @@
 
 use num_complex::Complex64 as C64;
 
+use super::peak::dc_frequency_ratio;
 use super::study::Context;
 use crate::error::Result;
 use crate::par;
@@ -12,7 +13,6 @@ use crate::sparse::Factor;
 use crate::study::{PeakMethod, Topology};
 use crate::system::admittance::{SequenceMatrix, Stamp};
 use crate::system::{Decay, Sequence, System, UnitVariant};
-use super::peak::dc_frequency_ratio;
 
 /// Ratio f_c/f of the equivalent frequency of method C (20 Hz at 50 Hz, 24 Hz at 60 Hz).
 pub(crate) const FC_RATIO: f64 = 0.4;
@@ -88,8 +88,7 @@ impl SequenceSet {
             None
         };
         let s_dc = dc_frequency_ratio(sys.frequency_hz, options.tmin_s);
-        let dc_needed =
-            options.topology != Topology::Radial && options.ip_method == PeakMethod::C;
+        let dc_needed = options.topology != Topology::Radial && options.ip_method == PeakMethod::C;
         let motors = sys.shunts.iter().any(|sh| {
             sh.machine
                 .is_some_and(|m| matches!(m.decay, Decay::Asynchronous(_)))

@@ -8,12 +8,13 @@ use super::branch_flows;
 use num_complex::Complex64 as C64;
 
 use super::contributions::{SourceTerm, node_ratios};
-use super::location::{Entries, base_data, bus_result, meshing, unit_data};
+use super::location::{Entries, LocationData, base_data, bus_result, meshing, unit_data};
+use super::partials;
 use super::sequence_set::{SequenceSet, Which};
 use crate::error::{Error, Issue, Result};
 use crate::model::{Network, Table};
 use crate::par;
-use crate::study::{BusResult, BusStatus, Method, StudyOptions, StudyReport};
+use crate::study::{BusResult, BusStatus, FaultKind, Method, StudyOptions, StudyReport};
 use crate::system::admittance::Admittance;
 use crate::system::earthing::{Earthing, earthing};
 use crate::system::{Sequence, System};
@@ -133,28 +134,50 @@ pub fn short_circuit_with_progress(
             }
         };
         let d = unit_data(&ctx, &set, loc, unit, &zss, &counter);
-        bus_result(&ctx, &mesh, loc, d.as_ref(), Some(unit))
+        (bus_result(&ctx, &mesh, loc, d.as_ref(), Some(unit)), d)
     });
     let mut unit_rows = unit_rows.into_iter();
-    let buses: Vec<_> = locations
+    let (buses, data): (Vec<BusResult>, Vec<Option<LocationData>>) = locations
         .iter()
         .map(|loc| match unit_of(loc) {
             Some(_) => unit_rows.next().expect("one row per unit location"),
-            None => bus_result(
-                &ctx,
-                &mesh,
-                loc,
-                data.next().expect("one datum per location").as_ref(),
-                None,
-            ),
+            None => {
+                let d = data.next().expect("one datum per location");
+                (bus_result(&ctx, &mesh, loc, d.as_ref(), None), d)
+            }
         })
-        .collect();
+        .unzip();
     check_finite(&buses)?;
     warn_negative_impedance(&buses, &mut warnings);
+    warn_locations(&ctx, &locations, &buses, &mut warnings);
     let (branches, voltages) = if options.branch_results {
         branch_flows::compute(&ctx, &set, &locations, &buses, &unit_of, &counter)?
     } else {
         (Vec::new(), Vec::new())
+    };
+    let partial_currents = if options.partial_currents {
+        let rows = partials::row_count(&sys, locations.len());
+        if rows > partials::MAX_ROWS {
+            return Err(Error::option(
+                "partial_currents",
+                format!(
+                    "{} fault locations × {} sources would give {rows} rows; choose fault buses with `buses`",
+                    locations.len(),
+                    sys.shunts.len() + sys.sources.len()
+                ),
+            ));
+        }
+        let entries: Vec<partials::Entry<'_>> = (0..locations.len())
+            .map(|i| partials::Entry {
+                loc: &locations[i],
+                bus: &buses[i],
+                data: data[i].as_ref(),
+                unit: unit_of(&locations[i]),
+            })
+            .collect();
+        partials::table(&ctx, &set, &entries)
+    } else {
+        Vec::new()
     };
     Ok(StudyReport {
         study: options.clone(),
@@ -162,6 +185,7 @@ pub fn short_circuit_with_progress(
         buses,
         branches,
         voltages,
+        partial_currents,
         warnings,
     })
 }
@@ -192,6 +216,75 @@ fn warn_negative_impedance(buses: &[BusResult], warnings: &mut Vec<Issue>) {
                 b.rk_ohm, b.xk_ohm
             ),
         ));
+    }
+}
+
+/// Locations the engineer must know about beyond their status: unsupplied buses (no source
+/// feeds their island), earth faults outside IEC 60909 (isolated neutral, resonance earthing),
+/// and minimum steady-state currents left empty for want of a generator's x_dsat.
+fn warn_locations(
+    ctx: &Context<'_>,
+    locations: &[Location],
+    buses: &[BusResult],
+    warnings: &mut Vec<Issue>,
+) {
+    let fault = ctx.options.fault;
+    for (loc, b) in locations.iter().zip(buses) {
+        let (code, message) = match b.status {
+            // `validate` names the buses no source of any case can feed
+            BusStatus::Unsupplied
+                if warnings
+                    .iter()
+                    .any(|w| w.code == "unsupplied" && w.element.as_deref() == Some(&b.id)) =>
+            {
+                continue;
+            }
+            BusStatus::Unsupplied => (
+                "unsupplied",
+                "no source feeds this bus's island: every short-circuit current is zero".to_string(),
+            ),
+            BusStatus::NoZeroSequencePath if fault == FaultKind::LineToEarth => (
+                "isolated_neutral",
+                format!(
+                    "the system at this bus has an isolated neutral: a line-to-earth fault is                      outside IEC 60909-0 (clause 1) and no I''k1, i_p, I_b or I_th is given; {}",
+                    match b.ice_ka {
+                        Some(i) => format!("the capacitive earth-fault current is {i:.4} kA"),
+                        None => "give the zero-sequence capacitances (c0_nf_per_km) for the capacitive earth-fault current".to_string(),
+                    }
+                ),
+            ),
+            BusStatus::ResonanceEarthed => (
+                "resonance_earthed",
+                format!(
+                    "the system at this bus is resonance-earthed (arc-suppression coil): a                      line-to-earth fault is outside IEC 60909-0 (clause 1) and no I''k1, i_p,                      I_b or I_th is given; {}",
+                    match b.ires_ka {
+                        Some(i) => format!("the residual current is {i:.4} kA"),
+                        None => "give the coil impedance for the residual current".to_string(),
+                    }
+                ),
+            ),
+            BusStatus::Ok if fault == FaultKind::DoubleLineToEarth => {
+                match ctx.earthing[loc.node] {
+                    Earthing::Isolated | Earthing::Resonant(_) => (
+                        "earth_current_outside_standard",
+                        "the system at this bus is not effectively earthed (isolated neutral or                          arc-suppression coil): the line currents are those of the double                          line-to-earth fault, the earth current is the capacitive or residual                          current, outside IEC 60909-0"
+                            .to_string(),
+                    ),
+                    Earthing::Effective => continue,
+                }
+            }
+            BusStatus::Ok
+                if ctx.options.case == crate::study::Case::Min && b.ik_ka.is_nan() =>
+            {
+                (
+                    "missing_data",
+                    "I_kmin near a synchronous generator needs its saturated synchronous                      reactance xdsat_pu (IEC 60909-0:2016 §10.2.1); I_k is left empty"
+                        .to_string(),
+                )
+            }
+            _ => continue,
+        };
+        warnings.push(Issue::warning(Table::Buses, &b.id, "status", code, message));
     }
 }
 

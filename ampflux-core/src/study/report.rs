@@ -66,6 +66,7 @@ pub struct BusResult {
     pub vn_kv: f64,
     /// Initial symmetrical short-circuit current I''k in kA (for unbalanced faults the
     /// largest faulted-phase current: I''k2, I''k1, or the line current of I''k2E).
+    #[serde(deserialize_with = "nan_if_null")]
     pub ikss_ka: f64,
     /// Initial symmetrical short-circuit power S''k = √3·U_n·I''k in MVA.
     #[serde(deserialize_with = "nan_if_null")]
@@ -94,8 +95,10 @@ pub struct BusResult {
     #[serde(default = "nan", deserialize_with = "nan_if_null")]
     pub ib_asym_ka: f64,
     /// Resistance of the positive-sequence short-circuit impedance R_k in Ω.
+    #[serde(deserialize_with = "nan_if_null")]
     pub rk_ohm: f64,
     /// Reactance of the positive-sequence short-circuit impedance X_k in Ω.
+    #[serde(deserialize_with = "nan_if_null")]
     pub xk_ohm: f64,
     /// Negative-sequence short-circuit resistance in Ω (unbalanced faults).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -222,6 +225,57 @@ pub struct VoltageResult {
     pub vc_deg: f64,
 }
 
+/// Kind of a short-circuit source (IEC 60909-0:2016 §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// Network feeder Q (`external_grids`).
+    Feeder,
+    /// Directly connected synchronous generator.
+    Generator,
+    /// Generator of a power station unit (reported at its terminals).
+    Unit,
+    /// Asynchronous motor or motor group.
+    Motor,
+    /// Converter-connected unit (`converters`).
+    Converter,
+}
+
+/// The share of one source in the short-circuit current at one fault location (with the
+/// study option `partial_currents`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartialCurrent {
+    /// Fault location id.
+    pub fault_bus: String,
+    /// Source id.
+    pub source: String,
+    /// Kind of source.
+    pub kind: SourceKind,
+    /// Bus of the source.
+    pub bus: String,
+    /// The source's initial symmetrical current at its terminals in kA (largest phase).
+    pub ikss_ka: f64,
+    /// Angle of the phase-a current in degrees, relative to the equivalent voltage source at
+    /// the fault (with the phase shifts of transformer vector groups).
+    pub angle_deg: f64,
+    /// Its share of the peak current in kA: κ of the location (κ_WD of a doubly fed unit, 1 for
+    /// a full converter) times √2·I''k.
+    #[serde(deserialize_with = "nan_if_null")]
+    pub ip_ka: f64,
+    /// Its breaking current μ·q·I''k in kA (I''k for unbalanced faults; IEC 60909-0:2016
+    /// §9.1.2).
+    #[serde(deserialize_with = "nan_if_null")]
+    pub ib_ka: f64,
+    /// Its steady-state current in kA: λ·I_rG for a synchronous machine near the fault, 0 for
+    /// an asynchronous machine, I''k otherwise (clause 10; empty where λ_min lacks `xdsat_pu`).
+    #[serde(deserialize_with = "nan_if_null")]
+    pub ik_ka: f64,
+    /// Decay factor μ of a machine (1 otherwise).
+    pub mu: f64,
+    /// Factor q of an asynchronous machine (1 otherwise).
+    pub q: f64,
+}
+
 /// Everything a study computed, keyed by element ids.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StudyReport {
@@ -235,6 +289,9 @@ pub struct StudyReport {
     pub branches: Vec<BranchResult>,
     /// One row per bus and fault location (with `branch_results`).
     pub voltages: Vec<VoltageResult>,
+    /// One row per source and fault location (with `partial_currents`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial_currents: Vec<PartialCurrent>,
     /// Validation warnings and notes about the calculation.
     pub warnings: Vec<Issue>,
 }
@@ -250,6 +307,13 @@ impl StudyReport {
         self.branches
             .iter()
             .find(|b| b.id == id && b.fault_bus == fault_bus)
+    }
+
+    /// The partial currents of every source for the fault at `fault_bus`.
+    pub fn partials<'a>(&'a self, fault_bus: &'a str) -> impl Iterator<Item = &'a PartialCurrent> {
+        self.partial_currents
+            .iter()
+            .filter(move |p| p.fault_bus == fault_bus)
     }
 
     /// The voltage of bus `bus` during the fault at `fault_bus`.

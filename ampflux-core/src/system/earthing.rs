@@ -13,8 +13,9 @@ pub(crate) enum Earthing {
     /// A conductive path to earth other than an arc-suppression coil (solid, resistance or
     /// reactance earthing, feeders, earthed generators).
     Effective,
-    /// Earthed only through arc-suppression (Petersen) coils.
-    Resonant,
+    /// Earthed only through arc-suppression (Petersen) coils; `false` when one of them has
+    /// no impedance given (then the residual current is unknown).
+    Resonant(bool),
     /// No conductive path to earth: only capacitances (isolated neutral).
     Isolated,
 }
@@ -57,8 +58,10 @@ pub(crate) fn earthing(sys: &System) -> Vec<Earthing> {
             g_eff[sh.node] |= !sh.zero_resonant;
         }
     }
+    let mut unknown_coil = vec![false; n];
     for &node in &sys.resonant_nodes {
         g_all[node] = true;
+        unknown_coil[node] = true;
     }
     let roots = |uf: &mut UnionFind, g: &[bool]| {
         let mut earthed = vec![false; n];
@@ -71,10 +74,11 @@ pub(crate) fn earthing(sys: &System) -> Vec<Earthing> {
         (0..n).map(|i| earthed[uf.find(i)]).collect::<Vec<bool>>()
     };
     let (e, a) = (roots(&mut eff, &g_eff), roots(&mut all, &g_all));
+    let unknown = roots(&mut all, &unknown_coil);
     (0..n)
         .map(|i| match (e[i], a[i]) {
             (true, _) => Earthing::Effective,
-            (false, true) => Earthing::Resonant,
+            (false, true) => Earthing::Resonant(!unknown[i]),
             (false, false) => Earthing::Isolated,
         })
         .collect()

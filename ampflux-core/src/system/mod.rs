@@ -143,6 +143,8 @@ pub(crate) struct Shunt {
 /// A converter acting as a current source in the positive sequence.
 #[derive(Clone, Debug)]
 pub(crate) struct CurrentSource {
+    /// Index of the converter in the network.
+    pub converter: usize,
     pub node: usize,
     /// Injected current in per unit of the node's base current, angle relative to the
     /// equivalent voltage source.

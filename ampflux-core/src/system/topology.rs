@@ -188,7 +188,11 @@ pub(crate) fn meshed(n: usize, edges: &[(usize, usize)], source_nodes: &[usize])
 /// A source s reaches node k along exactly one path when every 2-edge-connected component on
 /// the way is entered and left at the same vertex. Computed for all nodes at once on the
 /// bridge tree, rooted per island, with the values of each direction of each bridge.
-pub(crate) fn fed_through_meshes(n: usize, edges: &[(usize, usize)], sources: &[usize]) -> Vec<bool> {
+pub(crate) fn fed_through_meshes(
+    n: usize,
+    edges: &[(usize, usize)],
+    sources: &[usize],
+) -> Vec<bool> {
     let bridges = Bridges::new(n, edges);
     let comp = &bridges.comp;
     let nc = bridges.count;

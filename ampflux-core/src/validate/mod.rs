@@ -7,6 +7,7 @@
 mod branches;
 mod sources;
 mod study;
+mod supply;
 
 use std::collections::{HashMap, HashSet};
 
@@ -175,6 +176,10 @@ impl Network {
         branches::impedances(&ctx, &mut issues);
         branches::switches(&ctx, &mut issues);
         sources::loads(&ctx, &mut issues);
+        // the network's islands mean something only once its elements are sound
+        if !issues.iter().any(Issue::is_error) {
+            supply::unsupplied_buses(self, &mut issues);
+        }
         issues
     }
 

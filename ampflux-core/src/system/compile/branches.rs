@@ -13,6 +13,9 @@ use crate::model::{Generator, Table, Transformer, Transformer3w, VectorGroup, Wi
 use crate::study::Case;
 use crate::system::{Branch, BranchOrigin, NodeLabel, OnePort, TwoPort, UnitVariant, active};
 
+/// A winding's star point: (marked as an arc-suppression coil, earthing R, earthing X, node).
+type StarPoint = (Option<bool>, Option<f64>, Option<f64>, usize);
+
 impl<'a> Builder<'a> {
     pub(super) fn lines(&mut self) -> Result<()> {
         let net = self.net;
@@ -140,15 +143,11 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The vector group for the zero sequence with the arc-suppression coils of `sides`
-    /// ((flag, R, X, node) per winding, HV first): a coil of unknown impedance leaves its star
-    /// point open and marks its node resonance-earthed; whether a coil of known impedance
+    /// The vector group for the zero sequence with the arc-suppression coils of `sides` (one
+    /// [`StarPoint`] per winding, HV first): a coil of unknown impedance leaves its star point
+    /// open and marks its node resonance-earthed. Also whether a coil of known impedance
     /// remains in the model.
-    fn resonant_windings(
-        &mut self,
-        vg: &VectorGroup,
-        sides: &[(Option<bool>, Option<f64>, Option<f64>, usize)],
-    ) -> (VectorGroup, bool) {
+    fn resonant_windings(&mut self, vg: &VectorGroup, sides: &[StarPoint]) -> (VectorGroup, bool) {
         let mut out = vg.clone();
         let mut known = false;
         for (w, &(flag, r, x, node)) in out.windings.iter_mut().zip(sides) {
@@ -216,8 +215,18 @@ impl<'a> Builder<'a> {
             let (vg0, zero_resonant) = self.resonant_windings(
                 &vg,
                 &[
-                    (t.hv_grounding_resonant, t.hv_grounding_r_ohm, t.hv_grounding_x_ohm, a),
-                    (t.lv_grounding_resonant, t.lv_grounding_r_ohm, t.lv_grounding_x_ohm, b),
+                    (
+                        t.hv_grounding_resonant,
+                        t.hv_grounding_r_ohm,
+                        t.hv_grounding_x_ohm,
+                        a,
+                    ),
+                    (
+                        t.lv_grounding_resonant,
+                        t.lv_grounding_r_ohm,
+                        t.lv_grounding_x_ohm,
+                        b,
+                    ),
                 ],
             );
             let zero = self.transformer_zero(t, &vg0, k, par, a, b, ratio);
@@ -369,9 +378,24 @@ impl<'a> Builder<'a> {
             let (vg0, resonant) = self.resonant_windings(
                 &vg,
                 &[
-                    (t.hv_grounding_resonant, t.hv_grounding_r_ohm, t.hv_grounding_x_ohm, nh),
-                    (t.mv_grounding_resonant, t.mv_grounding_r_ohm, t.mv_grounding_x_ohm, nm),
-                    (t.lv_grounding_resonant, t.lv_grounding_r_ohm, t.lv_grounding_x_ohm, nl),
+                    (
+                        t.hv_grounding_resonant,
+                        t.hv_grounding_r_ohm,
+                        t.hv_grounding_x_ohm,
+                        nh,
+                    ),
+                    (
+                        t.mv_grounding_resonant,
+                        t.mv_grounding_r_ohm,
+                        t.mv_grounding_x_ohm,
+                        nm,
+                    ),
+                    (
+                        t.lv_grounding_resonant,
+                        t.lv_grounding_r_ohm,
+                        t.lv_grounding_x_ohm,
+                        nl,
+                    ),
                 ],
             );
             let coil = |leg: usize| {

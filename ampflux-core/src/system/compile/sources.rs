@@ -208,7 +208,11 @@ impl Builder<'_> {
                     let i_ka = cv.k.unwrap_or(0.0) * ir_ka;
                     let angle = cv.current_angle_deg.unwrap_or(-90.0).to_radians();
                     let i_pu = C64::from_polar(i_ka / self.sys.i_base(node), angle);
-                    self.sys.sources.push(CurrentSource { node, i_pu });
+                    self.sys.sources.push(CurrentSource {
+                        converter: index,
+                        node,
+                        i_pu,
+                    });
                 }
                 ConverterKind::DoublyFed => {
                     let z_abs = 2f64.sqrt() * cv.kappa_wd.unwrap_or(1.0) * cv.vn_kv
