@@ -12,7 +12,7 @@ use super::breaking::{mu, q};
 use super::steady::lambda;
 use crate::par;
 use crate::sparse::{Factor, SymbolicLdl};
-use crate::study::Case;
+use crate::study::{Case, FaultKind};
 use crate::system::topology::current_ratios;
 use crate::system::{Decay, SteadyData, System, TwoPort, UnitVariant};
 
@@ -69,12 +69,13 @@ impl SourceTerm {
             .collect()
     }
 
-    /// Whether a location needs the partial currents of these sources (machines decay, wind
-    /// units with a given κ_WD); with feeders alone every share is 1.
-    pub fn matter(terms: &[SourceTerm]) -> bool {
-        terms
-            .iter()
-            .any(|t| t.decay.is_some() || t.peak_factor.is_some())
+    /// Whether the locations of a study of `kind` need the partial currents of these sources:
+    /// machines decay in three-phase faults (I_b, I_k), wind units with a given κ_WD take
+    /// their share of i_p in every fault; with feeders alone every share is 1.
+    pub fn matter(terms: &[SourceTerm], kind: FaultKind) -> bool {
+        terms.iter().any(|t| {
+            t.peak_factor.is_some() || (kind == FaultKind::ThreePhase && t.decay.is_some())
+        })
     }
 
     /// (μ, q) of this source's share for a partial current of `x` times its rated current

@@ -63,9 +63,9 @@ pub fn short_circuit_with_progress(
         } else {
             vec![Earthing::Effective; sys.n()]
         },
-        // the sources' partial currents matter where machines decay or wind units bring
-        // their κ_WD
-        sweep: SourceTerm::matter(&terms),
+        // the sources' partial currents matter where machines decay (three-phase faults) or
+        // wind units bring their κ_WD
+        sweep: SourceTerm::matter(&terms, options.fault),
         terms,
         ratios: node_ratios(&sys),
     };
@@ -229,16 +229,16 @@ fn warn_locations(
     warnings: &mut Vec<Issue>,
 ) {
     let fault = ctx.options.fault;
+    let unsupplied: std::collections::HashSet<&str> = warnings
+        .iter()
+        .filter(|w| w.code == "unsupplied")
+        .filter_map(|w| w.element.as_deref())
+        .collect();
+    let mut found: Vec<Issue> = Vec::new();
     for (loc, b) in locations.iter().zip(buses) {
         let (code, message) = match b.status {
             // `validate` names the buses no source of any case can feed
-            BusStatus::Unsupplied
-                if warnings
-                    .iter()
-                    .any(|w| w.code == "unsupplied" && w.element.as_deref() == Some(&b.id)) =>
-            {
-                continue;
-            }
+            BusStatus::Unsupplied if unsupplied.contains(b.id.as_str()) => continue,
             BusStatus::Unsupplied => (
                 "unsupplied",
                 "no source feeds this bus's island: every short-circuit current is zero".to_string(),
@@ -246,7 +246,8 @@ fn warn_locations(
             BusStatus::NoZeroSequencePath if fault == FaultKind::LineToEarth => (
                 "isolated_neutral",
                 format!(
-                    "the system at this bus has an isolated neutral: a line-to-earth fault is                      outside IEC 60909-0 (clause 1) and no I''k1, i_p, I_b or I_th is given; {}",
+                    "the system at this bus has an isolated neutral: a line-to-earth fault is \
+                     outside IEC 60909-0 (clause 1) and no I''k1, i_p, I_b or I_th is given; {}",
                     match b.ice_ka {
                         Some(i) => format!("the capacitive earth-fault current is {i:.4} kA"),
                         None => "give the zero-sequence capacitances (c0_nf_per_km) for the capacitive earth-fault current".to_string(),
@@ -256,7 +257,9 @@ fn warn_locations(
             BusStatus::ResonanceEarthed => (
                 "resonance_earthed",
                 format!(
-                    "the system at this bus is resonance-earthed (arc-suppression coil): a                      line-to-earth fault is outside IEC 60909-0 (clause 1) and no I''k1, i_p,                      I_b or I_th is given; {}",
+                    "the system at this bus is resonance-earthed (arc-suppression coil): a \
+                     line-to-earth fault is outside IEC 60909-0 (clause 1) and no I''k1, i_p, \
+                     I_b or I_th is given; {}",
                     match b.ires_ka {
                         Some(i) => format!("the residual current is {i:.4} kA"),
                         None => "give the coil impedance for the residual current".to_string(),
@@ -267,7 +270,10 @@ fn warn_locations(
                 match ctx.earthing[loc.node] {
                     Earthing::Isolated | Earthing::Resonant(_) => (
                         "earth_current_outside_standard",
-                        "the system at this bus is not effectively earthed (isolated neutral or                          arc-suppression coil): the line currents are those of the double                          line-to-earth fault, the earth current is the capacitive or residual                          current, outside IEC 60909-0"
+                        "the system at this bus is not effectively earthed (isolated neutral or \
+                         arc-suppression coil): the line currents are those of the double \
+                         line-to-earth fault, the earth current is the capacitive or residual \
+                         current, outside IEC 60909-0"
                             .to_string(),
                     ),
                     Earthing::Effective => continue,
@@ -278,14 +284,26 @@ fn warn_locations(
             {
                 (
                     "missing_data",
-                    "I_kmin near a synchronous generator needs its saturated synchronous                      reactance xdsat_pu (IEC 60909-0:2016 §10.2.1); I_k is left empty"
+                    "I_kmin near a synchronous generator needs its saturated synchronous \
+                     reactance xdsat_pu (IEC 60909-0:2016 §10.2.1); I_k is left empty"
                         .to_string(),
                 )
             }
             _ => continue,
         };
-        warnings.push(Issue::warning(Table::Buses, &b.id, "status", code, message));
+        found.push(Issue::warning(Table::Buses, &b.id, "status", code, message));
     }
+    // a location's own warning replaces the one `validate` gave for its bus
+    let replaced: std::collections::HashSet<(&str, &str)> = found
+        .iter()
+        .filter_map(|w| Some((w.code.as_str(), w.element.as_deref()?)))
+        .collect();
+    warnings.retain(|w| {
+        !w.element
+            .as_deref()
+            .is_some_and(|e| replaced.contains(&(w.code.as_str(), e)))
+    });
+    warnings.extend(found);
 }
 
 /// Element data far outside the physical range (a reactance of 1e-300 p.u., ...) can make the

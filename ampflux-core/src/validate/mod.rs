@@ -189,6 +189,9 @@ impl Network {
     pub fn validate_for(&self, options: &StudyOptions) -> Vec<Issue> {
         let mut issues = self.validate();
         study::check(self, options, &mut issues);
+        if !issues.iter().any(Issue::is_error) {
+            study::earth_fault_scope(self, options, &mut issues);
+        }
         issues
     }
 }
