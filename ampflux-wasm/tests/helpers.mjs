@@ -123,6 +123,11 @@ export function observed(report, e, studyCase) {
   const b = report.buses.find((r) => r.id === loc.bus);
   if (!b) return undefined;
   if (e.quantity === "ikss_phase_b_ka") return b.ikss_ka;
+  // an earth fault outside IEC 60909: the current others report as I''k1 is AmpFlux's
+  // capacitive earth-fault current or residual current
+  if (e.quantity === "ikss_ka" && ["no_zero_sequence_path", "resonance_earthed"].includes(b.status)) {
+    return b.ice_ka ?? b.ires_ka ?? undefined;
+  }
   return ["ikss_ka", "ip_ka", "ib_ka", "ith_ka", "skss_mva", "rk_ohm", "xk_ohm", "rk0_ohm", "xk0_ohm", "ikss_earth_ka"]
     .includes(e.quantity) ? b[e.quantity] ?? undefined : undefined;
 }
