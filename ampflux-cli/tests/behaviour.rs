@@ -197,9 +197,11 @@ fn the_progress_bar_reaches_its_end_on_a_terminal() {
         .expect("script runs");
     let screen = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{screen}");
+    // the work units: one column per source node (the n motors and the feeder)
+    let total = n + 1;
     assert!(
-        screen.contains(&format!("{n}/{n}")),
-        "the bar never shows {n}/{n}: {:?}",
+        screen.contains(&format!("{total}/{total}")),
+        "the bar never shows {total}/{total}: {:?}",
         screen.chars().rev().take(400).collect::<String>()
     );
 }

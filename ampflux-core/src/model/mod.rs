@@ -16,7 +16,7 @@ pub use ratings::{
 };
 pub use scenario::{BASE_SCENARIO, Scenario};
 pub use shunt::{Shunt, ShuntKind};
-pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor};
+pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor, RotorType};
 pub use vector_group::{VectorGroup, VectorGroupError, Winding};
 
 use serde::{Deserialize, Serialize};

@@ -8,6 +8,7 @@ mod branches;
 mod ratings;
 mod sources;
 mod study;
+mod supply;
 
 use std::collections::{HashMap, HashSet};
 
@@ -210,6 +211,10 @@ impl Network {
         ratings::lines(&ctx, &mut issues);
         ratings::switches(&ctx, &mut issues);
         ratings::scenarios(&ctx, &mut issues);
+        // the network's islands mean something only once its elements are sound
+        if !issues.iter().any(Issue::is_error) {
+            supply::unsupplied_buses(self, &mut issues);
+        }
         issues
     }
 
@@ -219,6 +224,9 @@ impl Network {
     pub fn validate_for(&self, options: &StudyOptions) -> Vec<Issue> {
         let mut issues = self.validate();
         study::check(self, options, &mut issues);
+        if !issues.iter().any(Issue::is_error) {
+            study::earth_fault_scope(self, options, &mut issues);
+        }
         issues
     }
 }

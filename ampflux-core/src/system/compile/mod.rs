@@ -76,6 +76,7 @@ pub(in crate::system) fn compile(net: &Network, options: &StudyOptions) -> Resul
             sources: Vec::new(),
             units: Vec::new(),
             zero_unknown: Vec::new(),
+            resonant_nodes: Vec::new(),
             corrections: Vec::new(),
             line_fault_nodes: Vec::new(),
             case: options.case,
@@ -209,6 +210,7 @@ impl<'a> Builder<'a> {
             zero,
             shift_deg: 0.0,
             zero_inverted: false,
+            zero_resonant: false,
         });
     }
 
