@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, FromRef, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::{Router, middleware};
 use tokio::net::TcpListener;
@@ -19,8 +19,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{Config, CorsOrigins};
 use crate::jobs::events::Events;
-use crate::jobs::worker::Worker;
+use crate::ratelimit::RateLimiter;
 use crate::state::{AppState, StartError, connect_db, connect_redis, make_queue};
+use crate::worker::Worker;
 use crate::{ratelimit, routes, telemetry};
 
 /// The whole HTTP application over `state`.
@@ -31,7 +32,10 @@ pub fn app(state: AppState) -> Router {
     api.merge(routes::web::router(&state))
         .route_layer(middleware::from_fn(telemetry::track))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
-        .layer(middleware::from_fn_with_state(state.clone(), ratelimit::limit))
+        .layer(middleware::from_fn_with_state(
+            RateLimiter::from_ref(&state),
+            ratelimit::limit,
+        ))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(CompressionLayer::new().gzip(true))

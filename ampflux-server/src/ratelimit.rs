@@ -10,10 +10,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use redis::aio::ConnectionManager;
 
+use crate::auth::tokens::TokenKeys;
 use crate::clock::now_ms;
-use crate::error::ApiError;
-use crate::extract::client_ip;
-use crate::state::AppState;
+use crate::config::RateLimitConfig;
+use crate::error::Error;
+use crate::peer::client_ip;
 
 const WINDOW_MS: i64 = 60_000;
 const MEMORY_KEYS_MAX: usize = 100_000;
@@ -74,34 +75,25 @@ impl RateStore {
     }
 }
 
-/// Counts one attempt of a sensitive action (a login) for `key` against `limit` per
-/// minute (0: no limit); 429 past it. Fails open when Redis is unreachable, as the middleware.
-pub async fn attempt(state: &AppState, key: &str, limit: u32) -> Result<(), ApiError> {
-    if limit == 0 {
-        return Ok(());
-    }
-    match state.rate_store.hit(key, limit).await {
-        Ok(d) if !d.allowed => {
-            metrics::counter!("ampflux_rate_limited_total").increment(1);
-            Err(ApiError::RateLimited {
-                retry_after_s: d.reset_s,
-            })
-        }
-        Ok(_) => Ok(()),
-        Err(e) => {
-            tracing::warn!(error = %e, "rate limit store unavailable; attempt allowed");
-            Ok(())
-        }
-    }
+/// What the request limits need: the counters, the limits, and the token keys (requests
+/// are also counted per user).
+#[derive(Clone)]
+pub struct RateLimiter {
+    /// The counters.
+    pub store: RateStore,
+    /// The limits.
+    pub config: RateLimitConfig,
+    /// Keys of the access tokens.
+    pub tokens: Arc<TokenKeys>,
 }
 
 /// Middleware: limits `/api/` requests per address and per user; answers 429 with
 /// `Retry-After` past a limit. Fails open when Redis is unreachable.
-pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn limit(State(limiter): State<RateLimiter>, req: Request, next: Next) -> Response {
     if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let cfg = state.config.rate_limit;
+    let cfg = limiter.config;
     let mut checks: Vec<(String, u32)> = Vec::with_capacity(2);
     if cfg.per_ip_per_minute > 0 {
         let ip = client_ip(&req, cfg.trust_forwarded_for).unwrap_or_else(|| "unknown".into());
@@ -114,16 +106,16 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .and_then(|(_, token)| state.tokens.verify(token.trim()))
+            .and_then(|(_, token)| limiter.tokens.verify(token.trim()))
     {
         checks.push((format!("user:{}", user.sub), cfg.per_user_per_minute));
     }
     let mut tightest: Option<(Decision, u32)> = None;
     for (key, max) in checks {
-        match state.rate_store.hit(&key, max).await {
+        match limiter.store.hit(&key, max).await {
             Ok(d) if !d.allowed => {
                 metrics::counter!("ampflux_rate_limited_total").increment(1);
-                return ApiError::RateLimited {
+                return Error::RateLimited {
                     retry_after_s: d.reset_s,
                 }
                 .into_response();

@@ -1,23 +1,58 @@
-//! The shared state of the server: configuration, database, Redis, queue, token keys.
+//! The shared state of the server: configuration, connections, and the services built on
+//! them. Handlers and extractors take the part they need through `FromRef` (a service, the
+//! authenticator, the rate limiter), never the whole state.
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::extract::FromRef;
 use metrics_exporter_prometheus::PrometheusHandle;
 use redis::aio::ConnectionManager;
 use tokio::sync::Notify;
 
 use crate::ai::Provider;
+use crate::ai::assistant::{Assistant, AssistantParts};
 use crate::ai::cache::AnswerCache;
 use crate::ai::provider::OpenAiCompatible;
+use crate::auth::Authenticator;
 use crate::auth::tokens::TokenKeys;
-use crate::config::{Config, QueueBackend};
+use crate::config::{Config, Features, QueueBackend};
 use crate::db::Db;
 use crate::jobs::events::Events;
 use crate::jobs::{DbQueue, Queue, RedisQueue};
-use crate::ratelimit::RateStore;
+use crate::peer::ClientAddress;
+use crate::ratelimit::{RateLimiter, RateStore};
+use crate::routes::health::Probe;
+use crate::services::accounts::{AccountSettings, Accounts};
+use crate::services::audit::AuditLog;
+use crate::services::circuits::Circuits;
+use crate::services::licenses::Licenses;
+use crate::services::projects::Projects;
+use crate::services::simulations::{SimulationDeps, Simulations};
+use crate::services::users::Users;
 
-/// Everything a handler can reach.
+/// The services, built once over the connections.
+#[derive(Clone)]
+pub struct Services {
+    /// Accounts and sessions.
+    pub accounts: Accounts,
+    /// Users and invitations.
+    pub users: Users,
+    /// Projects and members.
+    pub projects: Projects,
+    /// Circuit versions.
+    pub circuits: Circuits,
+    /// Simulations.
+    pub simulations: Simulations,
+    /// Licenses.
+    pub licenses: Licenses,
+    /// The audit log.
+    pub audit: AuditLog,
+    /// The AI assistant.
+    pub assistant: Assistant,
+}
+
+/// Everything the server shares between requests.
 #[derive(Clone)]
 pub struct AppState {
     /// Configuration.
@@ -44,6 +79,8 @@ pub struct AppState {
     pub ai_cache: AnswerCache,
     /// Start of the process.
     pub started: Instant,
+    /// The services.
+    pub services: Services,
 }
 
 /// Failure to build the state.
@@ -141,22 +178,139 @@ impl AppState {
             .map_err(StartError::Ai)?
             .map(|p| Arc::new(p) as Arc<dyn Provider>);
         let ai_cache = AnswerCache::new(redis.as_ref(), &config.redis_prefix);
+        let tokens = Arc::new(
+            TokenKeys::new(&config.secret_key, config.access_token_ttl.as_secs() as i64)
+                .map_err(|e| StartError::Secret(e.to_string()))?,
+        );
+        let events = Events::default();
+        let job_wake = Arc::new(Notify::new());
+        let services = services(
+            &config,
+            &db,
+            Connections {
+                tokens: tokens.clone(),
+                queue: queue.clone(),
+                rate_store: rate_store.clone(),
+                events: events.clone(),
+                job_wake: job_wake.clone(),
+                ai: ai.clone(),
+                ai_cache: ai_cache.clone(),
+            },
+        );
         Ok(AppState {
-            tokens: Arc::new(
-                TokenKeys::new(&config.secret_key, config.access_token_ttl.as_secs() as i64)
-                    .map_err(|e| StartError::Secret(e.to_string()))?,
-            ),
+            tokens,
             config: Arc::new(config),
             db,
             redis,
             queue,
             rate_store,
             metrics: crate::telemetry::metrics_handle(),
-            events: Events::default(),
-            job_wake: Arc::new(Notify::new()),
+            events,
+            job_wake,
             ai,
             ai_cache,
             started: Instant::now(),
+            services,
         })
     }
+}
+
+/// What the services are built on besides the configuration and the database.
+struct Connections {
+    tokens: Arc<TokenKeys>,
+    queue: Queue,
+    rate_store: RateStore,
+    events: Events,
+    job_wake: Arc<Notify>,
+    ai: Option<Arc<dyn Provider>>,
+    ai_cache: AnswerCache,
+}
+
+fn services(config: &Config, db: &Db, c: Connections) -> Services {
+    let projects = Projects::new(db.clone());
+    let circuits = Circuits::new(db.clone(), projects.clone());
+    let simulations = Simulations::new(
+        db.clone(),
+        SimulationDeps {
+            circuits: circuits.clone(),
+            queue: c.queue,
+            events: c.events,
+            wake: c.job_wake,
+            features: config.features,
+            poll: config.events_interval,
+        },
+    );
+    let accounts = Accounts::new(
+        db.clone(),
+        AccountSettings {
+            tokens: c.tokens,
+            refresh_ttl: config.refresh_token_ttl,
+            open_registration: config.features.open_registration,
+            limits: config.rate_limit,
+            attempts: c.rate_store,
+        },
+    );
+    let assistant = Assistant::new(
+        db.clone(),
+        AssistantParts {
+            provider: c.ai,
+            cache: c.ai_cache,
+            config: config.ai.clone(),
+            request_timeout: config.request_timeout,
+            enabled: config.features.ai_assistant,
+            circuits: circuits.clone(),
+            simulations: simulations.clone(),
+        },
+    );
+    Services {
+        accounts,
+        users: Users::new(db.clone(), config.invitation_ttl),
+        projects,
+        circuits,
+        simulations,
+        licenses: Licenses::new(db.clone(), config.features),
+        audit: AuditLog::new(db.clone()),
+        assistant,
+    }
+}
+
+macro_rules! sub_state {
+    ($($ty:ty => |$s:ident| $e:expr;)+) => {$(
+        impl FromRef<AppState> for $ty {
+            fn from_ref($s: &AppState) -> $ty {
+                $e
+            }
+        }
+    )+};
+}
+
+sub_state! {
+    Accounts => |s| s.services.accounts.clone();
+    Users => |s| s.services.users.clone();
+    Projects => |s| s.services.projects.clone();
+    Circuits => |s| s.services.circuits.clone();
+    Simulations => |s| s.services.simulations.clone();
+    Licenses => |s| s.services.licenses.clone();
+    AuditLog => |s| s.services.audit.clone();
+    Assistant => |s| s.services.assistant.clone();
+    Features => |s| s.config.features;
+    Authenticator => |s| Authenticator::new(s.db.clone(), s.tokens.clone());
+    ClientAddress => |s| ClientAddress {
+        trust_forwarded_for: s.config.rate_limit.trust_forwarded_for,
+    };
+    RateLimiter => |s| RateLimiter {
+        store: s.rate_store.clone(),
+        config: s.config.rate_limit,
+        tokens: s.tokens.clone(),
+    };
+    Probe => |s| Probe {
+        db: s.db.clone(),
+        redis: s.redis.clone(),
+        queue: s.queue.clone(),
+        in_process_worker: s.config.jobs.in_process_worker,
+        ai_provider: s.services.assistant.status(),
+        features: s.config.features,
+        started: s.started,
+        metrics: s.metrics.clone(),
+    };
 }

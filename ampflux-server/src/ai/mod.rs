@@ -27,8 +27,7 @@ use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
-use provider::{ChatRequest, Completion, Usage};
+use provider::{ChatRequest, Completion, ProviderError, Usage};
 
 /// A question to the assistant.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -119,12 +118,12 @@ pub trait Provider: Send + Sync {
     fn model(&self) -> &str;
 
     /// One completion of `req`; with `deltas`, streamed, each piece of text passed to it
-    /// as it arrives. Failures are 502 (`BadGateway`) or 504 (`GatewayTimeout`).
+    /// as it arrives.
     fn complete<'a>(
         &'a self,
         req: &'a ChatRequest,
         deltas: Option<&'a (dyn Fn(String) + Send + Sync)>,
-    ) -> BoxFuture<'a, Result<Completion, ApiError>>;
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>>;
 }
 
 /// The status of the assistant for `/health/detailed`.

@@ -7,26 +7,26 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 
 /// Hashes `password` to a PHC string (`$argon2id$v=19$...`).
-pub async fn hash(password: String) -> ApiResult<String> {
+pub async fn hash(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || {
         Argon2::default()
             .hash_password(password.as_bytes())
             .map(|h| h.to_string())
-            .map_err(ApiError::internal)
+            .map_err(Error::internal)
     })
     .await?
 }
 
 /// Whether `password` matches the PHC string `hash`.
-pub async fn verify(password: String, hash: String) -> ApiResult<bool> {
+pub async fn verify(password: String, hash: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || verify_now(&password, &hash)).await?
 }
 
-fn verify_now(password: &str, hash: &str) -> ApiResult<bool> {
-    let parsed = PasswordHash::new(hash).map_err(ApiError::internal)?;
+fn verify_now(password: &str, hash: &str) -> Result<bool> {
+    let parsed = PasswordHash::new(hash).map_err(Error::internal)?;
     Ok(Argon2::default()
         .verify_password(password.as_bytes(), &parsed)
         .is_ok())
@@ -34,7 +34,7 @@ fn verify_now(password: &str, hash: &str) -> ApiResult<bool> {
 
 /// Spends the time of one verification for a login of an unknown email, so that response
 /// times do not tell which emails have accounts.
-pub async fn verify_dummy(password: String) -> ApiResult<()> {
+pub async fn verify_dummy(password: String) -> Result<()> {
     static DUMMY: OnceLock<String> = OnceLock::new();
     tokio::task::spawn_blocking(move || {
         let hash = DUMMY.get_or_init(|| {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::Role;
+use crate::ids::{CompanyId, UserId};
 
 /// The claims of an access token.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -49,7 +50,7 @@ impl TokenKeys {
     }
 
     /// A signed access token for the user.
-    pub fn issue(&self, user: &str, company: &str, role: Role, now_ms: i64) -> String {
+    pub fn issue(&self, user: &UserId, company: &CompanyId, role: Role, now_ms: i64) -> String {
         let iat = now_ms / 1000;
         let claims = Claims {
             sub: user.to_string(),
@@ -103,15 +104,19 @@ mod tests {
     fn access_tokens_verify_only_with_their_key_and_before_expiry() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 1800).unwrap();
         let now = crate::clock::now_ms();
-        let token = keys.issue("u1", "c1", Role::User, now);
+        let (u1, c1) = (UserId::new(), CompanyId::new());
+        let token = keys.issue(&u1, &c1, Role::User, now);
         let claims = keys.verify(&token).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.cid.as_str()), ("u1", "c1"));
+        assert_eq!(
+            (claims.sub.as_str(), claims.cid.as_str()),
+            (u1.as_str(), c1.as_str())
+        );
         assert_eq!(claims.exp - claims.iat, 1800);
 
         let other = TokenKeys::new(b"another key of thirty-two bytes!", 1800).unwrap();
         assert!(TokenKeys::new(b"", 1800).is_err());
         assert!(other.verify(&token).is_none());
-        let old = keys.issue("u1", "c1", Role::User, now - 3_600_000);
+        let old = keys.issue(&u1, &c1, Role::User, now - 3_600_000);
         assert!(keys.verify(&old).is_none());
         assert!(keys.verify("not.a.token").is_none());
     }

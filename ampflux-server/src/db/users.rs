@@ -5,14 +5,15 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::{Page, enum_col};
 use crate::domain::Role;
+use crate::ids::{CompanyId, UserId};
 
 /// A user, without the password hash.
 #[derive(Clone, Debug)]
 pub struct User {
     /// Id.
-    pub id: String,
+    pub id: UserId,
     /// Company.
-    pub company_id: String,
+    pub company_id: CompanyId,
     /// Display name.
     pub name: String,
     /// Login email (unique).
@@ -38,10 +39,9 @@ impl FromRow<'_, AnyRow> for User {
 
 const COLUMNS: &str = "id, company_id, name, email, role, created_at";
 
-/// Inserts a user of `company`.
+/// Inserts `user` (of its company) with its password hash.
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
     user: &User,
     password_hash: &str,
 ) -> Result<(), sqlx::Error> {
@@ -50,7 +50,7 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&user.id)
-    .bind(company)
+    .bind(&user.company_id)
     .bind(&user.name)
     .bind(&user.email)
     .bind(password_hash)
@@ -64,8 +64,8 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
 /// The user `id` of `company`, unless deleted.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &UserId,
 ) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM users WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL"
@@ -79,7 +79,7 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
 /// The users of `company` by name, one page (deleted users are not listed).
 pub async fn list<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     page: Page,
 ) -> Result<Vec<User>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -96,7 +96,7 @@ pub async fn list<'e, E: Executor<'e, Database = Any>>(
 /// Number of users of `company`, without deleted users.
 pub async fn count<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE company_id = $1 AND deleted_at IS NULL")
         .bind(company)
@@ -137,7 +137,7 @@ pub async fn email_exists<'e, E: Executor<'e, Database = Any>>(
 /// Number of company_admins of `company`, without deleted users.
 pub async fn admins<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM users WHERE company_id = $1 AND role = 'company_admin' AND deleted_at IS NULL",
@@ -152,9 +152,9 @@ pub async fn admins<'e, E: Executor<'e, Database = Any>>(
 /// its email is released, its project memberships are removed and its refresh tokens
 /// revoked. Returns whether there was such a user.
 pub async fn delete(
-    tx: &mut super::Tx,
-    company: &str,
-    id: &str,
+    conn: &mut sqlx::AnyConnection,
+    company: &CompanyId,
+    id: &UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let gone = sqlx::query(
@@ -165,7 +165,7 @@ pub async fn delete(
     .bind(id)
     .bind(now)
     .bind(format!("deleted-{id}@deleted.invalid"))
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected()
         == 1;
@@ -175,7 +175,7 @@ pub async fn delete(
     sqlx::query("DELETE FROM project_members WHERE company_id = $1 AND user_id = $2")
         .bind(company)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
     sqlx::query(
         "UPDATE refresh_tokens SET revoked_at = $3
@@ -184,7 +184,7 @@ pub async fn delete(
     .bind(company)
     .bind(id)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(true)
 }

@@ -5,7 +5,6 @@ pub mod audit;
 pub mod auth;
 pub mod circuits;
 pub mod health;
-pub mod input;
 pub mod license;
 pub mod members;
 pub mod projects;

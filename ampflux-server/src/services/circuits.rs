@@ -1,0 +1,346 @@
+//! Circuit versions: the versions of a project's network document. The core reads,
+//! validates, canonicalizes and diffs every document; this service stores and numbers them,
+//! and is the one place a stored network is loaded.
+
+use ampflux_core::{Issue, Network, version as history};
+use serde_json::{Value, json};
+
+use super::audit::{self, Event};
+use super::projects::Projects;
+use super::{Actor, Listed, input, licenses};
+use crate::auth::Caller;
+use crate::auth::access::{Level, ProjectAccess};
+use crate::clock::now_ms;
+use crate::db::circuits::{Blob, NewVersion, Version};
+use crate::db::{self, Db, Page};
+use crate::error::{Error, Result};
+use crate::ids::{CompanyId, ProjectId};
+
+/// A circuit version named in a request: a number from 1, or the latest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VersionRef {
+    /// The newest version.
+    Latest,
+    /// Version number.
+    Number(i64),
+}
+
+impl VersionRef {
+    /// `latest` or a number from 1 (anything else names no version).
+    pub fn parse(text: &str) -> Option<VersionRef> {
+        if text == "latest" {
+            return Some(VersionRef::Latest);
+        }
+        text.parse::<i64>()
+            .ok()
+            .filter(|v| *v >= 1)
+            .map(VersionRef::Number)
+    }
+}
+
+/// The outcome of a save or restore.
+#[derive(Clone, Debug)]
+pub struct Saved {
+    /// The version holding the content: new, or the latest when the content did not change.
+    pub version: Version,
+    /// Whether a new version was made.
+    pub created: bool,
+    /// Validation warnings of the core (the document was saved).
+    pub warnings: Vec<Issue>,
+}
+
+/// The changes between two versions (the core's change set).
+#[derive(Clone, Debug)]
+pub struct Diff {
+    /// Version diffed from.
+    pub from: Version,
+    /// Version diffed to.
+    pub to: Version,
+    /// Number of changes.
+    pub count: usize,
+    /// One line per element.
+    pub summary: String,
+    /// The changes, as the core writes them.
+    pub changes: Value,
+}
+
+/// What the core made of a posted document.
+struct Checked {
+    canonical: String,
+    digest: String,
+    buses: i64,
+    warnings: Vec<Issue>,
+}
+
+fn check_document(document: Value) -> Result<Checked, ampflux_core::Error> {
+    let net = Network::from_value(document)?;
+    let issues = net.validate();
+    if issues.iter().any(Issue::is_error) {
+        return Err(ampflux_core::Error::Invalid(issues));
+    }
+    Ok(Checked {
+        canonical: net.canonical_json(),
+        digest: net.digest(),
+        buses: net.buses.len() as i64,
+        warnings: issues,
+    })
+}
+
+/// The circuit versions.
+#[derive(Clone)]
+pub struct Circuits {
+    db: Db,
+    projects: Projects,
+}
+
+impl Circuits {
+    /// The versions in `db`, with the access rules of `projects`.
+    pub fn new(db: Db, projects: Projects) -> Circuits {
+        Circuits { db, projects }
+    }
+
+    /// The project service these versions belong to.
+    pub fn projects(&self) -> &Projects {
+        &self.projects
+    }
+
+    /// Version `which` of the project, or not found.
+    pub async fn version(&self, a: &ProjectAccess, which: VersionRef) -> Result<Version> {
+        self.version_of(&a.project.company_id, &a.project.id, which)
+            .await?
+            .ok_or(Error::NotFound("circuit version"))
+    }
+
+    /// Version `which` of a project, if it exists.
+    pub async fn version_of(
+        &self,
+        company: &CompanyId,
+        project: &ProjectId,
+        which: VersionRef,
+    ) -> Result<Option<Version>> {
+        let pool = &self.db.pool;
+        Ok(match which {
+            VersionRef::Number(v) => db::circuits::get(pool, company, project, v).await?,
+            VersionRef::Latest => db::circuits::latest(pool, company, project).await?,
+        })
+    }
+
+    /// The stored (canonical) document with `digest`.
+    pub async fn document(&self, company: &CompanyId, digest: &str) -> Result<String> {
+        db::circuits::blob(&self.db.pool, company, digest)
+            .await?
+            .ok_or_else(|| Error::internal(format!("circuit blob {digest} missing")))
+    }
+
+    /// The network with `digest`, read by the core off the async runtime.
+    pub async fn network(&self, company: &CompanyId, digest: &str) -> Result<Network> {
+        let text = self.document(company, digest).await?;
+        // a stored document was valid when it was saved: failing to read it is the server's
+        tokio::task::spawn_blocking(move || Network::from_json(&text))
+            .await?
+            .map_err(Error::internal)
+    }
+
+    /// Version `which` of a project with its network.
+    pub async fn load(
+        &self,
+        company: &CompanyId,
+        project: &ProjectId,
+        which: VersionRef,
+    ) -> Result<Option<(Version, Network)>> {
+        let Some(v) = self.version_of(company, project, which).await? else {
+            return Ok(None);
+        };
+        let net = self.network(company, &v.digest).await?;
+        Ok(Some((v, net)))
+    }
+
+    /// One page of the project's history, newest first.
+    pub async fn list(
+        &self,
+        caller: &Caller,
+        project: &str,
+        page: Page,
+    ) -> Result<Listed<Version>> {
+        let a = self.projects.access(caller, project).await?;
+        let pool = &self.db.pool;
+        let items = db::circuits::list(pool, &caller.company_id, &a.project.id, page).await?;
+        let total = db::circuits::count(pool, &caller.company_id, &a.project.id).await?;
+        Ok(Listed { items, total })
+    }
+
+    /// One version with its document (as JSON).
+    pub async fn get(
+        &self,
+        caller: &Caller,
+        project: &str,
+        which: &str,
+    ) -> Result<(Version, Value)> {
+        let a = self.projects.access(caller, project).await?;
+        let which = VersionRef::parse(which).ok_or(Error::NotFound("circuit version"))?;
+        let v = self.version(&a, which).await?;
+        let text = self.document(&caller.company_id, &v.digest).await?;
+        let network = serde_json::from_str(&text).map_err(Error::internal)?;
+        Ok((v, network))
+    }
+
+    /// Saves a network document as the newest version (validated by the core, stored
+    /// canonical with its digest; unchanged content makes no new version).
+    pub async fn save(
+        &self,
+        actor: &Actor,
+        project: &str,
+        document: Value,
+        message: Option<&str>,
+    ) -> Result<Saved> {
+        let caller = &actor.caller;
+        let a = self.projects.access(caller, project).await?;
+        a.require(Level::Write, "saving a circuit version")?;
+        let message = input::optional_text("message", message.unwrap_or(""), 500)?;
+        let checked = tokio::task::spawn_blocking(move || check_document(document)).await??;
+        let license = licenses::active(&self.db.pool, &caller.company_id).await?;
+        licenses::within(
+            &license,
+            "buses per circuit",
+            license.plan.limits().max_buses_per_circuit,
+            checked.buses,
+        )?;
+        let blob = Blob {
+            digest: &checked.digest,
+            canonical_json: &checked.canonical,
+            bus_count: checked.buses,
+        };
+        let (created, version) = self
+            .append(
+                actor,
+                &a.project.id,
+                &checked.digest,
+                Some(blob),
+                &message,
+                None,
+            )
+            .await?;
+        Ok(Saved {
+            version,
+            created,
+            warnings: checked.warnings,
+        })
+    }
+
+    /// Makes the content of an old version the newest version.
+    pub async fn restore(&self, actor: &Actor, project: &str, which: &str) -> Result<Saved> {
+        let a = self.projects.access(&actor.caller, project).await?;
+        a.require(Level::Write, "restoring a circuit version")?;
+        let which = VersionRef::parse(which).ok_or(Error::NotFound("circuit version"))?;
+        let old = self.version(&a, which).await?;
+        let message = format!("restore of version {}", old.version);
+        let (created, version) = self
+            .append(
+                actor,
+                &a.project.id,
+                &old.digest,
+                None,
+                &message,
+                Some(old.version),
+            )
+            .await?;
+        Ok(Saved {
+            version,
+            created,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// The core's change set between two versions.
+    pub async fn diff(&self, caller: &Caller, project: &str, from: &str, to: &str) -> Result<Diff> {
+        let a = self.projects.access(caller, project).await?;
+        let parse = |t: &str| VersionRef::parse(t).ok_or(Error::NotFound("circuit version"));
+        let from = self.version(&a, parse(from)?).await?;
+        let to = self.version(&a, parse(to)?).await?;
+        self.diff_versions(&caller.company_id, from, to).await
+    }
+
+    /// The core's change set between two stored versions of one company.
+    pub async fn diff_versions(
+        &self,
+        company: &CompanyId,
+        from: Version,
+        to: Version,
+    ) -> Result<Diff> {
+        let old = self.network(company, &from.digest).await?;
+        let new = self.network(company, &to.digest).await?;
+        let (count, summary, changes) = tokio::task::spawn_blocking(move || {
+            let set = history::diff(&old, &new);
+            let changes = serde_json::to_value(&set.changes).map_err(Error::internal)?;
+            Ok::<_, Error>((set.len(), set.summary(), changes))
+        })
+        .await??;
+        Ok(Diff {
+            from,
+            to,
+            count,
+            summary,
+            changes,
+        })
+    }
+
+    /// Appends a version with `digest` unless it equals the latest; returns whether one was
+    /// made, and the version holding the content.
+    async fn append(
+        &self,
+        actor: &Actor,
+        project: &ProjectId,
+        digest: &str,
+        blob: Option<Blob<'_>>,
+        message: &str,
+        restored_from: Option<i64>,
+    ) -> Result<(bool, Version)> {
+        let caller = &actor.caller;
+        let company = &caller.company_id;
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        // the project row's lock orders concurrent saves of one project (numbers stay dense)
+        db::projects::touch(tx.conn(), company, project, now).await?;
+        if let Some(blob) = blob {
+            db::circuits::put_blob(tx.conn(), company, blob, now).await?;
+        }
+        if let Some(latest) = db::circuits::latest(tx.conn(), company, project).await?
+            && latest.digest == digest
+        {
+            return Ok((false, latest));
+        }
+        let version = db::circuits::append(
+            tx.conn(),
+            company,
+            NewVersion {
+                project,
+                digest,
+                message,
+                restored_from,
+                created_by: &caller.id,
+                created_at: now,
+            },
+        )
+        .await?;
+        audit::record(
+            tx.conn(),
+            actor,
+            Event {
+                action: if restored_from.is_some() {
+                    "circuit.restore"
+                } else {
+                    "circuit.save"
+                },
+                project_id: Some(project),
+                target: Some(&version.to_string()),
+                detail: json!({"version": version, "digest": digest, "restored_from": restored_from}),
+            },
+        )
+        .await?;
+        let saved = db::circuits::get(tx.conn(), company, project, version)
+            .await?
+            .ok_or_else(|| Error::internal("version vanished in its own transaction"))?;
+        tx.commit().await?;
+        Ok((true, saved))
+    }
+}
