@@ -129,6 +129,12 @@ pub enum Error {
         /// The driver's error (logged only).
         cause: String,
     },
+    /// The route exists, but not with this method.
+    #[error("this route does not take this method")]
+    MethodNotAllowed,
+    /// The client went away before the answer was complete (the work stopped).
+    #[error("the client closed the connection")]
+    ClientClosed,
     /// Anything else; the cause is logged, the client sees a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -188,6 +194,11 @@ impl Error {
             Error::Upstream { .. } => StatusCode::BAD_GATEWAY,
             Error::UpstreamTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
             Error::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            // nginx's "client closed request": no one receives it, the logs and audit do
+            Error::ClientClosed => {
+                StatusCode::from_u16(499).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -214,6 +225,8 @@ impl Error {
             Error::TooLarge(m) => ("payload_too_large".into(), m.clone(), Vec::new()),
             Error::RateLimited { .. } => ("rate_limited".into(), self.to_string(), Vec::new()),
             Error::UpstreamTimeout(m) => ("upstream_timeout".into(), m.clone(), Vec::new()),
+            Error::MethodNotAllowed => ("method_not_allowed".into(), self.to_string(), Vec::new()),
+            Error::ClientClosed => ("client_closed".into(), self.to_string(), Vec::new()),
             Error::Unavailable { dependency, .. } => {
                 // name the dependency, not its address or error text
                 let what = match dependency {

@@ -59,6 +59,45 @@ pub fn json_rejection(rejection: JsonRejection) -> Error {
     }
 }
 
+/// A JSON body as its bytes, read within the body limit but not parsed (large network
+/// documents are checked before they are read in full): a wrong content type is a 400, an
+/// oversized body a 413.
+pub struct JsonBytes(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBytes {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !json {
+            return Err(Error::Unreadable {
+                code: "content_type",
+                message: "expected a JSON body with `Content-Type: application/json`".into(),
+            });
+        }
+        match axum::body::Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(JsonBytes(bytes)),
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(Error::TooLarge(
+                    "the body is larger than the server accepts (AMPFLUX_MAX_BODY_MB)".into(),
+                ))
+            }
+            Err(e) => Err(Error::Unreadable {
+                code: "unreadable_body",
+                message: e.body_text(),
+            }),
+        }
+    }
+}
+
 /// A query string; a malformed one is a 400 in the API's error format.
 pub struct QueryParams<T>(pub T);
 

@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         (name = "audit", description = "Audit log"),
         (name = "license", description = "Plan, limits, usage"),
         (name = "health", description = "Health and metrics"),
+        (name = "admin", description = "The operator's routes (AMPFLUX_OPERATOR_TOKEN): companies and their plans"),
     )
 )]
 pub struct ApiDoc;
@@ -38,6 +39,10 @@ impl Modify for BearerScheme {
         let mut http = Http::new(HttpAuthScheme::Bearer);
         http.bearer_format = Some("JWT".to_string());
         components.add_security_scheme("bearer", SecurityScheme::Http(http));
+        components.add_security_scheme(
+            "operator",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 

@@ -8,12 +8,13 @@ use axum::extract::ConnectInfo;
 /// Whether the client address comes from the proxy's `X-Forwarded-For` header.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientAddress {
-    /// Trust the proxy in front of the server.
+    /// Trust the proxy in front of the server (take the last `X-Forwarded-For` entry).
     pub trust_forwarded_for: bool,
 }
 
-/// The client address of a request: the connection's peer, or the first `X-Forwarded-For` entry when the
-/// server is configured to trust its proxy.
+/// The client address of a request: the connection's peer or, when the server is configured
+/// to trust its proxy, the last `X-Forwarded-For` entry: the one the proxy appended (the
+/// ones before it are whatever the client sent).
 pub fn client_ip<B>(req: &axum::http::Request<B>, trust_forwarded_for: bool) -> Option<String> {
     ip_of(req.headers(), req.extensions(), trust_forwarded_for)
 }
@@ -28,7 +29,7 @@ pub fn ip_of(
         && let Some(first) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
     {
         return Some(first.trim().to_string());
     }

@@ -73,6 +73,33 @@ impl RateStore {
             reset_s: ((window + 1) * WINDOW_MS - now).div_euclid(1000).max(1) as u64,
         })
     }
+
+    /// The standing of `key` against `limit` without counting a request.
+    pub async fn peek(&self, key: &str, limit: u32) -> Result<Decision, redis::RedisError> {
+        let now = now_ms();
+        let window = now / WINDOW_MS;
+        let count: u32 = match self {
+            RateStore::Memory(map) => {
+                let map = map.lock().unwrap_or_else(|p| p.into_inner());
+                map.get(key)
+                    .filter(|(w, _)| *w == window)
+                    .map_or(0, |(_, n)| *n)
+            }
+            RateStore::Redis(conn, prefix) => {
+                let redis_key = format!("{prefix}:rl:{key}:{window}");
+                let n: Option<u32> = redis::cmd("GET")
+                    .arg(&redis_key)
+                    .query_async(&mut conn.clone())
+                    .await?;
+                n.unwrap_or(0)
+            }
+        };
+        Ok(Decision {
+            allowed: count < limit,
+            remaining: limit.saturating_sub(count),
+            reset_s: ((window + 1) * WINDOW_MS - now).div_euclid(1000).max(1) as u64,
+        })
+    }
 }
 
 /// What the request limits need: the counters, the limits, and the token keys (requests

@@ -15,11 +15,13 @@ use crate::ai::assistant::{Assistant, AssistantParts};
 use crate::ai::cache::AnswerCache;
 use crate::ai::provider::OpenAiCompatible;
 use crate::auth::Authenticator;
+use crate::auth::password::Hasher;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{Config, Features, QueueBackend};
 use crate::db::Db;
 use crate::jobs::events::Events;
 use crate::jobs::{DbQueue, Queue, RedisQueue};
+use crate::mail::Mailer;
 use crate::peer::ClientAddress;
 use crate::ratelimit::{RateLimiter, RateStore};
 use crate::routes::health::Probe;
@@ -27,6 +29,7 @@ use crate::services::accounts::{AccountSettings, Accounts};
 use crate::services::audit::AuditLog;
 use crate::services::circuits::Circuits;
 use crate::services::licenses::Licenses;
+use crate::services::operator::Operator;
 use crate::services::projects::Projects;
 use crate::services::simulations::{SimulationDeps, Simulations};
 use crate::services::users::Users;
@@ -50,6 +53,8 @@ pub struct Services {
     pub audit: AuditLog,
     /// The AI assistant.
     pub assistant: Assistant,
+    /// The operator's operations.
+    pub operator: Operator,
 }
 
 /// Everything the server shares between requests.
@@ -114,6 +119,9 @@ pub enum StartError {
     /// The AI provider's HTTP client cannot be built.
     #[error("AI provider: {0}")]
     Ai(String),
+    /// The mail sender or the password hasher cannot be built.
+    #[error("{0}")]
+    Setup(String),
     /// The listen address cannot be bound.
     #[error("listen on {addr}: {source}")]
     Bind {
@@ -184,10 +192,14 @@ impl AppState {
         );
         let events = Events::default();
         let job_wake = Arc::new(Notify::new());
+        let hasher = Hasher::new(config.password_hashing).map_err(StartError::Setup)?;
+        let mailer = Mailer::new(&config.mail).map_err(StartError::Setup)?;
         let services = services(
             &config,
             &db,
             Connections {
+                hasher,
+                mailer,
                 tokens: tokens.clone(),
                 queue: queue.clone(),
                 rate_store: rate_store.clone(),
@@ -217,6 +229,8 @@ impl AppState {
 
 /// What the services are built on besides the configuration and the database.
 struct Connections {
+    hasher: Hasher,
+    mailer: Mailer,
     tokens: Arc<TokenKeys>,
     queue: Queue,
     rate_store: RateStore,
@@ -244,10 +258,13 @@ fn services(config: &Config, db: &Db, c: Connections) -> Services {
         db.clone(),
         AccountSettings {
             tokens: c.tokens,
+            hasher: c.hasher.clone(),
             refresh_ttl: config.refresh_token_ttl,
+            reset_ttl: config.password_reset_ttl,
             open_registration: config.features.open_registration,
             limits: config.rate_limit,
             attempts: c.rate_store,
+            mailer: c.mailer.clone(),
         },
     );
     let assistant = Assistant::new(
@@ -264,13 +281,14 @@ fn services(config: &Config, db: &Db, c: Connections) -> Services {
     );
     Services {
         accounts,
-        users: Users::new(db.clone(), config.invitation_ttl),
+        users: Users::new(db.clone(), c.hasher, c.mailer, config.invitation_ttl),
         projects,
         circuits,
         simulations,
         licenses: Licenses::new(db.clone(), config.features),
         audit: AuditLog::new(db.clone()),
         assistant,
+        operator: Operator::new(db.clone(), config.operator_token.as_deref()),
     }
 }
 
@@ -293,6 +311,7 @@ sub_state! {
     Licenses => |s| s.services.licenses.clone();
     AuditLog => |s| s.services.audit.clone();
     Assistant => |s| s.services.assistant.clone();
+    Operator => |s| s.services.operator.clone();
     Features => |s| s.config.features;
     Authenticator => |s| Authenticator::new(s.db.clone(), s.tokens.clone());
     ClientAddress => |s| ClientAddress {

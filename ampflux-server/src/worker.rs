@@ -194,8 +194,8 @@ impl Worker {
         };
         let outcome = outcome.map_err(|e| Error::Internal(format!("study panicked: {e}")))?;
         match outcome {
-            Ok((json, ms)) => {
-                if self.studies.succeed(attempt, &json, ms).await? {
+            Ok((report, ms)) => {
+                if self.studies.succeed(attempt, &report, ms).await? {
                     metrics::counter!("ampflux_studies_computed_total").increment(1);
                     metrics::histogram!("ampflux_study_seconds").record(ms as f64 / 1000.0);
                     tracing::info!(compute_ms = ms, "study computed");

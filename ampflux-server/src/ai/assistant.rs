@@ -124,14 +124,24 @@ impl Assistant {
             .request_timeout
             .saturating_sub(Duration::from_secs(2))
             .max(Duration::from_secs(1));
-        let result =
-            match tokio::time::timeout(limit, self.answer(actor, req, events.as_ref())).await {
+        let work = tokio::time::timeout(limit, self.answer(actor, req, events.as_ref()));
+        // a streamed answer stops when its client leaves (the stream's receiver is dropped)
+        let gone = async {
+            match &events {
+                Some(tx) => tx.closed().await,
+                None => std::future::pending().await,
+            }
+        };
+        let result = tokio::select! {
+            done = work => match done {
                 Ok(result) => result,
                 Err(_) => Err(Error::UpstreamTimeout(format!(
                     "the assistant did not finish within {} s (AMPFLUX_REQUEST_TIMEOUT_SECS)",
                     limit.as_secs()
                 ))),
-            };
+            },
+            _ = gone => Err(Error::ClientClosed),
+        };
         let detail = match &result {
             Ok(r) => json!({
                 "status": 200,
@@ -246,7 +256,7 @@ impl Assistant {
                 code: "ai_quota",
                 message: format!(
                     "the {} plan allows {max} AI assistant requests per day and today's are used up; \
-                 they start again at 00:00 UTC. A company_admin can change the plan with PUT /api/v1/license",
+                 they start again at 00:00 UTC. the operator of this server changes plans",
                     license.plan
                 ),
                 retry_after_s: ((next_day_ms - now) / 1000).max(1) as u64,
@@ -297,13 +307,7 @@ impl Assistant {
 
         let mut messages = vec![Message::text("system", SYSTEM_MESSAGE)];
         if !ctx.text.is_empty() {
-            messages.push(Message::text(
-                "system",
-                format!(
-                    "Project context (computed by AmpFlux; cite the simulation ids):\n{}",
-                    ctx.text
-                ),
-            ));
+            messages.push(Message::text("user", context::as_data(&ctx.text)));
         }
         for turn in &req.history {
             messages.push(Message::text(&turn.role, turn.content.clone()));
@@ -319,6 +323,7 @@ impl Assistant {
         let mut usage = Usage::default();
         let mut tool_runs: Vec<ToolRun> = Vec::new();
         let mut simulations = ctx.simulations.clone();
+        let mut counts = ToolCounts::default();
         let mut steps = 0;
         let mut answer = None;
         while steps < config.max_steps {
@@ -355,8 +360,18 @@ impl Assistant {
                 }
             }
             messages.push(said.clone());
+            let mut this_step = 0;
             for call in &said.tool_calls {
-                let outcome = tools::run(&env, call).await;
+                let bound = tool_bound(config, this_step, &counts, call);
+                let outcome = match bound {
+                    Some(why) => tools::refused(call, "tool_limit", &why),
+                    None => {
+                        this_step += 1;
+                        counts.calls += 1;
+                        counts.simulations += u32::from(call.function.name == "run_short_circuit");
+                        tools::run(&env, call).await
+                    }
+                };
                 if let Some(id) = &outcome.run.simulation_id
                     && !simulations.contains(id)
                 {
@@ -510,4 +525,40 @@ fn send(events: Option<&UnboundedSender<StreamEvent>>, event: StreamEvent) {
     if let Some(tx) = events {
         let _ = tx.send(event);
     }
+}
+
+/// Tool calls that ran in a request.
+#[derive(Default)]
+struct ToolCounts {
+    calls: u32,
+    simulations: u32,
+}
+
+/// Why the tool call `call` may not run: past the calls of one step, of the request, or
+/// the simulations of the request (`None`: it may).
+fn tool_bound(
+    config: &AiConfig,
+    this_step: u32,
+    counts: &ToolCounts,
+    call: &super::provider::ToolCall,
+) -> Option<String> {
+    if this_step >= config.max_tool_calls_per_step {
+        return Some(format!(
+            "at most {} tool calls run per step (AI_MAX_TOOL_CALLS_PER_STEP)",
+            config.max_tool_calls_per_step
+        ));
+    }
+    if counts.calls >= config.max_tool_calls {
+        return Some(format!(
+            "at most {} tool calls run per request (AI_MAX_TOOL_CALLS)",
+            config.max_tool_calls
+        ));
+    }
+    if call.function.name == "run_short_circuit" && counts.simulations >= config.max_simulations {
+        return Some(format!(
+            "at most {} simulations run per request (AI_MAX_SIMULATIONS)",
+            config.max_simulations
+        ));
+    }
+    None
 }

@@ -151,6 +151,13 @@ pub async fn run(env: &ToolEnv<'_>, call: &ToolCall) -> ToolOutcome {
     }
 }
 
+/// A tool call that is not run (a bound of the tool loop), told to the model as an error.
+pub fn refused(call: &ToolCall, code: &str, message: &str) -> ToolOutcome {
+    let arguments = serde_json::from_str(&call.function.arguments)
+        .unwrap_or_else(|_| Value::String(call.function.arguments.clone()));
+    failed(&call.function.name, arguments, code, message)
+}
+
 fn failed(name: &str, arguments: Value, code: &str, message: &str) -> ToolOutcome {
     ToolOutcome {
         content: json!({"error": {"code": code, "message": message}}).to_string(),

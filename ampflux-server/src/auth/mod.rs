@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::db::Db;
 use crate::domain::Role;
 use crate::error::{Error, Result};
-use crate::ids::{CompanyId, UserId};
+use crate::ids::{CompanyId, SessionId, UserId};
 use tokens::TokenKeys;
 
 /// The authenticated caller of a request.
@@ -22,6 +22,8 @@ pub struct Caller {
     pub company_id: CompanyId,
     /// Role in the company.
     pub role: Role,
+    /// The login session of the credential (`None` for API keys).
+    pub session: Option<SessionId>,
 }
 
 impl Caller {
@@ -61,8 +63,10 @@ impl Authenticator {
     }
 
     /// The caller of an access token. Besides the signature and expiry of the token, the
-    /// account must still exist: a deleted user's tokens stop working at once, and the role
-    /// is the one the account has now (a demotion takes effect without waiting for expiry).
+    /// account must still exist and the token's session be open: a deleted user's tokens
+    /// and those of an ended session (logout, a reused refresh token, a password change)
+    /// stop working at once, and the role is the one the account has now (a demotion takes
+    /// effect without waiting for expiry).
     pub async fn caller(&self, token: &str) -> Result<Caller> {
         let claims = self.tokens.verify(token).ok_or(Error::Unauthenticated {
             code: "invalid_token",
@@ -72,18 +76,48 @@ impl Authenticator {
             code: "invalid_token",
             message: "the account of this access token no longer exists".into(),
         };
-        let (Some(user), Some(company)) =
-            (UserId::parse(&claims.sub), CompanyId::parse(&claims.cid))
-        else {
+        let ids = (
+            UserId::parse(&claims.sub),
+            CompanyId::parse(&claims.cid),
+            SessionId::parse(&claims.sid),
+        );
+        let (Some(user), Some(company), Some(session)) = ids else {
             return Err(gone());
         };
-        let user = crate::db::users::get(&self.db.pool, &company, &user)
+        let user = crate::db::users::get_in_session(&self.db.pool, &company, &user, &session)
             .await?
-            .ok_or_else(gone)?;
+            .ok_or_else(|| Error::Unauthenticated {
+                code: "invalid_token",
+                message: "the session of this access token has ended or its account no longer exists; log in again".into(),
+            })?;
         Ok(Caller {
             id: user.id,
             company_id: user.company_id,
             role: user.role,
+            session: Some(session),
         })
+    }
+
+    /// Whether the caller's credential still works (its account and session exist).
+    pub async fn still_valid(&self, caller: &Caller) -> Result<bool> {
+        let pool = &self.db.pool;
+        let found = match &caller.session {
+            Some(s) => {
+                crate::db::users::get_in_session(pool, &caller.company_id, &caller.id, s).await?
+            }
+            None => crate::db::users::get(pool, &caller.company_id, &caller.id).await?,
+        };
+        Ok(found.is_some())
+    }
+
+    /// Completes once the caller's credential stops working (checked every `every`): long
+    /// answers (event streams) end with it.
+    pub async fn revoked(self, caller: Caller, every: std::time::Duration) {
+        loop {
+            tokio::time::sleep(every).await;
+            if let Ok(false) = self.still_valid(&caller).await {
+                return;
+            }
+        }
     }
 }

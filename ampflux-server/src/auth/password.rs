@@ -1,28 +1,90 @@
-//! Password hashing with argon2id (the crate's default parameters: 19 MiB, 2 passes),
-//! always on the blocking pool so a login never stalls the async runtime.
+//! Passwords: hashing with argon2id at a configured cost (`AMPFLUX_PASSWORD_HASH_*`), on the
+//! blocking pool so a login never stalls the async runtime, and at most a configured number
+//! at a time, so concurrent registrations and logins cannot take the server's memory (each
+//! hash holds `memory_kib` while it runs); and the strength rule of new passwords.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
 
+use crate::config::PasswordHashing;
 use crate::error::{Error, Result};
 
-/// Hashes `password` to a PHC string (`$argon2id$v=19$...`).
-pub async fn hash(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(Error::internal)
-    })
-    .await?
+/// Hashes and verifies passwords, a bounded number at a time.
+#[derive(Clone)]
+pub struct Hasher {
+    params: Params,
+    permits: Arc<Semaphore>,
+    dummy: Arc<OnceLock<String>>,
 }
 
-/// Whether `password` matches the PHC string `hash`.
-pub async fn verify(password: String, hash: String) -> Result<bool> {
-    tokio::task::spawn_blocking(move || verify_now(&password, &hash)).await?
+impl Hasher {
+    /// A hasher with the cost and concurrency of `config`.
+    pub fn new(config: PasswordHashing) -> Result<Hasher, String> {
+        let params = Params::new(config.memory_kib, config.iterations, 1, None)
+            .map_err(|e| format!("argon2 parameters: {e}"))?;
+        Ok(Hasher {
+            params,
+            permits: Arc::new(Semaphore::new(config.concurrency.max(1))),
+            dummy: Arc::default(),
+        })
+    }
+
+    fn argon2(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    /// Runs `work` on the blocking pool once a hashing permit is free.
+    async fn bounded<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| Error::internal("the password hasher is closed"))?;
+        Ok(tokio::task::spawn_blocking(work).await?)
+    }
+
+    /// Hashes `password` to a PHC string (`$argon2id$v=19$m=...`).
+    pub async fn hash(&self, password: String) -> Result<String> {
+        let argon2 = self.argon2();
+        self.bounded(move || {
+            argon2
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(Error::internal)
+        })
+        .await?
+    }
+
+    /// Whether `password` matches the PHC string `hash` (whatever cost it was made with).
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool> {
+        self.bounded(move || verify_now(&password, &hash)).await?
+    }
+
+    /// Spends the time of one verification for a login of an unknown email, so that
+    /// response times do not tell which emails have accounts.
+    pub async fn verify_dummy(&self, password: String) -> Result<()> {
+        let argon2 = self.argon2();
+        let dummy = self.dummy.clone();
+        self.bounded(move || {
+            let hash = dummy.get_or_init(|| {
+                argon2
+                    .hash_password(b"not a password of anyone")
+                    .map(|h| h.to_string())
+                    .unwrap_or_default()
+            });
+            if !hash.is_empty() {
+                let _ = verify_now(&password, hash);
+            }
+        })
+        .await
+    }
 }
 
 fn verify_now(password: &str, hash: &str) -> Result<bool> {
@@ -32,36 +94,91 @@ fn verify_now(password: &str, hash: &str) -> Result<bool> {
         .is_ok())
 }
 
-/// Spends the time of one verification for a login of an unknown email, so that response
-/// times do not tell which emails have accounts.
-pub async fn verify_dummy(password: String) -> Result<()> {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    tokio::task::spawn_blocking(move || {
-        let hash = DUMMY.get_or_init(|| {
-            Argon2::default()
-                .hash_password(b"not a password of anyone")
-                .map(|h| h.to_string())
-                .unwrap_or_default()
-        });
-        if !hash.is_empty() {
-            let _ = verify_now(&password, hash);
-        }
-    })
-    .await?;
-    Ok(())
+/// A new password: 8 to 1024 characters and not easy to guess (zxcvbn's estimate of at
+/// least 10^8 guesses, score 2, counting the account's own email, name and company as
+/// known words), so `password`, `12345678` or the email address are refused.
+pub fn check_strength(field: &str, value: &str, context: &[&str]) -> Result<String> {
+    let n = value.chars().count();
+    if n < 8 {
+        return Err(Error::invalid_field(
+            field,
+            "too_short",
+            "must be at least 8 characters",
+        ));
+    }
+    if n > 1024 {
+        return Err(Error::invalid_field(
+            field,
+            "too_long",
+            "must be at most 1024 characters",
+        ));
+    }
+    let mut words: Vec<&str> = context.iter().copied().filter(|w| !w.is_empty()).collect();
+    let locals: Vec<&str> = context.iter().filter_map(|w| w.split('@').next()).collect();
+    words.extend(locals);
+    let estimate = zxcvbn::zxcvbn(value, &words);
+    if estimate.score() < zxcvbn::Score::Two {
+        let why = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        return Err(Error::invalid_field(
+            field,
+            "weak_password",
+            format!("is too easy to guess{why}; use a longer passphrase of unrelated words"),
+        ));
+    }
+    Ok(value.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn hasher() -> Hasher {
+        Hasher::new(PasswordHashing {
+            memory_kib: 8192,
+            iterations: 1,
+            concurrency: 1,
+        })
+        .unwrap()
+    }
+
     #[tokio::test]
     async fn hashes_verify_and_differ_by_salt() {
-        let a = hash("correct horse".into()).await.unwrap();
-        let b = hash("correct horse".into()).await.unwrap();
-        assert!(a.starts_with("$argon2id$"));
+        let h = hasher();
+        let a = h.hash("correct horse".into()).await.unwrap();
+        let b = h.hash("correct horse".into()).await.unwrap();
+        assert!(a.starts_with("$argon2id$v=19$m=8192,t=1,p=1$"), "{a}");
         assert_ne!(a, b);
-        assert!(verify("correct horse".into(), a.clone()).await.unwrap());
-        assert!(!verify("battery staple".into(), a).await.unwrap());
+        assert!(h.verify("correct horse".into(), a.clone()).await.unwrap());
+        assert!(!h.verify("battery staple".into(), a).await.unwrap());
+    }
+
+    #[test]
+    fn weak_passwords_are_refused() {
+        for weak in [
+            "password",
+            "12345678",
+            "qwertyuiop",
+            "aaaaaaaaaaaa",
+            "ada@volt.example",
+        ] {
+            assert!(
+                check_strength("password", weak, &["ada@volt.example"]).is_err(),
+                "{weak}"
+            );
+        }
+        for strong in [
+            "correct horse battery",
+            "user password 1",
+            "load test password",
+        ] {
+            assert!(
+                check_strength("password", strong, &["ada@volt.example"]).is_ok(),
+                "{strong}"
+            );
+        }
     }
 }

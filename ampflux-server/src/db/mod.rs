@@ -13,8 +13,11 @@ pub mod companies;
 pub mod invitations;
 pub mod licenses;
 pub mod members;
+pub mod password_resets;
 pub mod projects;
 pub mod refresh_tokens;
+pub mod result_parts;
+pub mod sessions;
 pub mod simulations;
 pub mod studies;
 pub mod usage;
@@ -91,6 +94,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "user deletion",
         include_str!("../../migrations/0002_user_deletion.sql"),
+    ),
+    (
+        3,
+        "sessions and accounts",
+        include_str!("../../migrations/0003_sessions_and_accounts.sql"),
+    ),
+    (
+        4,
+        "result parts",
+        include_str!("../../migrations/0004_result_parts.sql"),
     ),
 ];
 

@@ -38,6 +38,10 @@ pub struct Study {
     pub result_json: Option<String>,
     /// `{code, message, issues}` when failed or dead.
     pub error_json: Option<String>,
+    /// Branch rows of the result in all (`None`: stored whole in `result_json`).
+    pub branch_rows: Option<i64>,
+    /// Voltage rows of the result in all.
+    pub voltage_rows: Option<i64>,
     /// Worker that holds or held it.
     pub worker_id: Option<String>,
     /// Computation time (ms).
@@ -66,6 +70,8 @@ impl FromRow<'_, AnyRow> for Study {
             progress_total: row.try_get("progress_total")?,
             result_json: row.try_get("result_json")?,
             error_json: row.try_get("error_json")?,
+            branch_rows: row.try_get("branch_rows")?,
+            voltage_rows: row.try_get("voltage_rows")?,
             worker_id: row.try_get("worker_id")?,
             compute_ms: row.try_get("compute_ms")?,
             created_at: row.try_get("created_at")?,
@@ -79,6 +85,7 @@ impl FromRow<'_, AnyRow> for Study {
 pub(crate) const COLUMNS: &str =
     "s.id, s.company_id, s.digest, s.options_json, s.status, s.priority, s.job_id,
     s.attempts, s.computations, s.progress_done, s.progress_total, s.result_json, s.error_json,
+    s.branch_rows, s.voltage_rows,
     s.worker_id, s.compute_ms, s.created_at, s.started_at, s.finished_at";
 
 /// A new study, queued under its first job.
@@ -229,8 +236,12 @@ pub async fn progress<'e, E: Executor<'e, Database = Any>>(
 /// The result of a computation.
 #[derive(Clone, Copy, Debug)]
 pub struct Outcome<'a> {
-    /// The `StudyReport` JSON.
+    /// The report's summary (JSON; its branch and voltage rows are stored in parts).
     pub result_json: &'a str,
+    /// Branch rows in all.
+    pub branch_rows: i64,
+    /// Voltage rows in all.
+    pub voltage_rows: i64,
     /// Computing time (ms).
     pub compute_ms: i64,
     /// End (ms).
@@ -248,7 +259,8 @@ pub async fn succeed<'e, E: Executor<'e, Database = Any>>(
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE studies SET status = 'succeeded', result_json = $4, compute_ms = $5, finished_at = $6,
-             computations = computations + 1, progress_done = progress_total, lease_token = NULL
+             computations = computations + 1, progress_done = progress_total, lease_token = NULL,
+             branch_rows = $7, voltage_rows = $8
          WHERE company_id = $1 AND id = $2 AND lease_token = $3 AND status = 'running'",
     )
     .bind(company)
@@ -257,6 +269,8 @@ pub async fn succeed<'e, E: Executor<'e, Database = Any>>(
     .bind(outcome.result_json)
     .bind(outcome.compute_ms)
     .bind(outcome.finished_at)
+    .bind(outcome.branch_rows)
+    .bind(outcome.voltage_rows)
     .execute(ex)
     .await
     .map(|r| r.rows_affected() == 1)

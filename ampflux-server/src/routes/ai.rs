@@ -18,6 +18,7 @@ use utoipa_axum::routes;
 
 use crate::ai::assistant::{Assistant, StreamEvent};
 use crate::ai::{AskRequest, AskResponse};
+use crate::auth::Authenticator;
 use crate::error::{Error, ErrorBody, Result};
 use crate::extract::Body;
 use crate::services::Actor;
@@ -69,11 +70,13 @@ async fn ask(
               (status = 502, body = ErrorBody), (status = 504, body = ErrorBody)))]
 async fn chat(
     State(assistant): State<Assistant>,
+    State(auth): State<Authenticator>,
     actor: Actor,
     Body(req): Body<AskRequest>,
 ) -> Result<Response> {
     assistant.require_enabled()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
+    let revoked = auth.revoked(actor.caller.clone(), Duration::from_secs(2));
     tokio::spawn(async move {
         let done = assistant
             .answer_and_audit(&actor, req, Some(tx.clone()))
@@ -97,7 +100,12 @@ async fn chat(
     let rest = stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|event| (event, rx))
     });
-    let events = stream::once(async move { first }).chain(rest).map(sse);
+    // the stream ends when the caller's account or session does; the assistant stops when
+    // the stream is gone (its client left, or this)
+    let events = stream::once(async move { first })
+        .chain(rest)
+        .take_until(revoked)
+        .map(sse);
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response())

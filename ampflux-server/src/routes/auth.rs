@@ -21,6 +21,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(refresh))
         .routes(routes!(logout))
+        .routes(routes!(password_reset))
+        .routes(routes!(password_reset_confirm))
 }
 
 /// Registration: a new company with its first company_admin, or, with `invitation`, a new
@@ -50,6 +52,27 @@ pub struct LoginRequest {
     pub email: String,
     /// Password.
     pub password: String,
+    /// The company, when the same email and password open accounts in several.
+    #[serde(default)]
+    pub company_id: Option<String>,
+}
+
+/// A request to reset the password of the accounts of an email.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    /// The login email.
+    pub email: String,
+}
+
+/// A new password with the token of a reset email.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetConfirm {
+    /// The token of the email.
+    pub token: String,
+    /// The new password.
+    pub new_password: String,
 }
 
 /// A refresh token to exchange or revoke.
@@ -89,7 +112,8 @@ impl From<Session> for TokenResponse {
         (status = 201, description = "Registered and logged in", body = TokenResponse),
         (status = 403, description = "Open registration is off", body = ErrorBody),
         (status = 404, description = "Unknown or used invitation", body = ErrorBody),
-        (status = 409, description = "Email already registered", body = ErrorBody),
+        (status = 409, description = "The inviting company already has an account with this email", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this address", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody)))]
 async fn register(
     State(accounts): State<Accounts>,
@@ -111,13 +135,16 @@ async fn register(
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Wrong email or password (the same answer for unknown emails)", body = ErrorBody),
-        (status = 429, description = "Too many login attempts for this email or from this address; retry after `Retry-After` seconds", body = ErrorBody)))]
+        (status = 409, description = "The email and password open accounts in several companies: give `company_id`", body = ErrorBody),
+        (status = 429, description = "Too many failed logins for this email from this address, or attempts from this address; retry after `Retry-After` seconds", body = ErrorBody)))]
 async fn login(
     State(accounts): State<Accounts>,
     origin: Origin,
     Body(req): Body<LoginRequest>,
 ) -> Result<Json<TokenResponse>> {
-    let session = accounts.login(&origin, &req.email, req.password).await?;
+    let session = accounts
+        .login(&origin, &req.email, req.password, req.company_id.as_deref())
+        .await?;
     Ok(Json(session.into()))
 }
 
@@ -142,5 +169,33 @@ async fn logout(
     Body(req): Body<RefreshRequest>,
 ) -> Result<StatusCode> {
     accounts.logout(&origin, &req.refresh_token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = ResetRequest,
+    description = "Emails a reset link to every account with this email (when the server sends email: \
+                   AMPFLUX_SMTP_URL). The answer is the same whether or not there is an account.",
+    responses((status = 202, description = "Accepted (whether or not the email has an account)")))]
+async fn password_reset(
+    State(accounts): State<Accounts>,
+    origin: Origin,
+    Body(req): Body<ResetRequest>,
+) -> Result<StatusCode> {
+    accounts.request_reset(&origin, &req.email).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = ResetConfirm,
+    responses((status = 204, description = "Password set; every session of the account ended"),
+              (status = 401, description = "Invalid, used or expired token", body = ErrorBody),
+              (status = 422, description = "The new password is too weak", body = ErrorBody)))]
+async fn password_reset_confirm(
+    State(accounts): State<Accounts>,
+    origin: Origin,
+    Body(req): Body<ResetConfirm>,
+) -> Result<StatusCode> {
+    accounts
+        .confirm_reset(&origin, &req.token, &req.new_password)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

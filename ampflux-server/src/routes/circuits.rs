@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::clock::rfc3339;
 use crate::db::circuits::Version;
 use crate::error::{ErrorBody, Result};
-use crate::extract::{Body, PageParams, QueryParams};
+use crate::extract::{JsonBytes, PageParams, QueryParams};
 use crate::ids::UserId;
 use crate::services::Actor;
 use crate::services::circuits::{Circuits, Saved};
@@ -179,7 +179,7 @@ async fn list(
     request_body(content = Object, description = "A network document (format v1; older versions are upgraded)"),
     responses((status = 201, description = "New version", body = SavedVersion),
               (status = 200, description = "Same content as the latest version: nothing stored", body = SavedVersion),
-              (status = 402, description = "Bus limit of the plan", body = ErrorBody),
+              (status = 402, description = "Bus limit of the plan (checked before the document is read in full)", body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, description = "The core's issues, naming element and field", body = ErrorBody)))]
 async fn save(
@@ -187,7 +187,7 @@ async fn save(
     actor: Actor,
     Path(id): Path<String>,
     QueryParams(params): QueryParams<SaveParams>,
-    Body(document): Body<Value>,
+    JsonBytes(document): JsonBytes,
 ) -> Result<(StatusCode, Json<SavedVersion>)> {
     let saved = circuits
         .save(&actor, &id, document, params.message.as_deref())

@@ -86,7 +86,8 @@ mod double_option {
 }
 
 impl LicenseView {
-    fn new(license: License, usage: licenses::Usage) -> LicenseView {
+    /// The view of `license` with `usage`.
+    pub fn new(license: License, usage: licenses::Usage) -> LicenseView {
         LicenseView {
             status: license.status_at(now_ms()),
             plan: license.plan,
@@ -115,6 +116,9 @@ async fn get_license(
 }
 
 #[utoipa::path(put, path = "/api/v1/license", tag = "license", security(("bearer" = [])), request_body = UpdateLicense,
+    description = "Plans are the operator's: company admins get 403 `operator_only` unless the server lets \
+                   companies manage their plan (AMPFLUX_FEATURES=+self_service_license). The operator uses \
+                   PUT /api/v1/admin/companies/{id}/license or `ampflux-server admin license`.",
     responses((status = 200, body = LicenseView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_license(
     State(licenses): State<Licenses>,

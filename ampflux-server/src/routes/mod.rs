@@ -1,5 +1,6 @@
 //! One module per resource; each exposes `router()` with its documented handlers.
 
+pub mod admin;
 pub mod ai;
 pub mod audit;
 pub mod auth;
@@ -30,5 +31,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(ai::router())
         .merge(audit::router())
         .merge(license::router())
+        .merge(admin::router())
         .merge(health::router())
 }

@@ -26,7 +26,7 @@ use crate::extract::{Body, PageParams, QueryParams};
 use crate::ids::{ProjectId, SimulationId};
 use crate::services::Actor;
 use crate::services::circuits::VersionRef as Version;
-use crate::services::simulations::{self, Progress as Watched, Simulations};
+use crate::services::simulations::{self, Progress as Watched, RowPage, Simulations};
 use crate::state::AppState;
 
 /// The routes of this module.
@@ -97,6 +97,19 @@ pub struct Progress {
     pub total: i64,
 }
 
+/// Which rows of a result an answer holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultPage {
+    /// Page, from 1.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+    /// Branch rows in all.
+    pub branches_total: i64,
+    /// Voltage rows in all.
+    pub voltages_total: i64,
+}
+
 /// A simulation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SimulationView {
@@ -121,6 +134,9 @@ pub struct SimulationView {
     /// `warnings`, as the CLI's JSON) when succeeded.
     #[schema(value_type = Option<Object>)]
     pub result: Option<Value>,
+    /// The page of the result's branch and voltage rows, with their totals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_page: Option<ResultPage>,
     /// `{code, message, issues}` when failed or dead.
     #[schema(value_type = Option<Object>)]
     pub error: Option<Value>,
@@ -148,7 +164,9 @@ impl SimulationView {
         };
         let st = &s.study;
         Ok(SimulationView {
-            result: parse(&st.result_json)?,
+            // the result comes with a page of its rows (`Simulations::result`)
+            result: None,
+            result_page: None,
             error: parse(&st.error_json)?,
             study: serde_json::from_str(&st.options_json).map_err(Error::internal)?,
             id: s.id,
@@ -245,17 +263,70 @@ async fn list(
     }))
 }
 
+/// The page of the result's branch and voltage rows.
+#[derive(Clone, Copy, Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RowParams {
+    /// Page of the branch and voltage rows, from 1 (default 1).
+    pub page: Option<i64>,
+    /// Rows per page, 1 to 1000 (default 1000).
+    pub per_page: Option<i64>,
+}
+
+impl RowParams {
+    fn page(self) -> Result<RowPage> {
+        let page = self.page.unwrap_or(1);
+        let per_page = self.per_page.unwrap_or(ROWS_PER_PAGE);
+        if page < 1 {
+            return Err(Error::invalid_field(
+                "page",
+                "out_of_range",
+                "must be at least 1",
+            ));
+        }
+        if !(1..=ROWS_PER_PAGE).contains(&per_page) {
+            return Err(Error::invalid_field(
+                "per_page",
+                "out_of_range",
+                format!("must be between 1 and {ROWS_PER_PAGE}"),
+            ));
+        }
+        Ok(RowPage { page, per_page })
+    }
+}
+
+/// The most branch or voltage rows of one answer.
+const ROWS_PER_PAGE: i64 = 1000;
+
 #[utoipa::path(get, path = "/api/v1/simulations/{id}", tag = "simulations", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Simulation id")),
+    params(("id" = String, Path, description = "Simulation id"), RowParams),
+    description = "The simulation with its result: the core's report with every bus, and one page of the \
+                   branch and voltage rows (`page`, `per_page`; `result_page` has the totals).",
     responses((status = 200, body = SimulationView), (status = 404, body = ErrorBody)))]
 async fn get_one(
     State(sims): State<Simulations>,
     caller: Caller,
     Path(id): Path<String>,
+    QueryParams(params): QueryParams<RowParams>,
 ) -> Result<Json<SimulationView>> {
+    let rows = params.page()?;
     let sim = sims.get(&caller, &id, true).await?;
-    Ok(Json(SimulationView::new(sim)?))
+    let paged = sims.result(&sim, rows).await?;
+    let mut view = SimulationView::new(sim)?;
+    if let Some(p) = paged {
+        view.result = Some(p.result);
+        view.result_page = Some(ResultPage {
+            page: rows.page,
+            per_page: rows.per_page,
+            branches_total: p.branches_total,
+            voltages_total: p.voltages_total,
+        });
+    }
+    Ok(Json(view))
 }
+
+/// How often a progress stream checks that its caller's credential still works.
+const REVALIDATE: Duration = Duration::from_secs(2);
 
 /// Credentials for the event stream (browsers' `EventSource` cannot send headers).
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -300,20 +371,25 @@ async fn events(
     let caller = auth.caller(&token).await?;
     let sim = sims.get(&caller, &id, false).await?;
     let id = sim.id.to_string();
-    let events = sims.watch(&caller, sim.id).map(move |p| {
-        let (name, data) = match p {
-            Watched::Running {
-                status,
-                done,
-                total,
-            } => (
-                "progress",
-                json!({"id": id, "status": status, "done": done, "total": total}),
-            ),
-            Watched::Done(status) => ("done", json!({"id": id, "status": status})),
-            Watched::Deleted => ("done", json!({"id": id, "status": "deleted"})),
-        };
-        Ok::<_, Infallible>(SseEvent::default().event(name).data(data.to_string()))
-    });
+    // the stream ends when the caller's account or session does
+    let revoked = auth.revoked(caller.clone(), REVALIDATE);
+    let events = sims
+        .watch(&caller, sim.id)
+        .take_until(revoked)
+        .map(move |p| {
+            let (name, data) = match p {
+                Watched::Running {
+                    status,
+                    done,
+                    total,
+                } => (
+                    "progress",
+                    json!({"id": id, "status": status, "done": done, "total": total}),
+                ),
+                Watched::Done(status) => ("done", json!({"id": id, "status": status})),
+                Watched::Deleted => ("done", json!({"id": id, "status": "deleted"})),
+            };
+            Ok::<_, Infallible>(SseEvent::default().event(name).data(data.to_string()))
+        });
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

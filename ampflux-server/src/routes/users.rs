@@ -16,6 +16,7 @@ use crate::error::{ErrorBody, Result};
 use crate::extract::{Body, PageParams, QueryParams};
 use crate::ids::{CompanyId, InvitationId, UserId};
 use crate::services::Actor;
+use crate::services::accounts::Accounts;
 use crate::services::users::{NewUser, Users};
 use crate::state::AppState;
 
@@ -26,6 +27,17 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(delete_user))
         .routes(routes!(invite))
+        .routes(routes!(change_password))
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The password now.
+    pub current_password: String,
+    /// The new password.
+    pub new_password: String,
 }
 
 /// A user as the API shows it.
@@ -204,4 +216,24 @@ async fn invite(
             expires_at: rfc3339(invited.expires_at),
         }),
     ))
+}
+
+#[utoipa::path(post, path = "/api/v1/users/me/password", tag = "users", security(("bearer" = [])), request_body = PasswordChange,
+    responses((status = 204, description = "Changed; the caller's other sessions ended"),
+              (status = 401, description = "Wrong current password", body = ErrorBody),
+              (status = 422, description = "The new password is too weak", body = ErrorBody)))]
+async fn change_password(
+    State(accounts): State<Accounts>,
+    actor: Actor,
+    Body(req): Body<PasswordChange>,
+) -> Result<StatusCode> {
+    accounts
+        .change_password(
+            &actor.caller,
+            &actor.origin,
+            req.current_password,
+            &req.new_password,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -72,8 +72,12 @@ struct Checked {
     warnings: Vec<Issue>,
 }
 
-fn check_document(document: Value) -> Result<Checked, ampflux_core::Error> {
-    let net = Network::from_value(document)?;
+fn check_document(document: &[u8]) -> Result<Checked, ampflux_core::Error> {
+    let text = std::str::from_utf8(document).map_err(|e| ampflux_core::Error::Format {
+        path: ".".into(),
+        message: format!("the document is not UTF-8 text: {e}"),
+    })?;
+    let net = Network::from_json(text)?;
     let issues = net.validate();
     if issues.iter().any(Issue::is_error) {
         return Err(ampflux_core::Error::Invalid(issues));
@@ -84,6 +88,98 @@ fn check_document(document: Value) -> Result<Checked, ampflux_core::Error> {
         buses: net.buses.len() as i64,
         warnings: issues,
     })
+}
+
+/// The number of buses of a JSON network document, counted in one pass over the text
+/// without building anything (0 when it is not an object with a `buses` array): the cheap
+/// check before the core reads the document. Fails on malformed JSON.
+pub fn count_buses(document: &[u8]) -> Result<usize, serde_json::Error> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    struct Elements;
+    impl<'de> Visitor<'de> for Elements {
+        type Value = usize;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of buses")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+            let mut n = 0;
+            while seq.next_element::<IgnoredAny>()?.is_some() {
+                n += 1;
+            }
+            Ok(n)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<usize, A::Error> {
+            IgnoredAny.visit_map(map).map(|_| 0)
+        }
+        fn visit_unit<E>(self) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<usize, E> {
+            Ok(0)
+        }
+    }
+    struct Buses(usize);
+    impl<'de> serde::Deserialize<'de> for Buses {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Buses, D::Error> {
+            d.deserialize_any(Elements).map(Buses)
+        }
+    }
+    struct Top;
+    impl<'de> Visitor<'de> for Top {
+        type Value = usize;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a network document")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+            let mut n = 0;
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "buses" {
+                    n = map.next_value::<Buses>()?.0;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(n)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<usize, A::Error> {
+            IgnoredAny.visit_seq(seq).map(|_| 0)
+        }
+        fn visit_unit<E>(self) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<usize, E> {
+            Ok(0)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<usize, E> {
+            Ok(0)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(document);
+    let n = de.deserialize_any(Top)?;
+    de.end()?;
+    Ok(n)
 }
 
 /// The circuit versions.
@@ -184,27 +280,35 @@ impl Circuits {
         Ok((v, network))
     }
 
-    /// Saves a network document as the newest version (validated by the core, stored
-    /// canonical with its digest; unchanged content makes no new version).
+    /// Saves a network document (JSON text) as the newest version (validated by the core,
+    /// stored canonical with its digest; unchanged content makes no new version). A
+    /// document with more buses than the plan allows is refused after a count of its buses,
+    /// before the core reads it.
     pub async fn save(
         &self,
         actor: &Actor,
         project: &str,
-        document: Value,
+        document: axum::body::Bytes,
         message: Option<&str>,
     ) -> Result<Saved> {
         let caller = &actor.caller;
         let a = self.projects.access(caller, project).await?;
         a.require(Level::Write, "saving a circuit version")?;
         let message = input::optional_text("message", message.unwrap_or(""), 500)?;
-        let checked = tokio::task::spawn_blocking(move || check_document(document)).await??;
         let license = licenses::active(&self.db.pool, &caller.company_id).await?;
-        licenses::within(
-            &license,
-            "buses per circuit",
-            license.plan.limits().max_buses_per_circuit,
-            checked.buses,
-        )?;
+        let max_buses = license.plan.limits().max_buses_per_circuit;
+        let (document, counted) = tokio::task::spawn_blocking(move || {
+            let counted = count_buses(&document);
+            (document, counted)
+        })
+        .await?;
+        let counted = counted.map_err(|e| Error::Unreadable {
+            code: "malformed_json",
+            message: e.to_string(),
+        })?;
+        licenses::within(&license, "buses per circuit", max_buses, counted as i64)?;
+        let checked = tokio::task::spawn_blocking(move || check_document(&document)).await??;
+        licenses::within(&license, "buses per circuit", max_buses, checked.buses)?;
         let blob = Blob {
             digest: &checked.digest,
             canonical_json: &checked.canonical,
@@ -342,5 +446,20 @@ impl Circuits {
             .ok_or_else(|| Error::internal("version vanished in its own transaction"))?;
         tx.commit().await?;
         Ok((true, saved))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buses_are_counted_without_reading_the_document() {
+        let doc = br#"{"name": "x", "buses": [{"id": "A", "vn_kv": 20}, {"id": "B", "vn_kv": 0.4}],
+                      "lines": [{"id": "L", "anything": [1, {"buses": [1, 2, 3]}]}]}"#;
+        assert_eq!(count_buses(doc).unwrap(), 2);
+        assert_eq!(count_buses(b"[1, 2]").unwrap(), 0);
+        assert_eq!(count_buses(br#"{"buses": 3}"#).unwrap(), 0);
+        assert!(count_buses(br#"{"buses": [1, 2"#).is_err());
     }
 }

@@ -59,26 +59,6 @@ pub fn email(field: &str, value: &str) -> Result<String, Error> {
     }
 }
 
-/// A password of 8 to 1024 characters.
-pub fn password(field: &str, value: &str) -> Result<String, Error> {
-    let n = value.chars().count();
-    if n < 8 {
-        return Err(Error::invalid_field(
-            field,
-            "too_short",
-            "must be at least 8 characters",
-        ));
-    }
-    if n > 1024 {
-        return Err(Error::invalid_field(
-            field,
-            "too_long",
-            "must be at most 1024 characters",
-        ));
-    }
-    Ok(value.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,13 +77,11 @@ mod tests {
     }
 
     #[test]
-    fn texts_and_passwords() {
+    fn texts() {
         assert_eq!(text("name", "  Ada ", 10).unwrap(), "Ada");
         assert!(text("name", "   ", 10).is_err());
         assert!(text("name", "abcdefghijk", 10).is_err());
         assert!(text("name", "a\0b", 10).is_err());
         assert_eq!(optional_text("d", "", 10).unwrap(), "");
-        assert!(password("password", "short").is_err());
-        assert!(password("password", "long enough").is_ok());
     }
 }

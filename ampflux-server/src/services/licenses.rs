@@ -27,7 +27,7 @@ pub async fn active<'e, E: Executor<'e, Database = Any>>(
         status => Err(Error::PlanLimit {
             code: "license_inactive",
             message: format!(
-                "the company's {} license is {status}; a company_admin can renew it with PUT /api/v1/license",
+                "the company's {} license is {status}; the operator of this server renews licenses",
                 license.plan
             ),
         }),
@@ -40,7 +40,7 @@ pub fn within(license: &License, what: &str, limit: Option<i64>, used: i64) -> R
         Some(max) if used > max => Err(Error::PlanLimit {
             code: "plan_limit",
             message: format!(
-                "the {} plan allows {max} {what}; this would make {used}. A company_admin can change the plan with PUT /api/v1/license",
+                "the {} plan allows {max} {what}; this would make {used}. the operator of this server changes plans",
                 license.plan
             ),
         }),
@@ -109,17 +109,20 @@ impl Licenses {
         Ok((license, self.usage(&caller.company_id).await?))
     }
 
-    /// Changes the caller's company's license (company_admin, when the server lets
-    /// companies manage their plan).
+    /// Changes the caller's company's license: the operator's decision, so only when the
+    /// server lets companies manage their plan (`self_service_license`, off by default),
+    /// and then by a company_admin.
     pub async fn update(&self, actor: &Actor, change: LicenseChange) -> Result<(License, Usage)> {
         let caller = &actor.caller;
-        caller.require_admin("managing the license")?;
         if !self.features.self_service_license {
             return Err(Error::Forbidden {
-                code: "feature_disabled",
-                message: "plans are managed by the operator of this server".into(),
+                code: "operator_only",
+                message: "plans are managed by the operator of this server; company admins read \
+                          theirs with GET /api/v1/license"
+                    .into(),
             });
         }
+        caller.require_admin("managing the license")?;
         let mut license = self.current(&caller.company_id).await?;
         apply(&mut license, &change)?;
         license.updated_at = now_ms();
@@ -144,7 +147,7 @@ impl Licenses {
 }
 
 /// Applies `change` to `license`, checking each field.
-fn apply(license: &mut License, change: &LicenseChange) -> Result<()> {
+pub fn apply(license: &mut License, change: &LicenseChange) -> Result<()> {
     if let Some(plan) = change.plan {
         license.plan = plan;
     }

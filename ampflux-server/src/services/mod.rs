@@ -11,6 +11,7 @@
 //! - [`simulations`]: studies as jobs, cached by circuit digest and options; progress.
 //! - [`studies`]: the study kinds and the call into the core for each.
 //! - [`licenses`]: plans, their limits, usage and enforcement.
+//! - [`operator`]: the operator's view of the companies and their plans.
 //! - [`audit`]: the audit log.
 
 pub mod accounts;
@@ -18,6 +19,7 @@ pub mod audit;
 pub mod circuits;
 pub mod input;
 pub mod licenses;
+pub mod operator;
 pub mod projects;
 pub mod simulations;
 pub mod studies;

@@ -20,6 +20,7 @@ use crate::auth::access::Level;
 use crate::auth::tokens;
 use crate::clock::{day_of, now_ms};
 use crate::config::Features;
+use crate::db::result_parts::CHUNK_ROWS;
 use crate::db::simulations::{NewSimulation, Simulation};
 use crate::db::studies::NewStudy;
 use crate::db::{self, Db, Page, usage};
@@ -90,6 +91,39 @@ pub enum Progress {
     Done(StudyStatus),
     /// The simulation was deleted with its project.
     Deleted,
+}
+
+/// One page of the branch and voltage rows of a result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowPage {
+    /// Page, from 1.
+    pub page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+}
+
+impl RowPage {
+    fn offset(self) -> i64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+/// A result with one page of its rows.
+#[derive(Clone, Debug)]
+pub struct PagedResult {
+    /// The core's report (`buses` whole, `branches` and `voltages` the page).
+    pub result: Value,
+    /// Branch rows in all.
+    pub branches_total: i64,
+    /// Voltage rows in all.
+    pub voltages_total: i64,
+}
+
+fn slice(rows: Vec<Value>, offset: i64, len: i64) -> Vec<Value> {
+    rows.into_iter()
+        .skip(offset.max(0) as usize)
+        .take(len.max(0) as usize)
+        .collect()
 }
 
 /// The cache key of a study: SHA-256 of the circuit digest and the options with every
@@ -176,17 +210,21 @@ impl Simulations {
         let limits = license.plan.limits();
 
         if db::studies::by_key(pool, company, &key).await?.is_none() {
-            // reject what the study cannot run on now, instead of failing in the worker
+            // reject what the study cannot run on now, or what would pass the plan's bound
+            // of result rows, instead of failing in the worker
             let document = self.circuits.document(company, &version.digest).await?;
             let opts = options.clone();
-            tokio::task::spawn_blocking(move || {
-                let issues = opts.check(&Network::from_json(&document)?);
+            let rows = tokio::task::spawn_blocking(move || {
+                let net = Network::from_json(&document)?;
+                let issues = opts.check(&net);
                 match issues.iter().any(ampflux_core::Issue::is_error) {
                     true => Err(ampflux_core::Error::Invalid(issues)),
-                    false => Ok(()),
+                    false => Ok(opts.result_rows(&net)),
                 }
             })
             .await??;
+            let what = "result rows per simulation (choose fault buses with `buses`)";
+            licenses::within(&license, what, limits.max_result_rows, rows)?;
         }
 
         let priority = limits.queue_priority + req.priority.offset();
@@ -307,6 +345,65 @@ impl Simulations {
             .await
             .map_err(|_| Error::NotFound("simulation"))?;
         Ok(sim)
+    }
+
+    /// The result of `sim` with one page of its branch and voltage rows (`None` until it
+    /// succeeded). Only the rows of the page are read from the store.
+    pub async fn result(&self, sim: &Simulation, rows: RowPage) -> Result<Option<PagedResult>> {
+        let st = &sim.study;
+        let Some(summary) = &st.result_json else {
+            return Ok(None);
+        };
+        let mut result: Value = serde_json::from_str(summary).map_err(Error::internal)?;
+        let mut totals = [0i64; 2];
+        for (i, (part, total)) in [("branches", st.branch_rows), ("voltages", st.voltage_rows)]
+            .into_iter()
+            .enumerate()
+        {
+            let page = match total {
+                // a result stored whole (before results were stored in parts)
+                None => {
+                    let all = result[part].as_array().cloned().unwrap_or_default();
+                    totals[i] = all.len() as i64;
+                    slice(all, rows.offset(), rows.per_page)
+                }
+                Some(total) => {
+                    totals[i] = total;
+                    self.rows(&sim.study.company_id, &st.id, part, total, rows)
+                        .await?
+                }
+            };
+            result[part] = Value::Array(page);
+        }
+        Ok(Some(PagedResult {
+            result,
+            branches_total: totals[0],
+            voltages_total: totals[1],
+        }))
+    }
+
+    /// Rows `rows` of `part` (of `total`), from the chunks that hold them.
+    async fn rows(
+        &self,
+        company: &CompanyId,
+        study: &StudyId,
+        part: &str,
+        total: i64,
+        rows: RowPage,
+    ) -> Result<Vec<Value>> {
+        let (offset, end) = (rows.offset(), (rows.offset() + rows.per_page).min(total));
+        if offset >= end {
+            return Ok(Vec::new());
+        }
+        let size = CHUNK_ROWS as i64;
+        let span = (offset / size, (end - 1) / size);
+        let chunks = db::result_parts::chunks(&self.db.pool, company, study, part, span).await?;
+        let mut all = Vec::new();
+        for c in chunks {
+            let mut parsed: Vec<Value> = serde_json::from_str(&c).map_err(Error::internal)?;
+            all.append(&mut parsed);
+        }
+        Ok(slice(all, offset - span.0 * size, rows.per_page))
     }
 
     /// The progress of simulation `id` (which the caller may read): one item per change,

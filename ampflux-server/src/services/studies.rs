@@ -6,6 +6,7 @@ use ampflux_core::{FaultKind, Issue, Network, StudyOptions as ShortCircuitOption
 use serde_json::{Value, json};
 
 use crate::clock::now_ms;
+use crate::db::result_parts::CHUNK_ROWS;
 use crate::db::studies::{Outcome, Study};
 use crate::db::{self, Db};
 use crate::domain::StudyStatus;
@@ -71,23 +72,76 @@ impl StudyOptions {
         }
     }
 
-    /// Runs the study with the core, reporting progress as (done, total) work units;
-    /// returns the report as JSON text.
+    /// Rows the result will have (fault locations, and with branch results a row per
+    /// branch and per bus for each of them), for the plan's bound; known before computing.
+    pub fn result_rows(&self, net: &Network) -> i64 {
+        match self {
+            StudyOptions::ShortCircuit(o) => {
+                let locations =
+                    o.buses.as_ref().map_or(net.buses.len(), Vec::len) + o.line_faults.len();
+                let per_location = if o.branch_results {
+                    let branches = net.lines.len()
+                        + net.transformers.len()
+                        + net.transformers3w.len()
+                        + net.impedances.len();
+                    1 + branches + net.buses.len()
+                } else {
+                    1
+                };
+                locations.saturating_mul(per_location) as i64
+            }
+        }
+    }
+
+    /// Runs the study with the core, reporting progress as (done, total) work units.
     pub fn run(
         &self,
         net: &Network,
         progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> Result<String, ampflux_core::Error> {
-        let report = match self {
+    ) -> Result<Computed, ampflux_core::Error> {
+        match self {
             StudyOptions::ShortCircuit(o) => {
-                ampflux_core::short_circuit_with_progress(net, o, progress)?
+                let mut report = ampflux_core::short_circuit_with_progress(net, o, progress)?;
+                let branches = std::mem::take(&mut report.branches);
+                let voltages = std::mem::take(&mut report.voltages);
+                Ok(Computed {
+                    summary: to_json(&report)?,
+                    branch_rows: branches.len() as i64,
+                    voltage_rows: voltages.len() as i64,
+                    branches: chunks(&branches)?,
+                    voltages: chunks(&voltages)?,
+                })
             }
-        };
-        serde_json::to_string(&report).map_err(|e| ampflux_core::Error::Format {
-            path: ".".into(),
-            message: e.to_string(),
-        })
+        }
     }
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String, ampflux_core::Error> {
+    serde_json::to_string(value).map_err(|e| ampflux_core::Error::Format {
+        path: ".".into(),
+        message: e.to_string(),
+    })
+}
+
+/// `rows` as JSON arrays of at most [`CHUNK_ROWS`] rows.
+fn chunks<T: serde::Serialize>(rows: &[T]) -> Result<Vec<String>, ampflux_core::Error> {
+    rows.chunks(CHUNK_ROWS).map(|c| to_json(&c)).collect()
+}
+
+/// A computed report, ready to store: its summary (the report without its row tables) and
+/// its branch and voltage rows in chunks of [`CHUNK_ROWS`].
+#[derive(Clone, Debug, Default)]
+pub struct Computed {
+    /// The report with empty `branches` and `voltages` (JSON).
+    pub summary: String,
+    /// Branch rows, as JSON arrays of at most [`CHUNK_ROWS`] rows.
+    pub branches: Vec<String>,
+    /// Voltage rows, likewise.
+    pub voltages: Vec<String>,
+    /// Branch rows in all.
+    pub branch_rows: i64,
+    /// Voltage rows in all.
+    pub voltage_rows: i64,
 }
 
 /// One attempt of a worker at a study, under its lease.
@@ -167,15 +221,32 @@ impl Studies {
         .await?)
     }
 
-    /// Stores the report; false when the lease went to another worker (whose result will
-    /// be stored instead).
-    pub async fn succeed(&self, a: &Attempt, report_json: &str, compute_ms: i64) -> Result<bool> {
+    /// Stores the report (its summary and its row chunks, in one transaction); false when
+    /// the lease went to another worker (whose result will be stored instead).
+    pub async fn succeed(&self, a: &Attempt, report: &Computed, compute_ms: i64) -> Result<bool> {
         let outcome = Outcome {
-            result_json: report_json,
+            result_json: &report.summary,
+            branch_rows: report.branch_rows,
+            voltage_rows: report.voltage_rows,
             compute_ms,
             finished_at: now_ms(),
         };
-        Ok(db::studies::succeed(&self.db.pool, &a.company, &a.study, &a.lease, outcome).await?)
+        let mut tx = self.db.begin_write().await?;
+        if !db::studies::succeed(tx.conn(), &a.company, &a.study, &a.lease, outcome).await? {
+            return Ok(false);
+        }
+        db::result_parts::clear(tx.conn(), &a.company, &a.study).await?;
+        for (part, chunks) in [
+            ("branches", &report.branches),
+            ("voltages", &report.voltages),
+        ] {
+            for (i, rows) in chunks.iter().enumerate() {
+                db::result_parts::insert(tx.conn(), &a.company, &a.study, part, i as i64, rows)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Ends the attempt with `status` (failed: the core refused the study; queued again for
@@ -213,19 +284,19 @@ impl Studies {
     }
 }
 
-/// Runs the stored study `work` with the core: the report as JSON text and the computing
-/// time in ms, or why the core refused it (the same input always fails). Blocking.
+/// Runs the stored study `work` with the core: the report and the computing time in ms, or
+/// why the core refused it (the same input always fails). Blocking.
 pub fn compute(
     work: &Work,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<(String, i64), ErrorBody> {
+) -> Result<(Computed, i64), ErrorBody> {
     let started = std::time::Instant::now();
     let run = StudyOptions::from_stored(&work.options).and_then(|options| {
         let net = Network::from_json(&work.document)?;
         options.run(&net, progress)
     });
     match run {
-        Ok(json) => Ok((json, started.elapsed().as_millis() as i64)),
+        Ok(report) => Ok((report, started.elapsed().as_millis() as i64)),
         Err(e) => Err(Error::from(e).body()),
     }
 }

@@ -6,13 +6,15 @@ use serde_json::json;
 
 use super::audit::{self, Event};
 use super::{Actor, Listed, input};
-use crate::auth::{Caller, password, tokens};
+use crate::auth::password::{self, Hasher};
+use crate::auth::{Caller, tokens};
 use crate::clock::now_ms;
 use crate::db::invitations::NewInvitation;
 use crate::db::{self, Db, Page, users::User};
 use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::ids::{InvitationId, UserId};
+use crate::mail::{Mail, Mailer};
 
 /// A user created by a company_admin.
 #[derive(Clone, Debug)]
@@ -46,13 +48,21 @@ pub struct Invited {
 #[derive(Clone)]
 pub struct Users {
     db: Db,
+    hasher: Hasher,
+    mailer: Mailer,
     invitation_ttl: Duration,
 }
 
 impl Users {
-    /// The users in `db`; invitations live `invitation_ttl`.
-    pub fn new(db: Db, invitation_ttl: Duration) -> Users {
-        Users { db, invitation_ttl }
+    /// The users in `db`; passwords hashed by `hasher`, invitations mailed by `mailer` and
+    /// valid `invitation_ttl`.
+    pub fn new(db: Db, hasher: Hasher, mailer: Mailer, invitation_ttl: Duration) -> Users {
+        Users {
+            db,
+            hasher,
+            mailer,
+            invitation_ttl,
+        }
     }
 
     /// The caller's account and company name.
@@ -77,7 +87,8 @@ impl Users {
         Ok(Listed { items, total })
     }
 
-    /// Creates a user of the caller's company (company_admin).
+    /// Creates a user of the caller's company (company_admin). Only the company's own
+    /// accounts can conflict with the email: other companies' are none of its business.
     pub async fn create(&self, actor: &Actor, req: NewUser) -> Result<User> {
         let caller = &actor.caller;
         caller.require_admin("creating users")?;
@@ -89,14 +100,13 @@ impl Users {
             role: req.role.unwrap_or(Role::User),
             created_at: now_ms(),
         };
-        let hash = password::hash(input::password("password", &req.password)?).await?;
-        let mut tx = self.db.begin_write().await?;
-        if db::users::email_exists(tx.conn(), &new.email).await? {
-            return Err(Error::Conflict {
-                code: "email_taken",
-                message: format!("an account with email {} exists", new.email),
-            });
+        let context = [new.email.as_str(), new.name.as_str()];
+        let password = password::check_strength("password", &req.password, &context)?;
+        if db::users::email_in_company(&self.db.pool, &caller.company_id, &new.email).await? {
+            return Err(super::accounts::email_taken());
         }
+        let hash = self.hasher.hash(password).await?;
+        let mut tx = self.db.begin_write().await?;
         db::users::insert(tx.conn(), &new, &hash).await?;
         audit::record(
             tx.conn(),
@@ -109,7 +119,12 @@ impl Users {
             },
         )
         .await?;
-        tx.commit().await?;
+        tx.commit()
+            .await
+            .map_err(|e| match db::is_unique_violation(&e) {
+                true => super::accounts::email_taken(),
+                false => e.into(),
+            })?;
         Ok(new)
     }
 
@@ -159,11 +174,8 @@ impl Users {
         let expires_at = now + self.invitation_ttl.as_millis() as i64;
         let id = InvitationId::new();
         let mut tx = self.db.begin_write().await?;
-        if db::users::email_exists(tx.conn(), &email).await? {
-            return Err(Error::Conflict {
-                code: "email_taken",
-                message: format!("an account with email {email} exists"),
-            });
+        if db::users::email_in_company(tx.conn(), &caller.company_id, &email).await? {
+            return Err(super::accounts::email_taken());
         }
         db::invitations::insert(
             tx.conn(),
@@ -191,6 +203,18 @@ impl Users {
         )
         .await?;
         tx.commit().await?;
+        let company = db::companies::name(&self.db.pool, &caller.company_id)
+            .await?
+            .unwrap_or_default();
+        self.mailer.send(Mail {
+            to: email.clone(),
+            subject: format!("You are invited to {company} on AmpFlux"),
+            body: format!(
+                "Hello,\n\nyou are invited to join {company} on AmpFlux as {role}.\n                 To create your account, open\n\n  {}/#/register?invitation={token}\n\n                 or register with POST /api/v1/auth/register and the invitation token.\n                 The invitation is valid until {} (UTC).\n",
+                self.mailer.public_url(),
+                crate::clock::rfc3339(expires_at)
+            ),
+        });
         Ok(Invited {
             id,
             email,

@@ -13,6 +13,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
 
+/// The operator credential of the test servers (`AMPFLUX_OPERATOR_TOKEN`).
+pub const OPERATOR_TOKEN: &str = "test-operator-token-of-at-least-32-bytes";
+
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -98,6 +101,7 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
         ("AMPFLUX_EVENTS_INTERVAL_MS".into(), "50".into()),
         ("AMPFLUX_DATABASE_MAX_CONNECTIONS".into(), "5".into()),
         ("AMPFLUX_LOG_FORMAT".into(), "pretty".into()),
+        ("AMPFLUX_OPERATOR_TOKEN".into(), OPERATOR_TOKEN.into()),
     ]);
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
@@ -282,13 +286,13 @@ impl TestApp {
         a.body["id"].as_str().unwrap().to_string()
     }
 
-    /// Sets the company's plan.
+    /// Sets the company's plan (as the operator: plans are not the company's to change).
     pub async fn plan(&self, admin: &Session, plan: &str) {
         let a = self
             .call(
                 Method::PUT,
-                "/api/v1/license",
-                Some(&admin.token),
+                &format!("/api/v1/admin/companies/{}/license", admin.company_id),
+                Some(OPERATOR_TOKEN),
                 Some(json!({"plan": plan})),
             )
             .await;

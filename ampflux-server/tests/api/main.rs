@@ -2,10 +2,12 @@
 //! fresh database, and runs on SQLite and on PostgreSQL (see `helpers`).
 
 mod helpers;
+mod smtp;
 
 mod audit;
 mod auth;
 mod circuits;
+mod defects;
 mod health;
 mod isolation;
 mod jobs;
