@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::Body;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::MailConfig;
@@ -92,7 +93,11 @@ async fn deliver(relay: &Relay, mail: &Mail) -> Result<(), String> {
         .to(to)
         .subject(mail.subject.clone())
         .header(ContentType::TEXT_PLAIN)
-        .body(mail.body.clone())
+        // plain ASCII lines stay as written (links and tokens unbroken)
+        .body(
+            Body::new_with_encoding(mail.body.clone(), ContentTransferEncoding::SevenBit)
+                .unwrap_or_else(Body::new),
+        )
         .map_err(|e| e.to_string())?;
     relay
         .transport

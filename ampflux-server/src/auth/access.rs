@@ -107,6 +107,7 @@ mod tests {
             id: UserId::new(),
             company_id: CompanyId::new(),
             role,
+            session: None,
         }
     }
 

@@ -1,23 +1,27 @@
-//! Passwords: hashing with argon2id at a configured cost (`AMPFLUX_PASSWORD_HASH_*`), on the
-//! blocking pool so a login never stalls the async runtime, and at most a configured number
-//! at a time, so concurrent registrations and logins cannot take the server's memory (each
-//! hash holds `memory_kib` while it runs); and the strength rule of new passwords.
+//! Passwords: hashing with argon2id at a configured cost (`AMPFLUX_PASSWORD_HASH_*`) on a few
+//! threads of its own, so a login never stalls the async runtime and concurrent
+//! registrations and logins cannot take the server's memory: each hash holds `memory_kib`
+//! while it runs, at most `concurrency` run at once, and always on the same threads, whose
+//! allocator keeps at most that much (on the shared blocking pool every thread would keep
+//! its own 19 MiB after its first hash); and the strength rule of new passwords.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::Semaphore;
 
 use crate::config::PasswordHashing;
 use crate::error::{Error, Result};
 
-/// Hashes and verifies passwords, a bounded number at a time.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Hashes and verifies passwords, a bounded number at a time on threads of its own.
 #[derive(Clone)]
 pub struct Hasher {
     params: Params,
-    permits: Arc<Semaphore>,
+    jobs: Arc<Mutex<mpsc::Sender<Job>>>,
     dummy: Arc<OnceLock<String>>,
 }
 
@@ -26,9 +30,30 @@ impl Hasher {
     pub fn new(config: PasswordHashing) -> Result<Hasher, String> {
         let params = Params::new(config.memory_kib, config.iterations, 1, None)
             .map_err(|e| format!("argon2 parameters: {e}"))?;
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..config.concurrency.max(1) {
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("ampflux-hash-{i}"))
+                .spawn(move || {
+                    loop {
+                        // the lock is held only while waiting for the next job
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                })
+                .map_err(|e| format!("password hashing threads: {e}"))?;
+        }
         Ok(Hasher {
             params,
-            permits: Arc::new(Semaphore::new(config.concurrency.max(1))),
+            jobs: Arc::new(Mutex::new(tx)),
             dummy: Arc::default(),
         })
     }
@@ -37,17 +62,22 @@ impl Hasher {
         Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
     }
 
-    /// Runs `work` on the blocking pool once a hashing permit is free.
+    /// Runs `work` on one of the hashing threads, in turn.
     async fn bounded<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| Error::internal("the password hasher is closed"))?;
-        Ok(tokio::task::spawn_blocking(work).await?)
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(work());
+        });
+        self.jobs
+            .lock()
+            .map_err(|_| Error::internal("the password hasher is poisoned"))?
+            .send(job)
+            .map_err(|_| Error::internal("the password hashing threads stopped"))?;
+        rx.await
+            .map_err(|_| Error::internal("a password hash panicked"))
     }
 
     /// Hashes `password` to a PHC string (`$argon2id$v=19$m=...`).

@@ -345,3 +345,21 @@ pub fn small_network_changed() -> Value {
 pub fn grid(buses: usize, seed: u64) -> Value {
     ampflux_testkit::synthetic::meshed_grid(buses, seed).document_value()
 }
+
+/// The bytes of base64url text (JWT parts).
+pub fn b64url_decode(text: &str) -> Vec<u8> {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in text.bytes() {
+        let v = T.iter().position(|t| *t == c).unwrap() as u32;
+        bits = bits << 6 | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    out
+}

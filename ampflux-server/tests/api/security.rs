@@ -47,8 +47,12 @@ fn b64url(bytes: &[u8]) -> String {
     out
 }
 
+/// Claims of an access token of `s`'s session (the session id read from its real token).
 fn claims(s: &Session, role: &str, exp: i64) -> Value {
-    json!({"sub": s.user_id, "cid": s.company_id, "role": role, "iat": exp - 1800, "exp": exp, "typ": "access"})
+    let payload = s.token.split('.').nth(1).unwrap();
+    let real: Value = serde_json::from_slice(&crate::helpers::b64url_decode(payload)).unwrap();
+    json!({"sub": s.user_id, "cid": s.company_id, "sid": real["sid"], "role": role,
+           "iat": exp - 1800, "exp": exp, "typ": "access"})
 }
 
 fn sign(alg: Algorithm, key: &[u8], claims: &Value) -> String {
@@ -383,8 +387,20 @@ async fn refresh_token_reuse_revokes_the_family(backend: Backend) {
             "the race winner's token is revoked"
         );
     }
+    // the reuse ended the registration's session too: read the audit log from a new login
+    let fresh = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "ada@volt.example", "password": "correct horse battery"})),
+        )
+        .await;
     let audit = app
-        .get("/api/v1/audit?action=auth.refresh_reuse", &admin.token)
+        .get(
+            "/api/v1/audit?action=auth.refresh_reuse",
+            fresh.body["access_token"].as_str().unwrap(),
+        )
         .await;
     assert!(audit.body["total"].as_i64().unwrap() >= 2, "{}", audit.text);
     app.stop().await;
@@ -960,8 +976,8 @@ async fn sql_metacharacters_are_stored_and_returned_verbatim(backend: Backend) {
         let license = app
             .call(
                 Method::PUT,
-                "/api/v1/license",
-                Some(&admin.token),
+                &format!("/api/v1/admin/companies/{}/license", admin.company_id),
+                Some(crate::helpers::OPERATOR_TOKEN),
                 Some(json!({"end_date": nasty})),
             )
             .await;
