@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use lettre::message::Mailbox;
 use lettre::message::Body;
+use lettre::message::Mailbox;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -95,8 +95,11 @@ async fn deliver(relay: &Relay, mail: &Mail) -> Result<(), String> {
         .header(ContentType::TEXT_PLAIN)
         // plain ASCII lines stay as written (links and tokens unbroken)
         .body(
-            Body::new_with_encoding(mail.body.clone(), ContentTransferEncoding::SevenBit)
-                .unwrap_or_else(Body::new),
+            Body::new_with_encoding(
+                mail.body.replace('\n', "\r\n"),
+                ContentTransferEncoding::SevenBit,
+            )
+            .unwrap_or_else(Body::new),
         )
         .map_err(|e| e.to_string())?;
     relay

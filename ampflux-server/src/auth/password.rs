@@ -1,16 +1,16 @@
 //! Passwords: hashing with argon2id at a configured cost (`AMPFLUX_PASSWORD_HASH_*`) on a few
 //! threads of its own, so a login never stalls the async runtime and concurrent
-//! registrations and logins cannot take the server's memory: each hash holds `memory_kib`
-//! while it runs, at most `concurrency` run at once, and always on the same threads, whose
-//! allocator keeps at most that much (on the shared blocking pool every thread would keep
-//! its own 19 MiB after its first hash); and the strength rule of new passwords.
+//! registrations and logins cannot take the server's memory: at most `concurrency` hashes
+//! run at once, each on a thread that keeps one working memory of `memory_kib` and reuses
+//! it for every hash (allocating it anew for each left the allocator holding ever more: about
+//! 19 MiB a login, never returned); and the strength rule of new passwords.
 
+use std::cell::RefCell;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::config::PasswordHashing;
 use crate::error::{Error, Result};
@@ -58,10 +58,6 @@ impl Hasher {
         })
     }
 
-    fn argon2(&self) -> Argon2<'static> {
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
-    }
-
     /// Runs `work` on one of the hashing threads, in turn.
     async fn bounded<T: Send + 'static>(
         &self,
@@ -82,14 +78,8 @@ impl Hasher {
 
     /// Hashes `password` to a PHC string (`$argon2id$v=19$m=...`).
     pub async fn hash(&self, password: String) -> Result<String> {
-        let argon2 = self.argon2();
-        self.bounded(move || {
-            argon2
-                .hash_password(password.as_bytes())
-                .map(|h| h.to_string())
-                .map_err(Error::internal)
-        })
-        .await?
+        let params = self.params.clone();
+        self.bounded(move || hash_now(&params, &password)).await?
     }
 
     /// Whether `password` matches the PHC string `hash` (whatever cost it was made with).
@@ -100,15 +90,11 @@ impl Hasher {
     /// Spends the time of one verification for a login of an unknown email, so that
     /// response times do not tell which emails have accounts.
     pub async fn verify_dummy(&self, password: String) -> Result<()> {
-        let argon2 = self.argon2();
+        let params = self.params.clone();
         let dummy = self.dummy.clone();
         self.bounded(move || {
-            let hash = dummy.get_or_init(|| {
-                argon2
-                    .hash_password(b"not a password of anyone")
-                    .map(|h| h.to_string())
-                    .unwrap_or_default()
-            });
+            let hash = dummy
+                .get_or_init(|| hash_now(&params, "not a password of anyone").unwrap_or_default());
             if !hash.is_empty() {
                 let _ = verify_now(&password, hash);
             }
@@ -117,11 +103,71 @@ impl Hasher {
     }
 }
 
+thread_local! {
+    /// The working memory of the hashes of this thread, kept for the next hash.
+    static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Argon2 of `password` with `salt` into `out`, in this thread's working memory.
+fn argon2_into(
+    argon2: &Argon2<'_>,
+    params: &Params,
+    password: &str,
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<()> {
+    MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        let blocks = params.block_count();
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::default());
+        }
+        argon2
+            .hash_password_into_with_memory(password.as_bytes(), salt, out, &mut memory[..blocks])
+            .map_err(Error::internal)
+    })
+}
+
+fn hash_now(params: &Params, password: &str) -> Result<String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(Error::internal)?;
+    let mut out = [0u8; 32];
+    let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    argon2_into(&argon2, params, password, &salt, &mut out)?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(Error::internal)?,
+        salt: Some(Salt::new(&salt).map_err(Error::internal)?),
+        hash: Some(Output::new(&out).map_err(Error::internal)?),
+    };
+    Ok(phc.to_string())
+}
+
 fn verify_now(password: &str, hash: &str) -> Result<bool> {
-    let parsed = PasswordHash::new(hash).map_err(Error::internal)?;
-    Ok(Argon2::default()
-        .verify_password(password.as_bytes(), &parsed)
-        .is_ok())
+    let phc = PasswordHash::new(hash).map_err(Error::internal)?;
+    let params = Params::try_from(&phc).map_err(Error::internal)?;
+    let algorithm = Algorithm::try_from(phc.algorithm.as_str()).map_err(Error::internal)?;
+    let version = phc
+        .version
+        .map(Version::try_from)
+        .transpose()
+        .map_err(Error::internal)?
+        .unwrap_or_default();
+    let (Some(salt), Some(expected)) = (&phc.salt, &phc.hash) else {
+        return Err(Error::internal(
+            "a stored password hash without salt or hash",
+        ));
+    };
+    let mut out = vec![0u8; expected.as_bytes().len()];
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    argon2_into(&argon2, &params, password, salt.as_ref(), &mut out)?;
+    // constant time: the comparison does not stop at the first difference
+    let diff = out
+        .iter()
+        .zip(expected.as_bytes())
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    Ok(diff == 0)
 }
 
 /// A new password: 8 to 1024 characters and not easy to guess (zxcvbn's estimate of at
