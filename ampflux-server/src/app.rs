@@ -20,6 +20,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::{Config, CorsOrigins};
 use crate::jobs::events::Events;
 use crate::ratelimit::RateLimiter;
+use crate::services::notifications::Notifier;
 use crate::state::{AppState, StartError, connect_db, connect_redis, make_queue};
 use crate::worker::Worker;
 use crate::{headers, ratelimit, routes, telemetry};
@@ -129,6 +130,7 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Sta
             state.events.clone(),
             state.job_wake.clone(),
         )
+        .with_notifier(state.notifier.clone())
         .spawn(stopped.clone())
     });
     let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -173,6 +175,8 @@ pub async fn worker(config: Config) -> Result<(), StartError> {
     let queue = make_queue(&config, &db, &redis);
     let _ = crate::telemetry::metrics_handle();
     let (stop, stopped) = watch::channel(false);
+    let mailer = crate::mail::Mailer::new(&config.mail).map_err(StartError::Setup)?;
+    let notifier = Notifier::new(db.clone(), mailer, config.mail.notify_min_compute);
     let handle = Worker::new(
         db,
         queue,
@@ -180,6 +184,7 @@ pub async fn worker(config: Config) -> Result<(), StartError> {
         Events::default(),
         Arc::new(Notify::new()),
     )
+    .with_notifier(notifier)
     .spawn(stopped);
     shutdown_signal().await;
     tracing::info!("worker shutting down after its current jobs");

@@ -132,6 +132,9 @@ pub struct MailConfig {
     pub from: String,
     /// The address of the web client, for links in emails.
     pub public_url: String,
+    /// Successful simulations computed faster than this are not mailed
+    /// (`AMPFLUX_NOTIFY_MIN_COMPUTE_S`, default 30; 0 mails every one).
+    pub notify_min_compute: Duration,
 }
 
 impl fmt::Debug for MailConfig {
@@ -140,6 +143,7 @@ impl fmt::Debug for MailConfig {
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .field("from", &self.from)
             .field("public_url", &self.public_url)
+            .field("notify_min_compute", &self.notify_min_compute)
             .finish()
     }
 }
@@ -422,6 +426,11 @@ impl Config {
                 .unwrap_or_else(|| "http://127.0.0.1:8000".to_string())
                 .trim_end_matches('/')
                 .to_string(),
+            notify_min_compute: Duration::from_secs(r.parse(
+                "AMPFLUX_NOTIFY_MIN_COMPUTE_S",
+                30,
+                "a number of seconds",
+            )),
         };
 
         let cors_origins = match r.text("AMPFLUX_CORS_ORIGINS").as_deref() {

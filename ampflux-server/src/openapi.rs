@@ -11,13 +11,15 @@ use utoipa::{Modify, OpenApi};
         title = "AmpFlux API",
         description = "IEC 60909 short-circuit studies as a service: companies, projects, circuit versions \
                        and simulations over the AmpFlux core. Authenticate with `POST /api/v1/auth/login` and \
-                       send `Authorization: Bearer <access_token>`. Errors are `{code, message, issues}`.",
+                       send `Authorization: Bearer <access_token>`, or make an API key (`POST /api/v1/api-keys`) and send \
+                       `Authorization: Bearer afk_...`. Errors are `{code, message, issues}`.",
         license(name = "MIT OR Apache-2.0")
     ),
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Registration, login, token refresh, logout"),
         (name = "users", description = "The caller and the company's users"),
+        (name = "api-keys", description = "API keys for programs: `Authorization: Bearer afk_...` acts as the user who made the key"),
         (name = "projects", description = "Projects of the company"),
         (name = "members", description = "Project members and their roles"),
         (name = "circuits", description = "Circuit versions: save, history, diff, restore"),

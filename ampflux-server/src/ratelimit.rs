@@ -126,16 +126,23 @@ pub async fn limit(State(limiter): State<RateLimiter>, req: Request, next: Next)
         let ip = client_ip(&req, cfg.trust_forwarded_for).unwrap_or_else(|| "unknown".into());
         checks.push((format!("ip:{ip}"), cfg.per_ip_per_minute));
     }
+    let bearer = req
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
     if cfg.per_user_per_minute > 0
-        && let Some(user) = req
-            .headers()
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .and_then(|(_, token)| limiter.tokens.verify(token.trim()))
+        && let Some(token) = bearer
     {
-        checks.push((format!("user:{}", user.sub), cfg.per_user_per_minute));
+        if token.starts_with(crate::auth::tokens::API_KEY_PREFIX) {
+            // per key (by digest: the counters never hold a key), checked before its lookup
+            let digest = crate::auth::tokens::digest(token);
+            checks.push((format!("key:{}", &digest[..32]), cfg.per_user_per_minute));
+        } else if let Some(user) = limiter.tokens.verify(token) {
+            checks.push((format!("user:{}", user.sub), cfg.per_user_per_minute));
+        }
     }
     let mut tightest: Option<(Decision, u32)> = None;
     for (key, max) in checks {

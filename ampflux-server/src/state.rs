@@ -26,9 +26,11 @@ use crate::peer::ClientAddress;
 use crate::ratelimit::{RateLimiter, RateStore};
 use crate::routes::health::Probe;
 use crate::services::accounts::{AccountSettings, Accounts};
+use crate::services::api_keys::ApiKeys;
 use crate::services::audit::AuditLog;
 use crate::services::circuits::Circuits;
 use crate::services::licenses::Licenses;
+use crate::services::notifications::Notifier;
 use crate::services::operator::Operator;
 use crate::services::projects::Projects;
 use crate::services::simulations::{SimulationDeps, Simulations};
@@ -41,6 +43,8 @@ pub struct Services {
     pub accounts: Accounts,
     /// Users and invitations.
     pub users: Users,
+    /// API keys.
+    pub api_keys: ApiKeys,
     /// Projects and members.
     pub projects: Projects,
     /// Circuit versions.
@@ -86,6 +90,8 @@ pub struct AppState {
     pub started: Instant,
     /// The services.
     pub services: Services,
+    /// Mails the requesters of finished simulations (used by the in-process worker).
+    pub notifier: Notifier,
 }
 
 /// Failure to build the state.
@@ -194,6 +200,7 @@ impl AppState {
         let job_wake = Arc::new(Notify::new());
         let hasher = Hasher::new(config.password_hashing).map_err(StartError::Setup)?;
         let mailer = Mailer::new(&config.mail).map_err(StartError::Setup)?;
+        let notifier = Notifier::new(db.clone(), mailer.clone(), config.mail.notify_min_compute);
         let services = services(
             &config,
             &db,
@@ -223,6 +230,7 @@ impl AppState {
             ai_cache,
             started: Instant::now(),
             services,
+            notifier,
         })
     }
 }
@@ -282,6 +290,7 @@ fn services(config: &Config, db: &Db, c: Connections) -> Services {
     Services {
         accounts,
         users: Users::new(db.clone(), c.hasher, c.mailer, config.invitation_ttl),
+        api_keys: ApiKeys::new(db.clone()),
         projects,
         circuits,
         simulations,
@@ -305,6 +314,7 @@ macro_rules! sub_state {
 sub_state! {
     Accounts => |s| s.services.accounts.clone();
     Users => |s| s.services.users.clone();
+    ApiKeys => |s| s.services.api_keys.clone();
     Projects => |s| s.services.projects.clone();
     Circuits => |s| s.services.circuits.clone();
     Simulations => |s| s.services.simulations.clone();

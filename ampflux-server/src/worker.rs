@@ -20,6 +20,7 @@ use crate::error::{Error, ErrorBody};
 use crate::ids::{CompanyId, StudyId};
 use crate::jobs::events::Events;
 use crate::jobs::{Claimed, Fate, NewJob, Queue};
+use crate::services::notifications::Notifier;
 use crate::services::studies::{self, Attempt, Studies};
 
 /// What a worker needs.
@@ -41,6 +42,8 @@ pub struct Worker {
     pub id: String,
     /// Jobs finished by this process.
     pub done: Arc<AtomicI64>,
+    /// Mails the requesters of the studies it ends (none when absent).
+    pub notifier: Option<Notifier>,
 }
 
 impl Worker {
@@ -61,6 +64,26 @@ impl Worker {
             wake,
             id: format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
             done: Arc::new(AtomicI64::new(0)),
+            notifier: None,
+        }
+    }
+
+    /// The worker, mailing the requesters of the studies it ends through `notifier`.
+    pub fn with_notifier(mut self, notifier: Notifier) -> Worker {
+        self.notifier = Some(notifier);
+        self
+    }
+
+    /// Tells the requesters of a study this worker ended (in the background: the next job
+    /// does not wait for the mail relay).
+    fn notify(&self, company: &CompanyId, study: &StudyId) {
+        if let Some(n) = self.notifier.clone() {
+            let (company, study) = (company.clone(), study.clone());
+            tokio::spawn(async move {
+                if let Err(e) = n.study_finished(&company, &study).await {
+                    tracing::warn!(error = %e, "simulation notification not sent");
+                }
+            });
         }
     }
 
@@ -93,8 +116,12 @@ impl Worker {
                         );
                         let company = CompanyId::from_trusted(b.company_id.clone());
                         let study = StudyId::from_trusted(b.study_id.clone());
-                        if let Err(e) = self.studies.bury(&company, &study, &why).await {
-                            tracing::warn!(error = %e, job = %b.id, "could not mark a buried study dead");
+                        match self.studies.bury(&company, &study, &why).await {
+                            Ok(true) => self.notify(&company, &study),
+                            Ok(false) => {}
+                            Err(e) => {
+                                tracing::warn!(error = %e, job = %b.id, "could not mark a buried study dead")
+                            }
                         }
                         metrics::counter!("ampflux_jobs_dead_total").increment(1);
                         self.events.bump();
@@ -152,7 +179,11 @@ impl Worker {
                     code,
                     "the simulation could not be computed (internal error)",
                 );
-                let _ = self.studies.end(&attempt, status, &why).await;
+                if let Ok(true) = self.studies.end(&attempt, status, &why).await
+                    && status == StudyStatus::Dead
+                {
+                    self.notify(&attempt.company, &attempt.study);
+                }
             }
         }
     }
@@ -167,8 +198,9 @@ impl Worker {
         let shared = progress.clone();
         let mut compute = tokio::task::spawn_blocking(move || {
             studies::compute(&work, &|done, total| {
-                shared.0.store(done, Ordering::Relaxed);
-                shared.1.store(total, Ordering::Relaxed);
+                // called from the core's threads: never backwards
+                shared.0.fetch_max(done, Ordering::Relaxed);
+                shared.1.fetch_max(total, Ordering::Relaxed);
             })
         });
 
@@ -200,6 +232,7 @@ impl Worker {
                     metrics::histogram!("ampflux_study_seconds").record(ms as f64 / 1000.0);
                     tracing::info!(compute_ms = ms, "study computed");
                     self.queue.complete(job).await?;
+                    self.notify(&attempt.company, &attempt.study);
                 } else {
                     tracing::warn!("result discarded: the lease went to another worker");
                 }
@@ -211,6 +244,7 @@ impl Worker {
                     .await?
                 {
                     self.queue.complete(job).await?;
+                    self.notify(&attempt.company, &attempt.study);
                 }
             }
         }

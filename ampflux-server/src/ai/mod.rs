@@ -32,6 +32,7 @@ use provider::{ChatRequest, Completion, ProviderError, Usage};
 /// A question to the assistant.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"prompt": "Which bus has the highest initial short-circuit current?", "project_id": "5f0c2a9e-8d1b-4c3a-9e7f-2b6d4a1c8e90"}))]
 pub struct AskRequest {
     /// The question (at most 8000 characters).
     pub prompt: String,

@@ -108,6 +108,7 @@ mod tests {
             company_id: CompanyId::new(),
             role,
             session: None,
+            api_key: None,
         }
     }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::db::Db;
 use crate::domain::Role;
 use crate::error::{Error, Result};
-use crate::ids::{CompanyId, SessionId, UserId};
+use crate::ids::{ApiKeyId, CompanyId, SessionId, UserId};
 use tokens::TokenKeys;
 
 /// The authenticated caller of a request.
@@ -24,6 +24,8 @@ pub struct Caller {
     pub role: Role,
     /// The login session of the credential (`None` for API keys).
     pub session: Option<SessionId>,
+    /// The API key of the credential (`None` for access tokens).
+    pub api_key: Option<ApiKeyId>,
 }
 
 impl Caller {
@@ -68,6 +70,9 @@ impl Authenticator {
     /// stop working at once, and the role is the one the account has now (a demotion takes
     /// effect without waiting for expiry).
     pub async fn caller(&self, token: &str) -> Result<Caller> {
+        if token.starts_with(tokens::API_KEY_PREFIX) {
+            return self.key_caller(token).await;
+        }
         let claims = self.tokens.verify(token).ok_or(Error::Unauthenticated {
             code: "invalid_token",
             message: "the access token is invalid or expired; refresh it or log in again".into(),
@@ -95,12 +100,50 @@ impl Authenticator {
             company_id: user.company_id,
             role: user.role,
             session: Some(session),
+            api_key: None,
         })
     }
 
-    /// Whether the caller's credential still works (its account and session exist).
+    /// The caller of an API key: the key's user, with the role the account has now, while
+    /// the key is not revoked and the account exists.
+    async fn key_caller(&self, key: &str) -> Result<Caller> {
+        let (key, user) = crate::db::api_keys::authenticate(&self.db.pool, &tokens::digest(key))
+            .await?
+            .ok_or_else(|| Error::Unauthenticated {
+                code: "invalid_api_key",
+                message: "the API key is unknown or revoked, or its user no longer exists".into(),
+            })?;
+        let now = crate::clock::now_ms();
+        if key.last_used_at.is_none_or(|t| t < now - 60_000) {
+            // noted in the background: a request made with a key does not wait for a write
+            let pool = self.db.pool.clone();
+            let id = key.id.clone();
+            tokio::spawn(async move {
+                if let Err(e) = crate::db::api_keys::touch(&pool, &id, now).await {
+                    tracing::debug!(error = %e, "last use of an API key not noted");
+                }
+            });
+        }
+        Ok(Caller {
+            id: user.id,
+            company_id: user.company_id,
+            role: user.role,
+            session: None,
+            api_key: Some(key.id),
+        })
+    }
+
+    /// Whether the caller's credential still works (its account and its session or API
+    /// key exist).
     pub async fn still_valid(&self, caller: &Caller) -> Result<bool> {
         let pool = &self.db.pool;
+        if let Some(key) = &caller.api_key
+            && crate::db::api_keys::get(pool, &caller.company_id, key)
+                .await?
+                .is_none()
+        {
+            return Ok(false);
+        }
         let found = match &caller.session {
             Some(s) => {
                 crate::db::users::get_in_session(pool, &caller.company_id, &caller.id, s).await?

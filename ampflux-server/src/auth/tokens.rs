@@ -87,6 +87,10 @@ impl TokenKeys {
     }
 }
 
+/// How every API key starts (`afk_`: AmpFlux key), so that a key is told from an access
+/// token before any lookup, and secret scanners can find leaked keys.
+pub const API_KEY_PREFIX: &str = "afk_";
+
 /// A new opaque token (64 hex digits of system randomness).
 pub fn opaque() -> String {
     let mut bytes = [0u8; 32];

@@ -168,6 +168,8 @@ pub struct NewVersion<'a> {
     pub created_by: &'a UserId,
     /// Creation (ms).
     pub created_at: i64,
+    /// The document's bus ids in its order (JSON array), when not the canonical order.
+    pub bus_order: Option<&'a str>,
 }
 
 /// Appends a version (number = last + 1); returns its number.
@@ -177,8 +179,8 @@ pub async fn append<'e, E: Executor<'e, Database = Any>>(
     v: NewVersion<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at)
-         SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8
+        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at, bus_order)
+         SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8, $9
          FROM circuit_versions WHERE project_id = $3
          RETURNING version",
     )
@@ -190,6 +192,26 @@ pub async fn append<'e, E: Executor<'e, Database = Any>>(
     .bind(v.restored_from)
     .bind(v.created_by)
     .bind(v.created_at)
+    .bind(v.bus_order)
     .fetch_one(ex)
     .await
+}
+
+/// The document's bus order of a version (a JSON array of ids), or `None` when it is the
+/// canonical order (or the version does not exist).
+pub async fn bus_order<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    project: &ProjectId,
+    version: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let found: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT bus_order FROM circuit_versions WHERE company_id = $1 AND project_id = $2 AND version = $3",
+    )
+    .bind(company)
+    .bind(project)
+    .bind(version)
+    .fetch_optional(ex)
+    .await?;
+    Ok(found.flatten())
 }

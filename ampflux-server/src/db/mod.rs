@@ -7,6 +7,7 @@
 //! `ON CONFLICT`, text ids, BIGINT millisecond times and JSON as text. The one dialect switch
 //! is the job claim (`FOR UPDATE SKIP LOCKED` on PostgreSQL), in `jobs::db_queue`.
 
+pub mod api_keys;
 pub mod audit;
 pub mod circuits;
 pub mod companies;
@@ -104,6 +105,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "result parts",
         include_str!("../../migrations/0004_result_parts.sql"),
+    ),
+    (
+        5,
+        "api keys",
+        include_str!("../../migrations/0005_api_keys.sql"),
+    ),
+    (
+        6,
+        "bus order",
+        include_str!("../../migrations/0006_bus_order.sql"),
     ),
 ];
 

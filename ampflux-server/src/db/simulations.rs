@@ -143,3 +143,52 @@ pub async fn count<'e, E: Executor<'e, Database = Any>>(
         .fetch_one(ex)
         .await
 }
+
+/// Who asked for a study: one row per simulation of the study, with its project's name and
+/// the requester's account (deleted accounts left out).
+#[derive(Clone, Debug)]
+pub struct Requester {
+    /// The simulation.
+    pub simulation_id: SimulationId,
+    /// Its project's name.
+    pub project_name: String,
+    /// The circuit version it studies.
+    pub circuit_version: i64,
+    /// The requester's email.
+    pub email: String,
+    /// The requester's name.
+    pub name: String,
+}
+
+/// The requesters of study `study` (at most `limit`, oldest first).
+pub async fn requesters<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    study: &StudyId,
+    limit: i64,
+) -> Result<Vec<Requester>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.circuit_version, p.name AS project_name, u.email, u.name
+         FROM simulations s
+         JOIN projects p ON p.id = s.project_id AND p.company_id = s.company_id
+         JOIN users u ON u.id = s.requested_by AND u.company_id = s.company_id
+         WHERE s.company_id = $1 AND s.study_id = $2 AND u.deleted_at IS NULL
+         ORDER BY s.created_at, s.id LIMIT $3",
+    )
+    .bind(company)
+    .bind(study)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Requester {
+                simulation_id: r.try_get("id")?,
+                project_name: r.try_get("project_name")?,
+                circuit_version: r.try_get("circuit_version")?,
+                email: r.try_get("email")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}

@@ -246,6 +246,8 @@ pub struct Outcome<'a> {
     pub compute_ms: i64,
     /// End (ms).
     pub finished_at: i64,
+    /// Final progress (done, total work units).
+    pub progress: (i64, i64),
 }
 
 /// Stores the result under the lease; false when the lease went to another worker (whose
@@ -259,8 +261,8 @@ pub async fn succeed<'e, E: Executor<'e, Database = Any>>(
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE studies SET status = 'succeeded', result_json = $4, compute_ms = $5, finished_at = $6,
-             computations = computations + 1, progress_done = progress_total, lease_token = NULL,
-             branch_rows = $7, voltage_rows = $8
+             computations = computations + 1, progress_done = $9, progress_total = $10,
+             lease_token = NULL, branch_rows = $7, voltage_rows = $8
          WHERE company_id = $1 AND id = $2 AND lease_token = $3 AND status = 'running'",
     )
     .bind(company)
@@ -271,6 +273,8 @@ pub async fn succeed<'e, E: Executor<'e, Database = Any>>(
     .bind(outcome.finished_at)
     .bind(outcome.branch_rows)
     .bind(outcome.voltage_rows)
+    .bind(outcome.progress.0)
+    .bind(outcome.progress.1)
     .execute(ex)
     .await
     .map(|r| r.rows_affected() == 1)

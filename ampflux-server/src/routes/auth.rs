@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// user of the inviting company.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"company_name": "Volt Engineering", "name": "Ada Lovelace", "email": "ada@volt.example", "password": "correct horse battery staple"}))]
 pub struct RegisterRequest {
     /// Name of the new company (without `invitation`).
     #[serde(default)]
@@ -47,6 +48,7 @@ pub struct RegisterRequest {
 /// Login.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ada@volt.example", "password": "correct horse battery staple"}))]
 pub struct LoginRequest {
     /// Login email.
     pub email: String,
@@ -60,6 +62,7 @@ pub struct LoginRequest {
 /// A request to reset the password of the accounts of an email.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ada@volt.example"}))]
 pub struct ResetRequest {
     /// The login email.
     pub email: String,
@@ -68,6 +71,7 @@ pub struct ResetRequest {
 /// A new password with the token of a reset email.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"token": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "new_password": "another long passphrase 42"}))]
 pub struct ResetConfirm {
     /// The token of the email.
     pub token: String,
@@ -78,6 +82,7 @@ pub struct ResetConfirm {
 /// A refresh token to exchange or revoke.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}))]
 pub struct RefreshRequest {
     /// The refresh token of the last login or refresh.
     pub refresh_token: String,

@@ -14,11 +14,12 @@ use utoipa_axum::routes;
 use crate::auth::Caller;
 use crate::clock::rfc3339;
 use crate::db::circuits::Version;
+use crate::error::Error;
 use crate::error::{ErrorBody, Result};
-use crate::extract::{JsonBytes, PageParams, QueryParams};
+use crate::extract::{Body, JsonBytes, PageParams, QueryParams};
 use crate::ids::UserId;
 use crate::services::Actor;
-use crate::services::circuits::{Circuits, Saved};
+use crate::services::circuits::{self as versions, Circuits, MergeRequest, Saved};
 use crate::state::AppState;
 
 /// The routes of this module.
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one))
         .routes(routes!(diff))
         .routes(routes!(restore))
+        .routes(routes!(merge))
 }
 
 /// A stored version (without the document).
@@ -176,7 +178,12 @@ async fn list(
 
 #[utoipa::path(post, path = "/api/v1/projects/{id}/circuits", tag = "circuits", security(("bearer" = [])),
     params(("id" = String, Path, description = "Project id"), SaveParams),
-    request_body(content = Object, description = "A network document (format v1; older versions are upgraded)"),
+    request_body(content = Object, description = "A network document (format v1; older versions are upgraded)",
+        example = json!({"format": "ampflux-network", "version": 1, "name": "README example", "frequency_hz": 50,
+            "buses": [{"id": "Q", "vn_kv": 20.0}, {"id": "F", "vn_kv": 0.4}],
+            "external_grids": [{"id": "Grid", "bus": "Q", "s_sc_max_mva": 346.41, "rx_max": 0.1}],
+            "transformers": [{"id": "T1", "hv_bus": "Q", "lv_bus": "F", "sn_mva": 0.63, "vn_hv_kv": 20.0,
+                "vn_lv_kv": 0.41, "vk_percent": 4.0, "vkr_percent": 1.0317, "vector_group": "Dyn5"}]})),
     responses((status = 201, description = "New version", body = SavedVersion),
               (status = 200, description = "Same content as the latest version: nothing stored", body = SavedVersion),
               (status = 402, description = "Bus limit of the plan (checked before the document is read in full)", body = ErrorBody),
@@ -246,4 +253,124 @@ async fn restore(
 ) -> Result<(StatusCode, Json<SavedVersion>)> {
     let saved = circuits.restore(&actor, &id, &version).await?;
     Ok((saved_status(&saved), Json(saved.into())))
+}
+
+/// A version named in a merge: a number from 1, or `"latest"`.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum MergeVersion {
+    /// Version number.
+    Number(i64),
+    /// `latest`.
+    Name(String),
+}
+
+impl MergeVersion {
+    fn parse(&self, field: &str) -> Result<versions::VersionRef> {
+        let parsed = match self {
+            MergeVersion::Number(n) => versions::VersionRef::parse(&n.to_string()),
+            MergeVersion::Name(n) => versions::VersionRef::parse(n),
+        };
+        parsed.ok_or_else(|| {
+            Error::invalid_field(
+                field,
+                "invalid_version",
+                "a version number from 1, or \"latest\"",
+            )
+        })
+    }
+}
+
+/// A three-way merge: the changes from `base` to `theirs` applied to `ours`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"base": 1, "ours": "latest", "theirs": 2, "save": false}))]
+pub struct MergeBody {
+    /// The common base of both versions.
+    pub base: MergeVersion,
+    /// The version merged into; its values win in conflicts (default `latest`).
+    #[serde(default)]
+    pub ours: Option<MergeVersion>,
+    /// The version whose changes since `base` are merged in.
+    pub theirs: MergeVersion,
+    /// Save the merged network as the newest version when there are no conflicts (default
+    /// false: only report the merge).
+    #[serde(default)]
+    pub save: bool,
+}
+
+/// The outcome of a merge.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MergeView {
+    /// The base version.
+    pub base: i64,
+    /// The version merged into.
+    pub ours: i64,
+    /// The version merged in.
+    pub theirs: i64,
+    /// Whether the merge is clean (no conflicts).
+    pub clean: bool,
+    /// Fields changed to different values on both sides, each `{table, id, field, base,
+    /// ours, theirs}` (`field` `*`: the element as a whole, removed on one side and changed on
+    /// the other); the merged network keeps ours.
+    #[schema(value_type = Vec<Object>)]
+    pub conflicts: Value,
+    /// Their changes applied on top of ours (the change format of the diff).
+    #[schema(value_type = Vec<Object>)]
+    pub applied: Value,
+    /// Number of changes applied.
+    pub applied_count: usize,
+    /// One line per element changed by the merge.
+    pub summary: String,
+    /// The merged network document (format v1, canonical form).
+    #[schema(value_type = Object)]
+    pub network: Value,
+    /// The version saved (with `save` and no conflicts), else null.
+    pub saved: Option<SavedVersion>,
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{id}/circuits/merge", tag = "circuits", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Project id")), request_body = MergeBody,
+    description = "Three-way merge with the core: the changes from `base` to `theirs` are applied to `ours`. Changes to \
+                   different fields combine; a field changed to different values on both sides is a conflict (the merged \
+                   network keeps ours) and is listed in `conflicts`. With `save: true` and no conflicts the merged network \
+                   becomes the newest version (201); otherwise nothing is stored (200).",
+    responses((status = 200, description = "Merged (not saved: asked not to, or conflicts)", body = MergeView),
+              (status = 201, description = "Merged and saved as a new version", body = MergeView),
+              (status = 402, description = "Bus limit of the plan", body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "A version that cannot exist, or a merged network the core refuses", body = ErrorBody)))]
+async fn merge(
+    State(circuits): State<Circuits>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Body(req): Body<MergeBody>,
+) -> Result<(StatusCode, Json<MergeView>)> {
+    let request = MergeRequest {
+        base: req.base.parse("base")?,
+        ours: match &req.ours {
+            Some(v) => v.parse("ours")?,
+            None => versions::VersionRef::Latest,
+        },
+        theirs: req.theirs.parse("theirs")?,
+        save: req.save,
+    };
+    let m = circuits.merge(&actor, &id, request).await?;
+    let status = match &m.saved {
+        Some(s) if s.created => StatusCode::CREATED,
+        _ => StatusCode::OK,
+    };
+    let view = MergeView {
+        base: m.base.version,
+        ours: m.ours.version,
+        theirs: m.theirs.version,
+        clean: m.conflict_count == 0,
+        conflicts: m.conflicts,
+        applied: m.applied,
+        applied_count: m.applied_count,
+        summary: m.summary,
+        network: m.network,
+        saved: m.saved.map(SavedVersion::from),
+    };
+    Ok((status, Json(view)))
 }

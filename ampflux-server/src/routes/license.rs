@@ -59,6 +59,7 @@ pub struct LicenseView {
 /// New license terms; absent fields stay.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"plan": "pro", "status": "active", "end_date": "2027-12-31T00:00:00Z"}))]
 pub struct UpdateLicense {
     /// Plan.
     #[serde(default)]

@@ -62,6 +62,7 @@ pub struct MemberList {
 /// Adds a member or changes a member's role.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"user_id": "0b9c6f0e-3f1e-4a0b-9d55-8c1f2a7d9e11", "role": "editor"}))]
 pub struct AddMember {
     /// A user of the same company.
     pub user_id: String,

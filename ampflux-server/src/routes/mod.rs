@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod ai;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod circuits;
@@ -24,6 +25,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(users::router())
+        .merge(api_keys::router())
         .merge(projects::router())
         .merge(members::router())
         .merge(circuits::router())

@@ -84,6 +84,7 @@ pub struct ProjectList {
 /// A new project.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Substation North", "description": "20 kV / 0.4 kV feeder", "visibility": "company"}))]
 pub struct CreateProject {
     /// Name.
     pub name: String,
@@ -98,6 +99,7 @@ pub struct CreateProject {
 /// Changes to a project; absent fields stay.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"description": "20 kV / 0.4 kV feeder, 2027 extension"}))]
 pub struct UpdateProject {
     /// Name.
     #[serde(default)]

@@ -63,9 +63,11 @@ pub enum Priority {
 /// A simulation request.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"version": "latest", "study": {"fault": "3ph", "case": "max"}, "priority": "normal"}))]
 pub struct SimulationRequest {
-    /// Circuit version (number, or `latest`).
-    pub version: VersionRef,
+    /// Circuit version (number, or `latest`; absent: the latest).
+    #[serde(default)]
+    pub version: Option<VersionRef>,
     /// Study options with the names of the format (`fault`, `case`, `ip_method`, `tk_s`,
     /// `c_max_lv`, `buses`, `branch_results`, ...); absent options take their defaults.
     #[serde(default)]
@@ -214,9 +216,10 @@ async fn request(
     Body(req): Body<SimulationRequest>,
 ) -> Result<(StatusCode, HeaderMap, Json<SimulationCreated>)> {
     let version = match &req.version {
-        VersionRef::Number(v) => Some(Version::Number(*v)),
-        VersionRef::Name(n) if n == "latest" => Some(Version::Latest),
-        VersionRef::Name(_) => None,
+        Some(VersionRef::Number(v)) => Some(Version::Number(*v)),
+        Some(VersionRef::Name(n)) if n == "latest" => Some(Version::Latest),
+        None => Some(Version::Latest),
+        Some(VersionRef::Name(_)) => None,
     };
     let request = simulations::SimulationRequest {
         version,
@@ -338,7 +341,7 @@ pub struct EventsParams {
 
 #[utoipa::path(get, path = "/api/v1/simulations/{id}/events", tag = "simulations", security(("bearer" = [])),
     params(("id" = String, Path, description = "Simulation id"), EventsParams),
-    responses((status = 200, description = "text/event-stream: `progress` events `{id, status, done, total}` while it runs, then one `done` event `{id, status}`", content_type = "text/event-stream"),
+    responses((status = 200, description = "text/event-stream: `progress` events `{id, status, done, total}` while it runs, then one `done` event `{id, status, done, total}`; `done`/`total` count the core's work units (matrix columns solved and fault locations evaluated)", content_type = "text/event-stream"),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn events(
     State(sims): State<Simulations>,
@@ -386,7 +389,14 @@ async fn events(
                     "progress",
                     json!({"id": id, "status": status, "done": done, "total": total}),
                 ),
-                Watched::Done(status) => ("done", json!({"id": id, "status": status})),
+                Watched::Done {
+                    status,
+                    done,
+                    total,
+                } => (
+                    "done",
+                    json!({"id": id, "status": status, "done": done, "total": total}),
+                ),
                 Watched::Deleted => ("done", json!({"id": id, "status": "deleted"})),
             };
             Ok::<_, Infallible>(SseEvent::default().event(name).data(data.to_string()))

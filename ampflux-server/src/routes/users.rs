@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// A password change.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "correct horse battery staple", "new_password": "another long passphrase 42"}))]
 pub struct PasswordChange {
     /// The password now.
     pub current_password: String,
@@ -98,6 +99,7 @@ pub struct UserList {
 /// A user created by a company_admin.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Grace Hopper", "email": "grace@volt.example", "password": "a long passphrase for grace", "role": "user"}))]
 pub struct CreateUserRequest {
     /// Display name.
     pub name: String,
@@ -113,6 +115,7 @@ pub struct CreateUserRequest {
 /// An invitation to join the company.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "linus@volt.example", "role": "user"}))]
 pub struct InviteRequest {
     /// Email of the person invited (they register with it).
     pub email: String,

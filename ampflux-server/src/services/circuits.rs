@@ -64,12 +64,69 @@ pub struct Diff {
     pub changes: Value,
 }
 
+/// A three-way merge request: `theirs` merged into `ours`, both derived from `base`.
+#[derive(Clone, Copy, Debug)]
+pub struct MergeRequest {
+    /// The common base.
+    pub base: VersionRef,
+    /// The version merged into (its values win in conflicts).
+    pub ours: VersionRef,
+    /// The version whose changes are merged in.
+    pub theirs: VersionRef,
+    /// Whether to save the merged network as the newest version (only without conflicts).
+    pub save: bool,
+}
+
+/// The outcome of a three-way merge (the core's `version::merge`).
+#[derive(Clone, Debug)]
+pub struct Merged {
+    /// The common base.
+    pub base: Version,
+    /// The version merged into.
+    pub ours: Version,
+    /// The version merged in.
+    pub theirs: Version,
+    /// Fields changed differently on both sides (ours kept), as the core writes them.
+    pub conflicts: Value,
+    /// How many conflicts.
+    pub conflict_count: usize,
+    /// Their changes applied on top of ours, as the core writes them.
+    pub applied: Value,
+    /// How many changes were applied.
+    pub applied_count: usize,
+    /// One line per element changed by the merge.
+    pub summary: String,
+    /// The merged network document (canonical).
+    pub network: Value,
+    /// The version saved, when `save` was asked and there were no conflicts.
+    pub saved: Option<Saved>,
+}
+
 /// What the core made of a posted document.
 struct Checked {
     canonical: String,
     digest: String,
     buses: i64,
     warnings: Vec<Issue>,
+    bus_order: Option<String>,
+}
+
+/// The network's bus ids in its order as a JSON array, or `None` when that is the canonical
+/// (sorted) order, which the stored document has anyway.
+fn bus_order(net: &Network) -> Option<String> {
+    let ids: Vec<&str> = net.buses.iter().map(|b| b.id.as_str()).collect();
+    if ids.is_sorted() {
+        return None;
+    }
+    serde_json::to_string(&ids).ok()
+}
+
+/// The content of a version to append: its digest, the document when it may be new to the
+/// company, and the document's bus order.
+struct Content<'a> {
+    digest: &'a str,
+    blob: Option<Blob<'a>>,
+    bus_order: Option<&'a str>,
 }
 
 fn check_document(document: &[u8]) -> Result<Checked, ampflux_core::Error> {
@@ -87,6 +144,7 @@ fn check_document(document: &[u8]) -> Result<Checked, ampflux_core::Error> {
         digest: net.digest(),
         buses: net.buses.len() as i64,
         warnings: issues,
+        bus_order: bus_order(&net),
     })
 }
 
@@ -314,15 +372,13 @@ impl Circuits {
             canonical_json: &checked.canonical,
             bus_count: checked.buses,
         };
+        let content = Content {
+            digest: &checked.digest,
+            blob: Some(blob),
+            bus_order: checked.bus_order.as_deref(),
+        };
         let (created, version) = self
-            .append(
-                actor,
-                &a.project.id,
-                &checked.digest,
-                Some(blob),
-                &message,
-                None,
-            )
+            .append(actor, &a.project.id, content, &message, None)
             .await?;
         Ok(Saved {
             version,
@@ -338,15 +394,20 @@ impl Circuits {
         let which = VersionRef::parse(which).ok_or(Error::NotFound("circuit version"))?;
         let old = self.version(&a, which).await?;
         let message = format!("restore of version {}", old.version);
+        let order = db::circuits::bus_order(
+            &self.db.pool,
+            &a.project.company_id,
+            &a.project.id,
+            old.version,
+        )
+        .await?;
+        let content = Content {
+            digest: &old.digest,
+            blob: None,
+            bus_order: order.as_deref(),
+        };
         let (created, version) = self
-            .append(
-                actor,
-                &a.project.id,
-                &old.digest,
-                None,
-                &message,
-                Some(old.version),
-            )
+            .append(actor, &a.project.id, content, &message, Some(old.version))
             .await?;
         Ok(Saved {
             version,
@@ -388,24 +449,105 @@ impl Circuits {
         })
     }
 
+    /// Merges version `theirs` into `ours` on their common `base` with the core's three-way
+    /// merge: changes to different fields combine, a field changed to different values on
+    /// both sides is a conflict (ours kept). With `save` and no conflicts the merged network
+    /// (validated like any saved document) becomes the newest version.
+    pub async fn merge(&self, actor: &Actor, project: &str, req: MergeRequest) -> Result<Merged> {
+        let caller = &actor.caller;
+        let a = self.projects.access(caller, project).await?;
+        if req.save {
+            a.require(Level::Write, "saving a merged circuit version")?;
+        }
+        let company = &caller.company_id;
+        let base = self.version(&a, req.base).await?;
+        let ours = self.version(&a, req.ours).await?;
+        let theirs = self.version(&a, req.theirs).await?;
+        let nets = (
+            self.network(company, &base.digest).await?,
+            self.network(company, &ours.digest).await?,
+            self.network(company, &theirs.digest).await?,
+        );
+        let (outcome, checked) = tokio::task::spawn_blocking(move || {
+            let m = history::merge(&nets.0, &nets.1, &nets.2)?;
+            let issues = m.network.validate();
+            let checked = Checked {
+                canonical: m.network.canonical_json(),
+                digest: m.network.digest(),
+                buses: m.network.buses.len() as i64,
+                warnings: issues,
+                bus_order: bus_order(&m.network),
+            };
+            Ok::<_, Error>((m, checked))
+        })
+        .await??;
+        let conflicts = serde_json::to_value(&outcome.conflicts).map_err(Error::internal)?;
+        let applied = serde_json::to_value(&outcome.applied.changes).map_err(Error::internal)?;
+        let network = serde_json::from_str(&checked.canonical).map_err(Error::internal)?;
+        let saved = if req.save && outcome.conflicts.is_empty() {
+            if checked.warnings.iter().any(Issue::is_error) {
+                return Err(ampflux_core::Error::Invalid(checked.warnings).into());
+            }
+            let license = licenses::active(&self.db.pool, company).await?;
+            let max = license.plan.limits().max_buses_per_circuit;
+            licenses::within(&license, "buses per circuit", max, checked.buses)?;
+            let blob = Blob {
+                digest: &checked.digest,
+                canonical_json: &checked.canonical,
+                bus_count: checked.buses,
+            };
+            let message = format!(
+                "merge of version {} into version {} (base {})",
+                theirs.version, ours.version, base.version
+            );
+            let content = Content {
+                digest: &checked.digest,
+                blob: Some(blob),
+                bus_order: checked.bus_order.as_deref(),
+            };
+            let (created, version) = self
+                .append(actor, &a.project.id, content, &message, None)
+                .await?;
+            Some(Saved {
+                version,
+                created,
+                warnings: checked.warnings,
+            })
+        } else {
+            None
+        };
+        Ok(Merged {
+            base,
+            ours,
+            theirs,
+            conflict_count: outcome.conflicts.len(),
+            conflicts,
+            applied_count: outcome.applied.len(),
+            summary: outcome.applied.summary(),
+            applied,
+            network,
+            saved,
+        })
+    }
+
     /// Appends a version with `digest` unless it equals the latest; returns whether one was
     /// made, and the version holding the content.
     async fn append(
         &self,
         actor: &Actor,
         project: &ProjectId,
-        digest: &str,
-        blob: Option<Blob<'_>>,
+        content: Content<'_>,
         message: &str,
         restored_from: Option<i64>,
     ) -> Result<(bool, Version)> {
+        let digest = content.digest;
         let caller = &actor.caller;
         let company = &caller.company_id;
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
         // the project row's lock orders concurrent saves of one project (numbers stay dense)
         db::projects::touch(tx.conn(), company, project, now).await?;
-        if let Some(blob) = blob {
+        if let Some(blob) = content.blob {
             db::circuits::put_blob(tx.conn(), company, blob, now).await?;
         }
         if let Some(latest) = db::circuits::latest(tx.conn(), company, project).await?
@@ -423,6 +565,7 @@ impl Circuits {
                 restored_from,
                 created_by: &caller.id,
                 created_at: now,
+                bus_order: content.bus_order,
             },
         )
         .await?;

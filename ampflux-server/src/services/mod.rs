@@ -5,20 +5,24 @@
 //!
 //! - [`accounts`]: registration, login, token refresh and logout.
 //! - [`users`]: the caller, the company's users, invitations.
+//! - [`api_keys`]: API keys for programs, acting as the user who made them.
 //! - [`projects`]: projects, their access rules and members.
 //! - [`circuits`]: circuit versions: save, history, one version, diff, restore; the one
 //!   place a stored network is loaded.
 //! - [`simulations`]: studies as jobs, cached by circuit digest and options; progress.
 //! - [`studies`]: the study kinds and the call into the core for each.
 //! - [`licenses`]: plans, their limits, usage and enforcement.
+//! - [`notifications`]: emails to the requesters of finished simulations.
 //! - [`operator`]: the operator's view of the companies and their plans.
 //! - [`audit`]: the audit log.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 pub mod circuits;
 pub mod input;
 pub mod licenses;
+pub mod notifications;
 pub mod operator;
 pub mod projects;
 pub mod simulations;

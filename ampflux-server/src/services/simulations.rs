@@ -87,8 +87,16 @@ pub enum Progress {
         /// Work units in all (0 until known).
         total: i64,
     },
-    /// Final: succeeded, failed or dead.
-    Done(StudyStatus),
+    /// Final: succeeded, failed or dead, with the work units done and in all (equal when
+    /// succeeded).
+    Done {
+        /// `succeeded`, `failed` or `dead`.
+        status: StudyStatus,
+        /// Work units done.
+        done: i64,
+        /// Work units in all.
+        total: i64,
+    },
     /// The simulation was deleted with its project.
     Deleted,
 }
@@ -355,6 +363,17 @@ impl Simulations {
             return Ok(None);
         };
         let mut result: Value = serde_json::from_str(summary).map_err(Error::internal)?;
+        // the study is shared by every version with this content; the order is the version's
+        let order = db::circuits::bus_order(
+            &self.db.pool,
+            &st.company_id,
+            &sim.project_id,
+            sim.circuit_version,
+        )
+        .await?;
+        if let (Some(order), Some(buses)) = (order, result["buses"].as_array_mut()) {
+            in_document_order(buses, &order)?;
+        }
         let mut totals = [0i64; 2];
         for (i, (part, total)) in [("branches", st.branch_rows), ("voltages", st.voltage_rows)]
             .into_iter()
@@ -438,9 +457,11 @@ impl Simulations {
             }
             loop {
                 let now = match db::simulations::get(&w.db.pool, &w.company, &w.id, false).await {
-                    Ok(Some(sim)) if sim.study.status.is_final() => {
-                        Progress::Done(sim.study.status)
-                    }
+                    Ok(Some(sim)) if sim.study.status.is_final() => Progress::Done {
+                        status: sim.study.status,
+                        done: sim.study.progress_done,
+                        total: sim.study.progress_total,
+                    },
                     Ok(Some(sim)) => Progress::Running {
                         status: sim.study.status,
                         done: sim.study.progress_done,
@@ -586,4 +607,21 @@ impl Simulations {
         }
         Ok(out)
     }
+}
+/// Sorts the bus rows of a report (`id` each) into the document's bus order (`order`, a
+/// JSON array of ids); rows of other locations (faults along lines) follow in their order.
+fn in_document_order(buses: &mut [Value], order: &str) -> Result<()> {
+    let ids: Vec<String> = serde_json::from_str(order).map_err(Error::internal)?;
+    let position: std::collections::HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    buses.sort_by_key(|row| {
+        row["id"]
+            .as_str()
+            .and_then(|id| position.get(id).copied())
+            .unwrap_or(usize::MAX)
+    });
+    Ok(())
 }

@@ -105,6 +105,7 @@ impl StudyOptions {
                 let branches = std::mem::take(&mut report.branches);
                 let voltages = std::mem::take(&mut report.voltages);
                 Ok(Computed {
+                    work: (0, 0),
                     summary: to_json(&report)?,
                     branch_rows: branches.len() as i64,
                     voltage_rows: voltages.len() as i64,
@@ -142,6 +143,9 @@ pub struct Computed {
     pub branch_rows: i64,
     /// Voltage rows in all.
     pub voltage_rows: i64,
+    /// The core's work units (done, total) when it finished, kept as the study's final
+    /// progress (a study computed between two progress reports still shows its real size).
+    pub work: (i64, i64),
 }
 
 /// One attempt of a worker at a study, under its lease.
@@ -225,6 +229,7 @@ impl Studies {
     /// the lease went to another worker (whose result will be stored instead).
     pub async fn succeed(&self, a: &Attempt, report: &Computed, compute_ms: i64) -> Result<bool> {
         let outcome = Outcome {
+            progress: report.work,
             result_json: &report.summary,
             branch_rows: report.branch_rows,
             voltage_rows: report.voltage_rows,
@@ -286,17 +291,34 @@ impl Studies {
 
 /// Runs the stored study `work` with the core: the report and the computing time in ms, or
 /// why the core refused it (the same input always fails). Blocking.
+///
+/// Progress is reported in work units of the whole job: reading the circuit (1 unit), the
+/// core's units (matrix columns solved for machines' breaking currents, fault locations at
+/// power station units, locations with branch results; none for a plain study), and storing
+/// the result (1 unit, done when the result is stored).
 pub fn compute(
     work: &Work,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Computed, i64), ErrorBody> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let started = std::time::Instant::now();
+    let core_total = AtomicUsize::new(0);
+    let tracked = |done: usize, total: usize| {
+        core_total.fetch_max(total, Ordering::Relaxed);
+        progress(1 + done, 2 + total);
+    };
+    progress(0, 2);
     let run = StudyOptions::from_stored(&work.options).and_then(|options| {
         let net = Network::from_json(&work.document)?;
-        options.run(&net, progress)
+        progress(1, 2);
+        options.run(&net, &tracked)
     });
     match run {
-        Ok(report) => Ok((report, started.elapsed().as_millis() as i64)),
+        Ok(mut report) => {
+            let total = 2 + core_total.load(Ordering::Relaxed) as i64;
+            report.work = (total, total);
+            Ok((report, started.elapsed().as_millis() as i64))
+        }
         Err(e) => Err(Error::from(e).body()),
     }
 }

@@ -210,7 +210,10 @@ impl Users {
             to: email.clone(),
             subject: format!("You are invited to {company} on AmpFlux"),
             body: format!(
-                "Hello,\n\nyou are invited to join {company} on AmpFlux as {role}.\n                 To create your account, open\n\n  {}/#/register?invitation={token}\n\n                 or register with POST /api/v1/auth/register and the invitation token.\n                 The invitation is valid until {} (UTC).\n",
+                "Hello,\n\nyou are invited to join {company} on AmpFlux as {role}.\n\
+                 To create your account, open\n\n  {}/#/register?invitation={token}\n\n\
+                 or register with POST /api/v1/auth/register and the invitation token.\n\
+                 The invitation is valid until {} (UTC).\n",
                 self.mailer.public_url(),
                 crate::clock::rfc3339(expires_at)
             ),

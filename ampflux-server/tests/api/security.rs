@@ -1021,6 +1021,7 @@ struct Tenant {
     user: Session,
     project: String,
     simulation: String,
+    api_key: String,
 }
 
 async fn tenant_a(app: &TestApp) -> Tenant {
@@ -1052,11 +1053,20 @@ async fn tenant_a(app: &TestApp) -> Tenant {
     let simulation = sim.body["id"].as_str().unwrap().to_string();
     app.wait_simulation(&admin.token, &simulation, Duration::from_secs(60))
         .await;
+    let key = app
+        .post(
+            "/api/v1/api-keys",
+            &user.token,
+            json!({"name": "A's script"}),
+        )
+        .await;
+    let api_key = key.body["id"].as_str().unwrap().to_string();
     Tenant {
         admin,
         user,
         project,
         simulation,
+        api_key,
     }
 }
 
@@ -1074,6 +1084,7 @@ fn fill(path: &str, a: &Tenant) -> String {
             "id" if before.ends_with("/projects/") => a.project.clone(),
             "id" if before.ends_with("/simulations/") => a.simulation.clone(),
             "id" if before.ends_with("/users/") => a.user.user_id.clone(),
+            "id" if before.ends_with("/api-keys/") => a.api_key.clone(),
             "id" if before.ends_with("/companies/") => a.admin.company_id.clone(),
             "version" | "a" => "1".to_string(),
             "b" => "2".to_string(),
@@ -1099,6 +1110,8 @@ fn body_for(method: &str, path: &str, a: &Tenant) -> Option<Value> {
         ("post", p) if p.ends_with("/circuits") => Some(small_network()),
         ("post", p) if p.ends_with("/simulations") => Some(json!({"version": 1})),
         ("post", p) if p.ends_with("/restore") => None,
+        ("post", p) if p.ends_with("/merge") => Some(json!({"base": 1, "theirs": 2})),
+        ("post", p) if p.ends_with("/api-keys") => Some(json!({"name": "taken over"})),
         ("patch", _) => Some(json!({"name": "taken over"})),
         ("put", _) | ("post", _) => Some(json!({})),
         _ => None,
@@ -1120,6 +1133,7 @@ async fn another_companys_ids_are_404_on_every_route(backend: Backend) {
         a.user.email.as_str(),
         "A's plant",
         "README example",
+        "A's script",
     ];
     let mut checked = 0;
     for (template, ops) in paths {
@@ -1192,6 +1206,8 @@ async fn another_companys_ids_are_404_on_every_route(backend: Backend) {
         app.get("/api/v1/users/me", &a.user.token).await.status,
         StatusCode::OK
     );
+    let keys = app.get("/api/v1/api-keys", &a.user.token).await;
+    assert_eq!(keys.body.as_array().unwrap().len(), 1, "{}", keys.text);
     assert_eq!(
         app.get(
             &format!("/api/v1/simulations/{}", a.simulation),
