@@ -10,8 +10,6 @@ mod compile;
 pub(crate) mod stamps;
 pub(crate) mod topology;
 
-use std::collections::HashMap;
-
 use num_complex::Complex64 as C64;
 
 use crate::error::Result;
@@ -114,6 +112,14 @@ pub(crate) struct Shunt {
     pub zero: Option<OnePort>,
     /// Set for rotating machines (Ib).
     pub machine: Option<Machine>,
+}
+
+impl Shunt {
+    /// Whether the shunt is a source (network feeder, machine, converter) rather than a
+    /// passive admittance of the `shunts` table.
+    pub fn is_source(&self) -> bool {
+        self.table != Table::Shunts
+    }
 }
 
 /// A converter acting as a current source in the positive sequence.
@@ -225,15 +231,11 @@ impl System {
     }
 }
 
-/// Voltage factors of every bus for a study.
-pub(crate) fn bus_voltage_factors(
-    net: &Network,
-    options: &StudyOptions,
-) -> HashMap<usize, (f64, f64)> {
+/// Voltage factors (c_max, c_min) of every bus for a study, by bus index.
+pub(crate) fn bus_voltage_factors(net: &Network, options: &StudyOptions) -> Vec<(f64, f64)> {
     net.buses
         .iter()
-        .enumerate()
-        .map(|(i, b)| {
+        .map(|b| {
             let tol = b
                 .lv_tolerance_percent
                 .unwrap_or(options.lv_tolerance_percent);
@@ -259,7 +261,7 @@ pub(crate) fn bus_voltage_factors(
             if let Some(c) = b.c_min {
                 cmin = c;
             }
-            (i, (cmax, cmin))
+            (cmax, cmin)
         })
         .collect()
 }

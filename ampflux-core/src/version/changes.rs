@@ -106,10 +106,7 @@ impl ChangeSet {
 
     /// Reads a change set from JSON.
     pub fn from_json(text: &str) -> Result<ChangeSet> {
-        let value: Value = serde_json::from_str(text).map_err(|e| Error::Format {
-            path: format!("line {} column {}", e.line(), e.column()),
-            message: e.to_string(),
-        })?;
+        let value = crate::format::json_tree(text, "the change set is empty")?;
         crate::format::from_value_with_path(value, "")
     }
 
@@ -212,7 +209,9 @@ elements!(
     crate::model::Converter,
     crate::model::Impedance,
     crate::model::Switch,
-    crate::model::Load
+    crate::model::Load,
+    crate::model::Shunt,
+    crate::model::Scenario
 );
 
 fn value_of<T: Serialize>(v: &T) -> Value {
@@ -298,6 +297,13 @@ pub fn diff(base: &Network, new: &Network) -> ChangeSet {
     );
     table_diff(Table::Switches, &base.switches, &new.switches, &mut changes);
     table_diff(Table::Loads, &base.loads, &new.loads, &mut changes);
+    table_diff(Table::Shunts, &base.shunts, &new.shunts, &mut changes);
+    table_diff(
+        Table::Scenarios,
+        &base.scenarios,
+        &new.scenarios,
+        &mut changes,
+    );
     ChangeSet { changes }
 }
 

@@ -13,6 +13,13 @@ use crate::model::{Generator, Table, Transformer, Transformer3w, VectorGroup, Wi
 use crate::study::Case;
 use crate::system::{Branch, BranchOrigin, NodeLabel, OnePort, TwoPort, UnitVariant, active};
 
+/// The vector group to compile: the given one, or for an unknown group (absent) isolated
+/// stars, `unknown`: positive and negative sequence as given, no zero-sequence path and no
+/// phase shift. Earth faults refuse transformers without a vector group before compiling.
+fn vector_group_or_unknown<'t>(given: &'t Option<String>, unknown: &'static str) -> &'t str {
+    given.as_deref().unwrap_or(unknown)
+}
+
 impl<'a> Builder<'a> {
     pub(super) fn lines(&mut self) -> Result<()> {
         let net = self.net;
@@ -31,6 +38,8 @@ impl<'a> Builder<'a> {
         }
         self.sys.line_fault_nodes = vec![usize::MAX; self.options.line_faults.len()];
         let min_case = self.iec && self.options.case == Case::Min;
+        // the cut points of one line (one buffer for all lines)
+        let mut points: Vec<(f64, Option<usize>)> = Vec::new();
         for (index, line) in net.lines.iter().enumerate() {
             if !active(line.in_service) {
                 continue;
@@ -55,10 +64,10 @@ impl<'a> Builder<'a> {
             };
             let b0_per_km = line.c0_nf_per_km.unwrap_or(0.0) * 1e-9 * omega * par * zb;
             // split at fault points
-            let mut points: Vec<(f64, Option<usize>)> = cuts
-                .get(&index)
-                .map(|v| v.iter().map(|(p, k)| (*p, Some(*k))).collect())
-                .unwrap_or_default();
+            points.clear();
+            if let Some(v) = cuts.get(&index) {
+                points.extend(v.iter().map(|(p, k)| (*p, Some(*k))));
+            }
             points.sort_by(|x, y| x.0.total_cmp(&y.0));
             points.push((1.0, None));
             let mut start = a;
@@ -152,7 +161,7 @@ impl<'a> Builder<'a> {
             ) else {
                 continue;
             };
-            let Ok(vg) = VectorGroup::parse(&t.vector_group) else {
+            let Ok(vg) = VectorGroup::parse(vector_group_or_unknown(&t.vector_group, "Yy")) else {
                 continue;
             };
             let par = t.parallel.unwrap_or(1).max(1) as f64;
@@ -322,7 +331,7 @@ impl<'a> Builder<'a> {
             let [Some(nh), Some(nm), Some(nl)] = ends else {
                 continue;
             };
-            let Ok(vg) = VectorGroup::parse(&t.vector_group) else {
+            let Ok(vg) = VectorGroup::parse(vector_group_or_unknown(&t.vector_group, "Yyy")) else {
                 continue;
             };
             let star = self.new_node(nh, NodeLabel::Star(index));
