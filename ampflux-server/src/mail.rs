@@ -86,6 +86,26 @@ impl Mailer {
     }
 }
 
+/// The body of `text`: plain ASCII lines up to SMTP's limit of 998 characters (RFC 5322
+/// §2.1.1) go as written, 7-bit, so links and tokens arrive unbroken in any reader (lettre
+/// would choose quoted-printable past 76 characters, breaking them with soft line breaks);
+/// anything else as lettre encodes it.
+fn body(text: &str) -> Body {
+    let text = text.replace("\r\n", "\n");
+    let plain = text.is_ascii()
+        && !text.contains('\0')
+        && !text.contains('\r')
+        && text.lines().all(|l| l.len() <= 998);
+    if plain {
+        Body::dangerous_pre_encoded(
+            text.replace('\n', "\r\n").into_bytes(),
+            ContentTransferEncoding::SevenBit,
+        )
+    } else {
+        Body::new(text)
+    }
+}
+
 async fn deliver(relay: &Relay, mail: &Mail) -> Result<(), String> {
     let to: Mailbox = mail.to.parse().map_err(|e| format!("recipient: {e}"))?;
     let message = Message::builder()
@@ -93,14 +113,7 @@ async fn deliver(relay: &Relay, mail: &Mail) -> Result<(), String> {
         .to(to)
         .subject(mail.subject.clone())
         .header(ContentType::TEXT_PLAIN)
-        // plain ASCII lines stay as written (links and tokens unbroken)
-        .body(
-            Body::new_with_encoding(
-                mail.body.replace('\n', "\r\n"),
-                ContentTransferEncoding::SevenBit,
-            )
-            .unwrap_or_else(Body::new),
-        )
+        .body(body(&mail.body))
         .map_err(|e| e.to_string())?;
     relay
         .transport

@@ -232,7 +232,7 @@ pub fn key_ratings(net: &Network) -> Vec<String> {
     let mut lines: Vec<String> = rated.into_iter().map(|(_, l)| l).collect();
     for r in super::review::ratings(net) {
         lines.push(format!(
-            "- rating of {} {} (meta {}): {} kA, compared with {:?} at bus {}",
+            "- rating of {} {} (ratings.{}): {} kA, compared with {:?} at bus {}",
             r.table, r.element, r.key, r.rated_ka, r.duty, r.bus
         ));
     }

@@ -60,10 +60,9 @@ async fn computed_once_and_cached(backend: Backend) {
         net.digest(),
         Network::from_value(small_network()).unwrap().digest()
     );
-    // buses in the order of the document as posted (Q before F), not the stored canonical one
-    let posted = Network::from_value(small_network()).unwrap();
-    let report = short_circuit(&posted, &StudyOptions::default()).unwrap();
+    let report = short_circuit(&net, &StudyOptions::default()).unwrap();
     let want = serde_json::to_value(&report).unwrap();
+    // buses in the order of the document as posted (Q before F), not the stored canonical one
     let ids: Vec<&str> = done["result"]["buses"]
         .as_array()
         .unwrap()
@@ -71,7 +70,10 @@ async fn computed_once_and_cached(backend: Backend) {
         .map(|b| b["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["Q", "F"]);
-    assert_eq!(done["result"]["buses"], want["buses"]);
+    assert_eq!(
+        done["result"]["buses"],
+        crate::helpers::in_order_of(&want["buses"], &small_network()["buses"])
+    );
     assert_eq!(done["result"]["branches"], want["branches"]);
     assert_eq!(done["result"]["network_digest"], net.digest().as_str());
     let ikss = done["result"]["buses"]
