@@ -1,7 +1,7 @@
 //! Regression tests of the defects a probe of a running server found (issue 17, part 2), one
-//! test per defect; each failed before its fix. The memory bound of password hashing (defect
-//! 1) needs the server in a process of its own and is in `tests/failure`; the assistant's
-//! (defect 5) is in `tests/ai`.
+//! test per defect; each failed before its fix. The memory bound of password hashing
+//! (defect 1) needs the server in a process of its own and is in `tests/failure`; the
+//! assistant's (defect 5) is in `tests/ai`.
 
 use std::time::{Duration, Instant};
 

@@ -1312,7 +1312,7 @@ async fn d1_registrations_hash_within_a_memory_bound() {
         let client = client.clone();
         let token = token.clone();
         async move {
-            let body = if i % 2 == 0 {
+            let body = if i.is_multiple_of(2) {
                 json!({"invitation": token, "name": "Bob", "email": "bob@volt.example",
                        "password": format!("long enough password {i}")})
             } else {
