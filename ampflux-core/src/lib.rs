@@ -36,7 +36,7 @@ pub use iec60909::{
 };
 pub use model::{
     Bus, Converter, ConverterKind, ExternalGrid, Generator, Impedance, Line, Load, Motor, Network,
-    RotorType, Switch, Table, TapSide, Transformer, Transformer3w,
+    RotorType, Shunt, ShuntKind, Switch, Table, TapSide, Transformer, Transformer3w,
 };
 pub use study::{
     BranchResult, BreakingCurrent, BusResult, BusStatus, Case, FaultKind, LineFault, Method,

@@ -14,10 +14,10 @@ export type Topology = "auto" | "meshed" | "radial";
 export type BreakingCurrent = "exact" | "conservative";
 /** IEC 60909 equivalent voltage source, or classical symmetrical components. */
 export type Method = "iec60909" | "classical";
-/** The tables of a network document. */
+/** The tables of a network document (`scenarios`: named alternatives to the network). */
 export type TableName =
   | "buses" | "external_grids" | "lines" | "transformers" | "transformers3w" | "generators"
-  | "motors" | "converters" | "impedances" | "switches" | "loads";
+  | "motors" | "converters" | "impedances" | "switches" | "loads" | "shunts" | "scenarios";
 
 /** A fault along a line, `position` as a fraction of its length from `from_bus`. */
 export interface LineFault {

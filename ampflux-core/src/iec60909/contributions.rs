@@ -46,6 +46,8 @@ impl SourceTerm {
         sys.shunts
             .iter()
             .enumerate()
+            // the passive admittances of network equivalents (`shunts`) are no sources
+            .filter(|(_, sh)| sh.is_source())
             .map(|(k, sh)| {
                 let scale = match unit {
                     Some(u) if u.shunt == k => u.gen_scale,

@@ -86,7 +86,13 @@ pub(crate) fn meshing(ctx: &Context<'_>) -> Meshing {
         .filter(|br| matches!(br.pos, TwoPort::Pi { .. }) && br.a != br.b)
         .map(|br| (br.a, br.b))
         .collect();
-    let mut sources: Vec<usize> = sys.shunts.iter().map(|s| s.node).collect();
+    // sources: feeders, machines, converters; not the passive shunts of network equivalents
+    let mut sources: Vec<usize> = sys
+        .shunts
+        .iter()
+        .filter(|s| s.is_source())
+        .map(|s| s.node)
+        .collect();
     sources.extend(sys.sources.iter().map(|s| s.node));
     let (meshed, meshes) = match ctx.options.topology {
         Topology::Auto => (

@@ -49,7 +49,12 @@ pub(crate) fn table(
     let sys = ctx.sys;
     let sym = &ctx.adm.sym;
     let kind = ctx.options.fault;
-    let mut src_nodes: Vec<usize> = sys.shunts.iter().map(|s| s.node).collect();
+    let mut src_nodes: Vec<usize> = sys
+        .shunts
+        .iter()
+        .filter(|s| s.is_source())
+        .map(|s| s.node)
+        .collect();
     src_nodes.sort_unstable();
     src_nodes.dedup();
     let slot = |node: usize| src_nodes.binary_search(&node).expect("a source node");
@@ -298,5 +303,6 @@ fn source_id(ctx: &Context<'_>, shunt: usize) -> (String, String) {
 
 /// Rows the table would have, for the bound.
 pub(crate) fn row_count(sys: &System, locations: usize) -> usize {
-    locations.saturating_mul(sys.shunts.len() + sys.sources.len())
+    locations
+        .saturating_mul(sys.shunts.iter().filter(|s| s.is_source()).count() + sys.sources.len())
 }

@@ -163,7 +163,7 @@ pub fn short_circuit_with_progress(
                 format!(
                     "{} fault locations × {} sources would give {rows} rows; choose fault buses with `buses`",
                     locations.len(),
-                    sys.shunts.len() + sys.sources.len()
+                    sys.shunts.iter().filter(|s| s.is_source()).count() + sys.sources.len()
                 ),
             ));
         }
@@ -356,7 +356,12 @@ pub(crate) struct Context<'a> {
 
 /// Columns solved for the sources' partial currents of `locations` base locations.
 fn sweep_work(sys: &System, locations: usize) -> usize {
-    let mut nodes: Vec<usize> = sys.shunts.iter().map(|s| s.node).collect();
+    let mut nodes: Vec<usize> = sys
+        .shunts
+        .iter()
+        .filter(|s| s.is_source())
+        .map(|s| s.node)
+        .collect();
     nodes.sort_unstable();
     nodes.dedup();
     nodes.len().min(locations)

@@ -3,11 +3,19 @@
 
 mod branches;
 mod bus;
+mod ratings;
+mod scenario;
+mod shunt;
 mod sources;
 mod vector_group;
 
 pub use branches::{Impedance, Line, Switch, TapSide, Transformer, Transformer3w};
 pub use bus::Bus;
+pub use ratings::{
+    BusRatings, Conductor, ConductorMaterial, Insulation, SwitchKind, SwitchRatings,
+};
+pub use scenario::{BASE_SCENARIO, Scenario};
+pub use shunt::{Shunt, ShuntKind};
 pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor, RotorType};
 pub use vector_group::{VectorGroup, VectorGroupError, Winding};
 
@@ -86,6 +94,14 @@ pub struct Network {
     /// Loads (neglected by IEC 60909).
     #[serde(default)]
     pub loads: Vec<Load>,
+    /// Shunt admittances (absent when empty, so documents without them keep their form and
+    /// digest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shunts: Vec<Shunt>,
+    /// Named operating alternatives (switch states, elements out of service) that studies
+    /// can run on; absent from documents that have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
     /// Free-form data carried along unchanged.
     #[serde(
         default,
@@ -113,6 +129,8 @@ impl Default for Network {
             impedances: Vec::new(),
             switches: Vec::new(),
             loads: Vec::new(),
+            shunts: Vec::new(),
+            scenarios: Vec::new(),
             meta: None,
         }
     }
@@ -144,11 +162,15 @@ pub enum Table {
     Switches,
     /// `loads`
     Loads,
+    /// `shunts`
+    Shunts,
+    /// `scenarios` (not a table of network elements: named alternatives to the network)
+    Scenarios,
 }
 
 impl Table {
     /// Every table, in document order.
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 13] = [
         Table::Buses,
         Table::ExternalGrids,
         Table::Lines,
@@ -160,6 +182,8 @@ impl Table {
         Table::Impedances,
         Table::Switches,
         Table::Loads,
+        Table::Shunts,
+        Table::Scenarios,
     ];
 
     /// The table's key in the JSON document.
@@ -176,6 +200,8 @@ impl Table {
             Table::Impedances => "impedances",
             Table::Switches => "switches",
             Table::Loads => "loads",
+            Table::Shunts => "shunts",
+            Table::Scenarios => "scenarios",
         }
     }
 
@@ -210,6 +236,8 @@ macro_rules! ids_of {
             Table::Impedances => $net.impedances.iter().map(|e| $f(&e.id)).collect(),
             Table::Switches => $net.switches.iter().map(|e| $f(&e.id)).collect(),
             Table::Loads => $net.loads.iter().map(|e| $f(&e.id)).collect(),
+            Table::Shunts => $net.shunts.iter().map(|e| $f(&e.id)).collect(),
+            Table::Scenarios => $net.scenarios.iter().map(|e| $f(&e.id)).collect(),
         }
     };
 }
@@ -322,7 +350,7 @@ impl Network {
             vn_lv_kv,
             vk_percent,
             vkr_percent,
-            vector_group: vector_group.into(),
+            vector_group: Some(vector_group.into()),
             ..Transformer::default()
         });
         self.transformers.last_mut().expect("just pushed")

@@ -182,8 +182,8 @@ fn vector_group(
     }
 }
 
-/// Whether a two-winding transformer with this vector group can carry zero-sequence current
-/// between a bus and earth (so its zero-sequence data are needed by earth faults).
+/// Whether a transformer with this vector group can carry zero-sequence current between a bus
+/// and earth (so its zero-sequence data are needed by earth faults).
 pub(crate) fn transformer_has_zero_path(vector_group: &str) -> bool {
     VectorGroup::parse(vector_group)
         .map(|vg| vg.windings.iter().any(|w| w.is_earthed()))
@@ -221,7 +221,9 @@ pub(super) fn transformers(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
                 ("vkr0_percent", vkr0.unwrap_or(0.0)),
             );
         }
-        vector_group(issues, t, &tr.id, &tr.vector_group, 2);
+        if let Some(vg) = &tr.vector_group {
+            vector_group(issues, t, &tr.id, vg, 2);
+        }
         grounding(
             issues,
             t,
@@ -237,7 +239,7 @@ pub(super) fn transformers(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
             issues,
             t,
             &tr.id,
-            &tr.vector_group,
+            tr.vector_group.as_deref(),
             &[
                 ("hv_grounding_resonant", tr.hv_grounding_resonant),
                 ("lv_grounding_resonant", tr.lv_grounding_resonant),
@@ -346,7 +348,9 @@ pub(super) fn transformers3w(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
                 short_circuit_voltage(issues, t, &tr.id, (vk.0, v), (vkr.0, vkr.1.unwrap_or(0.0)));
             }
         }
-        vector_group(issues, t, &tr.id, &tr.vector_group, 3);
+        if let Some(vg) = &tr.vector_group {
+            vector_group(issues, t, &tr.id, vg, 3);
+        }
         grounding(
             issues,
             t,
@@ -364,7 +368,7 @@ pub(super) fn transformers3w(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
             issues,
             t,
             &tr.id,
-            &tr.vector_group,
+            tr.vector_group.as_deref(),
             &[
                 ("hv_grounding_resonant", tr.hv_grounding_resonant),
                 ("mv_grounding_resonant", tr.mv_grounding_resonant),
@@ -380,24 +384,26 @@ fn resonant_star_points(
     issues: &mut Vec<Issue>,
     table: Table,
     id: &str,
-    vector_group: &str,
+    vector_group: Option<&str>,
     flags: &[(&str, Option<bool>)],
 ) {
-    let Ok(vg) = VectorGroup::parse(vector_group) else {
-        return; // reported by `vector_group`
+    let vg = match vector_group.map(VectorGroup::parse) {
+        Some(Ok(vg)) => Some(vg),
+        Some(Err(_)) => return, // reported by `vector_group`
+        None => None,
     };
     for (k, (field, flag)) in flags.iter().enumerate() {
-        if flag == &Some(true) && !vg.windings.get(k).is_some_and(|w| w.is_earthed()) {
-            issues.push(Issue::error(
-                table,
-                id,
-                field,
-                "not_earthed",
-                format!(
-                    "marks an arc-suppression coil, but this winding of `{vector_group}` has no earthed star point (write YN/yn/ZN)"
-                ),
-            ));
+        if flag != &Some(true) {
+            continue;
         }
+        let message = match (&vg, vector_group) {
+            (Some(vg), _) if vg.windings.get(k).is_some_and(|w| w.is_earthed()) => continue,
+            (Some(_), Some(group)) => format!(
+                "marks an arc-suppression coil, but this winding of `{group}` has no earthed star point (write YN/yn/ZN)"
+            ),
+            _ => "marks an arc-suppression coil, but the transformer has no vector_group: give one with an earthed star point (YN/yn/ZN) on this winding".to_string(),
+        };
+        issues.push(Issue::error(table, id, field, "not_earthed", message));
     }
 }
 

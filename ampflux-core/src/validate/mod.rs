@@ -5,6 +5,7 @@
 //! (minimum-case feeder data, zero-sequence data for earth faults).
 
 mod branches;
+mod ratings;
 mod sources;
 mod study;
 mod supply;
@@ -176,6 +177,11 @@ impl Network {
         branches::impedances(&ctx, &mut issues);
         branches::switches(&ctx, &mut issues);
         sources::loads(&ctx, &mut issues);
+        sources::shunts(&ctx, &mut issues);
+        ratings::buses(&ctx, &mut issues);
+        ratings::lines(&ctx, &mut issues);
+        ratings::switches(&ctx, &mut issues);
+        ratings::scenarios(&ctx, &mut issues);
         // the network's islands mean something only once its elements are sound
         if !issues.iter().any(Issue::is_error) {
             supply::unsupplied_buses(self, &mut issues);

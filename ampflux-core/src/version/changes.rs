@@ -212,7 +212,9 @@ elements!(
     crate::model::Converter,
     crate::model::Impedance,
     crate::model::Switch,
-    crate::model::Load
+    crate::model::Load,
+    crate::model::Shunt,
+    crate::model::Scenario
 );
 
 fn value_of<T: Serialize>(v: &T) -> Value {
@@ -298,6 +300,13 @@ pub fn diff(base: &Network, new: &Network) -> ChangeSet {
     );
     table_diff(Table::Switches, &base.switches, &new.switches, &mut changes);
     table_diff(Table::Loads, &base.loads, &new.loads, &mut changes);
+    table_diff(Table::Shunts, &base.shunts, &new.shunts, &mut changes);
+    table_diff(
+        Table::Scenarios,
+        &base.scenarios,
+        &new.scenarios,
+        &mut changes,
+    );
     ChangeSet { changes }
 }
 
