@@ -39,10 +39,13 @@ pub(crate) fn csv_rows<T: Serialize>(
     csv::write_table(out, rows)
 }
 
-/// Pretty JSON and a final newline, serialized straight into `out`.
+/// Pretty JSON and a final newline, serialized straight into `out` (through a buffer of
+/// its own: the serializer's many small writes then cost a copy, not a call through `dyn`).
 pub(crate) fn json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    out.write_all(b"\n")
+    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut w, value)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 /// The `#` comment lines that open every CSV table: the program, the network and its digest,

@@ -277,6 +277,12 @@ fn a_syntax_error_names_its_position_once() {
     assert_eq!(code, 2);
     assert_eq!(err.matches("line 2 column").count(), 1, "{err}");
     assert!(err.lines().all(|l| l.starts_with(bad.as_str())), "{err}");
+    // the same for a change set
+    let changes = write_temp("changes_syntax.json", "{\"changes\": [\n  1,]}");
+    let (code, _, err) = run(&["apply", &example(), &changes]);
+    assert_eq!(code, 2);
+    assert_eq!(err.matches("line 2 column").count(), 1, "{err}");
+    assert!(err.starts_with(changes.as_str()), "{err}");
 }
 
 #[test]

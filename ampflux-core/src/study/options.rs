@@ -501,6 +501,19 @@ mod tests {
     }
 
     #[test]
+    fn setting_one_option_does_not_read_the_others() {
+        // the options were round-tripped through JSON to set one of them, which failed when
+        // another held a value JSON cannot carry
+        let mut o = StudyOptions {
+            r_fault_ohm: f64::INFINITY,
+            ..StudyOptions::default()
+        };
+        o.set("case", "min").unwrap();
+        assert_eq!(o.case, Case::Min);
+        assert_eq!(o.r_fault_ohm, f64::INFINITY);
+    }
+
+    #[test]
     fn names_parse_as_bare_words_and_as_json_strings() {
         let mut o = StudyOptions::default();
         o.set("case", "\"min\"").unwrap();

@@ -11,8 +11,6 @@ pub(crate) mod earthing;
 pub(crate) mod stamps;
 pub(crate) mod topology;
 
-use std::collections::HashMap;
-
 use num_complex::Complex64 as C64;
 
 use crate::error::Result;
@@ -262,15 +260,11 @@ impl System {
     }
 }
 
-/// Voltage factors of every bus for a study.
-pub(crate) fn bus_voltage_factors(
-    net: &Network,
-    options: &StudyOptions,
-) -> HashMap<usize, (f64, f64)> {
+/// Voltage factors (c_max, c_min) of every bus for a study, by bus index.
+pub(crate) fn bus_voltage_factors(net: &Network, options: &StudyOptions) -> Vec<(f64, f64)> {
     net.buses
         .iter()
-        .enumerate()
-        .map(|(i, b)| {
+        .map(|b| {
             let tol = b
                 .lv_tolerance_percent
                 .unwrap_or(options.lv_tolerance_percent);
@@ -296,7 +290,7 @@ pub(crate) fn bus_voltage_factors(
             if let Some(c) = b.c_min {
                 cmin = c;
             }
-            (i, (cmax, cmin))
+            (cmax, cmin)
         })
         .collect()
 }

@@ -505,7 +505,7 @@ pub(super) fn switches(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
                 ));
             }
         } else if let Some(ends) = ctx.branch_ends.get(s.element.as_str()) {
-            if !ends.contains(&s.bus.as_str()) {
+            if !ends.contains(&s.bus) {
                 issues.push(Issue::error(
                     t,
                     &s.id,

@@ -41,6 +41,8 @@ impl<'a> Builder<'a> {
         }
         self.sys.line_fault_nodes = vec![usize::MAX; self.options.line_faults.len()];
         let min_case = self.iec && self.options.case == Case::Min;
+        // the cut points of one line (one buffer for all lines)
+        let mut points: Vec<(f64, Option<usize>)> = Vec::new();
         for (index, line) in net.lines.iter().enumerate() {
             if !active(line.in_service) {
                 continue;
@@ -65,10 +67,10 @@ impl<'a> Builder<'a> {
             };
             let b0_per_km = line.c0_nf_per_km.unwrap_or(0.0) * 1e-9 * omega * par * zb;
             // split at fault points
-            let mut points: Vec<(f64, Option<usize>)> = cuts
-                .get(&index)
-                .map(|v| v.iter().map(|(p, k)| (*p, Some(*k))).collect())
-                .unwrap_or_default();
+            points.clear();
+            if let Some(v) = cuts.get(&index) {
+                points.extend(v.iter().map(|(p, k)| (*p, Some(*k))));
+            }
             points.sort_by(|x, y| x.0.total_cmp(&y.0));
             points.push((1.0, None));
             let mut start = a;

@@ -20,7 +20,7 @@ impl Builder<'_> {
             let Some((bus, node)) = self.bus_node(&g.bus) else {
                 continue;
             };
-            let (cmax, cmin) = self.c_bus[&bus];
+            let (cmax, cmin) = self.c_bus[bus];
             let (cf, s, rx, x0x, r0x0) = if max {
                 (cmax, g.s_sc_max_mva, g.rx_max, g.x0x_max, g.r0x0_max)
             } else {
