@@ -34,10 +34,7 @@ INTERNALS = ("reads pandapower's internal matrices (net._ppc / net.ppci), which 
              "engine does not build")
 KAPPA_WD = ("doubly-fed unit: AmpFlux's i_p uses the given kappa_wd (issue 13 defect 4, fixed), "
             "but the test then reads net._ppc, which a substituted engine does not build")
-CAPACITIVE = ("line-to-earth fault in an isolated 20 kV system (outside IEC 60909, issue 13 "
-              "defect 5): AmpFlux reports the capacitive earth-fault current as ice_ka (the "
-              "drop-in writes it as ikss_ka); with the open line end of this test it is 0.07 % "
-              "above pandapower's value (0.66680 vs 0.66633 kA), cause not yet identified")
+
 
 #: Tests that fail with AmpFlux's numbers, with the reason.
 DIFFERENCES: Dict[str, str] = {
@@ -65,8 +62,6 @@ DIFFERENCES: Dict[str, str] = {
     "test_all_currents.py::test_branch_all_currents_trafo_simple": NO_POWERS,
     "test_all_currents.py::test_trafo_impedance": INTERNALS,
     "test_sgen.py::test_wind_power_station_unit": KAPPA_WD,
-    "test_1ph.py::test_1ph_with_switches[Inverse Y]": CAPACITIVE,
-    "test_1ph.py::test_1ph_with_switches[LU factorization]": CAPACITIVE,
 }
 
 #: Tests of the 2.14.11 suite that the pinned pandapower (3.5.6) fails itself: its minimum-case
