@@ -218,7 +218,43 @@ fn table(report: &StudyReport) -> String {
         }
         out.push_str(&aligned(&rows));
     }
+    if !report.partial_currents.is_empty() {
+        out.push_str(&partials_table(report, &f3));
+    }
     out
+}
+
+/// The partial currents of the sources at each fault location (IEC 60909-0:2016: each
+/// source's I''k, i_p, I_b = μ·q·I''k and I_k share at its terminals).
+fn partials_table(report: &StudyReport, f3: &dyn Fn(f64) -> String) -> String {
+    let mut rows: Vec<Vec<String>> = vec![
+        [
+            "Fault at", "Source", "Kind", "Bus", "Ik'' kA", "angle", "ip kA", "Ib kA", "Ik kA",
+            "mu", "q",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect(),
+    ];
+    for p in &report.partial_currents {
+        rows.push(vec![
+            p.fault_bus.clone(),
+            p.source.clone(),
+            format!("{:?}", p.kind).to_lowercase(),
+            p.bus.clone(),
+            f3(p.ikss_ka),
+            format!("{:.1}", p.angle_deg),
+            f3(p.ip_ka),
+            f3(p.ib_ka),
+            f3(p.ik_ka),
+            format!("{:.4}", p.mu),
+            format!("{:.4}", p.q),
+        ]);
+    }
+    format!(
+        "\nPartial currents of the sources (at their terminals)\n\n{}",
+        aligned(&rows)
+    )
 }
 
 /// The corrected impedances of every element on `out`.

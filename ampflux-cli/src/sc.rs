@@ -60,6 +60,15 @@ pub(crate) struct Args {
     /// to FILE; implies --branches.
     #[arg(long = "voltages-out", value_name = "FILE")]
     voltages_out: Option<PathBuf>,
+    /// Partial currents of every source (network feeder, generator, power station unit,
+    /// motor, converter) at each fault location (in the table and JSON output; with --format
+    /// csv, give --partials-out).
+    #[arg(long)]
+    partials: bool,
+    /// Write the partial currents of the sources (one row per source and fault location) as
+    /// CSV to FILE; implies --partials.
+    #[arg(long = "partials-out", value_name = "FILE")]
+    partials_out: Option<PathBuf>,
     /// Output format of the bus results on standard output.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -109,6 +118,7 @@ impl Args {
         }
         o.branch_results |=
             self.branches || self.branches_out.is_some() || self.voltages_out.is_some();
+        o.partial_currents |= self.partials || self.partials_out.is_some();
         apply_sets(&mut o, &self.set)?;
         o.check()?;
         Ok(o)
@@ -125,6 +135,13 @@ pub(crate) fn run(args: Args, out: &mut Out) -> Result<(), Failure> {
         return Err(Failure::input(
             "error: CSV holds one table (the bus results): write the branch currents with \
              --branches-out FILE and the bus voltages with --voltages-out FILE"
+                .into(),
+        ));
+    }
+    if args.format == Format::Csv && options.partial_currents && args.partials_out.is_none() {
+        return Err(Failure::input(
+            "error: CSV holds one table (the bus results): write the partial currents of the \
+             sources with --partials-out FILE"
                 .into(),
         ));
     }
@@ -150,6 +167,11 @@ pub(crate) fn run(args: Args, out: &mut Out) -> Result<(), Failure> {
     if let Some(path) = &args.voltages_out {
         to_file(path, |w| {
             output::csv_rows(w, &report.voltages, &report, source)
+        })?;
+    }
+    if let Some(path) = &args.partials_out {
+        to_file(path, |w| {
+            output::csv_rows(w, &report.partial_currents, &report, source)
         })?;
     }
     write_report(out, &report, args.format, source)

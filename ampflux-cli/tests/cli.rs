@@ -288,3 +288,131 @@ fn impedances_show_corrected_values_and_factors() {
     assert_eq!(code, 0);
     assert!(out.contains("kt="));
 }
+
+/// Issue 13: the new quantities, the partial currents of the sources, and earth faults
+/// outside IEC 60909 as the CLI user sees them.
+#[test]
+fn new_iec60909_quantities_partials_and_earth_faults_outside_the_standard() {
+    let ex = example();
+    let ex = ex.to_str().unwrap();
+    // JSON: the contract names of every bus row, and the partial currents table
+    let (code, out, err) = ampflux(&["sc", ex, "--format", "json", "--partials", "--bus", "LV1"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let bus = &v["buses"][0];
+    for key in ["ik_ka", "idc_ka", "ib_asym_ka"] {
+        assert!(
+            bus[key].as_f64().is_some(),
+            "bus field {key} missing: {bus}"
+        );
+    }
+    let ib = bus["ib_ka"].as_f64().unwrap();
+    let idc = bus["idc_ka"].as_f64().unwrap();
+    let asym = bus["ib_asym_ka"].as_f64().unwrap();
+    assert!((asym - ib.hypot(idc)).abs() < 1e-9);
+    let partials = v["partial_currents"].as_array().unwrap();
+    assert!(!partials.is_empty());
+    assert!(partials.iter().all(|p| p["fault_bus"] == "LV1"));
+    assert!(partials.iter().any(|p| p["kind"] == "feeder"));
+    // table: the new columns and the partial currents section
+    let (code, out, err) = ampflux(&["sc", ex, "--partials", "--bus", "LV1"]);
+    assert_eq!(code, 0, "{err}");
+    for col in [
+        "Ik kA",
+        "idc kA",
+        "Ib,asym kA",
+        "Partial currents of the sources",
+    ] {
+        assert!(out.contains(col), "{col} missing:\n{out}");
+    }
+    // CSV: the columns follow the JSON fields; partials need their own file
+    let (code, out, _) = ampflux(&["sc", ex, "--format", "csv", "--bus", "LV1"]);
+    assert_eq!(code, 0);
+    let header = out.lines().find(|l| !l.starts_with('#')).unwrap();
+    for col in ["ik_ka", "idc_ka", "ib_asym_ka"] {
+        assert!(header.split(',').any(|c| c == col), "{header}");
+    }
+    let (code, _, err) = ampflux(&["sc", ex, "--format", "csv", "--partials"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--partials-out"), "{err}");
+    let file = write_temp("partials.csv", "");
+    let (code, _, err) = ampflux(&[
+        "sc",
+        ex,
+        "--format",
+        "csv",
+        "--bus",
+        "LV1",
+        "--partials-out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(&file).unwrap();
+    let header = csv.lines().find(|l| !l.starts_with('#')).unwrap();
+    assert!(
+        header.starts_with("fault_bus,source,kind,bus,ikss_ka"),
+        "{header}"
+    );
+    assert_eq!(
+        csv.lines().filter(|l| !l.starts_with('#')).count(),
+        partials.len() + 1
+    );
+    // a line-to-earth fault in the isolated 20 kV system: own status, empty i_p/I_b/I_th,
+    // the capacitive earth-fault current, a warning on stderr
+    let (code, out, err) = ampflux(&[
+        "sc", ex, "--fault", "1ph", "--bus", "MV20", "--format", "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mv = &v["buses"][0];
+    assert_eq!(mv["status"], "no_zero_sequence_path");
+    for key in ["ikss_ka", "ip_ka", "ib_ka", "ith_ka"] {
+        assert!(mv[key].is_null(), "{key}: {mv}");
+    }
+    assert!(mv["ice_ka"].as_f64().unwrap() > 0.0);
+    assert!(
+        err.contains("isolated_neutral") || err.contains("isolated neutral"),
+        "{err}"
+    );
+    let (code, out, _) = ampflux(&["sc", ex, "--fault", "1ph", "--bus", "MV20"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("isolated neutral: outside IEC 60909"), "{out}");
+    let (code, out, _) = ampflux(&[
+        "sc", ex, "--fault", "1ph", "--bus", "MV20", "--format", "csv",
+    ]);
+    assert_eq!(code, 0);
+    let row = out.lines().filter(|l| !l.starts_with('#')).nth(1).unwrap();
+    assert!(
+        row.contains(",,"),
+        "empty cells for the empty quantities: {row}"
+    );
+    // validate names the buses outside the standard for earth faults
+    let (code, out, _) = ampflux(&["validate", ex, "--set", "fault=1ph"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("`MV20`") && out.contains("isolated neutral"),
+        "{out}"
+    );
+}
+
+/// Unsupplied buses are warnings in `validate`, with the bus named.
+#[test]
+fn validate_warns_for_unsupplied_buses() {
+    let doc = r#"{"buses": [{"id": "A", "vn_kv": 20}, {"id": "B", "vn_kv": 20}],
+        "external_grids": [{"id": "Q", "bus": "A", "s_sc_max_mva": 300, "rx_max": 0.1}]}"#;
+    let path = write_temp("unsupplied.json", doc);
+    let (code, out, err) = ampflux(&["validate", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("`B`") && out.contains("no network feeder"),
+        "{out}"
+    );
+    let (code, out, err) = ampflux(&["sc", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["buses"][1]["status"], "unsupplied");
+    assert!(
+        err.contains("`B`") && err.contains("no network feeder"),
+        "{err}"
+    );
+}

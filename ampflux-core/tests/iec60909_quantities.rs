@@ -420,3 +420,87 @@ fn unsupplied_buses_are_warnings_in_validate_and_in_the_report() {
     assert_eq!(r.bus("C").unwrap().status, BusStatus::Unsupplied);
     assert_eq!(named(&r.warnings, "C"), 1);
 }
+
+/// 110 kV ring Q - A - B - Q of overhead lines (R/X 0.1) with a radial 10 kV cable (R/X 1.0)
+/// hanging off B through a transformer; `ring_rx` sets R/X of the ring's lines.
+fn ring_with_a_resistive_cable(ring_rx: f64) -> Network {
+    let r = 0.4 * ring_rx;
+    Network::from_json(&format!(
+        r#"{{"buses": [{{"id": "Q", "vn_kv": 110}}, {{"id": "A", "vn_kv": 110}},
+                      {{"id": "B", "vn_kv": 110}}, {{"id": "M", "vn_kv": 10}}, {{"id": "C", "vn_kv": 10}}],
+            "external_grids": [{{"id": "Grid", "bus": "Q", "s_sc_max_mva": 3000, "rx_max": 0.1}}],
+            "lines": [
+              {{"id": "L1", "from_bus": "Q", "to_bus": "A", "length_km": 10, "r_ohm_per_km": {r}, "x_ohm_per_km": 0.4}},
+              {{"id": "L2", "from_bus": "A", "to_bus": "B", "length_km": 10, "r_ohm_per_km": {r}, "x_ohm_per_km": 0.4}},
+              {{"id": "L3", "from_bus": "B", "to_bus": "Q", "length_km": 15, "r_ohm_per_km": {r}, "x_ohm_per_km": 0.4}},
+              {{"id": "K", "from_bus": "M", "to_bus": "C", "length_km": 2, "r_ohm_per_km": 0.1, "x_ohm_per_km": 0.1}}],
+            "transformers": [{{"id": "T", "hv_bus": "B", "lv_bus": "M", "sn_mva": 40, "vn_hv_kv": 110,
+                "vn_lv_kv": 10, "vk_percent": 12, "vkr_percent": 0.4, "vector_group": "Dyn5"}}]}}"#
+    ))
+    .unwrap()
+}
+
+#[test]
+fn method_b_decides_the_factor_1_15_per_fault_location() {
+    // defect 1 (IEC 60909-0:2016 §8.1.3.2): the resistive cable K does not carry the current
+    // of a fault at A, whose R_k/X_k < 0.3: κ_b = κ(R_k/X_k) without 1.15 (the whole-island
+    // reading put 1.15 on every bus because of K)
+    let o = StudyOptions {
+        ip_method: PeakMethod::B,
+        ..StudyOptions::default()
+    };
+    let r = run(&ring_with_a_resistive_cable(0.1), &o);
+    let a = r.bus("A").unwrap();
+    assert!(a.meshed && a.rk_ohm / a.xk_ohm < 0.3);
+    let plain = kappa(a.rk_ohm / a.xk_ohm);
+    assert!(close(a.kappa, plain, 1e-12), "{} vs {plain}", a.kappa);
+    assert!(close(a.ip_ka, plain * SQRT_2 * a.ikss_ka, 1e-12));
+    // a meshed location whose own R_k/X_k ≥ 0.3 keeps the factor 1.15
+    let r = run(&ring_with_a_resistive_cable(1.0), &o);
+    let a = r.bus("A").unwrap();
+    assert!(a.meshed && a.rk_ohm / a.xk_ohm >= 0.3);
+    let with = (1.15 * kappa(a.rk_ohm / a.xk_ohm)).min(2.0);
+    assert!(close(a.kappa, with, 1e-12), "{} vs {with}", a.kappa);
+    // the cable end C is fed through the ring too (two paths): the same rule on its own R_k/X_k
+    let c = r.bus("C").unwrap();
+    let rx = c.rk_ohm / c.xk_ohm;
+    let want = if rx >= 0.3 {
+        (1.15 * kappa(rx)).min(2.0)
+    } else {
+        kappa(rx)
+    };
+    assert!(
+        c.meshed && close(c.kappa, want, 1e-12),
+        "{} vs {want}",
+        c.kappa
+    );
+}
+
+#[test]
+fn k_ts_at_unit_generator_terminals_is_the_default_and_the_other_reading_an_option() {
+    // defect 7 (IEC 60909-0:2016 §6.7.1): at the generator terminals of a power station unit
+    // the unit transformer, through which the network feeds, carries K_T,S; the option
+    // follows PowerFactory/pandapower (no K_T,S there). Other buses do not change.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&serde_json::to_string(&unit_alone()).unwrap()).unwrap();
+    doc["external_grids"] =
+        serde_json::json!([{"id": "Q", "bus": "H", "s_sc_max_mva": 5000, "rx_max": 0.1}]);
+    let net = Network::from_json(&doc.to_string()).unwrap();
+    let standard = run(&net, &StudyOptions::default());
+    let other = run(
+        &net,
+        &StudyOptions {
+            kts_at_generator_terminals: false,
+            ..StudyOptions::default()
+        },
+    );
+    assert!(StudyOptions::default().kts_at_generator_terminals);
+    let (g1, g2) = (standard.bus("G").unwrap(), other.bus("G").unwrap());
+    // K_T,S = c_max/(1 − x_T·sin φ_rG) multiplies Z_T: 1.159 > 1 for c_max = 1.1, x_T = 0.12,
+    // sin φ_rG = 0.436, so the network's share through T is smaller with the standard's reading
+    let kts = 1.1 / (1.0 - 0.12 * (1.0 - 0.9f64 * 0.9).sqrt());
+    assert!(kts > 1.0);
+    assert!(g1.ikss_ka < g2.ikss_ka, "{} vs {}", g1.ikss_ka, g2.ikss_ka);
+    let (h1, h2) = (standard.bus("H").unwrap(), other.bus("H").unwrap());
+    assert_eq!(h1.ikss_ka, h2.ikss_ka);
+}

@@ -309,3 +309,21 @@ def test_package_metadata() -> None:
     typed = Path(ampflux.__file__).parent / "py.typed"
     assert typed.exists()
     assert (ROOT / "ampflux-py" / "python" / "ampflux" / "_ampflux.pyi").exists()
+
+
+def test_validate_warns_for_unsupplied_buses_and_earth_faults_outside_the_standard(
+    industrial: ampflux.Network,
+) -> None:
+    """Issue 13: unsupplied buses and isolated-neutral systems are warnings before a study."""
+    issues = industrial.validate(fault="1ph")
+    assert any(i.code == "isolated_neutral" and i.element == "MV20" for i in issues)
+    assert not any(i.code == "isolated_neutral" for i in industrial.validate())
+    net = ampflux.Network.from_json(
+        '{"buses": [{"id": "A", "vn_kv": 20}, {"id": "B", "vn_kv": 20}],'
+        ' "external_grids": [{"id": "Q", "bus": "A", "s_sc_max_mva": 300, "rx_max": 0.1}]}'
+    )
+    found = [i for i in net.validate() if i.code == "unsupplied"]
+    assert [(i.severity, i.element) for i in found] == [("warning", "B")]
+    r = net.short_circuit()
+    assert r.buses.loc["B", "status"] == "unsupplied"
+    assert [w.element for w in r.warnings if w.code == "unsupplied"] == ["B"]

@@ -68,7 +68,10 @@ export type StudyOptionsInput = Partial<StudyOptions>;
 /** One validation finding, naming the element and the field it concerns. */
 export interface Issue {
   severity: "error" | "warning";
-  /** Stable machine-readable code (`dangling_reference`, `non_positive`, ...). */
+  /** Stable machine-readable code (`dangling_reference`, `non_positive`, ...). Warnings of
+   * the bus locations: `unsupplied` (no source can feed the bus's island), `isolated_neutral`
+   * and `resonance_earthed` (line-to-earth faults outside IEC 60909; also from `validate` with
+   * `fault: "1ph"`), `earth_current_outside_standard`, `missing_data`. */
   code: string;
   table?: TableName;
   element?: string;

@@ -90,20 +90,13 @@ pub fn repository_cases_dir() -> PathBuf {
         .join("ampflux-core/tests/data/cases")
 }
 
-/// Directory of the IEC 60909 reference cases kept in this repository (same format; published
-/// values the shared set lacks, each with its source).
-pub fn repo_cases_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/iec60909/cases")
-}
-
 /// Every reference file (shared and repository cases), sorted by id.
 pub fn load_files() -> Vec<ReferenceFile> {
     let mut files = Vec::new();
-    for dir in [cases_dir(), repository_cases_dir(), repo_cases_dir()] {
-        let entries = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("reference cases not found at {}: {e}", dir.display()));
+    for dir in [cases_dir(), repository_cases_dir()] {
         files.extend(
-            entries
+            std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("reference cases not found at {}: {e}", dir.display()))
                 .filter_map(|entry| {
                     let path = entry.ok()?.path();
                     (path.extension()? == "json").then_some(path)

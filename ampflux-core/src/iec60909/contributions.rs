@@ -46,7 +46,7 @@ impl SourceTerm {
         sys.shunts
             .iter()
             .enumerate()
-            // passive admittances of the `shunts` table are network, not sources
+            // the passive admittances of network equivalents (`shunts`) are no sources
             .filter(|(_, sh)| sh.is_source())
             .map(|(k, sh)| {
                 let scale = match unit {

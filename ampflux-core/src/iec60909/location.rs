@@ -86,7 +86,7 @@ pub(crate) fn meshing(ctx: &Context<'_>) -> Meshing {
         .filter(|br| matches!(br.pos, TwoPort::Pi { .. }) && br.a != br.b)
         .map(|br| (br.a, br.b))
         .collect();
-    // passive admittances of the `shunts` table feed nothing
+    // sources: feeders, machines, converters; not the passive shunts of network equivalents
     let mut sources: Vec<usize> = sys
         .shunts
         .iter()

@@ -303,5 +303,6 @@ fn source_id(ctx: &Context<'_>, shunt: usize) -> (String, String) {
 
 /// Rows the table would have, for the bound.
 pub(crate) fn row_count(sys: &System, locations: usize) -> usize {
-    locations.saturating_mul(sys.shunts.len() + sys.sources.len())
+    locations
+        .saturating_mul(sys.shunts.iter().filter(|s| s.is_source()).count() + sys.sources.len())
 }

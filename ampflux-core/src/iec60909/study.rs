@@ -184,7 +184,7 @@ pub fn short_circuit_with_progress(
                 format!(
                     "{} fault locations × {} sources would give {rows} rows; choose fault buses with `buses`",
                     locations.len(),
-                    sys.shunts.len() + sys.sources.len()
+                    sys.shunts.iter().filter(|s| s.is_source()).count() + sys.sources.len()
                 ),
             ));
         }

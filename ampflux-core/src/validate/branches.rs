@@ -387,25 +387,23 @@ fn resonant_star_points(
     vector_group: Option<&str>,
     flags: &[(&str, Option<bool>)],
 ) {
-    // no vector group: no earthed star to check (earth faults refuse such a transformer)
-    let Some(vector_group) = vector_group else {
-        return;
-    };
-    let Ok(vg) = VectorGroup::parse(vector_group) else {
-        return; // reported by `vector_group`
+    let vg = match vector_group.map(VectorGroup::parse) {
+        Some(Ok(vg)) => Some(vg),
+        Some(Err(_)) => return, // reported by `vector_group`
+        None => None,
     };
     for (k, (field, flag)) in flags.iter().enumerate() {
-        if flag == &Some(true) && !vg.windings.get(k).is_some_and(|w| w.is_earthed()) {
-            issues.push(Issue::error(
-                table,
-                id,
-                field,
-                "not_earthed",
-                format!(
-                    "marks an arc-suppression coil, but this winding of `{vector_group}` has no earthed star point (write YN/yn/ZN)"
-                ),
-            ));
+        if flag != &Some(true) {
+            continue;
         }
+        let message = match (&vg, vector_group) {
+            (Some(vg), _) if vg.windings.get(k).is_some_and(|w| w.is_earthed()) => continue,
+            (Some(_), Some(group)) => format!(
+                "marks an arc-suppression coil, but this winding of `{group}` has no earthed star point (write YN/yn/ZN)"
+            ),
+            _ => "marks an arc-suppression coil, but the transformer has no vector_group: give one with an earthed star point (YN/yn/ZN) on this winding".to_string(),
+        };
+        issues.push(Issue::error(table, id, field, "not_earthed", message));
     }
 }
 

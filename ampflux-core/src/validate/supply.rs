@@ -2,7 +2,7 @@
 //! out-of-service elements cut it) without a network feeder, generator, motor or converter.
 //! Every short-circuit current there is zero; the study reports them as `unsupplied`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::error::Issue;
 use crate::model::{Network, Table, in_service};
@@ -17,7 +17,7 @@ pub(super) fn unsupplied_buses(net: &Network, issues: &mut Vec<Issue>) {
         .map(|(i, b)| (b.id.as_str(), i))
         .collect();
     // branch ends opened by a bus-element switch
-    let open: Vec<(&str, &str)> = net
+    let open: HashSet<(&str, &str)> = net
         .switches
         .iter()
         .filter(|s| !s.closed || !in_service(s.in_service))

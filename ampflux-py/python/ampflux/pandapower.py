@@ -686,9 +686,21 @@ def _write_bus_results(net: Any, result: Any, buses: List[Any], fault: str, ip: 
     import pandas as pd
 
     got = result.buses
-    # no zero-sequence path: no earth-fault current (pandapower: 0 with infinite Z0);
-    # unsupplied or out of service: no result (NaN)
-    ok = got[got["status"].isin(["ok", "no_zero_sequence_path"])]
+    # earth faults outside IEC 60909 (isolated neutral, resonance earthing): AmpFlux leaves
+    # I''k1, i_p, I_th empty and reports the current through the fault as ice_ka / ires_ka;
+    # pandapower writes that current as ikss_ka (0 with infinite Z0), and so does this drop-in.
+    # Unsupplied or out of service: no result (NaN)
+    outside = ["no_zero_sequence_path", "resonance_earthed"]
+    ok = got[got["status"].isin(["ok", *outside])].copy()
+    rows = ok["status"].isin(outside)
+    if rows.any():
+        earth = pd.Series(np.nan, index=ok.index)
+        for name in ("ires_ka", "ice_ka"):
+            if name in ok.columns:
+                earth = earth.fillna(ok[name])
+        ok.loc[rows, "ikss_ka"] = earth[rows].fillna(0.0)
+        zeroed = [c for c in ("skss_mva", "ip_ka", "ith_ka") if c in ok.columns]
+        ok.loc[rows, zeroed] = ok.loc[rows, zeroed].fillna(0.0)
 
     def col(name: str) -> List[float]:
         if name not in ok.columns:

@@ -32,8 +32,9 @@ NO_POWERS = ("branch powers p/q during the fault (p_from_mw, p_hv_mw, ...): not 
              "AmpFlux's branch results (currents with angles and bus voltages are)")
 INTERNALS = ("reads pandapower's internal matrices (net._ppc / net.ppci), which a substituted "
              "engine does not build")
-KAPPA_WD = ("i_p of a doubly-fed unit: AmpFlux takes kappa from R/X instead of the given kappa_wd "
-            "(issue 13 defect 4, in the engine work); the test then reads net._ppc")
+KAPPA_WD = ("doubly-fed unit: AmpFlux's i_p uses the given kappa_wd (issue 13 defect 4, fixed), "
+            "but the test then reads net._ppc, which a substituted engine does not build")
+
 
 #: Tests that fail with AmpFlux's numbers, with the reason.
 DIFFERENCES: Dict[str, str] = {

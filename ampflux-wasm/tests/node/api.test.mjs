@@ -147,6 +147,22 @@ describe("studies", () => {
     assert.ok(report.branches.some((r) => r.phases_from && typeof r.phases_from.ia_ka === "number"));
   });
 
+  test("validate names unsupplied buses and earth faults outside IEC 60909 (issue 13)", () => {
+    const isolated = net.validate({ fault: "1ph" }).filter((i) => i.code === "isolated_neutral");
+    assert.ok(isolated.some((i) => i.element === "MV20" && i.severity === "warning"));
+    assert.equal(net.validate().filter((i) => i.code === "isolated_neutral").length, 0);
+    const cut = Network.fromJson(JSON.stringify({
+      buses: [{ id: "A", vn_kv: 20 }, { id: "B", vn_kv: 20 }],
+      external_grids: [{ id: "Q", bus: "A", s_sc_max_mva: 300, rx_max: 0.1 }],
+    }));
+    const unsupplied = cut.validate().filter((i) => i.code === "unsupplied");
+    assert.deepEqual(unsupplied.map((i) => [i.severity, i.element]), [["warning", "B"]]);
+    const report = cut.shortCircuit({});
+    assert.equal(report.buses.find((b) => b.id === "B").status, "unsupplied");
+    assert.deepEqual(report.warnings.filter((w) => w.code === "unsupplied").map((w) => w.element), ["B"]);
+    cut.free();
+  });
+
   test("the line-to-line current is √3/2 of the three-phase one far from generators", () => {
     const radial = Network.fromJson(JSON.stringify({
       buses: [{ id: "Q", vn_kv: 20 }, { id: "F", vn_kv: 0.4 }],

@@ -13,15 +13,15 @@ use crate::model::{Generator, Table, Transformer, Transformer3w, VectorGroup, Wi
 use crate::study::Case;
 use crate::system::{Branch, BranchOrigin, NodeLabel, OnePort, TwoPort, UnitVariant, active};
 
+/// A winding's star point: (marked as an arc-suppression coil, earthing R, earthing X, node).
+type StarPoint = (Option<bool>, Option<f64>, Option<f64>, usize);
+
 /// The vector group to compile: the given one, or for an unknown group (absent) isolated
 /// stars, `unknown`: positive and negative sequence as given, no zero-sequence path and no
 /// phase shift. Earth faults refuse transformers without a vector group before compiling.
 fn vector_group_or_unknown<'t>(given: &'t Option<String>, unknown: &'static str) -> &'t str {
     given.as_deref().unwrap_or(unknown)
 }
-
-/// A winding's star point: (marked as an arc-suppression coil, earthing R, earthing X, node).
-type StarPoint = (Option<bool>, Option<f64>, Option<f64>, usize);
 
 impl<'a> Builder<'a> {
     pub(super) fn lines(&mut self) -> Result<()> {
