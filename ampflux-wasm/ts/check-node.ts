@@ -53,7 +53,7 @@ net.shortCircuit({ tk_s: "1" });
 // @ts-expect-error: the document is text
 Network.fromJson({ buses: [] });
 // @ts-expect-error: no such field in a bus result
-void report.buses[0]?.ik_ka;
+void report.buses[0]?.ikss_kA;
 // @ts-expect-error: diff takes networks
 Network.diff(net, "{}");
 
