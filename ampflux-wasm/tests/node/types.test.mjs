@@ -55,6 +55,15 @@ test("the declared result types match what the package returns", () => {
   for (const fault of ["3ph", "2ph", "1ph", "2phe"]) {
     reports.push(example.shortCircuit({ fault, branch_results: true }));
   }
+  // a resonance-earthed 20 kV system with its coil given: the residual current ires_ka
+  reports.push(Network.fromJson(JSON.stringify({
+    buses: [{ id: "H", vn_kv: 110 }, { id: "M", vn_kv: 20 }, { id: "E", vn_kv: 20 }],
+    external_grids: [{ id: "Q", bus: "H", s_sc_max_mva: 3000, rx_max: 0.1, x0x_max: 1, r0x0_max: 0.1 }],
+    transformers: [{ id: "T", hv_bus: "H", lv_bus: "M", sn_mva: 40, vn_hv_kv: 110, vn_lv_kv: 20,
+      vk_percent: 12, vkr_percent: 0.4, vk0_percent: 12, vkr0_percent: 0.4, vector_group: "Dyn5", lv_grounding_resonant: true, lv_grounding_x_ohm: 600 }],
+    lines: [{ id: "L", from_bus: "M", to_bus: "E", length_km: 10, r_ohm_per_km: 0.2, x_ohm_per_km: 0.1,
+      r0_ohm_per_km: 0.5, x0_ohm_per_km: 0.3, c0_nf_per_km: 300 }],
+  })).shortCircuit({ fault: "1ph" }));
   for (const c of referenceCases()) reports.push(Network.fromJson(c.network).shortCircuit({ ...c.options, branch_results: true }));
   const all = (pick) => reports.flatMap(pick);
   const results = {
