@@ -19,6 +19,7 @@ PY="${PYTHON:-python3}"
 REQUIREMENTS=(
   "maturin>=1.5,<2" "pytest>=7" "mypy>=1.8" "pandas-stubs" "numpy" "pandas"
   "pandapower==3.5.6" "power-grid-model" "hypothesis>=6.100"
+  "httpx>=0.27,<1" "httpx-sse>=0.4,<1"
 )
 mkdir -p "$WORK"
 : >"$LOG"

@@ -1,0 +1,382 @@
+"""`ampflux.Client` against a real `ampflux-server serve` (embedded SQLite in a temporary
+directory, in-process worker, a free port in 18800-18899): projects, saving a `Network` as a
+circuit version, studies run by the server and returned as the same DataFrames a local study
+gives, progress over the event stream and by polling, token refresh, the server's errors as
+exceptions, API keys.
+
+The server binary is `$AMPFLUX_SERVER_BIN`, or built here with
+`cargo build --release -p ampflux-server` in the workspace's target directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import httpx
+import pandas as pd
+import pytest
+
+import ampflux
+from ampflux.client import Client, Progress, Simulation
+from conftest import ROOT, build_small
+
+PORTS = range(18800, 18900)
+PASSWORD = "client tests use a long passphrase"
+# the result frames of the server equal the local ones to this (relative and absolute; the
+# report's numbers cross JSON twice, which serde_json and Python read back exactly)
+TOLERANCE = 1e-9
+
+
+def _free_port() -> int:
+    for port in PORTS:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+
+
+def _server_binary() -> Path:
+    given = os.environ.get("AMPFLUX_SERVER_BIN")
+    if given:
+        return Path(given)
+    target = Path(os.environ.get("AMPFLUX_SERVER_TARGET", ROOT / "target"))
+    env = dict(os.environ, CARGO_TARGET_DIR=str(target))
+    subprocess.run(
+        ["cargo", "build", "--release", "-q", "-p", "ampflux-server"],
+        cwd=ROOT, env=env, check=True,
+    )
+    return target / "release" / "ampflux-server"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The base URL of a fresh server; its log is printed when it fails to start."""
+    binary = _server_binary()
+    work = Path(tempfile.mkdtemp(prefix="ampflux-client-test-"))
+    port = _free_port()
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite://{work}/server.db?mode=rwc",
+        AMPFLUX_BIND=f"127.0.0.1:{port}",
+        AMPFLUX_SECRET_KEY="client-test-secret-key-of-32-bytes-or-more",
+        AMPFLUX_WEB_DIR=str(work / "no-web"),
+        AMPFLUX_LOG_FORMAT="pretty",
+        RUST_LOG="warn",
+    )
+    log = open(work / "server.log", "wb")
+    proc = subprocess.Popen([str(binary), "serve"], cwd=work, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if proc.poll() is not None:
+                break
+            try:
+                if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        else:
+            pass
+        if proc.poll() is not None or httpx.get(f"{url}/health").status_code != 200:
+            log.flush()
+            pytest.fail("the server did not start:\n" + (work / "server.log").read_text())
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _email() -> str:
+    return f"client-{uuid.uuid4().hex[:12]}@example.com"
+
+
+@pytest.fixture(scope="module")
+def account(server: str) -> Dict[str, str]:
+    """A registered company admin: email and password."""
+    email = _email()
+    Client.register(server, email=email, password=PASSWORD, name="Client Test",
+                    company_name=f"Client Test {email}").close()
+    return {"email": email, "password": PASSWORD}
+
+
+@pytest.fixture
+def client(server: str, account: Dict[str, str]) -> Iterator[Client]:
+    with Client(server, email=account["email"], password=account["password"]) as c:
+        yield c
+
+
+@pytest.fixture
+def project(client: Client) -> ampflux.Project:
+    return client.create_project(f"Plant {uuid.uuid4().hex[:6]}", description="client tests")
+
+
+def feeder(n: int) -> ampflux.Network:
+    """A radial 20 kV feeder of `n` buses (ids not in alphabetical order: "B9" after
+    "B10" would sort before it), fed at its head: enough branch and voltage rows to need
+    several pages of the server's result (n * (n - 1) branch rows)."""
+    net = ampflux.Network(frequency_hz=50, name=f"feeder {n}")
+    ids = [f"B{(i * 7) % n}" for i in range(n)]
+    for bus in ids:
+        net.add_bus(bus, vn_kv=20.0)
+    net.add_external_grid("Grid", bus=ids[0], s_sc_max_mva=500.0, rx_max=0.1,
+                          s_sc_min_mva=400.0, x0x_max=1.0, r0x0_max=0.1)
+    for i in range(1, n):
+        net.add_line(f"L{i}", from_bus=ids[i - 1], to_bus=ids[i], length_km=0.5,
+                     r_ohm_per_km=0.16, x_ohm_per_km=0.11, r0_ohm_per_km=0.5,
+                     x0_ohm_per_km=0.35)
+    return net
+
+
+def assert_same_frames(remote: ampflux.StudyResult, local: ampflux.StudyResult) -> None:
+    for table in ("buses", "branches", "voltages"):
+        r, l = getattr(remote, table), getattr(local, table)
+        # same columns in the same order, same dtypes, same index in the same row order
+        pd.testing.assert_frame_equal(r, l, check_exact=False, rtol=TOLERANCE,
+                                      atol=TOLERANCE)
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def test_projects_create_list_get(client: Client) -> None:
+    made = client.create_project("Substation 7", description="132/33 kV")
+    assert made.name == "Substation 7" and made.description == "132/33 kV"
+    assert made.access == "manage"
+    listed = client.projects()
+    assert made.id in [p.id for p in listed]
+    got = client.project(made.id)
+    assert got == made
+    assert client.project(made) == made  # a Project works where an id does
+
+
+def test_projects_list_every_page(client: Client) -> None:
+    before = len(client.projects())
+    for i in range(3):
+        client.create_project(f"Paged {i}")
+    # the server pages by at most 100; the client follows `total`
+    assert len(client.projects()) == before + 3
+
+
+# --------------------------------------------------------------------------- versions
+
+
+def test_save_network_as_versions(client: Client, project: ampflux.Project) -> None:
+    net = build_small()
+    first = client.save(project, net, message="as built")
+    assert (first.version, first.created) == (1, True)
+    assert first.digest == net.digest()
+    again = client.save(project, net)
+    assert (again.version, again.created) == (1, False)  # same content: nothing new
+
+    changed = net.copy()
+    changed.add_bus("H", vn_kv=0.4)
+    second = client.save(project, changed, message="bus H")
+    assert (second.version, second.created, second.digest) == (2, True, changed.digest())
+
+    history = client.versions(project)
+    assert [v.version for v in history] == [2, 1]
+    assert [v.message for v in history] == ["bus H", "as built"]
+    assert history[1].bus_count == 3
+    assert client.network(project).digest() == changed.digest()
+    assert client.network(project, 1).digest() == net.digest()
+
+
+# --------------------------------------------------------------------------- studies
+
+
+def test_3ph_study_equals_the_local_one(client: Client, project: ampflux.Project) -> None:
+    net = build_small()  # buses Q, F, G: not in alphabetical order
+    client.save(project, net)
+    seen: List[Progress] = []
+    sim = client.simulate(project, fault="3ph", case="max")
+    result = sim.result(progress=seen.append)
+    local = net.short_circuit(fault="3ph", case="max")
+    assert list(result.buses.index) == ["Q", "F", "G"] == list(local.buses.index)
+    assert_same_frames(result, local)
+    assert result.digest == net.digest() and result.study == local.study
+
+    assert sim.followed_by == "events" and sim.status == "succeeded"
+    assert seen, "the progress callback was called"
+    assert seen[-1].status == "succeeded" and seen[-1].fraction == 1.0
+    assert seen[-1].simulation_id == sim.id
+    for p in seen:
+        assert p.status in ("queued", "running", "succeeded")
+        assert 0 <= p.done and (p.total == 0 or p.done <= p.total)
+
+
+def test_study_options_as_local(client: Client, project: ampflux.Project) -> None:
+    """The options of Network.short_circuit, by the same names: 1ph, min case, ip method b,
+    tk, tmin, a subset of buses, and a format option by its name (c_max_lv)."""
+    net = build_small()
+    client.save(project, net)
+    kwargs: Dict[str, Any] = dict(fault="1ph", case="min", ip_method="b", tk=0.5, tmin=0.05,
+                                  buses=["G", "F"])
+    result = client.short_circuit(project, **kwargs)
+    assert_same_frames(result, net.short_circuit(**kwargs))
+    hv = client.short_circuit(project, fault="3ph", c_max_lv=1.05, buses="F")
+    assert_same_frames(hv, net.short_circuit(fault="3ph", c_max_lv=1.05, buses="F"))
+
+
+def test_branch_results_of_every_page(client: Client, project: ampflux.Project) -> None:
+    """Branch currents and bus voltages for 40 fault buses: 1560 branch and 1600 voltage
+    rows, more than one page of the server's answer (1000 rows)."""
+    net = feeder(40)
+    client.save(project, net)
+    result = client.short_circuit(project, fault="3ph", branches=True)
+    local = net.short_circuit(fault="3ph", branches=True)
+    assert len(result.branches) == 40 * 39 and len(result.voltages) == 40 * 40
+    assert list(result.buses.index) == net.ids("buses")
+    assert_same_frames(result, local)
+
+
+def test_wait_by_polling(client: Client, project: ampflux.Project) -> None:
+    net = build_small()
+    client.save(project, net)
+    seen: List[Progress] = []
+    sim = client.simulate(project, fault="2ph")
+    sim.wait(progress=seen.append, events=False, poll_interval=0.05)
+    assert sim.followed_by == "polling" and seen[-1].status == "succeeded"
+    assert_same_frames(sim.result(), net.short_circuit(fault="2ph"))
+
+
+def test_plain_progress_lines(client: Client, project: ampflux.Project,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    client.save(project, build_small())
+    client.short_circuit(project, fault="3ph", case="min", progress=True)
+    err = capsys.readouterr().err
+    assert "simulation " in err and err.rstrip().endswith("succeeded (100%)")
+
+
+def test_simulations_by_id_and_list(client: Client, project: ampflux.Project) -> None:
+    net = build_small()
+    client.save(project, net)
+    sim = client.simulate(project, fault="3ph")
+    sim.wait()
+    again = client.simulation(sim.id)
+    assert again.status == "succeeded" and again.version == 1
+    assert again.study is not None and again.study["fault"] == "3ph"
+    assert sim.id in [s.id for s in client.simulations(project)]
+    assert_same_frames(again.result(), net.short_circuit())
+    # the same study again is answered from the server's cache, with the same result
+    cached = client.simulate(project, fault="3ph")
+    assert cached.cached
+    assert_same_frames(cached.result(), net.short_circuit())
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_unknown_ids_raise_not_found(client: Client) -> None:
+    with pytest.raises(ampflux.NotFoundError) as err:
+        client.project("no-such-project")
+    e = err.value
+    assert isinstance(e, ampflux.ServerError) and isinstance(e, ampflux.AmpFluxError)
+    assert (e.status, e.code) == (404, "not_found") and e.message
+    with pytest.raises(ampflux.NotFoundError):
+        client.simulation("no-such-simulation")
+    with pytest.raises(ampflux.NotFoundError):
+        client.simulate("no-such-project")
+
+
+def test_invalid_network_raises_with_the_core_issues(client: Client,
+                                                     project: ampflux.Project) -> None:
+    document = build_small().to_dict()
+    document["lines"][0]["to_bus"] = "Nowhere"
+    with pytest.raises(ampflux.UnprocessableError) as err:
+        client.save(project, document)
+    e = err.value
+    assert e.status == 422 and e.code == "validation_error"
+    assert isinstance(e, ValueError)
+    assert any(i.element == "C1" and i.field == "to_bus" for i in e.issues)
+    assert all(isinstance(i, ampflux.Issue) for i in e.issues)
+
+
+def test_invalid_option_raises(client: Client, project: ampflux.Project) -> None:
+    client.save(project, build_small())
+    with pytest.raises(ampflux.UnprocessableError) as err:
+        client.simulate(project, fault="4ph")
+    assert err.value.status == 422 and "fault" in str(err.value)
+    with pytest.raises(ampflux.NotFoundError):
+        client.simulate(project, version=99)
+
+
+def test_wrong_password_and_key_raise_authentication_error(server: str,
+                                                           account: Dict[str, str]) -> None:
+    with pytest.raises(ampflux.AuthenticationError) as err:
+        Client(server, email=account["email"], password="not the password at all")
+    assert err.value.status == 401 and err.value.code
+    with pytest.raises(ampflux.AuthenticationError):
+        Client(server, api_key="afk_not_a_key").projects()
+
+
+def test_no_server_raises_connection_error() -> None:
+    port = _free_port()
+    with pytest.raises(ampflux.ClientConnectionError) as err:
+        Client(f"http://127.0.0.1:{port}", api_key="afk_x", timeout=2).projects()
+    assert isinstance(err.value, ConnectionError) and err.value.status is None
+
+
+def test_failed_simulation_raises_its_stored_error(client: Client) -> None:
+    """A simulation the server marked failed raises its stored {code, message, issues}
+    (made here from the server's answer shape: a study that fails in the worker is
+    refused at request time by the server's own checks)."""
+    sim = Simulation(client, {
+        "id": "s1", "status": "failed",
+        "error": {"code": "topology_error", "message": "bus X is unsupplied",
+                  "issues": [{"severity": "error", "code": "unsupplied", "table": "buses",
+                              "element": "X", "message": "no source"}]},
+    })
+    with pytest.raises(ampflux.SimulationFailedError) as err:
+        sim.wait()
+    e = err.value
+    assert (e.code, e.simulation_id) == ("topology_error", "s1")
+    assert e.issues[0].element == "X"
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def test_access_token_is_refreshed_before_expiry(client: Client) -> None:
+    tokens = client._tokens
+    assert tokens is not None
+    old = tokens.access
+    start = client._clock()
+    # one second before the expiry: inside the margin, so the next call refreshes first
+    client._clock = lambda: start + tokens.lifetime - 1
+    assert client.me()["email"]
+    assert client._tokens is not None and client._tokens.access != old
+
+
+def test_a_refused_token_is_refreshed_once(client: Client) -> None:
+    assert client._tokens is not None
+    client._tokens.access = "not-a-token"
+    assert client.me()["email"]  # 401, refresh, retried
+
+
+def test_close_ends_the_session(server: str, account: Dict[str, str]) -> None:
+    c = Client(server, email=account["email"], password=account["password"])
+    tokens = c._tokens
+    assert tokens is not None
+    c.close()
+    answer = httpx.post(f"{server}/api/v1/auth/refresh",
+                        json={"refresh_token": tokens.refresh})
+    assert answer.status_code == 401
