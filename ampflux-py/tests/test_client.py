@@ -11,6 +11,7 @@ The server binary is `$AMPFLUX_SERVER_BIN`, or built here with
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -73,6 +74,10 @@ def server() -> Iterator[str]:
         AMPFLUX_WEB_DIR=str(work / "no-web"),
         AMPFLUX_LOG_FORMAT="pretty",
         RUST_LOG="warn",
+        # a company per test: the tests measure the client, not the rate limiter
+        AMPFLUX_RATE_LIMIT_REGISTER_IP="0",
+        AMPFLUX_RATE_LIMIT_LOGIN_IP="0",
+        AMPFLUX_RATE_LIMIT_LOGIN_EMAIL="0",
     )
     log = open(work / "server.log", "wb")
     proc = subprocess.Popen([str(binary), "serve"], cwd=work, env=env, stdout=log,
@@ -109,9 +114,10 @@ def _email() -> str:
     return f"client-{uuid.uuid4().hex[:12]}@example.com"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def account(server: str) -> Dict[str, str]:
-    """A registered company admin: email and password."""
+    """The admin of a new company (one per test: the free plan allows 3 projects): email
+    and password."""
     email = _email()
     Client.register(server, email=email, password=PASSWORD, name="Client Test",
                     company_name=f"Client Test {email}").close()
@@ -168,12 +174,11 @@ def test_projects_create_list_get(client: Client) -> None:
     assert client.project(made) == made  # a Project works where an id does
 
 
-def test_projects_list_every_page(client: Client) -> None:
-    before = len(client.projects())
-    for i in range(3):
-        client.create_project(f"Paged {i}")
-    # the server pages by at most 100; the client follows `total`
-    assert len(client.projects()) == before + 3
+def test_projects_list_every_page(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = {client.create_project(f"Paged {i}").id for i in range(3)}
+    # pages of 2 (the server's largest is 100): the client follows `total` over 2 pages
+    monkeypatch.setattr("ampflux.client.ITEMS_PER_PAGE", 2)
+    assert {p.id for p in client.projects()} == made
 
 
 # --------------------------------------------------------------------------- versions
@@ -358,18 +363,22 @@ def test_failed_simulation_raises_its_stored_error(client: Client) -> None:
 def test_access_token_is_refreshed_before_expiry(client: Client) -> None:
     tokens = client._tokens
     assert tokens is not None
-    old = tokens.access
+    old = tokens.refresh
     start = client._clock()
     # one second before the expiry: inside the margin, so the next call refreshes first
+    # (the refresh token rotates; the access token may be the same text within a second)
     client._clock = lambda: start + tokens.lifetime - 1
     assert client.me()["email"]
-    assert client._tokens is not None and client._tokens.access != old
+    assert client._tokens is not None and client._tokens.refresh != old
+    assert client._tokens.expires_at > start + tokens.lifetime
 
 
 def test_a_refused_token_is_refreshed_once(client: Client) -> None:
     assert client._tokens is not None
+    old = client._tokens.refresh
     client._tokens.access = "not-a-token"
     assert client.me()["email"]  # 401, refresh, retried
+    assert client._tokens.refresh != old
 
 
 def test_close_ends_the_session(server: str, account: Dict[str, str]) -> None:
@@ -380,3 +389,62 @@ def test_close_ends_the_session(server: str, account: Dict[str, str]) -> None:
     answer = httpx.post(f"{server}/api/v1/auth/refresh",
                         json={"refresh_token": tokens.refresh})
     assert answer.status_code == 401
+
+
+# --------------------------------------------------------------------------- API keys
+
+
+def test_api_keys_create_use_revoke(server: str, client: Client,
+                                    project: ampflux.Project) -> None:
+    net = build_small()
+    client.save(project, net)
+    made = client.create_api_key("nightly studies")
+    assert made.key is not None and made.key.startswith("afk_")
+    assert made.key.startswith(made.prefix) and made.name == "nightly studies"
+    listed = client.api_keys()
+    assert made.id in [k.id for k in listed]
+    assert all(k.key is None for k in listed)  # the server shows a key once
+
+    with Client(server, api_key=made.key) as program:
+        assert project.id in [p.id for p in program.projects()]
+        seen: List[Progress] = []
+        sim = program.simulate(project, fault="3ph", case="min")
+        result = sim.result(progress=seen.append)
+        assert sim.followed_by == "events" and seen[-1].status == "succeeded"
+        assert_same_frames(result, net.short_circuit(fault="3ph", case="min"))
+        with pytest.raises(ampflux.PermissionDeniedError):
+            program.create_api_key("a key cannot make keys")
+
+    client.revoke_api_key(made)
+    assert made.id not in [k.id for k in client.api_keys()]
+    with pytest.raises(ampflux.AuthenticationError) as err:
+        Client(server, api_key=made.key).projects()
+    assert (err.value.status, err.value.code) == (401, "invalid_api_key")
+    with pytest.raises(ampflux.NotFoundError):
+        client.revoke_api_key(made.id)
+
+
+def test_api_key_from_the_environment(server: str, client: Client,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    key = client.create_api_key("from the environment")
+    assert key.key is not None
+    monkeypatch.setenv("AMPFLUX_API_KEY", key.key)
+    with Client(server) as program:
+        assert program.me()["email"] == client.me()["email"]
+    monkeypatch.delenv("AMPFLUX_API_KEY")
+    with pytest.raises(ValueError):
+        Client(server)
+
+
+def test_readme_client_example_runs(server: str, client: Client,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "ampflux-py" / "README.md").read_text()
+    block = [b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+             if "ampflux.Client(" in b][0]
+    key = client.create_api_key("readme")
+    assert key.key is not None
+    monkeypatch.setenv("AMPFLUX_API_KEY", key.key)
+    scope: Dict[str, Any] = {"net": build_small()}
+    exec(compile(block.replace("http://127.0.0.1:8000", server), "README.md", "exec"), scope)
+    assert scope["version"].digest == build_small().digest()
+    assert_same_frames(scope["result"], build_small().short_circuit(fault="1ph", case="min"))

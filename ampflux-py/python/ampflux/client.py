@@ -24,7 +24,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import (
-    TYPE_CHECKING,
     Any,
     Callable,
     Dict,
@@ -47,8 +46,10 @@ from ampflux.errors import (
     _from_server,
 )
 
-if TYPE_CHECKING:
+try:
     import httpx
+except ImportError:  # pragma: no cover - the `client` extra is not installed
+    httpx = None  # type: ignore[assignment]
 
 __all__ = [
     "ApiKey",
@@ -82,14 +83,9 @@ MAX_RETRY_WAIT_S = 30.0
 EVENTS_READ_TIMEOUT_S = 40.0
 
 
-def _httpx() -> Any:
-    try:
-        import httpx
-    except ImportError as e:  # pragma: no cover - the test environment has it
-        raise ImportError(
-            'ampflux.Client needs httpx: pip install "ampflux[client]"'
-        ) from e
-    return httpx
+def _require_httpx() -> None:
+    if httpx is None:  # pragma: no cover - the test environment has it
+        raise ImportError('ampflux.Client needs httpx and httpx-sse: pip install "ampflux[client]"')
 
 
 def _issue(value: Any) -> Issue:
@@ -111,7 +107,7 @@ def _issues(values: Any) -> List[Issue]:
     return [_issue(v) for v in values] if isinstance(values, list) else []
 
 
-def _retry_after(response: "httpx.Response") -> Optional[float]:
+def _retry_after(response: httpx.Response) -> Optional[float]:
     value = response.headers.get("retry-after")
     try:
         return max(0.0, float(value)) if value is not None else None
@@ -119,7 +115,7 @@ def _retry_after(response: "httpx.Response") -> Optional[float]:
         return None
 
 
-def _error(response: "httpx.Response") -> ServerError:
+def _error(response: httpx.Response) -> ServerError:
     """The exception for an error answer: the server's ``{code, message, issues}``."""
     status = response.status_code
     try:
@@ -226,7 +222,9 @@ class ApiKey:
     #: The first characters of the key, to recognize it.
     prefix: str
     created_at: str
-    key: Optional[str] = None
+    key: Optional[str] = field(default=None, repr=False)
+    #: When a program last used it (None until then; updated at most once a minute).
+    last_used_at: Optional[str] = None
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -452,7 +450,7 @@ class Simulation:
     def _follow_events(self, deadline: Optional[float], tell: ProgressCallback) -> bool:
         """Follows the server's event stream to its ``done`` event; False when the stream
         cannot be had or ends early (the caller then polls)."""
-        httpx = _httpx()
+        _require_httpx()
         from httpx_sse import connect_sse
 
         left = self._remaining(deadline)
@@ -590,10 +588,10 @@ class Client:
         verify: Union[bool, str] = True,
         _tokens: Optional[Mapping[str, Any]] = None,
     ) -> None:
-        httpx = _httpx()
+        _require_httpx()
         self.url = _base_url(url)
         self.timeout = float(timeout)
-        self._http: "httpx.Client" = httpx.Client(
+        self._http: httpx.Client = httpx.Client(
             base_url=self.url,
             timeout=httpx.Timeout(self.timeout),
             verify=verify,
@@ -638,7 +636,7 @@ class Client:
             body["company_name"] = company_name
         if invitation is not None:
             body["invitation"] = invitation
-        httpx = _httpx()
+        _require_httpx()
         base = _base_url(url)
         try:
             response = httpx.post(f"{base}{API}/auth/register", json=body, timeout=timeout)
@@ -721,10 +719,10 @@ class Client:
         content: Optional[bytes] = None,
         headers: Optional[Mapping[str, str]] = None,
         authenticated: bool = True,
-    ) -> "httpx.Response":
+    ) -> httpx.Response:
         """One request, with a refreshed token, retried after 429 (and a GET after 503)
         as the server's ``Retry-After`` says; an error answer raises."""
-        httpx = _httpx()
+        _require_httpx()
         refreshed = False
         attempt = 0
         while True:
@@ -955,6 +953,7 @@ def _api_key(d: Dict[str, Any]) -> ApiKey:
         prefix=d.get("prefix") or "",
         created_at=d.get("created_at") or "",
         key=d.get("key"),
+        last_used_at=d.get("last_used_at"),
         raw=d,
     )
 
