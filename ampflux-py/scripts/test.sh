@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Python package `ampflux` from source and runs its whole pytest suite (API, errors,
-# pickling, threads, stubs, README example, pandapower cross-check).
+# pickling, threads, stubs, README example, pandapower cross-check, and `ampflux.Client`
+# against a real `ampflux-server serve` that tests/test_client.py builds and starts on a
+# free port in 18800-18899 with a temporary SQLite database).
 #
 # Works on a fresh Debian machine with the Rust toolchain and Python >= 3.9: everything else
 # goes into a virtual environment under target/py/venv. Idempotent (the venv and the cargo
