@@ -11,6 +11,7 @@ The server binary is `$AMPFLUX_SERVER_BIN`, or built here with
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 import socket
@@ -357,6 +358,42 @@ def test_failed_simulation_raises_its_stored_error(client: Client) -> None:
     e = err.value
     assert (e.code, e.simulation_id) == ("topology_error", "s1")
     assert e.issues[0].element == "X"
+
+
+@pytest.mark.parametrize("status, body, cls, code", [
+    (400, {"code": "bad_request", "message": "m"}, ampflux.errors.BadRequestError, "bad_request"),
+    (402, {"code": "plan_limit", "message": "m"}, ampflux.PlanLimitError, "plan_limit"),
+    (403, {"code": "forbidden", "message": "m"}, ampflux.PermissionDeniedError, "forbidden"),
+    (409, {"code": "conflict", "message": "m"}, ampflux.errors.RequestConflictError,
+     "conflict"),
+    (413, {"code": "too_large", "message": "m"}, ampflux.errors.PayloadTooLargeError,
+     "too_large"),
+    (503, {"code": "unavailable", "message": "m"}, ampflux.errors.UnavailableError,
+     "unavailable"),
+    (502, None, ampflux.errors.UnavailableError, "http_502"),  # a proxy's HTML page
+])
+def test_every_status_has_its_exception(status: int, body: Any, cls: type, code: str) -> None:
+    from ampflux.client import _error
+    request = httpx.Request("GET", "http://server/api/v1/projects")
+    response = (httpx.Response(status, json=body, request=request) if body is not None else
+                httpx.Response(status, text="<html>Bad Gateway</html>", request=request))
+    e = _error(response)
+    assert type(e) is cls and e.code == code and e.status == status
+    assert isinstance(e, ampflux.ServerError) and e.message
+
+
+def test_rate_limit_error_carries_retry_after() -> None:
+    from ampflux.client import _error
+    request = httpx.Request("GET", "http://server/api/v1/projects")
+    response = httpx.Response(429, json={"code": "rate_limited", "message": "slow down",
+                                         "issues": []},
+                              headers={"retry-after": "7", "x-request-id": "r-1"},
+                              request=request)
+    e = _error(response)
+    assert isinstance(e, ampflux.RateLimitError)
+    assert (e.retry_after, e.request_id, e.code) == (7.0, "r-1", "rate_limited")
+    again = pickle.loads(pickle.dumps(e))  # crosses process pools intact
+    assert type(again) is ampflux.RateLimitError and again.retry_after == 7.0
 
 
 # --------------------------------------------------------------------------- sessions
