@@ -10,6 +10,7 @@ The server binary is `$AMPFLUX_SERVER_BIN`, or built here with
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import re
@@ -61,9 +62,10 @@ def _server_binary() -> Path:
     return target / "release" / "ampflux-server"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The base URL of a fresh server; its log is printed when it fails to start."""
+@contextlib.contextmanager
+def _serve(**extra_env: str) -> Iterator[str]:
+    """A fresh server (its own SQLite file, a free port) for the block; its base URL. Its
+    log is printed when it fails to start."""
     binary = _server_binary()
     work = Path(tempfile.mkdtemp(prefix="ampflux-client-test-"))
     port = _free_port()
@@ -79,24 +81,25 @@ def server() -> Iterator[str]:
         AMPFLUX_RATE_LIMIT_REGISTER_IP="0",
         AMPFLUX_RATE_LIMIT_LOGIN_IP="0",
         AMPFLUX_RATE_LIMIT_LOGIN_EMAIL="0",
+        **extra_env,
     )
     log = open(work / "server.log", "wb")
     proc = subprocess.Popen([str(binary), "serve"], cwd=work, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        try:
+            return httpx.get(f"{url}/health", timeout=1.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     try:
         for _ in range(300):
-            if proc.poll() is not None:
+            if proc.poll() is not None or healthy():
                 break
-            try:
-                if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
             time.sleep(0.1)
-        else:
-            pass
-        if proc.poll() is not None or httpx.get(f"{url}/health").status_code != 200:
+        if proc.poll() is not None or not healthy():
             log.flush()
             pytest.fail("the server did not start:\n" + (work / "server.log").read_text())
         yield url
@@ -109,6 +112,19 @@ def server() -> Iterator[str]:
             proc.wait()
         log.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with _serve() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def idle_server() -> Iterator[str]:
+    """A server without a worker: its simulations stay queued."""
+    with _serve(AMPFLUX_IN_PROCESS_WORKER="false") as url:
+        yield url
 
 
 def _email() -> str:
@@ -264,6 +280,23 @@ def test_wait_by_polling(client: Client, project: ampflux.Project) -> None:
     sim.wait(progress=seen.append, events=False, poll_interval=0.05)
     assert sim.followed_by == "polling" and seen[-1].status == "succeeded"
     assert_same_frames(sim.result(), net.short_circuit(fault="2ph"))
+
+
+@pytest.mark.parametrize("events", [True, False])
+def test_wait_times_out(idle_server: str, events: bool) -> None:
+    """No worker runs the study: wait gives up after its timeout, from the event stream
+    (its read timeout is the time left) and from polling."""
+    with Client.register(idle_server, email=_email(), password=PASSWORD, name="Idle",
+                         company_name=f"Idle {uuid.uuid4().hex[:6]}") as c:
+        project = c.create_project("Idle")
+        c.save(project, build_small())
+        sim = c.simulate(project, fault="3ph")
+        seen: List[Progress] = []
+        began = time.monotonic()
+        with pytest.raises(TimeoutError):
+            sim.wait(timeout=1.5, progress=seen.append, events=events, poll_interval=0.2)
+        assert 1.4 < time.monotonic() - began < 15
+        assert sim.status == "queued" and seen and seen[-1].status == "queued"
 
 
 def test_plain_progress_lines(client: Client, project: ampflux.Project,
