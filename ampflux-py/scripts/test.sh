@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Python package `ampflux` from source and runs its whole pytest suite (API, errors,
-# pickling, threads, stubs, README example, pandapower cross-check).
+# pickling, threads, stubs, README example, pandapower cross-check, and `ampflux.Client`
+# against a real `ampflux-server serve` that tests/test_client.py builds and starts on a
+# free port in 18800-18899 with a temporary SQLite database).
 #
 # Works on a fresh Debian machine with the Rust toolchain and Python >= 3.9: everything else
 # goes into a virtual environment under target/py/venv. Idempotent (the venv and the cargo
@@ -19,6 +21,7 @@ PY="${PYTHON:-python3}"
 REQUIREMENTS=(
   "maturin>=1.5,<2" "pytest>=7" "mypy>=1.8" "pandas-stubs" "numpy" "pandas"
   "pandapower==3.5.6" "power-grid-model" "hypothesis>=6.100"
+  "httpx>=0.27,<1" "httpx-sse>=0.4,<1"
 )
 mkdir -p "$WORK"
 : >"$LOG"

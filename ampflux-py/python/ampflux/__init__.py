@@ -5,7 +5,8 @@
 >>> net.add_bus("Q", vn_kv=20.0)
 'Q'
 
-See ``help(ampflux.Network)`` and the package README.
+See ``help(ampflux.Network)`` and the package README; ``ampflux.Client`` runs the same
+studies on an AmpFlux server (``pip install "ampflux[client]"``).
 """
 
 from ampflux._ampflux import (
@@ -20,14 +21,24 @@ from ampflux._ampflux import (
     __version__,
     merge,
 )
+from ampflux.client import Client, Progress, Project, Simulation
 from ampflux.errors import (
     AmpFluxError,
+    AuthenticationError,
+    ClientConnectionError,
     ConflictError,
     FormatError,
     InternalError,
+    NotFoundError,
     OptionError,
+    PermissionDeniedError,
+    PlanLimitError,
+    RateLimitError,
+    ServerError,
+    SimulationFailedError,
     SolverError,
     TopologyError,
+    UnprocessableError,
     ValidationError,
 )
 from ampflux.pandapower import from_pandapower, to_pandapower
@@ -51,6 +62,19 @@ __all__ = [
     "SolverError",
     "TopologyError",
     "ValidationError",
+    "Client",
+    "Progress",
+    "Project",
+    "Simulation",
+    "ServerError",
+    "AuthenticationError",
+    "ClientConnectionError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PlanLimitError",
+    "RateLimitError",
+    "SimulationFailedError",
+    "UnprocessableError",
     "from_pandapower",
     "to_pandapower",
 ]
