@@ -23,6 +23,7 @@ pub mod format;
 pub mod iec60909;
 pub mod model;
 mod par;
+pub mod protection;
 pub(crate) mod sparse;
 pub mod study;
 pub(crate) mod system;

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{
     Bus, Converter, ExternalGrid, FORMAT_TAG, FORMAT_VERSION, Generator, Impedance, Line, Load,
-    Meta, Motor, Network, Switch, Transformer, Transformer3w,
+    Meta, Motor, Network, ProtectiveDevice, Switch, Transformer, Transformer3w,
 };
 
 thread_local! {
@@ -102,6 +102,8 @@ struct CanonicalView<'a> {
     impedances: Vec<&'a Impedance>,
     switches: Vec<&'a Switch>,
     loads: Vec<&'a Load>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    protective_devices: Vec<&'a ProtectiveDevice>,
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "serialize_meta"
@@ -145,6 +147,7 @@ impl Network {
             impedances: sorted!(self.impedances),
             switches: sorted!(self.switches),
             loads: sorted!(self.loads),
+            protective_devices: sorted!(self.protective_devices),
             meta: &self.meta,
         };
         let _guard = CanonicalGuard(CANONICAL.with(|c| c.replace(true)));

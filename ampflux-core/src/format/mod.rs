@@ -97,6 +97,7 @@ impl Network {
             Table::Impedances => push!(impedances),
             Table::Switches => push!(switches),
             Table::Loads => push!(loads),
+            Table::ProtectiveDevices => push!(protective_devices),
         }
         Ok(())
     }

@@ -26,6 +26,9 @@ pub struct Bus {
     /// Explicit voltage factor c_min for this bus (addition to the v1 minimum).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub c_min: Option<f64>,
+    /// Equipment data for the arc-flash study (IEEE 1584-2018); absent: typical values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arc_flash: Option<super::BusArcFlash>,
     /// Free-text name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -3,11 +3,15 @@
 
 mod branches;
 mod bus;
+mod protection;
 mod sources;
 mod vector_group;
 
 pub use branches::{Impedance, Line, Switch, TapSide, Transformer, Transformer3w};
 pub use bus::Bus;
+pub use protection::{
+    BusArcFlash, DeviceKind, EnclosureData, FusePoint, ProtectiveDevice, RelayStage,
+};
 pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor};
 pub use vector_group::{VectorGroup, VectorGroupError, Winding};
 
@@ -86,6 +90,10 @@ pub struct Network {
     /// Loads (neglected by IEC 60909).
     #[serde(default)]
     pub loads: Vec<Load>,
+    /// Protective devices: relays, trip units, fuses (absent when empty, so documents
+    /// without them keep their form and digest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub protective_devices: Vec<ProtectiveDevice>,
     /// Free-form data carried along unchanged.
     #[serde(
         default,
@@ -113,6 +121,7 @@ impl Default for Network {
             impedances: Vec::new(),
             switches: Vec::new(),
             loads: Vec::new(),
+            protective_devices: Vec::new(),
             meta: None,
         }
     }
@@ -144,11 +153,13 @@ pub enum Table {
     Switches,
     /// `loads`
     Loads,
+    /// `protective_devices`
+    ProtectiveDevices,
 }
 
 impl Table {
     /// Every table, in document order.
-    pub const ALL: [Table; 11] = [
+    pub const ALL: [Table; 12] = [
         Table::Buses,
         Table::ExternalGrids,
         Table::Lines,
@@ -160,6 +171,7 @@ impl Table {
         Table::Impedances,
         Table::Switches,
         Table::Loads,
+        Table::ProtectiveDevices,
     ];
 
     /// The table's key in the JSON document.
@@ -176,6 +188,7 @@ impl Table {
             Table::Impedances => "impedances",
             Table::Switches => "switches",
             Table::Loads => "loads",
+            Table::ProtectiveDevices => "protective_devices",
         }
     }
 
@@ -210,6 +223,7 @@ macro_rules! ids_of {
             Table::Impedances => $net.impedances.iter().map(|e| $f(&e.id)).collect(),
             Table::Switches => $net.switches.iter().map(|e| $f(&e.id)).collect(),
             Table::Loads => $net.loads.iter().map(|e| $f(&e.id)).collect(),
+            Table::ProtectiveDevices => $net.protective_devices.iter().map(|e| $f(&e.id)).collect(),
         }
     };
 }

@@ -5,6 +5,7 @@
 //! (minimum-case feeder data, zero-sequence data for earth faults).
 
 mod branches;
+mod protection;
 mod sources;
 mod study;
 
@@ -175,6 +176,8 @@ impl Network {
         branches::impedances(&ctx, &mut issues);
         branches::switches(&ctx, &mut issues);
         sources::loads(&ctx, &mut issues);
+        protection::bus_arc_flash(&ctx, &mut issues);
+        protection::protective_devices(&ctx, &mut issues);
         issues
     }
 

@@ -212,7 +212,8 @@ elements!(
     crate::model::Converter,
     crate::model::Impedance,
     crate::model::Switch,
-    crate::model::Load
+    crate::model::Load,
+    crate::model::ProtectiveDevice
 );
 
 fn value_of<T: Serialize>(v: &T) -> Value {
@@ -298,6 +299,12 @@ pub fn diff(base: &Network, new: &Network) -> ChangeSet {
     );
     table_diff(Table::Switches, &base.switches, &new.switches, &mut changes);
     table_diff(Table::Loads, &base.loads, &new.loads, &mut changes);
+    table_diff(
+        Table::ProtectiveDevices,
+        &base.protective_devices,
+        &new.protective_devices,
+        &mut changes,
+    );
     ChangeSet { changes }
 }
 
