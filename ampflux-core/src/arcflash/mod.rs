@@ -15,20 +15,28 @@
 //! assert_eq!(format!("{:.3}", r.energy_j_per_cm2), "12.152");
 //! ```
 
+mod clearing;
 mod enclosure;
 mod model;
+mod options;
 mod ppe;
+mod report;
+mod study;
 pub mod tables;
 
+pub use clearing::DeviceOperation;
 pub use enclosure::{EnclosureCorrection, EnclosureType, correction as enclosure_correction};
 pub use model::{
     AFB_ENERGY_J_PER_CM2, ArcEnergy, ArcingCurrent, EnergySum, Equipment, JOULES_PER_CALORIE,
     LV_LIMIT_KV, Scenario, interpolate,
 };
+pub use options::{ArcFlashOptions, EnergyMethod};
 pub use ppe::{
     ApproachBoundaries, BOUNDARY_CAL_PER_CM2, CATEGORY_ARC_RATING_CAL_PER_CM2, approach_boundaries,
     ppe_category,
 };
+pub use report::{ArcEnd, ArcFlashBus, ArcFlashReport, ArcFlashScenario};
+pub use study::{arc_flash, bus_equipment};
 pub use tables::{EquipmentClass, Typical, typical};
 
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,7 @@
 mod compile;
 mod fuse;
 mod relay;
+pub(crate) mod topology;
 mod trip_unit;
 
 pub use compile::{characteristic, default_breaker_time_s};
@@ -13,6 +14,7 @@ pub use fuse::{
     FuseCurve, GENERIC_GG_MELT_MULTIPLE, GenericFuse, generic_fuse, generic_fuses, generic_gg_times,
 };
 pub use relay::{CURVE_END_MULTIPLE, CurveConstants, InverseTime, Relay, RelayCurve, Stage};
+pub use topology::{SeriesPath, Source, series_devices};
 pub use trip_unit::{I2T_REFERENCE_MULTIPLE, TripUnit};
 
 use serde::{Deserialize, Serialize};

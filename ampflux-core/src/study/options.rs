@@ -247,28 +247,7 @@ impl StudyOptions {
     /// assert!(o.set("c_min_lvv", "1").is_err());
     /// ```
     pub fn set(&mut self, name: &str, text: &str) -> Result<()> {
-        let mut value = serde_json::to_value(&*self).expect("options always serialize");
-        let map = value
-            .as_object_mut()
-            .expect("options serialize to an object");
-        if !map.contains_key(name) {
-            let mut known: Vec<&String> = map.keys().collect();
-            known.sort();
-            let known: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
-            return Err(Error::option(
-                name,
-                format!("unknown option; known options: {}", known.join(", ")),
-            ));
-        }
-        let parsed =
-            serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.to_string()));
-        map.insert(name.to_string(), parsed);
-        let updated = StudyOptions::from_value(value).map_err(|e| match e {
-            Error::InvalidOption { message, .. } => Error::option(name, message),
-            other => other,
-        })?;
-        *self = updated;
-        Ok(())
+        set_by_name(self, name, text, StudyOptions::from_value)
     }
 
     /// Checks ranges that serde cannot express.
@@ -337,6 +316,39 @@ impl StudyOptions {
         }
         Ok(())
     }
+}
+
+/// Sets field `name` of an options struct from text (read as JSON when it parses, else as a
+/// string), re-reading the whole struct with `read` so that types and ranges serde checks
+/// apply; an unknown name lists the known ones. Shared by every options struct's `set`.
+pub(crate) fn set_by_name<T: Serialize>(
+    options: &mut T,
+    name: &str,
+    text: &str,
+    read: impl Fn(Value) -> Result<T>,
+) -> Result<()> {
+    let mut value = serde_json::to_value(&*options).expect("options always serialize");
+    let map = value
+        .as_object_mut()
+        .expect("options serialize to an object");
+    if !map.contains_key(name) {
+        let mut known: Vec<&String> = map.keys().collect();
+        known.sort();
+        let known: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
+        return Err(Error::option(
+            name,
+            format!("unknown option; known options: {}", known.join(", ")),
+        ));
+    }
+    let parsed =
+        serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.to_string()));
+    map.insert(name.to_string(), parsed);
+    let updated = read(value).map_err(|e| match e {
+        Error::InvalidOption { message, .. } => Error::option(name, message),
+        other => other,
+    })?;
+    *options = updated;
+    Ok(())
 }
 
 #[cfg(test)]

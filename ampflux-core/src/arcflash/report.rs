@@ -1,0 +1,112 @@
+//! What the arc-flash study returns, keyed by bus ids. The field names are those of the CLI's
+//! `--format json`, the Python DataFrame, the JS objects and the HTTP API.
+
+use serde::{Deserialize, Serialize};
+
+use super::clearing::DeviceOperation;
+use super::{ArcFlashOptions, Equipment, EquipmentClass, Scenario};
+use crate::error::Issue;
+
+/// How an arc ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArcEnd {
+    /// A device removed the last source.
+    Device,
+    /// The last sources were asynchronous motors, whose contribution decayed.
+    MotorDecay,
+    /// No device interrupted a source in time: the longest arc duration applies.
+    MaxArcDuration,
+}
+
+/// One scenario at one bus.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArcFlashScenario {
+    /// Full or reduced arcing current.
+    pub scenario: Scenario,
+    /// Arcing current in kA.
+    pub iarc_ka: f64,
+    /// Arc duration in ms.
+    pub clearing_time_ms: f64,
+    /// Device whose opening ended the arc.
+    pub device: Option<String>,
+    /// How the arc ended.
+    pub ended_by: ArcEnd,
+    /// Incident energy at the working distance in J/cm².
+    pub energy_j_per_cm2: f64,
+    /// Arc-flash boundary in mm.
+    pub afb_mm: f64,
+    /// Sources whose contribution no device interrupted.
+    pub uninterrupted_sources: Vec<String>,
+    /// Every device that carried current, with its current and time.
+    pub devices: Vec<DeviceOperation>,
+}
+
+/// The arc-flash result of one bus. The first twelve fields are the row of `ampflux
+/// arcflash NET.json --format json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArcFlashBus {
+    /// Bus id.
+    pub id: String,
+    /// Bolted three-phase fault current Ibf in kA (IEC 60909 I''k).
+    pub ibf_ka: f64,
+    /// Arcing current in kA.
+    pub iarc_ka: f64,
+    /// Reduced arcing current in kA.
+    pub iarc_min_ka: f64,
+    /// Arc duration at the arcing current in ms.
+    pub clearing_time_ms: f64,
+    /// Arc duration at the reduced arcing current in ms.
+    pub clearing_time_min_ms: f64,
+    /// Device that ends the arc in the governing scenario (`null`: none, see `ended_by`).
+    pub device: Option<String>,
+    /// Incident energy of the governing scenario in J/cm².
+    pub incident_energy_j_per_cm2: f64,
+    /// Incident energy of the governing scenario in cal/cm².
+    pub incident_energy_cal_per_cm2: f64,
+    /// Arc-flash boundary of the governing scenario in mm.
+    pub afb_mm: f64,
+    /// NFPA 70E PPE category (0: at most 1.2 cal/cm²; `null`: above 40 cal/cm²).
+    pub ppe_category: Option<u8>,
+    /// Range warnings, typical values used, uninterrupted contributions.
+    pub warnings: Vec<Issue>,
+    /// Bus name (label text).
+    pub name: Option<String>,
+    /// Nominal voltage (Voc) in kV.
+    pub vn_kv: f64,
+    /// The scenario with the larger energy.
+    pub governing: Scenario,
+    /// The equipment as calculated (typical values filled in).
+    pub equipment: Equipment,
+    /// Class of equipment whose typical values were used.
+    pub equipment_class: EquipmentClass,
+    /// Fields that took typical values (`electrode_configuration`, `gap_mm`, ...).
+    pub typical_values: Vec<String>,
+    /// Enclosure size correction factor.
+    pub cf: f64,
+    /// Arcing current variation factor.
+    pub var_cf: f64,
+    /// Both scenarios in detail (full, reduced).
+    pub scenarios: [ArcFlashScenario; 2],
+}
+
+/// Everything an arc-flash study computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArcFlashReport {
+    /// The options the study ran with.
+    pub study: ArcFlashOptions,
+    /// SHA-256 digest of the network.
+    pub network_digest: String,
+    /// One row per bus studied.
+    pub buses: Vec<ArcFlashBus>,
+    /// Buses left out (out of the model's range, unsupplied) and notes of the short-circuit
+    /// study.
+    pub warnings: Vec<Issue>,
+}
+
+impl ArcFlashReport {
+    /// The result of bus `id`.
+    pub fn bus(&self, id: &str) -> Option<&ArcFlashBus> {
+        self.buses.iter().find(|b| b.id == id)
+    }
+}
