@@ -17,6 +17,7 @@
 
 mod clearing;
 mod enclosure;
+mod label;
 mod model;
 mod options;
 mod ppe;
@@ -26,6 +27,7 @@ pub mod tables;
 
 pub use clearing::DeviceOperation;
 pub use enclosure::{EnclosureCorrection, EnclosureType, correction as enclosure_correction};
+pub use label::{LabelMethod, LabelOptions, label_svg};
 pub use model::{
     AFB_ENERGY_J_PER_CM2, ArcEnergy, ArcingCurrent, EnergySum, Equipment, JOULES_PER_CALORIE,
     LV_LIMIT_KV, Scenario, interpolate,

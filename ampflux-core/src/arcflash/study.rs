@@ -7,12 +7,13 @@ use std::collections::HashMap;
 
 use super::clearing::{self, Clearing, DeviceOperation, Limits};
 use super::{
-    ArcEnd, ArcFlashBus, ArcFlashOptions, ArcFlashReport, ArcFlashScenario, Enclosure,
-    Equipment, EquipmentClass, JOULES_PER_CALORIE, Scenario, ppe_category, typical,
+    ArcEnd, ArcFlashBus, ArcFlashOptions, ArcFlashReport, ArcFlashScenario, Enclosure, Equipment,
+    EquipmentClass, JOULES_PER_CALORIE, Scenario, ppe_category, typical,
 };
 use crate::error::{Error, Issue, Result, Severity};
 use crate::model::{Bus, Network, Table, in_service};
-use crate::protection::{Characteristic, characteristic, topology::Grid};
+use crate::protection::topology::{Grid, device_currents_ka};
+use crate::protection::{Characteristic, characteristic};
 use crate::study::{BranchResult, BusStatus, FaultKind, StudyReport};
 
 fn bus_warning(bus: &str, field: &str, code: &str, message: String) -> Issue {
@@ -197,36 +198,6 @@ fn rows_by_fault(report: &StudyReport) -> HashMap<&str, Vec<&BranchResult>> {
         map.entry(r.fault_bus.as_str()).or_default().push(r);
     }
     map
-}
-
-/// The current in kA through each device for one fault (0 where none is computed).
-pub(crate) fn device_currents_ka(net: &Network, rows: &[&BranchResult]) -> Vec<f64> {
-    let by_id: HashMap<&str, &BranchResult> = rows.iter().map(|r| (r.id.as_str(), *r)).collect();
-    let switches: HashMap<&str, _> = net.switches.iter().map(|s| (s.id.as_str(), s)).collect();
-    net.protective_devices
-        .iter()
-        .map(|d| {
-            let Some(s) = switches.get(d.switch.as_str()) else {
-                return 0.0;
-            };
-            if let Some(r) = by_id.get(s.id.as_str()) {
-                // a bus-bus switch with impedance is its own branch
-                return r.ikss_from_ka;
-            }
-            let Some(r) = by_id.get(s.element.as_str()) else {
-                return 0.0;
-            };
-            if r.from_bus == s.bus {
-                r.ikss_from_ka
-            } else if r.to_bus == s.bus {
-                r.ikss_to_ka
-            } else if r.mv_bus.as_deref() == Some(s.bus.as_str()) {
-                r.ikss_mv_ka.unwrap_or(0.0)
-            } else {
-                0.0
-            }
-        })
-        .collect()
 }
 
 struct Ctx<'a> {

@@ -6,6 +6,8 @@
 mod compile;
 mod fuse;
 mod relay;
+mod selectivity;
+mod tcc;
 pub(crate) mod topology;
 mod trip_unit;
 
@@ -14,6 +16,9 @@ pub use fuse::{
     FuseCurve, GENERIC_GG_MELT_MULTIPLE, GenericFuse, generic_fuse, generic_fuses, generic_gg_times,
 };
 pub use relay::{CURVE_END_MULTIPLE, CurveConstants, InverseTime, Relay, RelayCurve, Stage};
+pub use selectivity::{SelectivityOptions, SelectivityPair, SelectivityReport, selectivity};
+pub(crate) use tcc::xml;
+pub use tcc::{TccCurve, TccMark, TccOptions, TccReport, tcc, tcc_svg};
 pub use topology::{SeriesPath, Source, series_devices};
 pub use trip_unit::{I2T_REFERENCE_MULTIPLE, TripUnit};
 

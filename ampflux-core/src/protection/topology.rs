@@ -7,6 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Network, Table, in_service};
+use crate::study::BranchResult;
 
 /// A source of short-circuit current.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,8 +27,9 @@ struct Edge {
     b: usize,
     /// Element id (branch or switch).
     element: String,
-    /// Devices at this edge (indices into `net.protective_devices`).
-    devices: Vec<usize>,
+    /// Devices at this edge (indices into `net.protective_devices`) with the node of the
+    /// bus they sit at.
+    devices: Vec<(usize, usize)>,
 }
 
 /// The network as a graph for protection: in-service buses, closed branch ends and
@@ -146,7 +148,7 @@ impl Grid {
                 edge.element == s.element || edge.element == s.id
             });
             if let Some(e) = found {
-                self.edges[e].devices.push(k);
+                self.edges[e].devices.push((k, bus));
                 self.device_edge[k] = Some(e);
             }
         }
@@ -198,7 +200,7 @@ impl Grid {
         while let Some(n) = queue.pop_front() {
             for &e in &self.adj[n] {
                 let edge = &self.edges[e];
-                if edge.devices.iter().any(|&d| opened[d]) {
+                if edge.devices.iter().any(|&(d, _)| opened[d]) {
                     continue;
                 }
                 let m = if edge.a == n { edge.b } else { edge.a };
@@ -243,7 +245,10 @@ impl Grid {
                     break;
                 }
                 let edge = &self.edges[e];
-                devices.extend(edge.devices.iter().rev().copied());
+                // walking towards the fault: the devices at this end come first
+                let (near_source, near_fault): (Vec<_>, Vec<_>) =
+                    edge.devices.iter().partition(|&&(_, at)| at == n);
+                devices.extend(near_source.iter().chain(&near_fault).map(|&(d, _)| d));
                 n = if edge.a == n { edge.b } else { edge.a };
             }
             buses.reverse();
@@ -301,4 +306,34 @@ pub fn series_devices(net: &Network, bus: &str) -> Option<Vec<SeriesPath>> {
             })
             .collect(),
     )
+}
+
+/// The current in kA through each device for one fault (0 where none is computed).
+pub(crate) fn device_currents_ka(net: &Network, rows: &[&BranchResult]) -> Vec<f64> {
+    let by_id: HashMap<&str, &BranchResult> = rows.iter().map(|r| (r.id.as_str(), *r)).collect();
+    let switches: HashMap<&str, _> = net.switches.iter().map(|s| (s.id.as_str(), s)).collect();
+    net.protective_devices
+        .iter()
+        .map(|d| {
+            let Some(s) = switches.get(d.switch.as_str()) else {
+                return 0.0;
+            };
+            if let Some(r) = by_id.get(s.id.as_str()) {
+                // a bus-bus switch with impedance is its own branch
+                return r.ikss_from_ka;
+            }
+            let Some(r) = by_id.get(s.element.as_str()) else {
+                return 0.0;
+            };
+            if r.from_bus == s.bus {
+                r.ikss_from_ka
+            } else if r.to_bus == s.bus {
+                r.ikss_to_ka
+            } else if r.mv_bus.as_deref() == Some(s.bus.as_str()) {
+                r.ikss_mv_ka.unwrap_or(0.0)
+            } else {
+                0.0
+            }
+        })
+        .collect()
 }

@@ -1,0 +1,233 @@
+//! Protective devices on a network: the devices in series between a fault and its source,
+//! selectivity on a radial feeder with relay, breaker trip unit and fuse, and the arc-flash
+//! study's arc durations from those devices at each scenario's arcing current.
+
+use ampflux_core::arcflash::{
+    ArcEnd, ArcFlashOptions, Ieee1584Params, Scenario, arc_flash, ieee1584,
+};
+use ampflux_core::protection::{
+    Band, SelectivityOptions, characteristic, selectivity, series_devices,
+};
+use ampflux_core::{Network, StudyOptions, short_circuit};
+
+fn feeder() -> Network {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/radial_feeder.json");
+    Network::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Current in A through device `id` for a three-phase fault at `bus`, read from the branch
+/// results of the short-circuit study directly.
+fn through(net: &Network, id: &str, bus: &str) -> f64 {
+    let d = net.protective_devices.iter().find(|d| d.id == id).unwrap();
+    let s = net.switches.iter().find(|s| s.id == d.switch).unwrap();
+    let r = short_circuit(
+        net,
+        &StudyOptions {
+            buses: Some(vec![bus.into()]),
+            branch_results: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let row = r.branch(&s.element, bus).unwrap();
+    1000.0
+        * if row.from_bus == s.bus {
+            row.ikss_from_ka
+        } else {
+            row.ikss_to_ka
+        }
+}
+
+fn time(net: &Network, id: &str, amps: f64, band: Band) -> Option<f64> {
+    let d = net.protective_devices.iter().find(|d| d.id == id).unwrap();
+    characteristic(d, net.frequency_hz)
+        .unwrap()
+        .time_s(amps, band)
+}
+
+#[test]
+fn devices_in_series_from_the_fault_outward() {
+    let net = feeder();
+    let paths = series_devices(&net, "LV-SUB").unwrap();
+    assert_eq!(paths.len(), 1);
+    assert_eq!(paths[0].source.id, "Grid");
+    assert_eq!(paths[0].devices, ["F-L1", "TU-T1", "R-T1"]);
+    assert_eq!(paths[0].buses, ["LV-SUB", "LV-MAIN", "MV"]);
+    // a fault at the MV bus has no device between it and the grid
+    let mv = series_devices(&net, "MV").unwrap();
+    assert!(mv[0].devices.is_empty());
+}
+
+#[test]
+fn selectivity_of_relay_trip_unit_and_fuse() {
+    let net = feeder();
+    let report = selectivity(&net, &SelectivityOptions::default()).unwrap();
+    assert_eq!(report.pairs.len(), 2, "{:#?}", report.pairs);
+    let pair = |up: &str, down: &str| {
+        report
+            .pairs
+            .iter()
+            .find(|p| p.upstream == up && p.downstream == down)
+            .unwrap()
+            .clone()
+    };
+    // fuse below the trip unit: the largest current through both is a fault at LV-SUB
+    let p = pair("TU-T1", "F-L1");
+    assert_eq!(p.fault_bus, "LV-SUB");
+    let i = through(&net, "F-L1", "LV-SUB");
+    assert!((p.current_downstream_ka * 1000.0 - i).abs() < 1e-6);
+    let t_fuse = time(&net, "F-L1", i, Band::Max).unwrap();
+    let t_tu = time(&net, "TU-T1", through(&net, "TU-T1", "LV-SUB"), Band::Min).unwrap();
+    assert!((p.margin_s.unwrap() - (t_tu - t_fuse)).abs() < 1e-12);
+    assert_eq!(p.required_s, 0.0);
+    assert!(p.pass);
+    // trip unit below the relay: the largest current through both is a fault at LV-MAIN,
+    // where the relay (TMS 0.3) is 0.2 s behind the trip unit's upper band
+    let p = pair("R-T1", "TU-T1");
+    assert_eq!(p.fault_bus, "LV-MAIN");
+    let i_tu = through(&net, "TU-T1", "LV-MAIN");
+    let i_r = through(&net, "R-T1", "LV-MAIN");
+    let expected =
+        time(&net, "R-T1", i_r, Band::Min).unwrap() - time(&net, "TU-T1", i_tu, Band::Max).unwrap();
+    assert!((p.margin_s.unwrap() - expected).abs() < 1e-12);
+    // the relay curve by the IEC 60255-151 equation itself
+    let t_relay = 0.3 * 0.14 / ((i_r / 70.0).powf(0.02) - 1.0);
+    assert!((p.time_upstream_s.unwrap() - t_relay).abs() < 1e-9);
+    assert_eq!(p.required_s, 0.2);
+    assert!(p.pass, "{p:?}");
+    // a faster relay setting loses selectivity; a larger CTI fails too
+    let mut fast = net.clone();
+    fast.protective_devices[0].tms = Some(0.1);
+    let r = selectivity(&fast, &SelectivityOptions::default()).unwrap();
+    assert!(!r.pairs.iter().find(|p| p.upstream == "R-T1").unwrap().pass);
+    let strict = SelectivityOptions {
+        cti_s: 5.0,
+        ..Default::default()
+    };
+    let r = selectivity(&net, &strict).unwrap();
+    assert!(!r.pairs.iter().find(|p| p.upstream == "R-T1").unwrap().pass);
+}
+
+#[test]
+fn arc_durations_come_from_the_devices_at_each_arcing_current() {
+    let net = feeder();
+    let report = arc_flash(&net, &ArcFlashOptions::default()).unwrap();
+    let sc = short_circuit(&net, &StudyOptions::default()).unwrap();
+    for (bus, device) in [("LV-MAIN", "TU-T1"), ("LV-SUB", "F-L1")] {
+        let b = report.bus(bus).unwrap();
+        let ibf = sc.bus(bus).unwrap().ikss_ka;
+        assert!((b.ibf_ka - ibf).abs() < 1e-12);
+        let i_dev = through(&net, device, bus);
+        for (k, s) in b.scenarios.iter().enumerate() {
+            let scaled = i_dev * s.iarc_ka / ibf;
+            let t = time(&net, device, scaled, Band::Max).unwrap();
+            assert_eq!(s.device.as_deref(), Some(device), "{bus} {k}");
+            assert!((s.clearing_time_ms - 1000.0 * t).abs() < 1e-9, "{bus} {k}");
+            assert_eq!(s.ended_by, ArcEnd::Device);
+        }
+        // the energies are those of the one-calculation model with these durations
+        let e = &b.equipment;
+        let one = ieee1584(&Ieee1584Params {
+            voc_kv: e.voc_kv,
+            config: e.electrode_configuration,
+            gap_mm: e.gap_mm,
+            distance_mm: e.working_distance_mm,
+            height_mm: Some(e.enclosure.height_mm),
+            width_mm: Some(e.enclosure.width_mm),
+            depth_mm: Some(e.enclosure.depth_mm),
+            ibf_ka: ibf,
+            time_ms: b.clearing_time_ms,
+            time_min_ms: Some(b.clearing_time_min_ms),
+        })
+        .unwrap();
+        assert!((one.iarc_ka - b.iarc_ka).abs() < 1e-12);
+        assert!((one.iarc_min_ka - b.iarc_min_ka).abs() < 1e-12);
+        assert!((one.incident_energy_j_per_cm2 - b.incident_energy_j_per_cm2).abs() < 1e-9);
+        assert_eq!(one.ppe_category, b.ppe_category);
+        assert!((one.arc_flash_boundary_mm - b.afb_mm).abs() < 1e-9);
+    }
+    // LV-SUB takes the panelboard's typical gap, distance and enclosure, and says so
+    let sub = report.bus("LV-SUB").unwrap();
+    assert_eq!(sub.equipment.gap_mm, 25.0);
+    assert_eq!(sub.equipment.working_distance_mm, 457.2);
+    assert!(sub.warnings.iter().any(|w| w.code == "typical_values"));
+    assert!(report.bus("LV-MAIN").unwrap().typical_values.is_empty());
+    // nothing between the MV bus and the grid: the arc lasts max_arc_duration_s, flagged
+    let mv = report.bus("MV").unwrap();
+    assert_eq!(mv.clearing_time_ms, 2000.0);
+    assert_eq!(mv.device, None);
+    assert_eq!(mv.scenarios[0].ended_by, ArcEnd::MaxArcDuration);
+    assert_eq!(mv.scenarios[0].uninterrupted_sources, ["Grid"]);
+    assert!(
+        mv.warnings
+            .iter()
+            .any(|w| w.code == "uninterrupted_contribution")
+    );
+    let shorter = arc_flash(
+        &net,
+        &ArcFlashOptions {
+            max_arc_duration_s: 1.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(shorter.bus("MV").unwrap().clearing_time_ms, 1000.0);
+}
+
+#[test]
+fn motors_decay_and_parallel_paths_need_every_device() {
+    let mut net = feeder();
+    // a motor on the sub-board with no device of its own
+    let motor: ampflux_core::Motor = serde_json::from_value(serde_json::json!({
+        "id": "M1", "bus": "LV-SUB", "pn_mw": 0.17, "vn_kv": 0.4, "lrc_pu": 6.0,
+        "rx": 0.42, "cos_phi": 0.85, "efficiency_percent": 95.0
+    }))
+    .unwrap();
+    net.motors.push(motor);
+    let r = arc_flash(&net, &ArcFlashOptions::default()).unwrap();
+    // at LV-MAIN the trip unit clears the grid after 0.1 s or more; the motor behind the
+    // fuse is cut by the fuse first, so the trip unit still governs
+    let main = r.bus("LV-MAIN").unwrap();
+    assert_eq!(main.device.as_deref(), Some("TU-T1"));
+    // at LV-SUB the fuse clears the grid in milliseconds; the motor feeds on until it decays
+    let sub = r.bus("LV-SUB").unwrap();
+    assert_eq!(sub.scenarios[0].ended_by, ArcEnd::MotorDecay);
+    assert_eq!(sub.clearing_time_ms, 100.0);
+    // without the decay the motor needs a device: none, so the longest duration applies
+    let strict = ArcFlashOptions {
+        motor_decay_s: None,
+        ..Default::default()
+    };
+    let r = arc_flash(&net, &strict).unwrap();
+    let sub = r.bus("LV-SUB").unwrap();
+    assert_eq!(sub.scenarios[1].uninterrupted_sources, ["M1"]);
+    assert_eq!(sub.clearing_time_min_ms, 2000.0);
+
+    // two cables in parallel, each with its fuse: the arc at LV-SUB ends when both opened
+    let mut net = feeder();
+    let mut l2 = net.lines[0].clone();
+    l2.id = "L2".into();
+    l2.length_km = 0.08;
+    net.lines.push(l2);
+    let mut fs2 = net.switches[2].clone();
+    fs2.id = "FS-L2".into();
+    fs2.element = "L2".into();
+    net.switches.push(fs2);
+    let mut f2 = net.protective_devices[2].clone();
+    f2.id = "F-L2".into();
+    f2.switch = "FS-L2".into();
+    f2.curve = Some("generic_gG_100A".into());
+    net.protective_devices.push(f2);
+    let r = arc_flash(&net, &ArcFlashOptions::default()).unwrap();
+    let sub = r.bus("LV-SUB").unwrap();
+    let s = &sub.scenarios[1];
+    let t = |id: &str| {
+        s.devices
+            .iter()
+            .find(|d| d.device == id)
+            .and_then(|d| d.time_ms)
+            .unwrap()
+    };
+    assert!((s.clearing_time_ms - t("F-L1").max(t("F-L2"))).abs() < 1e-9);
+    assert_eq!(s.scenario, Scenario::Reduced);
+}
