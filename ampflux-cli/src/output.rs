@@ -1,95 +1,77 @@
-//! Rendering a study report as a text table, CSV or JSON.
+//! Rendering a study report as a text table, CSV or JSON, straight to a writer.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::Path;
 
 use ampflux_core::{BusStatus, FaultKind, StudyReport};
+use serde::Serialize;
 
 use crate::Format;
+use crate::csv;
 
-pub(crate) fn render(report: &StudyReport, format: Format) -> String {
+/// The bus results of `report` (and, in the table and JSON formats, the branch results it
+/// holds) on `out`. `source` is the network document, named in the CSV header.
+pub(crate) fn report(
+    out: &mut dyn Write,
+    report: &StudyReport,
+    format: Format,
+    source: &Path,
+) -> io::Result<()> {
     match format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(report).expect("reports serialize");
-            s.push('\n');
-            s
+        Format::Json => json(out, report),
+        Format::Csv => {
+            csv_header(out, report, source)?;
+            csv::write_table(out, &report.buses)
         }
-        Format::Csv => csv(report),
-        Format::Table => table(report),
+        Format::Table => out.write_all(table(report).as_bytes()),
     }
 }
 
+/// One CSV table of result rows (branch currents, bus voltages) of `report` on `out`.
+pub(crate) fn csv_rows<T: Serialize>(
+    out: &mut dyn Write,
+    rows: &[T],
+    report: &StudyReport,
+    source: &Path,
+) -> io::Result<()> {
+    csv_header(out, report, source)?;
+    csv::write_table(out, rows)
+}
+
+/// Pretty JSON and a final newline, serialized straight into `out`.
+pub(crate) fn json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// The `#` comment lines that open every CSV table: the program, the network and its digest,
+/// and the study options as one JSON object.
+fn csv_header(out: &mut dyn Write, report: &StudyReport, source: &Path) -> io::Result<()> {
+    writeln!(
+        out,
+        "# ampflux {}: IEC 60909-0 short-circuit study; numbers to {} significant digits",
+        env!("CARGO_PKG_VERSION"),
+        csv::DIGITS
+    )?;
+    writeln!(
+        out,
+        "# network: {} (sha256 {})",
+        source.display(),
+        report.network_digest
+    )?;
+    write!(out, "# study: ")?;
+    serde_json::to_writer(&mut *out, &report.study)?;
+    writeln!(out)
+}
+
+/// The state of a location in the text table (blank when computed normally).
 fn status(s: BusStatus) -> &'static str {
     match s {
         BusStatus::Ok => "",
         BusStatus::Unsupplied => "unsupplied",
         BusStatus::NoZeroSequencePath => "no zero-sequence path",
     }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv(report: &StudyReport) -> String {
-    let earth = report.study.fault.involves_earth();
-    let mut out = String::new();
-    out.push_str("id,vn_kv,ikss_ka,skss_mva,ip_ka,ib_ka,ith_ka,rk_ohm,xk_ohm,kappa");
-    if earth {
-        out.push_str(",ikss_earth_ka,rk0_ohm,xk0_ohm");
-    }
-    out.push_str(",status\n");
-    for b in &report.buses {
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{}",
-            csv_field(&b.id),
-            b.vn_kv,
-            b.ikss_ka,
-            b.skss_mva,
-            b.ip_ka,
-            b.ib_ka,
-            b.ith_ka,
-            b.rk_ohm,
-            b.xk_ohm,
-            b.kappa
-        );
-        if earth {
-            let f = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-            let _ = write!(
-                out,
-                ",{},{},{}",
-                f(b.ikss_earth_ka),
-                f(b.rk0_ohm),
-                f(b.xk0_ohm)
-            );
-        }
-        let _ = writeln!(out, ",{}", status(b.status));
-    }
-    if !report.branches.is_empty() {
-        out.push('\n');
-        out.push_str("id,fault_bus,from_bus,to_bus,ikss_from_ka,ikss_to_ka,angle_from_deg,angle_to_deg,ip_ka,ith_ka\n");
-        for r in &report.branches {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{}",
-                csv_field(&r.id),
-                csv_field(&r.fault_bus),
-                csv_field(&r.from_bus),
-                csv_field(&r.to_bus),
-                r.ikss_from_ka,
-                r.ikss_to_ka,
-                r.angle_from_deg,
-                r.angle_to_deg,
-                r.ip_ka,
-                r.ith_ka
-            );
-        }
-    }
-    out
 }
 
 /// Left-aligns the first column and right-aligns the others.
@@ -213,57 +195,58 @@ fn table(report: &StudyReport) -> String {
     out
 }
 
-pub(crate) fn impedances(rows: &[ampflux_core::ElementImpedance], format: Format) -> String {
+/// The corrected impedances of every element on `out`.
+pub(crate) fn impedances(
+    out: &mut dyn Write,
+    rows: &[ampflux_core::ElementImpedance],
+    format: Format,
+) -> io::Result<()> {
     if format == Format::Json {
-        let mut s = serde_json::to_string_pretty(rows).expect("rows serialize");
-        s.push('\n');
-        return s;
+        return json(out, rows);
     }
     let name = |e: &ampflux_core::ElementImpedance| match &e.leg {
         Some(leg) => format!("{}.{leg}", e.id),
         None => e.id.clone(),
     };
-    let z =
-        |v: Option<[f64; 2]>| v.map_or(String::new(), |z| format!("{:.6} + j{:.6}", z[0], z[1]));
-    let factors = |e: &ampflux_core::ElementImpedance| {
+    let factors = |e: &ampflux_core::ElementImpedance, v: &dyn Fn(f64) -> String| {
         e.corrections
             .iter()
-            .map(|(k, v)| format!("{k}={v:.6}"))
+            .map(|(k, x)| format!("{k}={}", v(*x)))
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let mut table: Vec<Vec<String>> = Vec::new();
     if format == Format::Csv {
-        let mut out = String::from(
-            "id,table,z1_r_ohm,z1_x_ohm,z1_referred_to_kv,z0_r_ohm,z0_x_ohm,z0_referred_to_kv,corrections\n",
-        );
+        writeln!(
+            out,
+            "id,table,z1_r_ohm,z1_x_ohm,z1_referred_to_kv,z0_r_ohm,z0_x_ohm,z0_referred_to_kv,corrections"
+        )?;
+        let n = |v: Option<f64>| v.map(csv::number).unwrap_or_default();
         for e in rows {
-            let (r0, x0) = e.z0_ohm.map_or((String::new(), String::new()), |z| {
-                (z[0].to_string(), z[1].to_string())
-            });
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{},{},{},{},{},{},{},{},{}",
-                csv_field(&name(e)),
+                csv::field(&name(e)),
                 e.table,
-                e.z1_ohm[0],
-                e.z1_ohm[1],
-                e.z1_referred_to_kv,
-                r0,
-                x0,
-                e.z0_referred_to_kv.map_or(String::new(), |v| v.to_string()),
-                csv_field(&factors(e))
-            );
+                csv::number(e.z1_ohm[0]),
+                csv::number(e.z1_ohm[1]),
+                csv::number(e.z1_referred_to_kv),
+                n(e.z0_ohm.map(|z| z[0])),
+                n(e.z0_ohm.map(|z| z[1])),
+                n(e.z0_referred_to_kv),
+                csv::field(&factors(e, &csv::number))
+            )?;
         }
-        return out;
+        return Ok(());
     }
-    table.push(
+    let z =
+        |v: Option<[f64; 2]>| v.map_or(String::new(), |z| format!("{:.6} + j{:.6}", z[0], z[1]));
+    let mut table: Vec<Vec<String>> = vec![
         [
             "Element", "Table", "Z1 ohm", "at kV", "Z0 ohm", "at kV", "Factors",
         ]
         .map(str::to_string)
         .to_vec(),
-    );
+    ];
     for e in rows {
         table.push(vec![
             name(e),
@@ -273,8 +256,8 @@ pub(crate) fn impedances(rows: &[ampflux_core::ElementImpedance], format: Format
             z(e.z0_ohm),
             e.z0_referred_to_kv
                 .map_or(String::new(), |v| format!("{v}")),
-            factors(e),
+            factors(e, &|x| format!("{x:.6}")),
         ]);
     }
-    aligned(&table)
+    out.write_all(aligned(&table).as_bytes())
 }

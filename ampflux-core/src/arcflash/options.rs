@@ -67,12 +67,15 @@ impl ArcFlashOptions {
     /// Sets one option by name from text (`max_arc_duration_s=1.5`); a name of the
     /// short-circuit options (`case`, `c_max_lv`, ...) sets that option.
     pub fn set(&mut self, name: &str, text: &str) -> Result<()> {
-        let own = serde_json::to_value(&*self).expect("options serialize");
-        if own.get(name).is_some() {
-            crate::study::options::set_by_name(self, name, text, ArcFlashOptions::from_value)
-        } else {
-            self.short_circuit.set(name, text)
+        use crate::study::options::option_value;
+        match name {
+            "buses" => self.buses = option_value(name, text)?,
+            "max_arc_duration_s" => self.max_arc_duration_s = option_value(name, text)?,
+            "motor_decay_s" => self.motor_decay_s = option_value(name, text)?,
+            "energy_method" => self.energy_method = option_value(name, text)?,
+            _ => return self.short_circuit.set(name, text),
         }
+        Ok(())
     }
 
     /// Checks ranges that serde cannot express.

@@ -2,6 +2,8 @@
 //! options" section, so every front end (CLI `--set`, Python keywords, JS objects, HTTP
 //! bodies) spells them the same way.
 
+use serde::de::DeserializeOwned;
+use serde::de::value::StrDeserializer;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -236,7 +238,9 @@ impl StudyOptions {
     }
 
     /// Sets one option by its name from text, as the CLI's `--set NAME=VALUE` does. The text
-    /// is read as JSON when it parses (`0.95`, `true`, `["B1"]`), else as a string (`min`).
+    /// is read as JSON when it parses (`0.95`, `true`, `["B1"]`, `null`), else as a bare word
+    /// (`min`, `3ph`). Only the named field is read and written: the rest of the options is
+    /// not touched.
     ///
     /// ```
     /// let mut o = ampflux_core::StudyOptions::default();
@@ -247,7 +251,49 @@ impl StudyOptions {
     /// assert!(o.set("c_min_lvv", "1").is_err());
     /// ```
     pub fn set(&mut self, name: &str, text: &str) -> Result<()> {
-        set_by_name(self, name, text, StudyOptions::from_value)
+        // Every field of the struct, by its serde name. A field added to `StudyOptions` must be
+        // listed here too (the test `every_option_can_be_set_by_name` fails until it is).
+        macro_rules! by_name {
+            ($($field:ident),* $(,)?) => {
+                match name {
+                    $(stringify!($field) => self.$field = option_value(name, text)?,)*
+                    _ => {
+                        let mut known = [$(stringify!($field)),*];
+                        known.sort_unstable();
+                        return Err(Error::option(
+                            name,
+                            format!("unknown option; known options: {}", known.join(", ")),
+                        ));
+                    }
+                }
+            };
+        }
+        by_name!(
+            fault,
+            case,
+            ip_method,
+            topology,
+            tk_s,
+            tmin_s,
+            breaking_current,
+            lv_tolerance_percent,
+            c_max_lv,
+            c_min_lv,
+            c_max_hv,
+            c_min_hv,
+            kt_in_min_case,
+            r_fault_ohm,
+            x_fault_ohm,
+            r_earth_ohm,
+            x_earth_ohm,
+            buses,
+            line_faults,
+            branch_results,
+            method,
+            prefault_pu,
+            base_mva,
+        );
+        Ok(())
     }
 
     /// Checks ranges that serde cannot express.
@@ -318,38 +364,48 @@ impl StudyOptions {
     }
 }
 
-/// Sets field `name` of an options struct from text (read as JSON when it parses, else as a
-/// string), re-reading the whole struct with `read` so that types and ranges serde checks
-/// apply; an unknown name lists the known ones. Shared by every options struct's `set`.
-pub(crate) fn set_by_name<T: Serialize>(
-    options: &mut T,
-    name: &str,
-    text: &str,
-    read: impl Fn(Value) -> Result<T>,
-) -> Result<()> {
-    let mut value = serde_json::to_value(&*options).expect("options always serialize");
-    let map = value
-        .as_object_mut()
-        .expect("options serialize to an object");
-    if !map.contains_key(name) {
-        let mut known: Vec<&String> = map.keys().collect();
-        known.sort();
-        let known: Vec<&str> = known.iter().map(|s| s.as_str()).collect();
-        return Err(Error::option(
-            name,
-            format!("unknown option; known options: {}", known.join(", ")),
-        ));
-    }
-    let parsed =
-        serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::String(text.to_string()));
-    map.insert(name.to_string(), parsed);
-    let updated = read(value).map_err(|e| match e {
-        Error::InvalidOption { message, .. } => Error::option(name, message),
-        other => other,
-    })?;
-    *options = updated;
-    Ok(())
+/// The value of option `name` from its text: JSON when the text is JSON of the option's type
+/// (`0.5`, `true`, `["B1"]`, `"min"`), else the bare word (`min`, `3ph`).
+pub(crate) fn option_value<T: DeserializeOwned>(name: &str, text: &str) -> Result<T> {
+    let text = text.trim();
+    let json_error = match serde_json::from_str::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let word = T::deserialize(StrDeserializer::<serde::de::value::Error>::new(text));
+    word.map_err(|word_error| {
+        // the message of the reading the user meant: JSON syntax for JSON-looking text
+        let message = if serde_json::from_str::<Value>(text).is_ok() {
+            json_error.to_string()
+        } else {
+            word_error.to_string()
+        };
+        Error::option(name, message)
+    })
 }
+
+/// The option values that are names (`3ph`, `min`, `c`, ...) parse from their names, so that
+/// front ends set them directly (`"min".parse::<Case>()`).
+macro_rules! from_name {
+    ($($t:ty => $option:literal),* $(,)?) => {$(
+        impl std::str::FromStr for $t {
+            type Err = Error;
+            fn from_str(text: &str) -> Result<$t> {
+                <$t>::deserialize(StrDeserializer::<serde::de::value::Error>::new(text.trim()))
+                    .map_err(|e| Error::option($option, e.to_string()))
+            }
+        }
+    )*};
+}
+
+from_name!(
+    FaultKind => "fault",
+    Case => "case",
+    PeakMethod => "ip_method",
+    Topology => "topology",
+    Method => "method",
+    BreakingCurrent => "breaking_current",
+);
 
 #[cfg(test)]
 mod tests {
@@ -378,6 +434,78 @@ mod tests {
         assert_eq!(o.fault, FaultKind::LineToEarth);
         o.set("buses", r#"["A","B"]"#).unwrap();
         assert_eq!(o.buses.unwrap().len(), 2);
+    }
+
+    #[test]
+    fn every_option_can_be_set_by_name() {
+        // every field the options serialize to can be set by its name from its JSON text,
+        // and setting one leaves the others alone
+        let options = StudyOptions {
+            fault: FaultKind::LineToEarth,
+            case: Case::Min,
+            ip_method: PeakMethod::B,
+            topology: Topology::Meshed,
+            tk_s: 0.25,
+            tmin_s: 0.05,
+            breaking_current: BreakingCurrent::Conservative,
+            lv_tolerance_percent: 6.0,
+            c_max_lv: Some(1.05),
+            c_min_lv: Some(0.95),
+            c_max_hv: Some(1.1),
+            c_min_hv: Some(1.0),
+            kt_in_min_case: true,
+            r_fault_ohm: 0.5,
+            x_fault_ohm: 0.25,
+            r_earth_ohm: 1.5,
+            x_earth_ohm: 0.75,
+            buses: Some(vec!["B1".into(), "B2".into()]),
+            line_faults: vec![LineFault {
+                line: "L1".into(),
+                position: 0.3,
+            }],
+            branch_results: true,
+            method: Method::Classical,
+            prefault_pu: 1.05,
+            base_mva: 10.0,
+        };
+        let Value::Object(fields) = serde_json::to_value(&options).unwrap() else {
+            panic!("options serialize to an object")
+        };
+        let mut set = StudyOptions::default();
+        for (name, value) in &fields {
+            let before = serde_json::to_value(&set).unwrap();
+            set.set(name, &value.to_string())
+                .unwrap_or_else(|e| panic!("option `{name}` cannot be set by name: {e}"));
+            let after = serde_json::to_value(&set).unwrap();
+            for (other, v) in after.as_object().unwrap() {
+                if other != name {
+                    assert_eq!(v, &before[other], "setting `{name}` changed `{other}`");
+                }
+            }
+        }
+        assert_eq!(set, options);
+    }
+
+    #[test]
+    fn names_parse_as_bare_words_and_as_json_strings() {
+        let mut o = StudyOptions::default();
+        o.set("case", "\"min\"").unwrap();
+        assert_eq!(o.case, Case::Min);
+        o.set("ip_method", " B ").unwrap();
+        assert_eq!(o.ip_method, PeakMethod::B);
+        assert_eq!(
+            "2phe".parse::<FaultKind>().unwrap(),
+            FaultKind::DoubleLineToEarth
+        );
+        let err = "4ph".parse::<FaultKind>().unwrap_err();
+        assert_eq!(err.code(), "invalid_option");
+        assert!(err.to_string().contains("3ph"), "{err}");
+        let err = o.set("tk_s", "fast").unwrap_err();
+        assert!(err.to_string().contains("tk_s"), "{err}");
+        o.set("c_max_lv", "null").unwrap();
+        assert_eq!(o.c_max_lv, None);
+        let err = o.set("nonsense", "1").unwrap_err();
+        assert!(err.to_string().contains("known options: base_mva"), "{err}");
     }
 
     #[test]
