@@ -11,14 +11,18 @@
 //! [`run`]. Commands write their results to `out` ([`Out`]: buffered, closed-pipe aware),
 //! warnings with [`out::warn`], and read networks with [`input::read_network`].
 
+mod arcflash;
 mod csv;
 mod failure;
 mod impedances;
 mod input;
+mod labels;
 mod out;
 mod output;
 mod progress;
 mod sc;
+mod selectivity;
+mod tcc;
 mod validate;
 mod versions;
 
@@ -66,6 +70,14 @@ enum Command {
     Apply(versions::ApplyArgs),
     /// Check a network and list every problem (for the study options given with --set).
     Validate(validate::Args),
+    /// Arc flash per IEEE 1584-2018: one calculation from flags, or the study of a network.
+    Arcflash(arcflash::Args),
+    /// Write one printable arc-flash label (SVG, NFPA 70E 130.5(H)) per bus.
+    Labels(labels::Args),
+    /// Draw the time-current curves of protective devices (SVG, log-log).
+    Tcc(tcc::Args),
+    /// Check selectivity between protective devices in series.
+    Selectivity(selectivity::Args),
 }
 
 fn run(command: Command, out: &mut Out) -> Result<(), Failure> {
@@ -76,6 +88,10 @@ fn run(command: Command, out: &mut Out) -> Result<(), Failure> {
         Command::Diff(args) => versions::diff(args, out),
         Command::Apply(args) => versions::apply(args, out),
         Command::Validate(args) => validate::run(args, out),
+        Command::Arcflash(args) => arcflash::run(args, out),
+        Command::Labels(args) => labels::run(args, out),
+        Command::Tcc(args) => tcc::run(args, out),
+        Command::Selectivity(args) => selectivity::run(args, out),
     }
 }
 

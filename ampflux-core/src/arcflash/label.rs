@@ -40,6 +40,15 @@ fn length(mm: f64) -> String {
     format!("{:.0} mm ({} ft {} in)", mm, inches / 12, inches % 12)
 }
 
+/// `text` cut to `n` characters with an ellipsis (labels have a fixed width).
+fn clip(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(n - 1).collect::<String>())
+    }
+}
+
 /// The label of `bus` as an SVG document.
 pub fn label_svg(bus: &ArcFlashBus, options: &LabelOptions) -> String {
     let cal = bus.incident_energy_cal_per_cm2;
@@ -94,7 +103,13 @@ pub fn label_svg(bus: &ArcFlashBus, options: &LabelOptions) -> String {
             b.restricted_mm.map_or("avoid contact".into(), length),
         ));
     }
-    let equipment = bus.name.clone().unwrap_or_else(|| bus.id.clone());
+    let equipment = clip(
+        bus.label
+            .as_deref()
+            .or(bus.name.as_deref())
+            .unwrap_or(&bus.id),
+        56,
+    );
     let mut facts = vec![
         format!("Equipment: {equipment}"),
         format!(

@@ -180,6 +180,8 @@ pub struct Ieee1584Result {
     pub governing: Scenario,
     /// Arc-flash boundary of the governing scenario in mm.
     pub arc_flash_boundary_mm: f64,
+    /// Bolted three-phase fault current in kA (as given).
+    pub ibf_ka: f64,
     /// The equipment as calculated (typical values filled in).
     pub equipment: Equipment,
     /// Enclosure type and the intermediate values of the correction.
@@ -268,6 +270,7 @@ pub fn ieee1584(p: &Ieee1584Params) -> Result<Ieee1584Result> {
         ppe_category: ppe_category(cal),
         governing: governing.scenario,
         arc_flash_boundary_mm: governing.afb_mm,
+        ibf_ka: p.ibf_ka,
         equipment,
         enclosure_correction: correction,
         currents: [full, reduced],

@@ -70,8 +70,11 @@ pub struct ArcFlashBus {
     pub ppe_category: Option<u8>,
     /// Range warnings, typical values used, uninterrupted contributions.
     pub warnings: Vec<Issue>,
-    /// Bus name (label text).
+    /// Bus name.
     pub name: Option<String>,
+    /// Equipment name for the label (the bus's `arc_flash.label`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Nominal voltage (Voc) in kV.
     pub vn_kv: f64,
     /// The scenario with the larger energy.

@@ -222,7 +222,7 @@ impl Ctx<'_> {
         if res.status == BusStatus::Unsupplied {
             return Err(bus_warning(
                 &bus.id,
-                "id",
+                "arc_flash",
                 "unsupplied",
                 "no source feeds the bus: no arc-flash result".into(),
             ));
@@ -275,7 +275,7 @@ impl Ctx<'_> {
         if ppe.is_none() {
             warnings.push(bus_warning(
                 &bus.id,
-                "id",
+                "arc_flash",
                 "above_40_cal",
                 format!("incident energy {cal:.1} cal/cm² exceeds 40 cal/cm²: no PPE category applies; de-energize before work"),
             ));
@@ -294,6 +294,7 @@ impl Ctx<'_> {
             ppe_category: ppe,
             warnings,
             name: bus.name.clone(),
+            label: bus.arc_flash.as_ref().and_then(|a| a.label.clone()),
             vn_kv: bus.vn_kv,
             governing: gov.scenario,
             equipment: eq,
@@ -369,33 +370,48 @@ impl Ctx<'_> {
         c: &Clearing,
         warnings: &mut Vec<Issue>,
     ) {
-        let which = match scenario {
-            Scenario::Full => "arcing current",
-            Scenario::Reduced => "reduced arcing current",
-        };
         let max = self.options.max_arc_duration_s;
-        if !c.uninterrupted.is_empty() {
+        let (code, text) = if !c.uninterrupted.is_empty() {
             let ids: Vec<&str> = c
                 .uninterrupted
                 .iter()
                 .map(|&s| self.grid.sources[s].1.id.as_str())
                 .collect();
-            warnings.push(bus_warning(
-                &bus.id,
-                "id",
+            (
                 "uninterrupted_contribution",
                 format!(
-                    "at the {which}, no protective device interrupts the contribution of {}: the arc lasts max_arc_duration_s = {max} s",
+                    "no protective device interrupts the contribution of {}: the arc lasts max_arc_duration_s = {max} s",
                     ids.join(", ")
                 ),
-            ));
+            )
         } else if c.limited {
-            warnings.push(bus_warning(
-                &bus.id,
-                "id",
+            (
                 "max_arc_duration",
-                format!("at the {which}, the devices clear after more than {max} s: the arc duration is limited to max_arc_duration_s"),
-            ));
+                format!(
+                    "the devices clear after more than {max} s: the arc duration is limited to max_arc_duration_s"
+                ),
+            )
+        } else {
+            return;
+        };
+        let full = format!("at the arcing current, {text}");
+        if scenario == Scenario::Reduced
+            && let Some(w) = warnings
+                .iter_mut()
+                .find(|w| w.code == code && w.message == full)
+        {
+            w.message = format!("at the arcing current and the reduced one, {text}");
+            return;
         }
+        let which = match scenario {
+            Scenario::Full => "arcing current",
+            Scenario::Reduced => "reduced arcing current",
+        };
+        warnings.push(bus_warning(
+            &bus.id,
+            "arc_flash",
+            code,
+            format!("at the {which}, {text}"),
+        ));
     }
 }

@@ -393,7 +393,7 @@ pub fn tcc_svg(report: &TccReport, title: &str) -> String {
             xml(&c.kind)
         );
     }
-    for m in &report.marks {
+    for (n, m) in report.marks.iter().enumerate() {
         let idx = report
             .curves
             .iter()
@@ -411,9 +411,9 @@ pub fn tcc_svg(report: &TccReport, title: &str) -> String {
             s,
             r#"<text x="{:.1}" y="{:.1}" font-size="10" fill="{colour}" transform="rotate(-90 {:.1} {:.1})">{} {} {}</text>"#,
             xv - 3.0,
-            top + ph - 4.0,
+            top + ph - 4.0 - 120.0 * (n % 4) as f64,
             xv - 3.0,
-            top + ph - 4.0,
+            top + ph - 4.0 - 120.0 * (n % 4) as f64,
             xml(&m.kind),
             xml(&m.fault_bus),
             amps(m.current_a)

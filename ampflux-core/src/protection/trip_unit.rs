@@ -3,7 +3,7 @@
 //!
 //! The characteristic is the generic one of electronic trip units (IEC 60947-2 sets only the
 //! conventional tripping currents, not the curve): long time with constant I²t through
-//! (tr_multiple·Ir, tr); short time at tsd, or with I²t on constant I²t through (10·Ir, tsd)
+//! (tr_multiple·Ir, tr) up to the short-time pickup; short time at tsd, or with I²t on constant I²t through (10·Ir, tsd)
 //! down to tsd; instantaneous at the breaker's clearing time. The band's lower edge takes
 //! the pickups at (1 − pickup tolerance) and the delays at (1 − time tolerance), the upper
 //! edge at (1 + ...); vendors' bands differ, so set the tolerances from their data.
@@ -48,8 +48,11 @@ impl TripUnit {
         };
         let i = current_a;
         let ir = self.ir_a * kp;
-        // long time: I²t = (tr_multiple·Ir)²·tr
-        let long = (i > ir).then(|| kt * self.tr_s * (self.tr_multiple * self.ir_a / i).powi(2));
+        // long time: I²t = (tr_multiple·Ir)²·tr, up to the short-time pickup (above it the
+        // short-time stage governs, as trip units' curves are drawn)
+        let below_short = self.short_time.is_none_or(|(isd, _)| i <= isd * kp);
+        let long = (i > ir && below_short)
+            .then(|| kt * self.tr_s * (self.tr_multiple * self.ir_a / i).powi(2));
         let short = self.short_time.and_then(|(isd, tsd)| {
             (i > isd * kp).then(|| {
                 let ramp = if self.i2t {
