@@ -214,7 +214,7 @@ fn network_study_gives_the_contract_fields() {
     assert_eq!(main["device"], "TU-T1");
     // the warnings (typical values, an MV bus no device clears) reach standard error
     assert!(
-        err.contains("uninterrupted") && err.contains("`MV`"),
+        err.contains("no protective device interrupts") && err.contains("`MV`"),
         "{err}"
     );
     // --bus, CSV and table
