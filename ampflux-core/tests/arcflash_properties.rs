@@ -5,7 +5,8 @@
 
 use ampflux_core::Network;
 use ampflux_core::arcflash::{
-    ArcFlashOptions, ElectrodeConfiguration, Enclosure, Equipment, Scenario, arc_flash,
+    ArcFlashOptions, ElectrodeConfiguration, Enclosure, EnergyMethod, Equipment, Scenario,
+    arc_flash,
 };
 use ampflux_core::protection::characteristic;
 use proptest::prelude::*;
@@ -109,6 +110,7 @@ proptest! {
         fuse in 0usize..5,
         s_sc in 50.0f64..500.0,
         length in 0.005f64..0.3,
+        step_wise in any::<bool>(),
     ) {
         let mut net = feeder();
         net.external_grids[0].s_sc_max_mva = s_sc;
@@ -129,7 +131,11 @@ proptest! {
         tu.tsd_s = Some(tsd);
         tu.i2t = Some(i2t);
         net.protective_devices[2].curve = Some(FUSES[fuse].into());
-        let report = arc_flash(&net, &ArcFlashOptions::default()).unwrap();
+        let options = ArcFlashOptions {
+            energy_method: if step_wise { EnergyMethod::StepWise } else { EnergyMethod::SingleStep },
+            ..Default::default()
+        };
+        let report = arc_flash(&net, &options).unwrap();
         for b in &report.buses {
             let [full, reduced] = &b.scenarios;
             prop_assert!(reduced.iarc_ka < full.iarc_ka);
@@ -142,6 +148,10 @@ proptest! {
                     (Some(used), Some(curve)) => prop_assert!(used >= curve * (1.0 - 1e-12)),
                     (None, None) => {}
                     other => prop_assert!(false, "{}: {:?}", op.device, other),
+                }
+                // a device opens no earlier than its curve gives at the current it carries
+                if let (Some(at), Some(curve)) = (op.opened_at_ms, curve_ms) {
+                    prop_assert!(at >= curve * (1.0 - 1e-9), "{}: opened at {at} < {curve}", op.device);
                 }
                 // and never shorter than the same device's time in the full scenario
                 if let Some(f) = full.devices.iter().find(|f| f.device == op.device) {

@@ -231,3 +231,65 @@ fn motors_decay_and_parallel_paths_need_every_device() {
     assert!((s.clearing_time_ms - t("F-L1").max(t("F-L2"))).abs() < 1e-9);
     assert_eq!(s.scenario, Scenario::Reduced);
 }
+
+#[test]
+fn step_wise_energy_follows_the_sources_as_they_clear() {
+    use ampflux_core::arcflash::EnergyMethod;
+    let step_wise = ArcFlashOptions {
+        energy_method: EnergyMethod::StepWise,
+        ..Default::default()
+    };
+    // one source, one device: the single step again, exactly
+    let net = feeder();
+    let single = arc_flash(&net, &ArcFlashOptions::default()).unwrap();
+    let steps = arc_flash(&net, &step_wise).unwrap();
+    for bus in ["LV-MAIN", "LV-SUB"] {
+        let (a, b) = (single.bus(bus).unwrap(), steps.bus(bus).unwrap());
+        assert_eq!(b.scenarios[0].steps.len(), 1, "{bus}");
+        assert!(
+            (a.clearing_time_ms - b.clearing_time_ms).abs() < 1e-9,
+            "{bus}"
+        );
+        let rel = (a.incident_energy_j_per_cm2 / b.incident_energy_j_per_cm2 - 1.0).abs();
+        assert!(rel < 1e-12, "{bus}: {rel}");
+    }
+    // a motor on the main board: it feeds the arc for 0.1 s, then only the grid does, until
+    // the trip unit opens
+    let mut net = feeder();
+    let motor: ampflux_core::Motor = serde_json::from_value(serde_json::json!({
+        "id": "M1", "bus": "LV-MAIN", "pn_mw": 0.3, "vn_kv": 0.4, "lrc_pu": 6.0,
+        "cos_phi": 0.85, "efficiency_percent": 95.0
+    }))
+    .unwrap();
+    net.motors.push(motor);
+    let single = arc_flash(&net, &ArcFlashOptions::default()).unwrap();
+    let steps = arc_flash(&net, &step_wise).unwrap();
+    let (a, b) = (
+        single.bus("LV-MAIN").unwrap(),
+        steps.bus("LV-MAIN").unwrap(),
+    );
+    let s = &b.scenarios[0];
+    assert_eq!(s.steps.len(), 2, "{:#?}", s.steps);
+    assert!((s.steps[0].duration_ms - 100.0).abs() < 1e-9);
+    assert!(s.steps[1].ibf_ka < s.steps[0].ibf_ka);
+    assert!((s.steps[0].ibf_ka - a.ibf_ka).abs() < 1e-9);
+    assert_eq!(s.device.as_deref(), Some("TU-T1"));
+    // the trip unit's short-time delay is definite: it opens at the same time either way,
+    // and the arc after the motor's decay is smaller, so the energy is lower
+    assert!((s.clearing_time_ms - a.scenarios[0].clearing_time_ms).abs() < 1e-6);
+    assert!(s.energy_j_per_cm2 < a.scenarios[0].energy_j_per_cm2);
+    // the energy is the sum of the steps: doubling no step changes it
+    let one = ampflux_core::arcflash::bus_equipment(
+        net.buses.iter().find(|b| b.id == "LV-MAIN").unwrap(),
+    )
+    .0;
+    let cf = one.enclosure_correction().cf;
+    let mut sum = 0.0;
+    for st in &s.steps {
+        let arc = one.arcing_current(st.ibf_ka, Scenario::Full);
+        sum += one
+            .energy(st.ibf_ka, &arc, st.duration_ms, cf)
+            .energy_j_per_cm2;
+    }
+    assert!((sum / s.energy_j_per_cm2 - 1.0).abs() < 1e-12);
+}

@@ -24,8 +24,11 @@ pub struct DeviceOperation {
     pub current_ka: f64,
     /// Its total clearing time at that current in ms (`null`: it does not operate).
     pub time_ms: Option<f64>,
-    /// Whether its opening took part in clearing the arc (it opened before the arc ended).
+    /// Whether it opened before the arc ended.
     pub opened: bool,
+    /// When it opened in ms (`null`: it did not open during the arc). With the single-step
+    /// method this is `time_ms`; step-wise, the currents of later steps count too.
+    pub opened_at_ms: Option<f64>,
 }
 
 /// How the arc at a bus ends in one scenario.

@@ -22,6 +22,7 @@ mod model;
 mod options;
 mod ppe;
 mod report;
+mod stepwise;
 mod study;
 pub mod tables;
 
@@ -38,6 +39,7 @@ pub use ppe::{
     ppe_category,
 };
 pub use report::{ArcEnd, ArcFlashBus, ArcFlashReport, ArcFlashScenario};
+pub use stepwise::ArcStep;
 pub use study::{arc_flash, bus_equipment};
 pub use tables::{EquipmentClass, Typical, typical};
 

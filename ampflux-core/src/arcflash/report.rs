@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::clearing::DeviceOperation;
+use super::stepwise::ArcStep;
 use super::{ArcFlashOptions, Equipment, EquipmentClass, Scenario};
 use crate::error::Issue;
 
@@ -38,8 +39,11 @@ pub struct ArcFlashScenario {
     pub afb_mm: f64,
     /// Sources whose contribution no device interrupted.
     pub uninterrupted_sources: Vec<String>,
-    /// Every device that carried current, with its current and time.
+    /// Every device that carried current, with its current and time (at the arc's first
+    /// step).
     pub devices: Vec<DeviceOperation>,
+    /// The steps of the arc: one for the single-step method, one per opening step-wise.
+    pub steps: Vec<ArcStep>,
 }
 
 /// The arc-flash result of one bus. The first twelve fields are the row of `ampflux

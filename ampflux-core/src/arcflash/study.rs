@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 
 use super::clearing::{self, Clearing, DeviceOperation, Limits};
+use super::stepwise::{self, ArcStep};
 use super::{
-    ArcEnd, ArcFlashBus, ArcFlashOptions, ArcFlashReport, ArcFlashScenario, Enclosure, Equipment,
-    EquipmentClass, JOULES_PER_CALORIE, Scenario, ppe_category, typical,
+    ArcEnd, ArcFlashBus, ArcFlashOptions, ArcFlashReport, ArcFlashScenario, Enclosure,
+    EnergyMethod, Equipment, EquipmentClass, JOULES_PER_CALORIE, Scenario, ppe_category, typical,
 };
 use crate::error::{Error, Issue, Result, Severity};
 use crate::model::{Bus, Network, Table, in_service};
@@ -262,8 +263,25 @@ impl Ctx<'_> {
         }
         let correction = eq.enclosure_correction();
         let bolted = device_currents_ka(self.net, rows);
-        let scenarios = [Scenario::Full, Scenario::Reduced]
-            .map(|s| self.scenario(bus, &eq, ibf, correction.cf, s, &bolted, &mut warnings));
+        let full = self.scenario(
+            bus,
+            &eq,
+            ibf,
+            correction.cf,
+            Scenario::Full,
+            &bolted,
+            &mut warnings,
+        )?;
+        let reduced = self.scenario(
+            bus,
+            &eq,
+            ibf,
+            correction.cf,
+            Scenario::Reduced,
+            &bolted,
+            &mut warnings,
+        )?;
+        let scenarios = [full, reduced];
         let g = if scenarios[1].energy_j_per_cm2 > scenarios[0].energy_j_per_cm2 {
             1
         } else {
@@ -316,10 +334,8 @@ impl Ctx<'_> {
         scenario: Scenario,
         bolted_ka: &[f64],
         warnings: &mut Vec<Issue>,
-    ) -> ArcFlashScenario {
+    ) -> std::result::Result<ArcFlashScenario, Issue> {
         let arc = eq.arcing_current(ibf, scenario);
-        let scale = arc.iarc_ka / ibf;
-        let currents_a: Vec<f64> = bolted_ka.iter().map(|i| i * scale * 1000.0).collect();
         let limits = Limits {
             max_arc_duration_s: self.options.max_arc_duration_s,
             motor_decay_s: self.options.motor_decay_s,
@@ -328,10 +344,63 @@ impl Ctx<'_> {
             .grid
             .node(&bus.id)
             .expect("studied buses are in the grid");
-        let c = clearing::clear(self.grid, fault, self.chars, &currents_a, limits);
-        let energy = eq.energy(ibf, &arc, c.time_s * 1000.0, cf);
+        let (c, energy, opened_at_s, steps) = match self.options.energy_method {
+            EnergyMethod::SingleStep => {
+                let scale = arc.iarc_ka / ibf;
+                let currents_a: Vec<f64> = bolted_ka.iter().map(|i| i * scale * 1000.0).collect();
+                let c = clearing::clear(self.grid, fault, self.chars, &currents_a, limits);
+                let energy = eq.energy(ibf, &arc, c.time_s * 1000.0, cf);
+                let opened_at_s = (0..self.chars.len())
+                    .map(|k| {
+                        c.operations
+                            .iter()
+                            .find(|o| o.0 == k)
+                            .and_then(|o| o.2)
+                            .filter(|t| *t <= c.time_s)
+                    })
+                    .collect();
+                let step = ArcStep {
+                    start_ms: 0.0,
+                    duration_ms: c.time_s * 1000.0,
+                    ibf_ka: ibf,
+                    iarc_ka: arc.iarc_ka,
+                };
+                (c, energy, opened_at_s, vec![step])
+            }
+            EnergyMethod::StepWise => {
+                let setup = stepwise::Setup {
+                    net: self.net,
+                    grid: self.grid,
+                    chars: self.chars,
+                    bus: &bus.id,
+                    fault,
+                    eq,
+                    cf,
+                    limits,
+                    short_circuit: &self.options.short_circuit,
+                };
+                let r = stepwise::steps(&setup, scenario).map_err(|e| {
+                    bus_warning(
+                        &bus.id,
+                        "arc_flash",
+                        "step_wise_failed",
+                        format!("the step-wise analysis failed ({e}): no arc-flash result"),
+                    )
+                })?;
+                if r.out_of_range {
+                    warnings.push(bus_warning(
+                        &bus.id,
+                        "arc_flash",
+                        "ieee1584_current_range",
+                        "a step of the arc has a bolted current outside the range of IEEE 1584-2018: the model is extrapolated for it".into(),
+                    ));
+                }
+                let energy = r.energy.finish(eq, scenario, r.clearing.time_s * 1000.0);
+                (r.clearing, energy, r.opened_at_s, r.steps)
+            }
+        };
         self.note_clearing(bus, scenario, &c, warnings);
-        ArcFlashScenario {
+        Ok(ArcFlashScenario {
             scenario,
             iarc_ka: arc.iarc_ka,
             clearing_time_ms: c.time_s * 1000.0,
@@ -357,10 +426,12 @@ impl Ctx<'_> {
                     device: self.net.protective_devices[k].id.clone(),
                     current_ka: i / 1000.0,
                     time_ms: t.map(|t| t * 1000.0),
-                    opened: t.is_some_and(|t| t <= c.time_s),
+                    opened: opened_at_s[k].is_some(),
+                    opened_at_ms: opened_at_s[k].map(|t| t * 1000.0),
                 })
                 .collect(),
-        }
+            steps,
+        })
     }
 
     fn note_clearing(
