@@ -18,6 +18,7 @@ from ampflux._ampflux import (
     Network,
     StudyResult,
     __version__,
+    ieee1584,
     merge,
 )
 from ampflux.errors import (
@@ -42,6 +43,7 @@ __all__ = [
     "Network",
     "StudyResult",
     "__version__",
+    "ieee1584",
     "merge",
     "AmpFluxError",
     "ConflictError",
