@@ -293,3 +293,29 @@ fn step_wise_energy_follows_the_sources_as_they_clear() {
     }
     assert!((sum / s.energy_j_per_cm2 - 1.0).abs() < 1e-12);
 }
+
+#[test]
+fn converters_stop_on_undervoltage() {
+    let mut net = feeder();
+    let pv: ampflux_core::Converter = serde_json::from_value(serde_json::json!({
+        "id": "PV", "bus": "LV-SUB", "sn_mva": 0.1, "vn_kv": 0.4, "kind": "full_converter",
+        "k": 1.1
+    }))
+    .unwrap();
+    net.converters.push(pv);
+    // the fuse clears the grid in milliseconds; the inverters feed on until their trip
+    let r = arc_flash(&net, &ArcFlashOptions::default()).unwrap();
+    let sub = r.bus("LV-SUB").unwrap();
+    assert_eq!(sub.scenarios[0].ended_by, ArcEnd::ConverterTrip);
+    assert_eq!(sub.clearing_time_ms, 160.0);
+    assert_eq!(sub.device, None);
+    // without the trip the inverters need a device: none, so the longest duration applies
+    let strict = ArcFlashOptions {
+        converter_trip_s: None,
+        ..Default::default()
+    };
+    let sub = arc_flash(&net, &strict).unwrap();
+    let sub = sub.bus("LV-SUB").unwrap();
+    assert_eq!(sub.scenarios[0].uninterrupted_sources, ["PV"]);
+    assert_eq!(sub.clearing_time_ms, 2000.0);
+}

@@ -63,6 +63,7 @@ pub(crate) fn arc_flash_options(map: Map<String, Value>) -> PyResult<ArcFlashOpt
             "buses",
             "max_arc_duration_s",
             "motor_decay_s",
+            "converter_trip_s",
             "energy_method",
         ],
     );

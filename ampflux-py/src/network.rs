@@ -315,7 +315,8 @@ impl PyNetwork {
     ///
     /// `buses`: buses to study (default every bus from 0.208 kV to 15 kV);
     /// `max_arc_duration_s` (default 2); `energy_method`: "single_step" or "step_wise";
-    /// `motor_decay_s` (default 0.1, None: motors need a device); any short-circuit option by
+    /// `motor_decay_s` (default 0.1, None: motors need a device); `converter_trip_s` (default
+    /// 0.16, None: converters need a device); any short-circuit option by
     /// name (`case`, `c_max_lv`, ...). The GIL is released while the core computes.
     #[pyo3(signature = (buses=None, **options))]
     fn arc_flash<'py>(

@@ -7,8 +7,9 @@
 //! each opening the sources still connected to the faulted bus are found again over the graph
 //! of closed branches, so a meshed network is cleared only when every path is cut. The arc
 //! lasts until no source feeds it; the device that removed the last source governs.
-//! Asynchronous motors may be taken to stop contributing after a decay time; a source no
-//! device interrupts lasts the longest arc duration and is flagged.
+//! Asynchronous motors may be taken to stop contributing after a decay time and converters
+//! after their undervoltage trip; a source no device interrupts lasts the longest arc duration
+//! and is flagged.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,8 +39,9 @@ pub(crate) struct Clearing {
     pub time_s: f64,
     /// Device (index) whose opening removed the last source.
     pub device: Option<usize>,
-    /// The arc ended when the motors' contributions decayed.
-    pub by_motor_decay: bool,
+    /// The arc ended when the sources of this table stopped by themselves (motors'
+    /// decay, converters' undervoltage trip).
+    pub ended_by_sources: Option<Table>,
     /// Sources (indices into the grid's sources) no device interrupted.
     pub uninterrupted: Vec<usize>,
     /// The arc was cut at the longest arc duration.
@@ -56,7 +58,24 @@ pub(crate) struct Limits {
     /// Decay time of asynchronous motors' contributions in s (`None`: motors are sources like
     /// any other).
     pub motor_decay_s: Option<f64>,
+    /// Time after which converter-connected units stop feeding the arc in s (`None`: they are
+    /// sources like any other).
+    pub converter_trip_s: Option<f64>,
 }
+
+impl Limits {
+    /// When the sources of `table` stop feeding an arc by themselves.
+    pub fn source_end_s(&self, table: Table) -> Option<f64> {
+        match table {
+            Table::Motors => self.motor_decay_s,
+            Table::Converters => self.converter_trip_s,
+            _ => None,
+        }
+    }
+}
+
+/// Tables whose sources may stop by themselves.
+pub(crate) const SELF_ENDING: [Table; 2] = [Table::Motors, Table::Converters];
 
 /// The arc duration at `fault` with device `currents_a` (A through each device, index as in
 /// `chars`; 0 where none flows).
@@ -68,7 +87,8 @@ pub(crate) fn clear(
     limits: Limits,
 ) -> Clearing {
     let mut operations = Vec::new();
-    let mut events: Vec<(f64, Option<usize>)> = Vec::new();
+    // device openings (Ok) and sources stopping by themselves (Err)
+    let mut events: Vec<(f64, std::result::Result<usize, Table>)> = Vec::new();
     for (k, ch) in chars.iter().enumerate() {
         let (Some(ch), i) = (ch, currents_a[k]) else {
             continue;
@@ -79,45 +99,46 @@ pub(crate) fn clear(
         let t = ch.clearing_time_s(i);
         operations.push((k, i, t));
         if let Some(t) = t {
-            events.push((t, Some(k)));
+            events.push((t, Ok(k)));
         }
     }
-    if let Some(t) = limits.motor_decay_s {
-        events.push((t, None));
+    for table in SELF_ENDING {
+        if let Some(t) = limits.source_end_s(table) {
+            events.push((t, Err(table)));
+        }
     }
     events.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let is_motor = |s: usize| grid.sources[s].1.table == Table::Motors;
     let mut opened = vec![false; chars.len()];
-    let mut decayed = false;
-    let active = |opened: &[bool], decayed: bool| -> Vec<usize> {
+    let mut ended: Vec<Table> = Vec::new();
+    let active = |opened: &[bool], ended: &[Table]| -> Vec<usize> {
         grid.connected_sources(fault, opened)
             .into_iter()
-            .filter(|&s| !(decayed && is_motor(s)))
+            .filter(|&s| !ended.contains(&grid.sources[s].1.table))
             .collect()
     };
     let mut result = Clearing {
         time_s: limits.max_arc_duration_s,
         device: None,
-        by_motor_decay: false,
+        ended_by_sources: None,
         uninterrupted: Vec::new(),
         limited: false,
         operations,
     };
-    let mut remaining = active(&opened, decayed);
+    let mut remaining = active(&opened, &ended);
     if remaining.is_empty() {
         result.time_s = 0.0;
         return result;
     }
     for (t, what) in events {
         match what {
-            Some(k) => opened[k] = true,
-            None => decayed = true,
+            Ok(k) => opened[k] = true,
+            Err(table) => ended.push(table),
         }
-        remaining = active(&opened, decayed);
+        remaining = active(&opened, &ended);
         if remaining.is_empty() {
             result.time_s = t;
-            result.device = what;
-            result.by_motor_decay = what.is_none();
+            result.device = what.ok();
+            result.ended_by_sources = what.err();
             break;
         }
     }
@@ -128,7 +149,7 @@ pub(crate) fn clear(
     } else if result.time_s > limits.max_arc_duration_s {
         result.limited = true;
         result.device = None;
-        result.by_motor_decay = false;
+        result.ended_by_sources = None;
         result.time_s = limits.max_arc_duration_s;
     }
     result

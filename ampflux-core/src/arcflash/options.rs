@@ -35,6 +35,11 @@ pub struct ArcFlashOptions {
     /// AmpFlux assumption: their flux decays within a few cycles); `null` treats motors like
     /// other sources, which then need a device.
     pub motor_decay_s: Option<f64>,
+    /// Time after which converter-connected units (inverters of PV, batteries, wind) no longer
+    /// feed the arc, in s (default 0.16: the undervoltage trip of IEEE 1547-2018 for a voltage
+    /// below 0.45 p.u., which an arc at or near their bus causes); `null` treats them like
+    /// other sources, which then need a device.
+    pub converter_trip_s: Option<f64>,
     /// `single_step` (default) or `step_wise`.
     pub energy_method: EnergyMethod,
     /// Options of the underlying IEC 60909 study (`case`, voltage factors, ...); the fault is
@@ -48,6 +53,7 @@ impl Default for ArcFlashOptions {
             buses: None,
             max_arc_duration_s: 2.0,
             motor_decay_s: Some(0.1),
+            converter_trip_s: Some(0.16),
             energy_method: EnergyMethod::SingleStep,
             short_circuit: StudyOptions::default(),
         }
@@ -72,6 +78,7 @@ impl ArcFlashOptions {
             "buses" => self.buses = option_value(name, text)?,
             "max_arc_duration_s" => self.max_arc_duration_s = option_value(name, text)?,
             "motor_decay_s" => self.motor_decay_s = option_value(name, text)?,
+            "converter_trip_s" => self.converter_trip_s = option_value(name, text)?,
             "energy_method" => self.energy_method = option_value(name, text)?,
             _ => return self.short_circuit.set(name, text),
         }
@@ -89,13 +96,18 @@ impl ArcFlashOptions {
                 ),
             ));
         }
-        if let Some(t) = self.motor_decay_s
-            && !(t.is_finite() && t >= 0.0)
-        {
-            return Err(Error::option(
-                "motor_decay_s",
-                format!("must be >= 0 s or null, got {t}"),
-            ));
+        for (name, v) in [
+            ("motor_decay_s", self.motor_decay_s),
+            ("converter_trip_s", self.converter_trip_s),
+        ] {
+            if let Some(t) = v
+                && !(t.is_finite() && t >= 0.0)
+            {
+                return Err(Error::option(
+                    name,
+                    format!("must be >= 0 s or null, got {t}"),
+                ));
+            }
         }
         if self.short_circuit.fault != FaultKind::ThreePhase {
             return Err(Error::option(

@@ -16,6 +16,8 @@ pub enum ArcEnd {
     Device,
     /// The last sources were asynchronous motors, whose contribution decayed.
     MotorDecay,
+    /// The last sources were converter-connected units, which stopped on undervoltage.
+    ConverterTrip,
     /// No device interrupted a source in time: the longest arc duration applies.
     MaxArcDuration,
 }

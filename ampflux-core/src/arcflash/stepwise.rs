@@ -1,13 +1,14 @@
 //! Step-wise incident energy: the arc is cut into steps at each device opening (and at the
-//! motors' decay). Each step has the bolted current of the sources still connected (a new
-//! three-phase solve of the network with the opened switches open), its arcing current and its
+//! motors' decay and the converters' trip). Each step has the bolted current of the sources
+//! still connected (a new three-phase solve of the network with the opened switches open and the motors or
+//! converters that stopped out of service), its arcing current and its
 //! devices' currents; each device accumulates its operation as Δt/t(I) of its total clearing
 //! time at the step's current and opens when the sum reaches 1 (the integral form of IEEE
 //! C37.112 applied to every device). Incident energy is proportional to the duration in
 //! equations (3) to (6), so the intermediate energies of the steps add up, and the arc-flash
 //! boundary follows from their sum.
 
-use super::clearing::{Clearing, Limits};
+use super::clearing::{Clearing, Limits, SELF_ENDING};
 use super::{EnergySum, Equipment, Scenario};
 use crate::error::Result;
 use crate::model::{Network, Table};
@@ -61,17 +62,16 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: Scenario) -> Result<Steps> {
     let mut opened = vec![false; n];
     let mut opened_at_s = vec![None; n];
     let mut progress = vec![0.0; n];
-    let mut decayed = false;
+    let mut ended: Vec<Table> = Vec::new();
     let mut t = 0.0;
     let mut energy: Option<EnergySum> = None;
     let mut steps = Vec::new();
     let mut out_of_range = false;
     let mut first_ops: Option<Vec<(usize, f64, Option<f64>)>> = None;
-    let is_motor = |src: usize| s.grid.sources[src].1.table == Table::Motors;
     let mut result = Clearing {
         time_s: s.limits.max_arc_duration_s,
         device: None,
-        by_motor_decay: false,
+        ended_by_sources: None,
         uninterrupted: Vec::new(),
         limited: false,
         operations: Vec::new(),
@@ -81,7 +81,7 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: Scenario) -> Result<Steps> {
             .grid
             .connected_sources(s.fault, &opened)
             .into_iter()
-            .filter(|&src| !(decayed && is_motor(src)))
+            .filter(|&src| !ended.contains(&s.grid.sources[src].1.table))
             .collect();
         if active.is_empty() {
             result.time_s = t;
@@ -91,11 +91,11 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: Scenario) -> Result<Steps> {
             result.time_s = s.limits.max_arc_duration_s;
             result.limited = true;
             result.device = None;
-            result.by_motor_decay = false;
+            result.ended_by_sources = None;
             result.uninterrupted = active;
             break;
         }
-        let (ibf, bolted) = solve(s, &opened, decayed)?;
+        let (ibf, bolted) = solve(s, &opened, &ended)?;
         if ibf <= 0.0 {
             result.time_s = t;
             break;
@@ -125,21 +125,26 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: Scenario) -> Result<Steps> {
             );
         }
         let mut next = s.limits.max_arc_duration_s;
-        let mut decay_event = false;
-        if let Some(d) = s.limits.motor_decay_s
-            && !decayed
-            && d < next
-            && active.iter().any(|&src| is_motor(src))
-        {
-            next = d.max(t);
-            decay_event = true;
+        // the sources that stop by themselves, when they still feed the arc
+        let mut self_end: Option<Table> = None;
+        for table in SELF_ENDING {
+            if let Some(d) = s.limits.source_end_s(table)
+                && !ended.contains(&table)
+                && active
+                    .iter()
+                    .any(|&src| s.grid.sources[src].1.table == table)
+                && d.max(t) < next
+            {
+                next = d.max(t);
+                self_end = Some(table);
+            }
         }
         for k in 0..n {
             if let Some(tk) = times[k] {
                 let at = t + (1.0 - progress[k]) * tk;
                 if at < next {
                     next = at;
-                    decay_event = false;
+                    self_end = None;
                 }
             }
         }
@@ -164,11 +169,11 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: Scenario) -> Result<Steps> {
                 }
             }
         }
-        if decay_event || s.limits.motor_decay_s.is_some_and(|d| d <= t) {
-            decayed = true;
+        if let Some(table) = self_end {
+            ended.push(table);
         }
         result.device = last;
-        result.by_motor_decay = last.is_none() && decayed;
+        result.ended_by_sources = if last.is_none() { self_end } else { None };
     }
     result.operations = first_ops.unwrap_or_default();
     let energy = energy.unwrap_or(match s.eq.is_low_voltage() {
@@ -185,8 +190,8 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: Scenario) -> Result<Steps> {
 }
 
 /// The bolted current at the bus and the bolted currents through the devices, with the
-/// devices in `opened` open and, when `decayed`, the asynchronous motors out of service.
-fn solve(s: &Setup<'_>, opened: &[bool], decayed: bool) -> Result<(f64, Vec<f64>)> {
+/// devices in `opened` open and the sources of the `ended` tables out of service.
+fn solve(s: &Setup<'_>, opened: &[bool], ended: &[Table]) -> Result<(f64, Vec<f64>)> {
     let mut net = s.net.clone();
     for (k, d) in s.net.protective_devices.iter().enumerate() {
         if opened[k]
@@ -195,9 +200,14 @@ fn solve(s: &Setup<'_>, opened: &[bool], decayed: bool) -> Result<(f64, Vec<f64>
             sw.closed = false;
         }
     }
-    if decayed {
+    if ended.contains(&Table::Motors) {
         for m in &mut net.motors {
             m.in_service = Some(false);
+        }
+    }
+    if ended.contains(&Table::Converters) {
+        for c in &mut net.converters {
+            c.in_service = Some(false);
         }
     }
     let mut o = s.short_circuit.clone();

@@ -339,6 +339,7 @@ impl Ctx<'_> {
         let limits = Limits {
             max_arc_duration_s: self.options.max_arc_duration_s,
             motor_decay_s: self.options.motor_decay_s,
+            converter_trip_s: self.options.converter_trip_s,
         };
         let fault = self
             .grid
@@ -407,8 +408,10 @@ impl Ctx<'_> {
             device: c.device.map(|k| self.net.protective_devices[k].id.clone()),
             ended_by: if c.limited {
                 ArcEnd::MaxArcDuration
-            } else if c.by_motor_decay {
+            } else if c.ended_by_sources == Some(Table::Motors) {
                 ArcEnd::MotorDecay
+            } else if c.ended_by_sources == Some(Table::Converters) {
+                ArcEnd::ConverterTrip
             } else {
                 ArcEnd::Device
             },
