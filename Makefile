@@ -7,8 +7,11 @@ FUZZ_SECONDS ?= 300
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-14s %s\n", $$1, $$2}'
 
-run: wasm ## the main job: the server with embedded defaults (SQLite, in-process cache and worker), web page at /, API docs at /docs
+run: web ## the main job: the server with embedded defaults (SQLite, in-process cache and worker), web client at /, API docs at /docs
 	$(CARGO) run --release -p ampflux-server -- serve
+
+web: ## build the web client into web/dist (wasm engine, npm ci, type check, Vite build)
+	bash web/scripts/build.sh
 
 cli: ## the CLI study of the bundled example network
 	$(CARGO) run --release -q -p ampflux-cli -- sc examples/networks/industrial_plant.json
@@ -16,7 +19,7 @@ cli: ## the CLI study of the bundled example network
 wasm: ## build the WebAssembly package (ampflux-wasm/pkg for node, web/pkg for the page)
 	bash ampflux-wasm/scripts/build.sh
 
-test: lint test-rust test-py test-wasm test-server ## every test (installs what it needs)
+test: lint test-rust test-py test-wasm test-server test-web ## every test (installs what it needs)
 
 test-rust: ## Rust unit, integration, property and doc tests of the engine, CLI, testkit, examples, benches
 	$(CARGO) test --workspace --release --exclude ampflux-server
@@ -30,6 +33,9 @@ test-wasm: ## build the wasm package; node tests and the headless Chromium test 
 test-server: ## server HTTP, security and failure tests on SQLite, PostgreSQL and Redis; schemathesis API fuzzing
 	bash ampflux-server/scripts/test.sh --release
 	bash ampflux-server/scripts/schemathesis.sh
+
+test-web: ## web client: unit tests (vitest) and end-to-end tests in headless Chromium against the server
+	bash web/scripts/test.sh
 
 lint: ## rustfmt, clippy -D warnings, docs without warnings, layering gates
 	$(CARGO) fmt --all -- --check
@@ -46,6 +52,9 @@ bench-compare: ## native AmpFlux vs pandapower vs power-grid-model on the same n
 bench-py: ## AmpFlux from Python vs pandapower vs power-grid-model (after make test-py)
 	target/py/venv/bin/python ampflux-py/bench/compare.py
 
+bench-web: ## web client figures: open and draw 10k buses, longest main-thread task of a 100k-bus study, bundle size (after make test-web)
+	node web/e2e/measure.mjs
+
 bench-wasm: ## all-bus sweeps in node (wasm) vs native Rust (after make test-wasm)
 	node ampflux-wasm/bench/sweep.mjs
 
@@ -56,4 +65,4 @@ load: ## load tests of the server on loopback (bounded in time): per scenario, t
 fuzz: ## cargo-fuzz campaigns, FUZZ_SECONDS per target (nightly toolchain)
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
-.PHONY: help run cli wasm test test-rust test-py test-wasm test-server lint bench bench-compare bench-py bench-wasm load fuzz
+.PHONY: help run web cli wasm test test-rust test-py test-wasm test-server test-web lint bench-web bench bench-compare bench-py bench-wasm load fuzz

@@ -247,10 +247,10 @@ fn write_one(out: &mut dyn Write, r: &Ieee1584Result, format: Format) -> std::io
     }
 }
 
-fn scenario(s: ampflux_core::arcflash::Scenario) -> &'static str {
+fn scenario(s: ampflux_core::arcflash::ArcScenario) -> &'static str {
     match s {
-        ampflux_core::arcflash::Scenario::Full => "full",
-        ampflux_core::arcflash::Scenario::Reduced => "reduced",
+        ampflux_core::arcflash::ArcScenario::Full => "full",
+        ampflux_core::arcflash::ArcScenario::Reduced => "reduced",
     }
 }
 

@@ -38,7 +38,7 @@ pub use iec60909::{
 };
 pub use model::{
     Bus, Converter, ConverterKind, ExternalGrid, Generator, Impedance, Line, Load, Motor, Network,
-    Switch, Table, TapSide, Transformer, Transformer3w,
+    Shunt, ShuntKind, Switch, Table, TapSide, Transformer, Transformer3w,
 };
 pub use study::{
     BranchResult, BreakingCurrent, BusResult, BusStatus, Case, FaultKind, LineFault, Method,

@@ -5,7 +5,7 @@
 
 use ampflux_core::Network;
 use ampflux_core::arcflash::{
-    ArcFlashOptions, ElectrodeConfiguration, Enclosure, EnergyMethod, Equipment, Scenario,
+    ArcFlashOptions, ArcScenario, ElectrodeConfiguration, Enclosure, EnergyMethod, Equipment,
     arc_flash,
 };
 use ampflux_core::protection::characteristic;
@@ -58,7 +58,7 @@ proptest! {
         closer in 0.3f64..1.0,
     ) {
         let cf = eq.enclosure_correction().cf;
-        for s in [Scenario::Full, Scenario::Reduced] {
+        for s in [ArcScenario::Full, ArcScenario::Reduced] {
             let arc = eq.arcing_current(ibf, s);
             let e1 = eq.energy(ibf, &arc, t, cf);
             let e2 = eq.energy(ibf, &arc, t + dt, cf);

@@ -86,7 +86,7 @@ fn annex_d_governing_scenario() {
     for case in cases() {
         let params: Ieee1584Params = serde_json::from_value(case["params"].clone()).unwrap();
         let r = ieee1584(&params).unwrap();
-        assert_eq!(r.governing, ampflux_core::arcflash::Scenario::Reduced);
+        assert_eq!(r.governing, ampflux_core::arcflash::ArcScenario::Reduced);
         assert_eq!(r.incident_energy_j_per_cm2, r.energy_min_j_per_cm2);
         assert!(
             (r.incident_energy_cal_per_cm2 * 4.184 - r.incident_energy_j_per_cm2).abs() < 1e-12

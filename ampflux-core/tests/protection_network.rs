@@ -3,7 +3,7 @@
 //! study's arc durations from those devices at each scenario's arcing current.
 
 use ampflux_core::arcflash::{
-    ArcEnd, ArcFlashOptions, Ieee1584Params, Scenario, arc_flash, ieee1584,
+    ArcEnd, ArcFlashOptions, ArcScenario, Ieee1584Params, arc_flash, ieee1584,
 };
 use ampflux_core::protection::{
     Band, SelectivityOptions, characteristic, selectivity, series_devices,
@@ -229,7 +229,7 @@ fn motors_decay_and_parallel_paths_need_every_device() {
             .unwrap()
     };
     assert!((s.clearing_time_ms - t("F-L1").max(t("F-L2"))).abs() < 1e-9);
-    assert_eq!(s.scenario, Scenario::Reduced);
+    assert_eq!(s.scenario, ArcScenario::Reduced);
 }
 
 #[test]
@@ -286,7 +286,7 @@ fn step_wise_energy_follows_the_sources_as_they_clear() {
     let cf = one.enclosure_correction().cf;
     let mut sum = 0.0;
     for st in &s.steps {
-        let arc = one.arcing_current(st.ibf_ka, Scenario::Full);
+        let arc = one.arcing_current(st.ibf_ka, ArcScenario::Full);
         sum += one
             .energy(st.ibf_ka, &arc, st.duration_ms, cf)
             .energy_j_per_cm2;

@@ -144,8 +144,8 @@ pub(crate) fn arc_flash_frame<'py>(
         "governing",
         b.iter()
             .map(|x| match x.governing {
-                ampflux_core::arcflash::Scenario::Full => "full",
-                ampflux_core::arcflash::Scenario::Reduced => "reduced",
+                ampflux_core::arcflash::ArcScenario::Full => "full",
+                ampflux_core::arcflash::ArcScenario::Reduced => "reduced",
             })
             .collect::<Vec<_>>(),
     )?;

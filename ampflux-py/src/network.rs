@@ -559,6 +559,16 @@ impl PyNetwork {
         self.add_to(Table::Loads, id, fields)
     }
 
+    /// Adds a shunt admittance (`bus`, `kind`, `p_mw`, `q_mvar`, `vn_kv`).
+    #[pyo3(signature = (id, **fields))]
+    fn add_shunt(
+        &self,
+        id: &Bound<'_, PyAny>,
+        fields: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        self.add_to(Table::Shunts, id, fields)
+    }
+
     /// The element ids of `table`, in document order.
     fn ids(&self, table: &str) -> PyResult<Vec<String>> {
         let table = PyNetwork::table(table)?;

@@ -55,6 +55,8 @@ def test_every_builder_method_adds_to_its_table() -> None:
          "impedances"),
         (net.add_switch, "S", dict(bus="D", element="L", closed=True), "switches"),
         (net.add_load, "LD", dict(bus="D", p_mw=1.0, q_mvar=0.2), "loads"),
+        (net.add_shunt, "SH", dict(bus="D", kind="network_equivalent", p_mw=1.0, q_mvar=-5.0),
+         "shunts"),
     ]
     for method, eid, fields, table in calls:
         assert method(eid, **fields) == eid
@@ -270,7 +272,9 @@ def test_industrial_example(industrial: ampflux.Network) -> None:
 
 def test_package_metadata() -> None:
     assert ampflux.__version__ == "0.1.0"
-    assert "buses" in ampflux.TABLES and len(ampflux.TABLES) == 11
+    assert {"buses", "loads", "shunts"} <= set(ampflux.TABLES)
+    assert len(set(ampflux.TABLES)) == len(ampflux.TABLES)
+    assert ampflux.TABLES[-1] == "scenarios"
     typed = Path(ampflux.__file__).parent / "py.typed"
     assert typed.exists()
     assert (ROOT / "ampflux-py" / "python" / "ampflux" / "_ampflux.pyi").exists()

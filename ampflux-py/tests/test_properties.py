@@ -43,7 +43,7 @@ CODES = {
 }
 FAULTS = ["3ph", "2ph", "1ph", "2phe"]
 TABLES = ["buses", "external_grids", "lines", "transformers", "transformers3w", "generators",
-          "motors", "converters", "impedances", "switches", "loads"]
+          "motors", "converters", "impedances", "switches", "loads", "shunts"]
 
 
 def expect_clean(call: Callable[[], Any], type_errors: bool = False) -> Any:

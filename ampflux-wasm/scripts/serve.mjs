@@ -1,6 +1,6 @@
-// A minimal static file server for web/ (the page and its pkg/), for the browser test and
+// A minimal static file server for the built web client (web/dist, `make web`), for local use and
 // for trying the page without the AmpFlux server:
-//   node ampflux-wasm/scripts/serve.mjs [DIR=web] [PORT=8080]
+//   node ampflux-wasm/scripts/serve.mjs [DIR=web/dist] [PORT=8080]
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import http from "node:http";
@@ -52,7 +52,7 @@ export function serveStatic(root, port = 0) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const root = process.argv[2] ?? path.join(here, "../../web");
+  const root = process.argv[2] ?? path.join(here, "../../web/dist");
   const { url } = await serveStatic(root, Number(process.argv[3] ?? 8080));
   console.log(`serving ${path.resolve(root)} at ${url}`);
 }

@@ -1,7 +1,9 @@
 //! Short-circuit studies: options in with the format's names, the report out with the
 //! CLI's JSON field names.
 
-use ampflux_core::{StudyOptions, short_circuit};
+use std::cell::Cell;
+
+use ampflux_core::{StudyOptions, short_circuit_with_progress};
 use wasm_bindgen::prelude::*;
 
 use crate::errors::{core_error, guard, input_error};
@@ -26,6 +28,37 @@ pub(crate) fn options_from_js(options: &JsValue) -> Result<StudyOptions, JsValue
     Ok(options)
 }
 
+/// Calls to the JS progress callback per study, at most: every half percent of the work.
+const PROGRESS_STEPS: usize = 200;
+
+thread_local! {
+    /// The JS progress callback of the study that is running (wasm32 has one thread; the
+    /// core's callback must be `Sync`, a JS function is not, so it is reached from here).
+    static ON_PROGRESS: std::cell::RefCell<Option<js_sys::Function>> = const { std::cell::RefCell::new(None) };
+    /// The last step reported, so that the callback runs at most `PROGRESS_STEPS` times.
+    static LAST_STEP: Cell<usize> = const { Cell::new(usize::MAX) };
+}
+
+/// Forwards the core's (done, total) to the JS callback when a new step is reached; errors
+/// thrown by the callback are ignored (progress is advisory, the study goes on).
+fn report_progress(done: usize, total: usize) {
+    let step = (done.min(total) * PROGRESS_STEPS)
+        .checked_div(total)
+        .unwrap_or(0);
+    if LAST_STEP.with(|last| last.replace(step)) == step {
+        return;
+    }
+    ON_PROGRESS.with(|f| {
+        if let Some(f) = f.borrow().as_ref() {
+            let _ = f.call2(
+                &JsValue::NULL,
+                &(done as f64).into(),
+                &(total as f64).into(),
+            );
+        }
+    });
+}
+
 #[wasm_bindgen(js_class = Network)]
 impl WasmNetwork {
     /// Runs a short-circuit study (IEC 60909-0) at every bus or at `options.buses`, with the
@@ -33,15 +66,33 @@ impl WasmNetwork {
     /// `{study, network_digest, buses, branches, voltages, warnings}` with the fields of
     /// `ampflux sc --format json`. Throws an `AmpFluxError` (`invalid_option`,
     /// `validation_error` with every issue, `topology_error`, ...) instead.
+    /// `onProgress(done, total)`, when given, is called as work units (columns solved, fault
+    /// locations evaluated) complete, at most a few hundred times per study (for progress
+    /// bars, e.g. from a Web Worker).
     #[wasm_bindgen(js_name = shortCircuit, unchecked_return_type = "StudyReport")]
     pub fn short_circuit(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "StudyOptionsInput")] options: JsValue,
+        #[wasm_bindgen(js_name = onProgress, unchecked_optional_param_type = "(done: number, total: number) => void")]
+        on_progress: JsValue,
     ) -> Result<JsValue, JsValue> {
         guard()?;
         let options = options_from_js(&options)?;
-        let report = short_circuit(&self.inner, &options).map_err(core_error)?;
-        to_js(&report)
+        let callback = if on_progress.is_null_or_undefined() {
+            None
+        } else {
+            Some(on_progress.dyn_into::<js_sys::Function>().map_err(|v| {
+                input_error(format!(
+                    "onProgress must be a function, got {}",
+                    type_name(&v)
+                ))
+            })?)
+        };
+        ON_PROGRESS.with(|f| *f.borrow_mut() = callback);
+        LAST_STEP.with(|last| last.set(usize::MAX));
+        let result = short_circuit_with_progress(&self.inner, &options, &report_progress);
+        ON_PROGRESS.with(|f| *f.borrow_mut() = None);
+        to_js(&result.map_err(core_error)?)
     }
 }
 

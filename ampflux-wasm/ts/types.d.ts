@@ -14,10 +14,11 @@ export type Topology = "auto" | "meshed" | "radial";
 export type BreakingCurrent = "exact" | "conservative";
 /** IEC 60909 equivalent voltage source, or classical symmetrical components. */
 export type Method = "iec60909" | "classical";
-/** The tables of a network document. */
+/** The tables of a network document (`scenarios`: named alternatives to the network). */
 export type TableName =
   | "buses" | "external_grids" | "lines" | "transformers" | "transformers3w" | "generators"
-  | "motors" | "converters" | "impedances" | "switches" | "loads" | "protective_devices";
+  | "motors" | "converters" | "impedances" | "switches" | "loads" | "shunts"
+  | "protective_devices" | "scenarios";
 
 /** A fault along a line, `position` as a fraction of its length from `from_bus`. */
 export interface LineFault {
@@ -202,7 +203,7 @@ export interface AmpFluxError extends Error {
 /** Electrode configuration of IEEE 1584-2018. */
 export type ElectrodeConfiguration = "VCB" | "VCBB" | "HCB" | "VOA" | "HOA";
 /** Full arcing current, or the reduced one of IEEE 1584-2018 equation (2). */
-export type Scenario = "full" | "reduced";
+export type ArcScenario = "full" | "reduced";
 /** Class of equipment whose typical values (IEEE 1584-2018 Tables 8 and 10) fill gaps. */
 export type EquipmentClass = "switchgear" | "mcc" | "panelboard" | "cable_junction_box";
 /** Incident energy over the whole arc (`single_step`) or per opening (`step_wise`). */
@@ -239,7 +240,7 @@ export interface EnclosureCorrection {
 
 /** Arcing current of one scenario with the intermediate values (kA). */
 export interface ArcingCurrent {
-  scenario: Scenario;
+  scenario: ArcScenario;
   iarc_ka: number;
   iarc_600_ka: number;
   iarc_2700_ka?: number;
@@ -248,7 +249,7 @@ export interface ArcingCurrent {
 
 /** Incident energy (J/cm²) and arc-flash boundary (mm) of one scenario. */
 export interface ArcEnergy {
-  scenario: Scenario;
+  scenario: ArcScenario;
   time_ms: number;
   energy_j_per_cm2: number;
   afb_mm: number;
@@ -286,7 +287,7 @@ export interface Ieee1584Result {
   incident_energy_cal_per_cm2: number;
   /** NFPA 70E category: 0 up to 1.2 cal/cm², null above 40 cal/cm². */
   ppe_category: number | null;
-  governing: Scenario;
+  governing: ArcScenario;
   arc_flash_boundary_mm: number;
   ibf_ka: number;
   equipment: Equipment;
@@ -331,7 +332,7 @@ export interface ArcStep {
 
 /** One scenario at one bus. */
 export interface ArcFlashScenario {
-  scenario: Scenario;
+  scenario: ArcScenario;
   iarc_ka: number;
   clearing_time_ms: number;
   device: string | null;
@@ -360,7 +361,7 @@ export interface ArcFlashBus {
   name: string | null;
   label?: string;
   vn_kv: number;
-  governing: Scenario;
+  governing: ArcScenario;
   equipment: Equipment;
   equipment_class: EquipmentClass;
   typical_values: string[];

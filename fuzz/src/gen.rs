@@ -4,6 +4,9 @@
 //! a dangling reference, a duplicate id) so that both the validation and the deep study code
 //! are reached. Missing bytes read as zero, so every input decodes.
 
+use ampflux_core::model::{
+    BusRatings, Conductor, ConductorMaterial, Insulation, SwitchKind, SwitchRatings,
+};
 use ampflux_core::{
     BreakingCurrent, Bus, Case, Converter, ConverterKind, ExternalGrid, FaultKind, Generator,
     Impedance, Line, LineFault, Load, Method, Motor, Network, PeakMethod, StudyOptions, Switch,
@@ -132,6 +135,45 @@ fn vector_group(src: &mut Src<'_>, table: &[&str]) -> String {
     }
 }
 
+/// Ratings of a bus now and then, with an occasional missing pair or bad value.
+fn bus_ratings(src: &mut Src<'_>) -> Option<BusRatings> {
+    src.chance(40).then(|| BusRatings {
+        ipk_ka: src.opt(200, 5.0, 200.0),
+        icw_ka: src.opt(200, 2.0, 100.0),
+        icw_duration_s: src.opt(200, 0.2, 3.0),
+    })
+}
+
+/// Ratings of a switch now and then.
+fn switch_ratings(src: &mut Src<'_>) -> Option<SwitchRatings> {
+    src.chance(60).then(|| SwitchRatings {
+        breaking_ka: src.opt(200, 2.0, 100.0),
+        service_breaking_ka: src.opt(60, 2.0, 100.0),
+        making_ka: src.opt(100, 5.0, 250.0),
+        dc_percent: src.opt(40, 0.0, 100.0),
+        opening_time_s: src.opt(60, 0.01, 0.1),
+        icw_ka: src.opt(120, 2.0, 100.0),
+        icw_duration_s: src.opt(120, 0.2, 3.0),
+        ipk_ka: src.opt(40, 5.0, 250.0),
+    })
+}
+
+/// Conductor data of a line now and then.
+fn conductor(src: &mut Src<'_>) -> Option<Conductor> {
+    src.chance(40).then(|| Conductor {
+        material: src.pick(&[ConductorMaterial::Cu, ConductorMaterial::Al]),
+        insulation: src.pick(&[
+            Insulation::Pvc,
+            Insulation::Xlpe,
+            Insulation::Epr,
+            Insulation::Paper,
+            Insulation::Bare,
+        ]),
+        cross_section_mm2: src.value(1.5, 1000.0),
+        k: src.opt(20, 50.0, 250.0),
+    })
+}
+
 /// Edge ids: empty, blank, non-ASCII, or an id already used elsewhere.
 fn id(src: &mut Src<'_>, prefix: &str, i: usize) -> String {
     if src.chance(2) {
@@ -242,6 +284,7 @@ pub fn network(src: &mut Src<'_>) -> Network {
             },
             c_max: src.opt(8, 0.9, 1.15),
             c_min: src.opt(8, 0.9, 1.1),
+            ratings: bus_ratings(src),
             name: None,
             in_service: in_service(src),
             meta: meta(src),
@@ -291,6 +334,8 @@ pub fn network(src: &mut Src<'_>) -> Network {
             c0_nf_per_km: src.opt(30, 1.0, 300.0),
             parallel: src.opt_count(30, 3),
             endtemp_degree: src.opt(60, 20.0, 250.0),
+            conductor: conductor(src),
+            clearing_time_s: src.opt(30, 0.01, 5.0),
             name: None,
             in_service: in_service(src),
             meta: meta(src),
@@ -320,7 +365,7 @@ pub fn network(src: &mut Src<'_>) -> Network {
             vn_lv_kv: rated(src, vn(l)),
             vk_percent: vk,
             vkr_percent: vk * src.value(0.0, 0.5),
-            vector_group: vector_group(src, &VG2),
+            vector_group: Some(vector_group(src, &VG2)),
             vk0_percent: vk0,
             vkr0_percent: vk0.and_then(|v| src.opt(128, 0.0, v)),
             tap_pos: src.opt(30, -10.0, 10.0),
@@ -406,7 +451,7 @@ pub fn network(src: &mut Src<'_>) -> Network {
             vkr0_hv_percent: src.opt(60, 0.0, 1.0),
             vkr0_mv_percent: src.opt(60, 0.0, 1.0),
             vkr0_lv_percent: src.opt(60, 0.0, 1.0),
-            vector_group: vector_group(src, &VG3),
+            vector_group: Some(vector_group(src, &VG3)),
             hv_grounding_r_ohm: src.opt(20, 0.0, 50.0),
             hv_grounding_x_ohm: src.opt(20, 0.0, 50.0),
             mv_grounding_r_ohm: src.opt(20, 0.0, 50.0),
@@ -597,6 +642,13 @@ pub fn network(src: &mut Src<'_>) -> Network {
             closed: src.chance(170),
             r_ohm: src.opt(60, 0.0, 0.1),
             x_ohm: src.opt(40, 0.0, 0.1),
+            kind: src.pick(&[
+                SwitchKind::Breaker,
+                SwitchKind::Fuse,
+                SwitchKind::LoadBreak,
+                SwitchKind::Disconnector,
+            ]),
+            ratings: switch_ratings(src),
             name: None,
             in_service: in_service(src),
             meta: meta(src),

@@ -101,7 +101,7 @@ pub fn meshed_grid(n: usize, seed: u64) -> Network {
             vn_lv_kv: 10.5,
             vk_percent: 12.0,
             vkr_percent: 0.4,
-            vector_group: "YNd5".into(),
+            vector_group: Some("YNd5".into()),
             vk0_percent: Some(11.0),
             vkr0_percent: Some(0.4),
             oltc: Some(true),
@@ -132,7 +132,7 @@ pub fn meshed_grid(n: usize, seed: u64) -> Network {
             vn_lv_kv: 21.0,
             vk_percent: 12.0,
             vkr_percent: 0.5,
-            vector_group: "Dyn5".into(),
+            vector_group: Some("Dyn5".into()),
             vk0_percent: Some(11.5),
             vkr0_percent: Some(0.5),
             ..Transformer::default()

@@ -78,17 +78,30 @@ pub fn cases_dir() -> PathBuf {
     crate::shared_dir().join("validation/iec60909/cases")
 }
 
-/// Every reference file, sorted by id.
+/// Reference cases kept in the repository itself (`ampflux-core/tests/data/cases`), in the same
+/// schema; a file may give its network as an AmpFlux document in `ampflux_network` instead of
+/// the neutral `network`.
+pub fn repository_cases_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("testkit lives inside the workspace")
+        .join("ampflux-core/tests/data/cases")
+}
+
+/// Every reference file (shared and repository cases), sorted by id.
 pub fn load_files() -> Vec<ReferenceFile> {
-    let dir = cases_dir();
-    let mut files: Vec<ReferenceFile> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("reference cases not found at {}: {e}", dir.display()))
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            (path.extension()? == "json").then_some(path)
-        })
-        .map(|path| load_file(&path))
-        .collect();
+    let mut files = Vec::new();
+    for dir in [cases_dir(), repository_cases_dir()] {
+        files.extend(
+            std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("reference cases not found at {}: {e}", dir.display()))
+                .filter_map(|entry| {
+                    let path = entry.ok()?.path();
+                    (path.extension()? == "json").then_some(path)
+                })
+                .map(|path| load_file(&path)),
+        );
+    }
     files.sort_by(|a, b| a.id.cmp(&b.id));
     files
 }
@@ -107,18 +120,36 @@ pub fn load_file(path: &Path) -> ReferenceFile {
 impl ReferenceFile {
     /// The file's network converted to format v1 (without any case patch).
     pub fn network(&self) -> Network {
-        convert_network(&self.raw["network"]).unwrap_or_else(|e| panic!("{}: {e}", self.id))
+        self.network_of(&self.base_network())
+            .unwrap_or_else(|e| panic!("{}: {e}", self.id))
+    }
+
+    /// The network as stored: an AmpFlux document (`ampflux_network`) or the neutral one.
+    fn base_network(&self) -> Value {
+        match self.raw.get("ampflux_network") {
+            Some(doc) => doc.clone(),
+            None => self.raw["network"].clone(),
+        }
+    }
+
+    fn network_of(&self, net: &Value) -> Result<Network, String> {
+        if self.raw.get("ampflux_network").is_some() {
+            Network::from_value(net.clone()).map_err(|e| e.to_string())
+        } else {
+            convert_network(net)
+        }
     }
 
     /// Every calculation of the file.
     pub fn cases(&self) -> Vec<ReferenceCase> {
         let mut out = Vec::new();
         for case in self.raw["cases"].as_array().into_iter().flatten() {
-            let mut net = self.raw["network"].clone();
+            let mut net = self.base_network();
             for patch in case["patch"].as_array().into_iter().flatten() {
                 apply_patch(&mut net, patch);
             }
-            let network = convert_network(&net)
+            let network = self
+                .network_of(&net)
                 .unwrap_or_else(|e| panic!("{} / {}: {e}", self.id, case["id"]));
             let options = convert_options(case);
             let expected = case["expected"]
@@ -661,8 +692,14 @@ pub fn observed(report: &StudyReport, e: &Expected, case: &ampflux_core::Case) -
             let pick = |r: &ampflux_core::BranchResult| match e.quantity.as_str() {
                 "ikss_hv_ka" => r.ikss_from_ka,
                 "ikss_lv_ka" => r.ikss_to_ka,
+                "ip_ka" => r.ip_ka,
+                "ith_ka" => r.ith_ka,
                 _ => r.ikss_from_ka.max(r.ikss_to_ka),
             };
+            if fault_bus.is_some() {
+                // one fault location: its value, zero included
+                return rows.map(pick).next();
+            }
             let values: Vec<f64> = rows.map(pick).filter(|v| *v > 1e-9).collect();
             if values.is_empty() {
                 return None;

@@ -117,7 +117,7 @@ pub fn label_svg(bus: &ArcFlashBus, options: &LabelOptions) -> String {
             bus.device
                 .as_deref()
                 .unwrap_or("no device (limited arc duration)"),
-            if bus.governing == super::Scenario::Full {
+            if bus.governing == super::ArcScenario::Full {
                 bus.clearing_time_ms
             } else {
                 bus.clearing_time_min_ms
@@ -126,7 +126,7 @@ pub fn label_svg(bus: &ArcFlashBus, options: &LabelOptions) -> String {
         format!(
             "Bolted fault {:.2} kA, arcing {:.2} kA ({})",
             bus.ibf_ka,
-            if bus.governing == super::Scenario::Full {
+            if bus.governing == super::ArcScenario::Full {
                 bus.iarc_ka
             } else {
                 bus.iarc_min_ka

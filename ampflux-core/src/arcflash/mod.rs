@@ -30,8 +30,8 @@ pub use clearing::DeviceOperation;
 pub use enclosure::{EnclosureCorrection, EnclosureType, correction as enclosure_correction};
 pub use label::{LabelMethod, LabelOptions, label_svg};
 pub use model::{
-    AFB_ENERGY_J_PER_CM2, ArcEnergy, ArcingCurrent, EnergySum, Equipment, JOULES_PER_CALORIE,
-    LV_LIMIT_KV, Scenario, interpolate,
+    AFB_ENERGY_J_PER_CM2, ArcEnergy, ArcScenario, ArcingCurrent, EnergySum, Equipment,
+    JOULES_PER_CALORIE, LV_LIMIT_KV, interpolate,
 };
 pub use options::{ArcFlashOptions, EnergyMethod};
 pub use ppe::{
@@ -179,7 +179,7 @@ pub struct Ieee1584Result {
     /// 40 cal/cm²).
     pub ppe_category: Option<u8>,
     /// The scenario with the larger incident energy.
-    pub governing: Scenario,
+    pub governing: ArcScenario,
     /// Arc-flash boundary of the governing scenario in mm.
     pub arc_flash_boundary_mm: f64,
     /// Bolted three-phase fault current in kA (as given).
@@ -248,8 +248,8 @@ pub fn ieee1584(p: &Ieee1584Params) -> Result<Ieee1584Result> {
     }
     warnings.extend(findings);
     let correction = equipment.enclosure_correction();
-    let full = equipment.arcing_current(p.ibf_ka, Scenario::Full);
-    let reduced = equipment.arcing_current(p.ibf_ka, Scenario::Reduced);
+    let full = equipment.arcing_current(p.ibf_ka, ArcScenario::Full);
+    let reduced = equipment.arcing_current(p.ibf_ka, ArcScenario::Reduced);
     let e_full = equipment.energy(p.ibf_ka, &full, p.time_ms, correction.cf);
     let e_reduced = equipment.energy(p.ibf_ka, &reduced, time_min_ms, correction.cf);
     let governing = if e_reduced.energy_j_per_cm2 > e_full.energy_j_per_cm2 {

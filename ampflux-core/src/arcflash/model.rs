@@ -27,7 +27,7 @@ pub const JOULES_PER_CALORIE: f64 = 4.184;
 /// (the procedure of Annex D, steps 1 to 14).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Scenario {
+pub enum ArcScenario {
     /// The final average arcing current I_arc.
     Full,
     /// The reduced arcing current I_arc_min = I_arc·(1 − 0.5·VarCf) (equation (2)).
@@ -54,7 +54,7 @@ pub struct Equipment {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ArcingCurrent {
     /// Full or reduced.
-    pub scenario: Scenario,
+    pub scenario: ArcScenario,
     /// Final arcing current I_arc (or I_arc_min) in kA.
     pub iarc_ka: f64,
     /// Intermediate arcing current at 600 V in kA (equation (1); reduced by equation (2) in
@@ -73,7 +73,7 @@ pub struct ArcingCurrent {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ArcEnergy {
     /// Full or reduced.
-    pub scenario: Scenario,
+    pub scenario: ArcScenario,
     /// Arc duration T in ms.
     pub time_ms: f64,
     /// Incident energy E at the working distance in J/cm².
@@ -122,10 +122,10 @@ impl Equipment {
     /// equations (16) to (18); at or below 600 V the final current is equation (25):
     /// `I_arc = 1/√((0.6/Voc)²·(1/I_arc_600² − (0.6² − Voc²)/(0.6²·Ibf²)))`. The reduced
     /// scenario multiplies by (1 − 0.5·VarCf) (equation (2)).
-    pub fn arcing_current(&self, ibf_ka: f64, scenario: Scenario) -> ArcingCurrent {
+    pub fn arcing_current(&self, ibf_ka: f64, scenario: ArcScenario) -> ArcingCurrent {
         let reduce = match scenario {
-            Scenario::Full => 1.0,
-            Scenario::Reduced => 1.0 - 0.5 * self.var_cf(),
+            ArcScenario::Full => 1.0,
+            ArcScenario::Reduced => 1.0 - 0.5 * self.var_cf(),
         };
         let i600 = self.intermediate_current(0, ibf_ka);
         if self.is_low_voltage() {
@@ -272,7 +272,7 @@ impl EnergySum {
     /// The final incident energy and arc-flash boundary: above 600 V the intermediate
     /// boundaries of each level (equations (7) to (9)) and the interpolations of
     /// equations (19) to (24).
-    pub fn finish(&self, eq: &Equipment, scenario: Scenario, time_ms: f64) -> ArcEnergy {
+    pub fn finish(&self, eq: &Equipment, scenario: ArcScenario, time_ms: f64) -> ArcEnergy {
         match *self {
             EnergySum::Low(e) => ArcEnergy {
                 scenario,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::clearing::DeviceOperation;
 use super::stepwise::ArcStep;
-use super::{ArcFlashOptions, Equipment, EquipmentClass, Scenario};
+use super::{ArcFlashOptions, ArcScenario, Equipment, EquipmentClass};
 use crate::error::Issue;
 
 /// How an arc ended.
@@ -26,7 +26,7 @@ pub enum ArcEnd {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ArcFlashScenario {
     /// Full or reduced arcing current.
-    pub scenario: Scenario,
+    pub scenario: ArcScenario,
     /// Arcing current in kA.
     pub iarc_ka: f64,
     /// Arc duration in ms.
@@ -84,7 +84,7 @@ pub struct ArcFlashBus {
     /// Nominal voltage (Voc) in kV.
     pub vn_kv: f64,
     /// The scenario with the larger energy.
-    pub governing: Scenario,
+    pub governing: ArcScenario,
     /// The equipment as calculated (typical values filled in).
     pub equipment: Equipment,
     /// Class of equipment whose typical values were used.

@@ -9,7 +9,7 @@
 //! boundary follows from their sum.
 
 use super::clearing::{Clearing, Limits, SELF_ENDING};
-use super::{EnergySum, Equipment, Scenario};
+use super::{ArcScenario, EnergySum, Equipment};
 use crate::error::Result;
 use crate::model::{Network, Table};
 use crate::protection::Characteristic;
@@ -57,7 +57,7 @@ pub(crate) struct Setup<'a> {
 }
 
 /// Runs the steps of `scenario` at the bus.
-pub(crate) fn steps(s: &Setup<'_>, scenario: Scenario) -> Result<Steps> {
+pub(crate) fn steps(s: &Setup<'_>, scenario: ArcScenario) -> Result<Steps> {
     let n = s.chars.len();
     let mut opened = vec![false; n];
     let mut opened_at_s = vec![None; n];

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use super::clearing::{self, Clearing, DeviceOperation, Limits};
 use super::stepwise::{self, ArcStep};
 use super::{
-    ArcEnd, ArcFlashBus, ArcFlashOptions, ArcFlashReport, ArcFlashScenario, Enclosure,
-    EnergyMethod, Equipment, EquipmentClass, JOULES_PER_CALORIE, Scenario, ppe_category, typical,
+    ArcEnd, ArcFlashBus, ArcFlashOptions, ArcFlashReport, ArcFlashScenario, ArcScenario, Enclosure,
+    EnergyMethod, Equipment, EquipmentClass, JOULES_PER_CALORIE, ppe_category, typical,
 };
 use crate::error::{Error, Issue, Result, Severity};
 use crate::model::{Bus, Network, Table, in_service};
@@ -268,7 +268,7 @@ impl Ctx<'_> {
             &eq,
             ibf,
             correction.cf,
-            Scenario::Full,
+            ArcScenario::Full,
             &bolted,
             &mut warnings,
         )?;
@@ -277,7 +277,7 @@ impl Ctx<'_> {
             &eq,
             ibf,
             correction.cf,
-            Scenario::Reduced,
+            ArcScenario::Reduced,
             &bolted,
             &mut warnings,
         )?;
@@ -331,7 +331,7 @@ impl Ctx<'_> {
         eq: &Equipment,
         ibf: f64,
         cf: f64,
-        scenario: Scenario,
+        scenario: ArcScenario,
         bolted_ka: &[f64],
         warnings: &mut Vec<Issue>,
     ) -> std::result::Result<ArcFlashScenario, Issue> {
@@ -440,7 +440,7 @@ impl Ctx<'_> {
     fn note_clearing(
         &self,
         bus: &Bus,
-        scenario: Scenario,
+        scenario: ArcScenario,
         c: &Clearing,
         warnings: &mut Vec<Issue>,
     ) {
@@ -469,7 +469,7 @@ impl Ctx<'_> {
             return;
         };
         let full = format!("at the arcing current, {text}");
-        if scenario == Scenario::Reduced
+        if scenario == ArcScenario::Reduced
             && let Some(w) = warnings
                 .iter_mut()
                 .find(|w| w.code == code && w.message == full)
@@ -478,8 +478,8 @@ impl Ctx<'_> {
             return;
         }
         let which = match scenario {
-            Scenario::Full => "arcing current",
-            Scenario::Reduced => "reduced arcing current",
+            ArcScenario::Full => "arcing current",
+            ArcScenario::Reduced => "reduced arcing current",
         };
         warnings.push(bus_warning(
             &bus.id,

@@ -2,7 +2,7 @@
 //!
 //! Canonical JSON: compact, `format`/`version` of the current format, every table sorted by
 //! element id, the fields of every element in the format's fixed order with absent optional
-//! fields omitted, numbers of typed fields written by one shortest-round-trip algorithm, and
+//! fields (and an empty `scenarios` table, a default switch `kind`) omitted, numbers of typed fields written by one shortest-round-trip algorithm, and
 //! free-form `meta` objects with sorted keys and numbers normalised (`1.0` and `1` are the same
 //! number). The same circuit gives the same bytes, and the same SHA-256 digest, on every
 //! platform (native and WebAssembly), whatever the element order or formatting of the input.
@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{
     Bus, Converter, ExternalGrid, FORMAT_TAG, FORMAT_VERSION, Generator, Impedance, Line, Load,
-    Meta, Motor, Network, ProtectiveDevice, Switch, Transformer, Transformer3w,
+    Meta, Motor, Network, ProtectiveDevice, Scenario, Shunt, Switch, Transformer, Transformer3w,
 };
 
 thread_local! {
@@ -103,7 +103,13 @@ struct CanonicalView<'a> {
     switches: Vec<&'a Switch>,
     loads: Vec<&'a Load>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    shunts: Vec<&'a Shunt>,
+    /// Absent when empty, so that documents without protective devices keep their digest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     protective_devices: Vec<&'a ProtectiveDevice>,
+    /// Absent when empty, so that documents without scenarios keep their digest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    scenarios: Vec<&'a Scenario>,
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "serialize_meta"
@@ -147,7 +153,9 @@ impl Network {
             impedances: sorted!(self.impedances),
             switches: sorted!(self.switches),
             loads: sorted!(self.loads),
+            shunts: sorted!(self.shunts),
             protective_devices: sorted!(self.protective_devices),
+            scenarios: sorted!(self.scenarios),
             meta: &self.meta,
         };
         let _guard = CanonicalGuard(CANONICAL.with(|c| c.replace(true)));

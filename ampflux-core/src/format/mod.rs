@@ -2,6 +2,7 @@
 //! offending value, step-by-step upgrades of older documents, and the canonical form.
 
 pub mod canonical;
+mod meta_ratings;
 mod upgrade;
 
 use serde::de::DeserializeOwned;
@@ -51,6 +52,8 @@ impl Network {
             && net.format == FORMAT_TAG
             && net.version == FORMAT_VERSION
         {
+            let mut net = net;
+            finish_read(&mut net);
             return Ok(net);
         }
         // an older version (upgraded on the tree), a foreign or newer document (refused), or
@@ -97,13 +100,16 @@ impl Network {
             }
         }
         match from_value_with_path::<Network>(Value::Object(readable), "") {
-            Ok(net) => problems.extend(net.validate().into_iter().filter(|issue| {
-                // a reference to an element that could not be read only repeats its problem
-                !(issue.code == "dangling_reference"
-                    && unreadable
-                        .iter()
-                        .any(|id| issue.message.contains(&format!("`{id}`"))))
-            })),
+            Ok(mut net) => {
+                finish_read(&mut net);
+                problems.extend(net.validate().into_iter().filter(|issue| {
+                    // a reference to an element that could not be read only repeats its problem
+                    !(issue.code == "dangling_reference"
+                        && unreadable
+                            .iter()
+                            .any(|id| issue.message.contains(&format!("`{id}`"))))
+                }));
+            }
             // each part reads on its own, so together they do; should they not, the first
             // problem is still named
             Err(e) => problems.push(document_issue(&e)),
@@ -117,7 +123,9 @@ impl Network {
     /// Reads a network document from a parsed JSON value (see [`Network::from_json`]).
     pub fn from_value(value: Value) -> Result<Network> {
         let value = upgrade_document(value)?;
-        from_value_with_path(value, "")
+        let mut net: Network = from_value_with_path(value, "")?;
+        finish_read(&mut net);
+        Ok(net)
     }
 
     /// Writes the document as pretty-printed JSON (format v1; absent optional fields are
@@ -163,7 +171,16 @@ impl Network {
             Table::Impedances => push!(impedances),
             Table::Switches => push!(switches),
             Table::Loads => push!(loads),
+            Table::Shunts => push!(shunts),
             Table::ProtectiveDevices => push!(protective_devices),
+            Table::Scenarios => push!(scenarios),
+        }
+        match table {
+            Table::Buses => meta_ratings::adopt_bus(self.buses.last_mut().expect("just pushed")),
+            Table::Switches => {
+                meta_ratings::adopt_switch(self.switches.last_mut().expect("just pushed"))
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -267,6 +284,12 @@ fn document_issue(error: &Error) -> Issue {
         field: field.filter(|f| f != "."),
         message,
     }
+}
+
+/// What every reader does to the typed network after parsing (whatever the parser): moves
+/// ratings written in `meta` by older tools into the rating fields (see `meta_ratings`).
+pub(crate) fn finish_read(net: &mut Network) {
+    meta_ratings::adopt(net);
 }
 
 #[cfg(test)]

@@ -1,6 +1,17 @@
 //! Branch contributions and bus voltages during a fault: one solve per sequence and fault
 //! location, sequence voltages at every node, sequence currents at every branch end, then
 //! phase quantities with the phase shifts of the transformer vector groups.
+//!
+//! Full-size converters (IEC 60909-0:2016, power station units with full size converter) act
+//! as current sources I_kPFj in the positive sequence, superposed on the equivalent voltage
+//! source: I''k = |c·U_n/√3 + Σ_j Z_kj·I_kPFj|/|Z_k|. The bus results take the sum with
+//! magnitudes, I''k = (c·U_n/√3 + Σ_j |Z_kj|·I_kPFj)/|Z_k|: the superposition when every
+//! converter current has the angle that puts Z_kj·I_kPFj in phase with c·U_n/√3,
+//! arg I_kPFj = −arg Z_kj, the largest current any angles give at that location. The branch
+//! currents and voltages of a location are those of this one physical state: the converters
+//! inject at these angles, the fault draws I''k, every node obeys Kirchhoff's current law, the
+//! voltage at a bolted fault is zero, and a converter at the faulted bus feeds the fault
+//! directly and changes no other branch's current.
 
 use num_complex::Complex64 as C64;
 
@@ -51,22 +62,7 @@ pub(crate) fn compute<'u>(
         .map(|b| (b.a, b.b, b.shift_deg, b.zero_inverted))
         .collect();
     let (angle, inverted) = phase_shifts(sys.n(), &shift_edges);
-    // the converters' voltage phasors (superposition of their injected currents)
-    let v_src = if sys.sources.is_empty() {
-        Vec::new()
-    } else {
-        let mut rhs = vec![C64::new(0.0, 0.0); sys.n()];
-        for src in sys.sources.iter().filter(|s| !set.m1.dead[s.node]) {
-            rhs[src.node] += src.i_pu;
-        }
-        set.f1.solve(&ctx.adm.sym, &mut rhs);
-        rhs
-    };
-    let frames = Frames {
-        angle,
-        inverted,
-        v_src,
-    };
+    let frames = Frames { angle, inverted };
     let per_loc = par::map(locs, |loc| {
         let result = buses.iter().find(|b| b.id == loc.id);
         let out = match result {
@@ -87,17 +83,55 @@ pub(crate) fn compute<'u>(
     Ok((branches, voltages))
 }
 
-/// Phase frames of the nodes and the converters' voltages, shared by every location.
+/// Phase frames of the nodes, shared by every location.
 struct Frames {
     angle: Vec<f64>,
     inverted: Vec<bool>,
-    v_src: Vec<C64>,
+}
+
+/// The full-size converters' part of a fault at one location.
+struct ConverterState {
+    /// Σ_j |Z_kj|·I_kPFj: the converters' share of the open-circuit voltage at the fault.
+    src: f64,
+    /// Node voltages (positive sequence) caused by the converter currents alone, each at the
+    /// angle −arg Z_kj (empty without converters).
+    v: Vec<C64>,
+}
+
+/// The converter currents for a fault at `k` with the positive-sequence column `col1` of the
+/// location's matrix: I_j = I_kPFj·e^(−j·arg Z_kj), so that Σ_j Z_kj·I_j = Σ_j |Z_kj|·I_kPFj is
+/// real and adds to c·U_n/√3 (the standard's superposition with magnitudes); the node voltages
+/// they cause alone.
+fn converter_state(
+    ctx: &Context<'_>,
+    set: &SequenceSet,
+    col1: &[C64],
+    unit: Option<&UnitVariant>,
+) -> ConverterState {
+    let sys = ctx.sys;
+    let mut rhs = vec![C64::new(0.0, 0.0); sys.n()];
+    let mut src = 0.0;
+    for s in sys.sources.iter().filter(|s| !set.m1.dead[s.node]) {
+        let z = col1[s.node];
+        if z.norm() == 0.0 {
+            continue; // another island: no part in this fault
+        }
+        rhs[s.node] += C64::from_polar(s.i_pu.norm(), -z.arg());
+        src += z.norm() * s.i_pu.norm();
+    }
+    if src == 0.0 {
+        return ConverterState { src, v: Vec::new() };
+    }
+    set.solve(ctx, Which::Seq(Sequence::Positive), &mut rhs, unit);
+    ConverterState { src, v: rhs }
 }
 
 /// One end of a branch: sequence currents entering the branch (per unit of `node`).
 struct End {
     node: usize,
     i: [C64; 3], // zero, positive, negative
+    /// The converters' part of the positive-sequence current (three-phase faults).
+    i1_conv: C64,
 }
 
 fn location_flows(
@@ -125,17 +159,13 @@ fn location_flows(
     let z0 = col0.as_ref().map(|c| c[k]);
     let (zf, ze) = fault_impedances(ctx, k);
     let e0 = source_voltage(ctx, k, unit);
-    let v_src = |i: usize| frames.v_src.get(i).copied().unwrap_or(zero);
-    // the fault currents are those of the bus results (IEC superposition of magnitudes)
-    let src: f64 = sys
-        .sources
-        .iter()
-        .filter(|s| !set.m1.dead[s.node])
-        .map(|s| col1[s.node].norm() * s.i_pu.norm())
-        .sum();
-    let seq = sequence_currents(options.fault, C64::new(e0 + src, 0.0), z1, z2, z0, zf, ze);
-    // sequence voltages (changes caused by the fault, plus the converters' voltages)
-    let v1: Vec<C64> = (0..n).map(|i| v_src(i) - col1[i] * seq.i1).collect();
+    let conv = converter_state(ctx, set, &col1, unit);
+    let v_conv = |i: usize| conv.v.get(i).copied().unwrap_or(zero);
+    // the fault currents are those of the bus results: open-circuit voltage c + Σ|Z_kj|·I_kPFj
+    let currents = |e: f64| sequence_currents(options.fault, C64::new(e, 0.0), z1, z2, z0, zf, ze);
+    let seq = currents(e0 + conv.src);
+    // sequence voltages: changes caused by the fault and by the converter currents
+    let v1: Vec<C64> = (0..n).map(|i| v_conv(i) - col1[i] * seq.i1).collect();
     let v2: Vec<C64> = match &col2 {
         Some(c) => c.iter().map(|z| -z * seq.i2).collect(),
         None => col1.iter().map(|z| -z * seq.i2).collect(),
@@ -144,6 +174,13 @@ fn location_flows(
         Some(c) => c.iter().map(|z| -z * seq.i0).collect(),
         None => vec![zero; n],
     };
+    let three_phase = options.fault == crate::study::FaultKind::ThreePhase;
+    // the converters' part alone (their currents and their share of the fault current), for
+    // the peak current: i_p = √2·|κ·I_source + I_conv| at each branch end, as at the bus
+    let v1_conv: Option<Vec<C64>> = (three_phase && conv.src > 0.0).then(|| {
+        let i1 = currents(conv.src).i1;
+        (0..n).map(|i| v_conv(i) - col1[i] * i1).collect()
+    });
     // rotation of each node's sequence quantities into the fault location's phase frame
     let rot = |node: usize| -> (C64, C64, f64) {
         let theta = (angle[node] - angle[k]).to_radians();
@@ -164,8 +201,19 @@ fn location_flows(
         phases(end.i[0] * s0, end.i[1] * r1, end.i[2] * r2).map(|p| p * ib)
     };
     let m = thermal_m(bus.kappa, sys.frequency_hz, options.tk_s);
-    let three_phase = options.fault == crate::study::FaultKind::ThreePhase;
     let zero_model_needed = col0.is_some();
+    // i_p of one end (IEC 60909-0:2016 §8.1 with the converters' part undamped, as at the bus)
+    let end_peak = |end: &End| -> f64 {
+        let i_source = end.i[1] - end.i1_conv;
+        SQRT2 * (i_source * bus.kappa + end.i1_conv).norm() * sys.i_base(end.node)
+    };
+    let peak = |ends: &[&End], imax: f64| -> f64 {
+        if v1_conv.is_some() {
+            ends.iter().map(|e| end_peak(e)).fold(0.0, f64::max)
+        } else {
+            bus.kappa * SQRT2 * imax
+        }
+    };
 
     // currents at both ends of every compiled branch
     let ends: Vec<(End, End)> = sys
@@ -191,14 +239,17 @@ fn location_flows(
             let (a1, b1) = flow(y1, &v1);
             let (a2, b2) = flow(y1, &v2);
             let (a0, b0) = flow(y0, &v0);
+            let (ac, bc) = v1_conv.as_ref().map_or((zero, zero), |v| flow(y1, v));
             (
                 End {
                     node: br.a,
                     i: [a0, a1, a2],
+                    i1_conv: ac,
                 },
                 End {
                     node: br.b,
                     i: [b0, b1, b2],
+                    i1_conv: bc,
                 },
             )
         })
@@ -219,7 +270,7 @@ fn location_flows(
             ikss_to_ka: mt,
             angle_from_deg: af,
             angle_to_deg: at,
-            ip_ka: bus.kappa * SQRT2 * imax,
+            ip_ka: peak(&[from, to], imax),
             ith_ka: imax * (m + 1.0).sqrt(),
             mv_bus: None,
             ikss_mv_ka: None,
@@ -295,7 +346,7 @@ fn location_flows(
         r.ikss_mv_ka = Some(mm);
         r.angle_mv_deg = Some(am);
         let imax = r.ikss_from_ka.max(r.ikss_to_ka).max(mm);
-        r.ip_ka = bus.kappa * SQRT2 * imax;
+        r.ip_ka = peak(&[&ends[h].0, &ends[mv].0, &ends[l].0], imax);
         r.ith_ka = imax * (m + 1.0).sqrt();
         rows.push(r);
     }

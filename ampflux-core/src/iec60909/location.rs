@@ -75,7 +75,12 @@ pub(crate) fn meshing(ctx: &Context<'_>, set: &SequenceSet) -> Meshing {
             }
         }
     }
-    let sources: Vec<usize> = sys.shunts.iter().map(|s| s.node).collect();
+    let sources: Vec<usize> = sys
+        .shunts
+        .iter()
+        .filter(|s| s.is_source())
+        .map(|s| s.node)
+        .collect();
     let meshed = match ctx.options.topology {
         Topology::Auto => meshed(n, &edges, &sources),
         Topology::Meshed => vec![true; n],

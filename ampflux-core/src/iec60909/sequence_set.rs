@@ -147,8 +147,40 @@ impl SequenceSet {
     ) -> C64 {
         let (seq, s, peak) = self.stamp_of(which);
         let (_, delta) = unit_delta(ctx.sys, u, seq, s, peak);
-        let w = woodbury_weights(&zss, &delta, 0);
+        let w = woodbury_weights(&zss, &delta, [zss[0][0], zss[1][0]]);
         zss[0][0] - zss[0][0] * w[0] - zss[0][1] * w[1]
+    }
+
+    /// Replaces `rhs` by (matrix `which`)⁻¹·`rhs`, for the base network or, with `unit`, for the
+    /// power station unit variant (Woodbury on the unit's two nodes); `false` when the matrix
+    /// does not exist.
+    pub fn solve(
+        &self,
+        ctx: &Context<'_>,
+        which: Which,
+        rhs: &mut [C64],
+        unit: Option<&UnitVariant>,
+    ) -> bool {
+        let Some(f) = self.factor(which) else {
+            return false;
+        };
+        let sym = &ctx.adm.sym;
+        f.solve(sym, rhs);
+        if let Some(u) = unit {
+            let (seq, s, peak) = self.stamp_of(which);
+            let (nodes, delta) = unit_delta(ctx.sys, u, seq, s, peak);
+            let cols = f.columns(sym, &nodes);
+            let z = |i: usize, a: usize| cols[i * 2 + a];
+            let zss = [
+                [z(nodes[0], 0), z(nodes[0], 1)],
+                [z(nodes[1], 0), z(nodes[1], 1)],
+            ];
+            let w = woodbury_weights(&zss, &delta, [rhs[nodes[0]], rhs[nodes[1]]]);
+            for (i, x) in rhs.iter_mut().enumerate() {
+                *x -= z(i, 0) * w[0] + z(i, 1) * w[1];
+            }
+        }
+        true
     }
 }
 
@@ -200,9 +232,9 @@ fn unit_delta(
     ([g, h], d)
 }
 
-/// Weights w = Δ·(I + Z_SS·Δ)⁻¹·Z_S,k of the Woodbury identity
-/// Z' e_k = Z e_k − Z P·w, for `k` the node with index `ik` in S.
-fn woodbury_weights(zss: &[[C64; 2]; 2], delta: &[[C64; 2]; 2], ik: usize) -> [C64; 2] {
+/// Weights w = Δ·(I + Z_SS·Δ)⁻¹·Pᵀ·Z·b of the Woodbury identity Z'·b = Z·b − Z·P·w, from
+/// `zb` = Pᵀ·Z·b (for b = e_k with k in S: the column Z_S,k).
+fn woodbury_weights(zss: &[[C64; 2]; 2], delta: &[[C64; 2]; 2], zb: [C64; 2]) -> [C64; 2] {
     let one = C64::new(1.0, 0.0);
     let zero = C64::new(0.0, 0.0);
     let mut m = [[zero; 2]; 2];
@@ -213,7 +245,7 @@ fn woodbury_weights(zss: &[[C64; 2]; 2], delta: &[[C64; 2]; 2], ik: usize) -> [C
         }
     }
     let det = m[0][0] * m[1][1] - m[0][1] * m[1][0];
-    let rhs = [zss[0][ik], zss[1][ik]];
+    let rhs = zb;
     let v = [
         (m[1][1] * rhs[0] - m[0][1] * rhs[1]) / det,
         (m[0][0] * rhs[1] - m[1][0] * rhs[0]) / det,
@@ -243,7 +275,7 @@ fn woodbury_column(
         [z(nodes[0], 0), z(nodes[0], 1)],
         [z(nodes[1], 0), z(nodes[1], 1)],
     ];
-    let w = woodbury_weights(&zss, delta, ik);
+    let w = woodbury_weights(&zss, delta, [zss[0][ik], zss[1][ik]]);
     (0..sym.n)
         .map(|i| z(i, ik) - z(i, 0) * w[0] - z(i, 1) * w[1])
         .collect()

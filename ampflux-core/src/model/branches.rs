@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Meta;
+use super::{Conductor, Meta, SwitchKind, SwitchRatings};
 
 /// Overhead line or cable (π-model; per-km data times length, divided by `parallel`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -41,6 +41,13 @@ pub struct Line {
     /// case: R = R20·[1 + 0.004/K·(θ_e − 20 °C)] (absent: 20 °C, no correction).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endtemp_degree: Option<f64>,
+    /// Conductor data for the adiabatic short-circuit withstand of the equipment duty study.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conductor: Option<Conductor>,
+    /// Fault clearing time t in s of the protection of this line, for its adiabatic withstand
+    /// (absent: the study's T_k).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clearing_time_s: Option<f64>,
     /// Free-text name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -91,9 +98,11 @@ pub struct Transformer {
     pub vk_percent: f64,
     /// Rated resistive part of the short-circuit voltage u_Rr in percent.
     pub vkr_percent: f64,
-    /// Vector group (`YNd5`, `Dyn`, `Yzn11`, ...); decides zero-sequence coupling and the
-    /// earthing of each side.
-    pub vector_group: String,
+    /// Vector group (`YNd5`, `Dyn`, `Yzn11`, ...); decides zero-sequence coupling, the
+    /// earthing of each side and the phase shift. Absent: unknown, which three-phase and
+    /// line-to-line faults do not need; earth faults refuse it, naming the transformer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector_group: Option<String>,
     /// Zero-sequence short-circuit voltage u_k0 in percent (needed by earth faults when a
     /// zero-sequence path exists).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,8 +232,10 @@ pub struct Transformer3w {
     /// Resistive part of `vk0_lv_percent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vkr0_lv_percent: Option<f64>,
-    /// Vector group, e.g. `YNyn0d5`.
-    pub vector_group: String,
+    /// Vector group, e.g. `YNyn0d5`. Absent: unknown, which three-phase and line-to-line
+    /// faults do not need; earth faults refuse it, naming the transformer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector_group: Option<String>,
     /// Resistance of the HV star-point earthing in Ω.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hv_grounding_r_ohm: Option<f64>,
@@ -332,6 +343,13 @@ pub struct Switch {
     /// Reactance of a closed bus-bus switch in Ω (addition to the v1 minimum).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x_ohm: Option<f64>,
+    /// What the switch is (`breaker`, `fuse`, `load_break`, `disconnector`; absent:
+    /// `disconnector`, a plain switch). Decides the duties of the equipment duty study.
+    #[serde(default, skip_serializing_if = "SwitchKind::is_default")]
+    pub kind: SwitchKind,
+    /// Ratings of the switching device for the equipment duty study.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratings: Option<SwitchRatings>,
     /// Free-text name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

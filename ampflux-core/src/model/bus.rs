@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Meta;
+use super::{BusRatings, Meta};
 
 /// A bus (busbar, node) of the network.
 ///
@@ -26,6 +26,9 @@ pub struct Bus {
     /// Explicit voltage factor c_min for this bus (addition to the v1 minimum).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub c_min: Option<f64>,
+    /// Ratings of the busbar / switchgear assembly for the equipment duty study.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratings: Option<BusRatings>,
     /// Equipment data for the arc-flash study (IEEE 1584-2018); absent: typical values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arc_flash: Option<super::BusArcFlash>,

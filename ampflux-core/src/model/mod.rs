@@ -4,6 +4,9 @@
 mod branches;
 mod bus;
 mod protection;
+mod ratings;
+mod scenario;
+mod shunt;
 mod sources;
 mod vector_group;
 
@@ -12,6 +15,11 @@ pub use bus::Bus;
 pub use protection::{
     BusArcFlash, DeviceKind, EnclosureData, FusePoint, ProtectiveDevice, RelayStage,
 };
+pub use ratings::{
+    BusRatings, Conductor, ConductorMaterial, Insulation, SwitchKind, SwitchRatings,
+};
+pub use scenario::{BASE_SCENARIO, Scenario};
+pub use shunt::{Shunt, ShuntKind};
 pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor};
 pub use vector_group::{VectorGroup, VectorGroupError, Winding};
 
@@ -90,10 +98,18 @@ pub struct Network {
     /// Loads (neglected by IEC 60909).
     #[serde(default)]
     pub loads: Vec<Load>,
+    /// Shunt admittances (absent when empty, so documents without them keep their form and
+    /// digest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shunts: Vec<Shunt>,
     /// Protective devices: relays, trip units, fuses (absent when empty, so documents
     /// without them keep their form and digest).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub protective_devices: Vec<ProtectiveDevice>,
+    /// Named operating alternatives (switch states, elements out of service) that studies
+    /// can run on; absent from documents that have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
     /// Free-form data carried along unchanged.
     #[serde(
         default,
@@ -121,7 +137,9 @@ impl Default for Network {
             impedances: Vec::new(),
             switches: Vec::new(),
             loads: Vec::new(),
+            shunts: Vec::new(),
             protective_devices: Vec::new(),
+            scenarios: Vec::new(),
             meta: None,
         }
     }
@@ -153,13 +171,17 @@ pub enum Table {
     Switches,
     /// `loads`
     Loads,
+    /// `shunts`
+    Shunts,
     /// `protective_devices`
     ProtectiveDevices,
+    /// `scenarios` (not a table of network elements: named alternatives to the network)
+    Scenarios,
 }
 
 impl Table {
     /// Every table, in document order.
-    pub const ALL: [Table; 12] = [
+    pub const ALL: [Table; 14] = [
         Table::Buses,
         Table::ExternalGrids,
         Table::Lines,
@@ -171,7 +193,9 @@ impl Table {
         Table::Impedances,
         Table::Switches,
         Table::Loads,
+        Table::Shunts,
         Table::ProtectiveDevices,
+        Table::Scenarios,
     ];
 
     /// The table's key in the JSON document.
@@ -188,7 +212,9 @@ impl Table {
             Table::Impedances => "impedances",
             Table::Switches => "switches",
             Table::Loads => "loads",
+            Table::Shunts => "shunts",
             Table::ProtectiveDevices => "protective_devices",
+            Table::Scenarios => "scenarios",
         }
     }
 
@@ -223,7 +249,9 @@ macro_rules! ids_of {
             Table::Impedances => $net.impedances.iter().map(|e| $f(&e.id)).collect(),
             Table::Switches => $net.switches.iter().map(|e| $f(&e.id)).collect(),
             Table::Loads => $net.loads.iter().map(|e| $f(&e.id)).collect(),
+            Table::Shunts => $net.shunts.iter().map(|e| $f(&e.id)).collect(),
             Table::ProtectiveDevices => $net.protective_devices.iter().map(|e| $f(&e.id)).collect(),
+            Table::Scenarios => $net.scenarios.iter().map(|e| $f(&e.id)).collect(),
         }
     };
 }
@@ -336,7 +364,7 @@ impl Network {
             vn_lv_kv,
             vk_percent,
             vkr_percent,
-            vector_group: vector_group.into(),
+            vector_group: Some(vector_group.into()),
             ..Transformer::default()
         });
         self.transformers.last_mut().expect("just pushed")

@@ -204,7 +204,7 @@ pub fn tcc(net: &Network, options: &TccOptions) -> Result<TccReport> {
         {
             let (eq, _, _) = crate::arcflash::bus_equipment(bus);
             if eq.check(ibf).iter().all(|f| !f.is_error()) {
-                let arc = eq.arcing_current(ibf, crate::arcflash::Scenario::Full);
+                let arc = eq.arcing_current(ibf, crate::arcflash::ArcScenario::Full);
                 mark("arcing", i_ka * 1000.0 * arc.iarc_ka / ibf);
             }
         }

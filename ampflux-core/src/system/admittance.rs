@@ -123,7 +123,9 @@ impl Admittance {
                 _ => port,
             };
             ax[self.diag_slots[sh.node]] += port.y(stamp.s);
-            grounded[sh.node] = true;
+            // a source supplies its node; a passive shunt is a path to earth only in the
+            // zero sequence
+            grounded[sh.node] |= sh.is_source() || stamp.seq == Sequence::Zero;
         }
         let dead = unsupplied(n, couplings.into_iter(), &grounded);
         if dead.iter().any(|d| *d) {
@@ -158,6 +160,7 @@ fn scale_one_port(port: OnePort, k: f64) -> OnePort {
     match port {
         OnePort::Z(z) => OnePort::Z(z * k),
         OnePort::B(b) => OnePort::B(b / k),
+        OnePort::Y(y) => OnePort::Y(y / k),
     }
 }
 

@@ -116,6 +116,14 @@ pub(crate) struct Shunt {
     pub machine: Option<Machine>,
 }
 
+impl Shunt {
+    /// Whether the shunt is a source (network feeder, machine, converter) rather than a
+    /// passive admittance of the `shunts` table.
+    pub fn is_source(&self) -> bool {
+        self.table != Table::Shunts
+    }
+}
+
 /// A converter acting as a current source in the positive sequence.
 #[derive(Clone, Debug)]
 pub(crate) struct CurrentSource {

@@ -4,14 +4,17 @@
 
 use num_complex::Complex64 as C64;
 
-/// One-port element in per unit: an impedance R + jX (X inductive at the nominal frequency) or
-/// a capacitive susceptance ωC at the nominal frequency.
+/// One-port element in per unit: an impedance R + jX (X inductive at the nominal frequency),
+/// a capacitive susceptance ωC at the nominal frequency, or an admittance G + jB at the nominal
+/// frequency (a conductance in parallel with a capacitor, B > 0, or a reactor, B < 0).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum OnePort {
     /// Impedance R + jX.
     Z(C64),
     /// Capacitive susceptance B = ωC.
     B(f64),
+    /// Admittance G + jB.
+    Y(C64),
 }
 
 impl OnePort {
@@ -20,6 +23,9 @@ impl OnePort {
         match self {
             OnePort::Z(z) => C64::new(z.re, z.im * s).inv(),
             OnePort::B(b) => C64::new(0.0, b * s),
+            // ωC grows with the frequency, 1/(ωL) falls
+            OnePort::Y(y) if y.im >= 0.0 => C64::new(y.re, y.im * s),
+            OnePort::Y(y) => C64::new(y.re, y.im / s),
         }
     }
 
@@ -28,6 +34,7 @@ impl OnePort {
         match self {
             OnePort::Z(z) => C64::new(z.re, z.im * s),
             OnePort::B(b) => C64::new(0.0, b * s).inv(),
+            OnePort::Y(_) => self.y(s).inv(),
         }
     }
 }
@@ -149,5 +156,16 @@ mod tests {
         let z = OnePort::Z(C64::new(0.1, 1.0));
         assert!(close(z.y(0.4), C64::new(0.1, 0.4).inv()));
         assert!(close(OnePort::B(2.0).y(0.4), C64::new(0.0, 0.8)));
+        // a reactor as an admittance scales like the same reactor as an impedance
+        let reactor = OnePort::Y(C64::new(0.0, 1.0).inv());
+        assert!(close(reactor.y(0.4), OnePort::Z(C64::new(0.0, 1.0)).y(0.4)));
+        assert!(close(
+            OnePort::Y(C64::new(0.1, 2.0)).y(0.4),
+            C64::new(0.1, 0.8)
+        ));
+        assert!(close(
+            OnePort::Y(C64::new(0.1, 2.0)).z(1.0),
+            C64::new(0.1, 2.0).inv()
+        ));
     }
 }

@@ -182,8 +182,8 @@ fn vector_group(
     }
 }
 
-/// Whether a two-winding transformer with this vector group can carry zero-sequence current
-/// between a bus and earth (so its zero-sequence data are needed by earth faults).
+/// Whether a transformer with this vector group can carry zero-sequence current between a bus
+/// and earth (so its zero-sequence data are needed by earth faults).
 pub(crate) fn transformer_has_zero_path(vector_group: &str) -> bool {
     VectorGroup::parse(vector_group)
         .map(|vg| vg.windings.iter().any(|w| w.is_earthed()))
@@ -221,7 +221,9 @@ pub(super) fn transformers(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
                 ("vkr0_percent", vkr0.unwrap_or(0.0)),
             );
         }
-        vector_group(issues, t, &tr.id, &tr.vector_group, 2);
+        if let Some(vg) = &tr.vector_group {
+            vector_group(issues, t, &tr.id, vg, 2);
+        }
         grounding(
             issues,
             t,
@@ -336,7 +338,9 @@ pub(super) fn transformers3w(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
                 short_circuit_voltage(issues, t, &tr.id, (vk.0, v), (vkr.0, vkr.1.unwrap_or(0.0)));
             }
         }
-        vector_group(issues, t, &tr.id, &tr.vector_group, 3);
+        if let Some(vg) = &tr.vector_group {
+            vector_group(issues, t, &tr.id, vg, 3);
+        }
         grounding(
             issues,
             t,

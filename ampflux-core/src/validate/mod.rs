@@ -6,6 +6,7 @@
 
 mod branches;
 mod protection;
+mod ratings;
 mod sources;
 mod study;
 
@@ -176,6 +177,11 @@ impl Network {
         branches::impedances(&ctx, &mut issues);
         branches::switches(&ctx, &mut issues);
         sources::loads(&ctx, &mut issues);
+        sources::shunts(&ctx, &mut issues);
+        ratings::buses(&ctx, &mut issues);
+        ratings::lines(&ctx, &mut issues);
+        ratings::switches(&ctx, &mut issues);
+        ratings::scenarios(&ctx, &mut issues);
         protection::bus_arc_flash(&ctx, &mut issues);
         protection::protective_devices(&ctx, &mut issues);
         issues

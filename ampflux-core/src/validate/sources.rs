@@ -1,4 +1,4 @@
-//! Rules for buses, sources and loads.
+//! Rules for buses, sources, loads and shunts.
 
 use super::{Context, finite, grounding, non_negative, positive, rated_voltage};
 use crate::error::Issue;
@@ -242,6 +242,32 @@ pub(crate) fn kind_name(kind: ConverterKind) -> &'static str {
         ConverterKind::FullConverter => "full_converter",
         ConverterKind::DoublyFed => "doubly_fed",
         ConverterKind::Asynchronous => "asynchronous",
+    }
+}
+
+/// Shunts: a bus, finite powers, a positive voltage, and an admittance that is not zero.
+pub(super) fn shunts(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
+    let t = Table::Shunts;
+    for s in &ctx.net.shunts {
+        let vb = ctx.bus_ref(issues, t, &s.id, "bus", &s.bus);
+        for (field, value) in [("p_mw", s.p_mw), ("q_mvar", s.q_mvar)] {
+            if let Some(v) = value {
+                finite(issues, t, &s.id, field, v);
+            }
+        }
+        if let Some(v) = s.vn_kv {
+            positive(issues, t, &s.id, "vn_kv", v);
+            rated_voltage(issues, t, &s.id, "vn_kv", v, vb);
+        }
+        if s.p_mw.unwrap_or(0.0) == 0.0 && s.q_mvar.unwrap_or(0.0) == 0.0 {
+            issues.push(Issue::warning(
+                t,
+                &s.id,
+                "q_mvar",
+                "zero_admittance",
+                "p_mw and q_mvar are both zero (or absent): the shunt has no admittance",
+            ));
+        }
     }
 }
 

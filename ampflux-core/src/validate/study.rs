@@ -88,8 +88,13 @@ fn zero_sequence_data(net: &Network, issues: &mut Vec<Issue>) {
             missing(issues, Table::Lines, &l.id, "x0_ohm_per_km", why);
         }
     }
+    let no_group = "earth faults need the vector group (zero-sequence coupling and earthing)";
     for t in net.transformers.iter().filter(|t| in_service(t.in_service)) {
-        if transformer_has_zero_path(&t.vector_group) && t.vk0_percent.is_none() {
+        let Some(vector_group) = &t.vector_group else {
+            missing(issues, Table::Transformers, &t.id, "vector_group", no_group);
+            continue;
+        };
+        if transformer_has_zero_path(vector_group) && t.vk0_percent.is_none() {
             missing(
                 issues,
                 Table::Transformers,
@@ -104,7 +109,17 @@ fn zero_sequence_data(net: &Network, issues: &mut Vec<Issue>) {
         .iter()
         .filter(|t| in_service(t.in_service))
     {
-        if transformer_has_zero_path(&t.vector_group) {
+        let Some(vector_group) = &t.vector_group else {
+            missing(
+                issues,
+                Table::Transformers3w,
+                &t.id,
+                "vector_group",
+                no_group,
+            );
+            continue;
+        };
+        if transformer_has_zero_path(vector_group) {
             for (field, v) in [
                 ("vk0_hv_percent", t.vk0_hv_percent),
                 ("vk0_mv_percent", t.vk0_mv_percent),

@@ -213,7 +213,9 @@ elements!(
     crate::model::Impedance,
     crate::model::Switch,
     crate::model::Load,
-    crate::model::ProtectiveDevice
+    crate::model::Shunt,
+    crate::model::ProtectiveDevice,
+    crate::model::Scenario
 );
 
 fn value_of<T: Serialize>(v: &T) -> Value {
@@ -299,10 +301,17 @@ pub fn diff(base: &Network, new: &Network) -> ChangeSet {
     );
     table_diff(Table::Switches, &base.switches, &new.switches, &mut changes);
     table_diff(Table::Loads, &base.loads, &new.loads, &mut changes);
+    table_diff(Table::Shunts, &base.shunts, &new.shunts, &mut changes);
     table_diff(
         Table::ProtectiveDevices,
         &base.protective_devices,
         &new.protective_devices,
+        &mut changes,
+    );
+    table_diff(
+        Table::Scenarios,
+        &base.scenarios,
+        &new.scenarios,
         &mut changes,
     );
     ChangeSet { changes }

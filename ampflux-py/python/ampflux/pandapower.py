@@ -5,8 +5,8 @@ AmpFlux network format; ``to_pandapower(network)`` goes the other way, so the sa
 be solved by both (``pandapower.shortcircuit.calc_sc``). Ids: buses keep pandapower's bus
 index as their id (``"7"``); other elements get a table prefix and their index
 (``L3`` line, ``T2`` trafo, ``T3W0`` trafo3w, ``Q0`` ext_grid, ``G1`` gen, ``S4`` sgen,
-``M0`` motor, ``Z5`` impedance, ``SW2`` switch, ``LD9`` load). ``to_pandapower`` reuses
-those indices when the ids have this form.
+``M0`` motor, ``Z5`` impedance, ``SW2`` switch, ``LD9`` load, ``W1`` ward, ``XW0`` xward,
+``SH3`` shunt). ``to_pandapower`` reuses those indices when the ids have this form.
 
 These are conversions only: every number keeps its meaning; where pandapower and the format
 spell a quantity differently the conversion is exact (``rdss_ohm`` <-> ``rdss_pu`` on the
@@ -37,6 +37,9 @@ PREFIX: Dict[str, str] = {
     "impedance": "Z",
     "switch": "SW",
     "load": "LD",
+    "ward": "W",
+    "xward": "XW",
+    "shunt": "SH",
 }
 
 
@@ -92,9 +95,20 @@ def from_pandapower(net: Any, name: Optional[str] = None) -> Network:
     xn_ohm/rn_ohm), trafo3w, gen (rdss_ohm -> rdss_pu, xdss_pu, cos_phi, pg_percent,
     power_station_trafo), sgen by generator_type (current_source -> full converter with k,
     async -> asynchronous with lrc_pu/rx, async_doubly_fed -> doubly fed with max_ik_ka/kappa/rx),
-    motor, impedance, switch, load. Elements that pandapower's short-circuit calculation
-    ignores (an sgen with ``current_source=False`` and no generator_type) are left out with a
-    warning, as are tables without a counterpart (ward, shunt, storage, ...).
+    motor, impedance, switch, load, ward and xward (their pz_mw/qz_mvar become ``shunts`` of
+    kind ``network_equivalent``), shunt (``shunts`` of kind ``compensation``, which IEC 60909
+    neglects, as calc_sc does).
+
+    Conventions, each calc_sc's: a ward's shunt admittance is pz_mw + j*qz_mvar at 1 p.u.
+    (calc_sc's reading; its power flow reads qz_mvar with the opposite sign), so the shunt's
+    ``q_mvar`` is -qz_mvar; an xward's voltage source behind r_ohm/x_ohm is a power-flow model
+    that calc_sc leaves out too. A transformer without vector_group keeps none (three-phase
+    and line-to-line studies run; earth-fault studies name the transformer). Elements that
+    pandapower's short-circuit calculation ignores (an sgen with ``current_source=False`` and
+    no generator_type) are left out with a warning, as are tables without a counterpart
+    (storage, dcline, svc, ...). An impedance whose tf values differ from its ft values (a
+    non-reciprocal branch) has no counterpart in the reciprocal sequence networks of IEC 60909
+    and is refused with a FormatError naming it.
     """
     bus_vn: Dict[int, float] = {}
     doc: Dict[str, Any] = {
@@ -136,11 +150,8 @@ def from_pandapower(net: Any, name: Optional[str] = None) -> Network:
     trafos = []
     for r in _rows(net, "trafo"):
         vg = _text(r.get("vector_group"))
-        if vg is None:
-            warnings.warn(f"trafo {r['index']}: no vector_group; 'Dyn' assumed (it matters "
-                          "for earth faults only)", stacklevel=2)
         e = {"id": f"T{r['index']}", "hv_bus": _bus(r["hv_bus"]), "lv_bus": _bus(r["lv_bus"]),
-             "vector_group": vg if vg is not None else "Dyn", **_common(r)}
+             "vector_group": vg, **_common(r)}
         for key in ("sn_mva", "vn_hv_kv", "vn_lv_kv", "vk_percent", "vkr_percent", "vk0_percent",
                     "vkr0_percent", "tap_pos", "tap_neutral", "tap_min", "tap_max",
                     "tap_step_percent", "pt_percent"):
@@ -234,10 +245,16 @@ def from_pandapower(net: Any, name: Optional[str] = None) -> Network:
     imps = []
     for r in _rows(net, "impedance"):
         rft, xft = _num(r.get("rft_pu")), _num(r.get("xft_pu"))
-        rtf, xtf = _num(r.get("rtf_pu")), _num(r.get("xtf_pu"))
-        if (rtf is not None and rtf != rft) or (xtf is not None and xtf != xft):
-            warnings.warn(f"impedance {r['index']}: asymmetric (rtf/xtf differ from rft/xft); "
-                          "the from-to values are used", stacklevel=2)
+        asymmetric = [f"{tf} = {_num(r.get(tf))} != {ft} = {_num(r.get(ft))}"
+                      for ft, tf in (("rft_pu", "rtf_pu"), ("xft_pu", "xtf_pu"),
+                                     ("rft0_pu", "rtf0_pu"), ("xft0_pu", "xtf0_pu"))
+                      if _num(r.get(tf)) is not None and _num(r.get(tf)) != _num(r.get(ft))]
+        if asymmetric and _flag(r.get("in_service")) is not False:
+            raise FormatError(
+                f"impedance {r['index']}: a non-reciprocal branch ({'; '.join(asymmetric)}); the "
+                "sequence networks of IEC 60909 are reciprocal, so it has no exact counterpart "
+                "(replacing it by its from-to values would be 9-36 % off)",
+                "format_error", path=f"pandapower.impedance[{r['index']}]")
         e = {"id": f"Z{r['index']}", "from_bus": _bus(r["from_bus"]), "to_bus": _bus(r["to_bus"]),
              "sn_mva": _num(r.get("sn_mva")), "r_pu": rft, "x_pu": xft,
              "r0_pu": _num(r.get("rft0_pu")), "x0_pu": _num(r.get("xft0_pu")), **_common(r)}
@@ -267,12 +284,33 @@ def from_pandapower(net: Any, name: Optional[str] = None) -> Network:
         loads.append(_clean(e))
     doc["loads"] = loads
 
+    shunts = []
+    for table in ("ward", "xward"):
+        for r in _rows(net, table):
+            # calc_sc adds pz_mw + j*qz_mvar (at 1 p.u.) to the bus admittance
+            qz = _num(r.get("qz_mvar"))
+            shunts.append(_clean({
+                "id": f"{PREFIX[table]}{r['index']}", "bus": _bus(r["bus"]),
+                "kind": "network_equivalent", "p_mw": _num(r.get("pz_mw")),
+                "q_mvar": -qz if qz is not None else None, **_common(r)}))
+    for r in _rows(net, "shunt"):
+        step = _num(r.get("step"))
+        step = 1.0 if step is None else step
+        p, q = _num(r.get("p_mw")), _num(r.get("q_mvar"))
+        shunts.append(_clean({
+            "id": f"SH{r['index']}", "bus": _bus(r["bus"]), "kind": "compensation",
+            "p_mw": p * step if p is not None else None,
+            "q_mvar": q * step if q is not None else None,
+            "vn_kv": _num(r.get("vn_kv")), **_common(r)}))
+    if shunts:
+        doc["shunts"] = shunts
+
     missing = _missing(doc)
     if missing:
         raise FormatError(
             "the pandapower net lacks short-circuit data: " + "; ".join(missing),
             "format_error", path="pandapower")
-    for table in ("ward", "xward", "shunt", "storage", "dcline", "svc", "tcsc", "ssc", "vsc"):
+    for table in ("storage", "dcline", "svc", "tcsc", "ssc", "vsc"):
         if table in net and net[table] is not None and len(net[table]) > 0:
             warnings.warn(f"pandapower table {table!r} has no AmpFlux counterpart; left out",
                           stacklevel=2)
@@ -287,10 +325,9 @@ _REQUIRED: Dict[str, Dict[str, str]] = {
     "motors": {"pn_mw": "pn_mech_mw", "cos_phi": "cos_phi_n", "efficiency_percent":
                "efficiency_n_percent", "lrc_pu": "lrc_pu"},
     "converters": {"sn_mva": "sn_mva"},
-    "transformers3w": {"vector_group": "vector_group"},
 }
 _TABLE_OF = {"external_grids": "ext_grid", "generators": "gen", "motors": "motor",
-             "converters": "sgen", "transformers3w": "trafo3w"}
+             "converters": "sgen"}
 
 
 def _missing(doc: Dict[str, Any]) -> List[str]:
@@ -300,8 +337,9 @@ def _missing(doc: Dict[str, Any]) -> List[str]:
         for e in doc.get(table, []):
             absent = [col for key, col in fields.items() if key not in e]
             if absent:
-                index = re.sub(r"^[A-Z]+", "", e["id"])
-                out.append(f"{_TABLE_OF[table]} {index}: {', '.join(absent)}")
+                pp_table = _TABLE_OF[table]
+                index = e["id"][len(PREFIX[pp_table]):]
+                out.append(f"{pp_table} {index}: {', '.join(absent)}")
     return out
 
 
@@ -433,7 +471,7 @@ def to_pandapower(network: Network) -> Any:
         t = net.trafo
         # pandapower spells vector groups without the clock number (`YNd`, `Dyn`); the
         # phase shift goes to shift_degree
-        clocks = [re.fullmatch(r"([A-Za-z]+)(\d*)", vg) for vg in _col(trafos, "vector_group")]
+        clocks = [re.fullmatch(r"([A-Za-z]+)(\d*)", vg or "") for vg in _col(trafos, "vector_group")]
         _set(t, ix, "vector_group", [m.group(1) if m else vg
                                      for m, vg in zip(clocks, _col(trafos, "vector_group"))])
         _set(t, ix, "shift_degree", [30.0 * int(m.group(2)) if m and m.group(2) else 0.0
@@ -465,7 +503,7 @@ def to_pandapower(network: Network) -> Any:
             net, hv_bus=bus_ix[e["hv_bus"]], mv_bus=bus_ix[e["mv_bus"]], lv_bus=bus_ix[e["lv_bus"]],
             pfe_kw=0.0, i0_percent=0.0, name=str(e.get("name", e["id"])),
             index=_index(e["id"], PREFIX["trafo3w"]), in_service=e.get("in_service", True),
-            vector_group=e["vector_group"], **kw)
+            **({"vector_group": e["vector_group"]} if "vector_group" in e else {}), **kw)
         branch_ix[e["id"]] = ("t3", int(i))
 
     gens = doc.get("generators", [])
@@ -574,4 +612,185 @@ def to_pandapower(network: Network) -> Any:
                         q_mvar=_col(loads, "q_mvar", 0.0), name=names(loads),
                         index=_indices(loads, PREFIX["load"]),
                         in_service=_col(loads, "in_service", True))
+
+    vn_of_bus = {b["id"]: b["vn_kv"] for b in buses}
+    for e in doc.get("shunts", []):
+        # powers at the bus's nominal voltage, as pandapower gives them
+        scale = (vn_of_bus[e["bus"]] / e.get("vn_kv", vn_of_bus[e["bus"]])) ** 2
+        p, q = e.get("p_mw", 0.0) * scale, e.get("q_mvar", 0.0) * scale
+        common = dict(name=str(e.get("name", e["id"])), in_service=e.get("in_service", True))
+        if e["kind"] == "network_equivalent":
+            # calc_sc's reading of a ward: admittance pz_mw + j*qz_mvar at 1 p.u.
+            pp.create_ward(net, bus_ix[e["bus"]], ps_mw=0.0, qs_mvar=0.0, pz_mw=p, qz_mvar=-q,
+                           index=_index(e["id"], PREFIX["ward"]), **common)
+        else:
+            pp.create_shunt(net, bus_ix[e["bus"]], q_mvar=q, p_mw=p,
+                            vn_kv=vn_of_bus[e["bus"]], index=_index(e["id"], PREFIX["shunt"]),
+                            **common)
     return net
+
+
+# --- a drop-in for pandapower's calc_sc -------------------------------------------------------
+
+#: calc_sc's fault names and AmpFlux's.
+_FAULTS = {"3ph": "3ph", "2ph": "2ph", "1ph": "1ph"}
+
+
+def calc_sc(net: Any, bus: Any = None, fault: str = "3ph", case: str = "max",
+            lv_tol_percent: float = 10, topology: str = "auto", ip: bool = False,
+            ith: bool = False, tk_s: float = 1.0, kappa_method: str = "C",
+            r_fault_ohm: float = 0.0, x_fault_ohm: float = 0.0, branch_results: bool = False,
+            check_connectivity: bool = True, return_all_currents: bool = False,
+            inverse_y: bool = True, use_pre_fault_voltage: bool = False) -> None:
+    """pandapower's ``calc_sc`` with AmpFlux's engine: same arguments, same result tables.
+
+    Converts ``net`` with :func:`from_pandapower`, runs ``Network.short_circuit`` and writes
+    ``net.res_bus_sc`` (and, with ``branch_results``, ``res_line_sc``, ``res_trafo_sc``,
+    ``res_trafo3w_sc``) with pandapower's columns and indices, so a pandapower script switches
+    engines by importing this function instead. Every number is AmpFlux's; where the engines'
+    conventions differ (documented in the README), AmpFlux's stand. ``check_connectivity`` and
+    ``inverse_y`` choose pandapower's numerics and have no effect here.
+    ``use_pre_fault_voltage`` (pandapower's superposition method from a load-flow state) is not
+    an IEC 60909 method and raises ``NotImplementedError``.
+    """
+    import numpy as np
+
+    if use_pre_fault_voltage:
+        raise NotImplementedError(
+            "use_pre_fault_voltage: the superposition method from a load-flow state is not "
+            "implemented; AmpFlux computes IEC 60909's equivalent voltage source")
+    if fault not in _FAULTS:
+        raise NotImplementedError("Only 3ph, 2ph and 1ph short-circuit currents implemented")
+    if case not in ("max", "min"):
+        raise ValueError('case can only be "min" or "max"')
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        network = from_pandapower(net)
+    buses = list(net.bus.index) if bus is None else list(np.array([bus]).ravel())
+    in_service = set(int(b) for b in net.bus.index[net.bus.in_service.astype(bool)])
+    ids = [str(int(b)) for b in buses if int(b) in in_service]
+    result = network.short_circuit(
+        fault=_FAULTS[fault], case=case, lv_tolerance_percent=float(lv_tol_percent),
+        topology=topology, ip_method=str(kappa_method).lower(), tk_s=float(tk_s),
+        r_fault_ohm=float(r_fault_ohm), x_fault_ohm=float(x_fault_ohm),
+        buses=ids, branch_results=bool(branch_results))
+    _write_bus_results(net, result, buses, fault, ip, ith)
+    if branch_results:
+        _write_branch_results(net, result, buses, case, fault, ip, ith, return_all_currents)
+
+
+def _write_bus_results(net: Any, result: Any, buses: List[Any], fault: str, ip: bool,
+                       ith: bool) -> None:
+    """res_bus_sc with pandapower's columns, in pandapower's order (NaN where no result)."""
+    import numpy as np
+    import pandas as pd
+
+    got = result.buses
+    # no zero-sequence path: no earth-fault current (pandapower: 0 with infinite Z0);
+    # unsupplied or out of service: no result (NaN)
+    ok = got[got["status"].isin(["ok", "no_zero_sequence_path"])]
+
+    def col(name: str) -> List[float]:
+        if name not in ok.columns:
+            return [np.nan] * len(buses)
+        values = ok[name]
+        return [float(values.get(str(int(b)), np.nan)) for b in buses]
+
+    res = pd.DataFrame(index=pd.Index(buses, name=None))
+    res["ikss_ka"] = col("ikss_ka")
+    if fault == "1ph":
+        res["rk0_ohm"] = col("rk0_ohm")
+        res["xk0_ohm"] = col("xk0_ohm")
+    else:
+        # pandapower's skss_mw is S''k in MVA (sqrt3 Un I''k for 3ph, Un I''k / sqrt3 for 2ph)
+        res["skss_mw"] = col("skss_mva")
+    if ip:
+        res["ip_ka"] = col("ip_ka")
+    if ith:
+        res["ith_ka"] = col("ith_ka")
+    res["rk_ohm"] = col("rk_ohm")
+    res["xk_ohm"] = col("xk_ohm")
+    net["res_bus_sc"] = res
+
+
+def _branch_table(result: Any, prefix: str, index: Any) -> Dict[int, Any]:
+    """AmpFlux branch rows of one pandapower table, by pandapower index."""
+    rows = result.branches.reset_index()
+    out: Dict[int, Any] = {}
+    for i in index:
+        part = rows[rows["id"] == f"{prefix}{i}"]
+        out[int(i)] = part.set_index("fault_bus")
+    return out
+
+
+def _extreme(values: Any, case: str) -> Tuple[float, Any]:
+    """pandapower's max (or min of the non-zero) over fault locations, with its location."""
+    import numpy as np
+
+    v = values[values > 1e-10] if case == "min" else values
+    if len(v) == 0:
+        return 0.0, None
+    loc = v.idxmin() if case == "min" else v.idxmax()
+    return float(v[loc]), loc
+
+
+def _write_branch_results(net: Any, result: Any, buses: List[Any], case: str, fault: str,
+                          ip: bool, ith: bool, all_currents: bool) -> None:
+    import numpy as np
+    import pandas as pd
+
+    keys = [str(int(b)) for b in buses]
+    specs = [("line", "L", "res_line_sc", ("from", "to")),
+             ("trafo", "T", "res_trafo_sc", ("hv", "lv")),
+             ("trafo3w", "T3W", "res_trafo3w_sc", ("hv", "lv"))]
+    for table, prefix, res_name, (a, b) in specs:
+        if table not in net or len(net[table]) == 0:
+            continue
+        index = list(net[table].index)
+        per = _branch_table(result, prefix, index)
+        records = []
+        for i in index:
+            rows = per[i].reindex(keys)
+            ia = rows["ikss_from_ka"].fillna(0.0)
+            ib = rows["ikss_to_ka"].fillna(0.0)
+            big = np.maximum(ia, ib)
+            ipk = rows["ip_ka"].fillna(0.0)
+            ithk = rows["ith_ka"].fillna(0.0)
+            if all_currents:
+                for key in keys:
+                    rec = {"ikss_ka": big[key], f"ikss_{a}_ka": ia[key],
+                           f"ikss_{a}_degree": rows["angle_from_deg"].get(key, np.nan),
+                           f"ikss_{b}_ka": ib[key],
+                           f"ikss_{b}_degree": rows["angle_to_deg"].get(key, np.nan),
+                           "ip_ka": ipk[key], "ith_ka": ithk[key]}
+                    if table == "trafo3w":
+                        rec = {"ikss_hv_ka": ia[key],
+                               "ikss_mv_ka": rows.get("ikss_mv_ka", pd.Series(dtype=float))
+                               .reindex(keys).fillna(0.0)[key],
+                               "ikss_lv_ka": ib[key]}
+                    records.append(((i, int(key)), rec))
+                continue
+            va, loc_a = _extreme(ia, case)
+            vb, loc_b = _extreme(ib, case)
+            rec = {"ikss_ka": _extreme(big, case)[0],
+                   f"ikss_{a}_ka": va,
+                   f"ikss_{a}_degree": float(rows["angle_from_deg"][loc_a]) if loc_a else 0.0,
+                   f"ikss_{b}_ka": vb,
+                   f"ikss_{b}_degree": float(rows["angle_to_deg"][loc_b]) if loc_b else 0.0,
+                   # calc_sc takes i_p (and for 3ph faults I_th) as the largest over the
+                   # fault locations in either case
+                   "ip_ka": float(ipk.max()) if len(ipk) else 0.0,
+                   "ith_ka": _extreme(ithk, "max" if fault == "3ph" else case)[0]}
+            if table == "trafo3w":
+                mv = rows["ikss_mv_ka"].fillna(0.0) if "ikss_mv_ka" in rows else ia * 0.0
+                rec = {"ikss_hv_ka": va, "ikss_mv_ka": _extreme(mv, case)[0], "ikss_lv_ka": vb}
+            records.append((i, rec))
+        frame = pd.DataFrame([r for _, r in records], index=(
+            pd.MultiIndex.from_tuples([k for k, _ in records], names=[table, "bus"])
+            if all_currents else pd.Index([k for k, _ in records])))
+        if table == "line":
+            frame = frame.drop(columns=[c for c, flag in (("ip_ka", ip), ("ith_ka", ith))
+                                        if not flag])
+        elif table == "trafo":
+            frame = frame.drop(columns=["ikss_ka", "ip_ka", "ith_ka"])
+        net[res_name] = frame

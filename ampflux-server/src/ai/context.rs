@@ -145,7 +145,7 @@ pub fn key_ratings(net: &Network) -> Vec<String> {
                 kv(t.vn_lv_kv),
                 t.vk_percent,
                 t.vkr_percent,
-                t.vector_group
+                t.vector_group.as_deref().unwrap_or("vector group unknown")
             ),
         ));
     }
@@ -164,7 +164,7 @@ pub fn key_ratings(net: &Network) -> Vec<String> {
                 kv(t.vn_hv_kv),
                 kv(t.vn_mv_kv),
                 kv(t.vn_lv_kv),
-                t.vector_group
+                t.vector_group.as_deref().unwrap_or("vector group unknown")
             ),
         ));
     }

@@ -29,7 +29,7 @@ const KNOWN_CODES = new Set(["format_error", "unsupported_version", "validation_
   "topology_error", "solver_error", "conflict", "invalid_input"]);
 const FAULTS = ["3ph", "2ph", "1ph", "2phe"];
 const TABLES = ["buses", "external_grids", "lines", "transformers", "transformers3w", "generators",
-  "motors", "converters", "impedances", "switches", "loads"];
+  "motors", "converters", "impedances", "switches", "loads", "shunts"];
 
 /** The module still works: the example reads and solves exactly as at the start. */
 function moduleStillWorks() {

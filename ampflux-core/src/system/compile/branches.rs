@@ -13,6 +13,13 @@ use crate::model::{Generator, Table, Transformer, Transformer3w, VectorGroup, Wi
 use crate::study::Case;
 use crate::system::{Branch, BranchOrigin, NodeLabel, OnePort, TwoPort, UnitVariant, active};
 
+/// The vector group to compile: the given one, or for an unknown group (absent) isolated
+/// stars, `unknown`: positive and negative sequence as given, no zero-sequence path and no
+/// phase shift. Earth faults refuse transformers without a vector group before compiling.
+fn vector_group_or_unknown<'t>(given: &'t Option<String>, unknown: &'static str) -> &'t str {
+    given.as_deref().unwrap_or(unknown)
+}
+
 impl<'a> Builder<'a> {
     pub(super) fn lines(&mut self) -> Result<()> {
         let net = self.net;
@@ -152,7 +159,7 @@ impl<'a> Builder<'a> {
             ) else {
                 continue;
             };
-            let Ok(vg) = VectorGroup::parse(&t.vector_group) else {
+            let Ok(vg) = VectorGroup::parse(vector_group_or_unknown(&t.vector_group, "Yy")) else {
                 continue;
             };
             let par = t.parallel.unwrap_or(1).max(1) as f64;
@@ -322,7 +329,7 @@ impl<'a> Builder<'a> {
             let [Some(nh), Some(nm), Some(nl)] = ends else {
                 continue;
             };
-            let Ok(vg) = VectorGroup::parse(&t.vector_group) else {
+            let Ok(vg) = VectorGroup::parse(vector_group_or_unknown(&t.vector_group, "Yyy")) else {
                 continue;
             };
             let star = self.new_node(nh, NodeLabel::Star(index));

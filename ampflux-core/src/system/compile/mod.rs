@@ -99,6 +99,7 @@ pub(in crate::system) fn compile(net: &Network, options: &StudyOptions) -> Resul
     b.generators();
     b.motors();
     b.converters();
+    b.shunts();
     Ok(b.sys)
 }
 

@@ -1,11 +1,12 @@
 //! Sources: network feeders, synchronous generators (direct and in power station units),
-//! asynchronous motors and converter-connected units.
+//! asynchronous motors, converter-connected units, and the shunt admittances of network
+//! equivalents.
 
 use num_complex::Complex64 as C64;
 
 use super::{Builder, SQRT3, c, z_from_rx};
 use crate::iec60909::factors;
-use crate::model::{ConverterKind, Table};
+use crate::model::{ConverterKind, ShuntKind, Table};
 use crate::system::{CurrentSource, Decay, Machine, OnePort, Shunt, active};
 
 impl Builder<'_> {
@@ -222,6 +223,40 @@ impl Builder<'_> {
                     });
                 }
             }
+        }
+    }
+}
+
+impl Builder<'_> {
+    /// Shunt admittances of network equivalents, Y = (P − jQ)/U², in the positive- and
+    /// negative-sequence networks (no zero-sequence path). Compensation shunts (capacitor banks,
+    /// reactors) are left out: IEC 60909-0's equivalent voltage source neglects the shunt
+    /// admittances of non-rotating equipment, as it does line capacitances and loads.
+    pub(super) fn shunts(&mut self) {
+        let net = self.net;
+        for (index, s) in net.shunts.iter().enumerate() {
+            if !active(s.in_service) || s.kind != ShuntKind::NetworkEquivalent {
+                continue;
+            }
+            let Some((bus, node)) = self.bus_node(&s.bus) else {
+                continue;
+            };
+            let u_kv = s.vn_kv.unwrap_or(net.buses[bus].vn_kv);
+            let y_siemens = c(s.p_mw.unwrap_or(0.0), -s.q_mvar.unwrap_or(0.0)) / (u_kv * u_kv);
+            if y_siemens == c(0.0, 0.0) {
+                continue;
+            }
+            let y = OnePort::Y(y_siemens * self.sys.z_base(node));
+            self.push_shunt(Shunt {
+                table: Table::Shunts,
+                index,
+                node,
+                pos: y,
+                pos_peak: y,
+                neg: y,
+                zero: None,
+                machine: None,
+            });
         }
     }
 }

@@ -1,0 +1,96 @@
+// Figures of the web client, measured in headless Chromium on this machine (not asserted):
+//   - time to open a 10k-bus network and draw its diagram (file chosen → diagram painted),
+//   - the longest main-thread task while a 100k-bus study runs in the worker (Long Tasks API,
+//     between the click on Run and the arrival of the result),
+//   - the bundle size, gzipped: what the first visit loads, and the lazy parts.
+// `make bench-web` (after `make test-web`, which builds the client and exports the grids).
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { DIST, launch, newPage, ROOT, serveStatic } from "./lib.mjs";
+
+const TESTDATA = process.env.AMPFLUX_TESTDATA ?? path.join(ROOT, "target/wasm-testdata");
+const RUNS = Number(process.env.RUNS ?? 5);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function bundle() {
+  const files = readdirSync(path.join(DIST, "assets")).map((f) => path.join("assets", f));
+  const gz = (f) => gzipSync(readFileSync(path.join(DIST, f)), { level: 9 }).length;
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  const group = (re) => files.filter((f) => re.test(f)).reduce((s, f) => s + gz(f), 0);
+  const shell = group(/^assets\/index-.*\.(js|css)$/) + gz("index.html");
+  return {
+    "app shell (index.html, JS, CSS)": kib(shell),
+    "engine (.wasm)": kib(group(/\.wasm$/)),
+    "study worker": kib(group(/study\.worker/)),
+    "ELK layout worker (loaded for diagrams up to 250 nodes)": kib(group(/elk-worker/)),
+    "first visit total (shell + engine)": kib(shell + group(/\.wasm$/)),
+    "everything in dist": kib(files.reduce((s, f) => s + gz(f), 0) + gz("index.html")),
+  };
+}
+
+async function openAndDraw(page, file) {
+  await page.evaluate(() => performance.clearMarks());
+  const t0 = Date.now();
+  await page.setInputFiles('input[type="file"]', file);
+  await page.waitForSelector(`text=Opened ${path.basename(file)}`, { timeout: 120000 });
+  await page.waitForFunction(() => performance.getEntriesByName("ampflux:layout").length > 0, null, { timeout: 120000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return Date.now() - t0;
+}
+
+async function main() {
+  const site = await serveStatic();
+  const b = await launch();
+  const { page } = await newPage(b.browser, site.url);
+  await page.goto(site.url);
+  await page.waitForSelector("body[data-ready=true]", { timeout: 60000 });
+  const out = { machine: "2 cores shared with other work; Chromium headless, software rendering", runs: RUNS };
+
+  const open10k = [];
+  for (let i = 0; i < RUNS; i++) open10k.push(await openAndDraw(page, path.join(TESTDATA, "synthetic/meshed_10000.json")));
+  out["open and draw 10k buses (ms), median"] = median(open10k);
+  out["open and draw 10k buses (ms), all"] = open10k;
+
+  const open100k = await openAndDraw(page, path.join(TESTDATA, "synthetic/meshed_100000.json"));
+  out["open and draw 100k buses (ms)"] = open100k;
+  await page.click('[data-tab="study"]');
+  const longest = [];
+  const studyMs = [];
+  const handovers = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    await page.evaluate(() => {
+      performance.clearMarks();
+      window.__longTasks = [];
+      window.__observer?.disconnect();
+      window.__observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); });
+      window.__observer.observe({ type: "longtask" });
+    });
+    await page.click("#run-local");
+    await page.waitForFunction(() => performance.getEntriesByName("ampflux:study-result").length > 0, null, { timeout: 600000 });
+    await page.waitForTimeout(200);
+    const r = await page.evaluate(() => {
+      const start = performance.getEntriesByName("ampflux:study-start")[0].startTime;
+      const message = performance.getEntriesByName("ampflux:study-message")[0].startTime;
+      const end = performance.getEntriesByName("ampflux:study-result")[0].startTime;
+      // while the worker computes: tasks that end before the first part of its result arrives;
+      // the hand-over: tasks from then until the whole report is in the page
+      const during = window.__longTasks.filter(([s, d]) => s >= start && s + d <= message).map(([s, d]) => [Math.round(s - start), Math.round(d)]);
+      const handover = window.__longTasks.filter(([s, d]) => s + d > message && s < end).map(([, d]) => Math.round(d));
+      return { study: end - start, longest: during.length ? Math.max(...during.map(([, d]) => d)) : 0, tasks: during, handover: handover.length ? Math.max(...handover) : 0 };
+    });
+    longest.push(Math.round(r.longest));
+    handovers.push(r.handover);
+    if (process.env.VERBOSE) console.error("long tasks [start ms after Run, duration ms]:", JSON.stringify(r.tasks), "study", Math.round(r.study));
+    studyMs.push(Math.round(r.study));
+  }
+  out["100k-bus study in the worker (ms)"] = studyMs;
+  out["longest main-thread task during the 100k-bus study (ms; 0 = none over 50 ms)"] = longest;
+  out["longest task while the 100k-bus result is handed over to the page (ms; parts of 500 rows)"] = handovers;
+  out["bundle, gzipped"] = bundle();
+  console.log(JSON.stringify(out, null, 2));
+  await b.close();
+  await site.close();
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

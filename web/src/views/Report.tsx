@@ -1,0 +1,69 @@
+// The printable report (browser print to PDF): inputs, options and standard edition, results,
+// warnings and the diagram, on pages of their own.
+import type { StudyReport } from "../../pkg/ampflux_wasm.js";
+import { getField, rows, type NetworkDoc } from "../model/doc";
+import { TABLES } from "../model/schema";
+import { fmt } from "../util/format";
+import { columnsFor, reportWarnings, STANDARD, studyHeader } from "./Results";
+
+/** Rows of the printed results table at most (a 100k-bus study is downloaded as JSON instead). */
+const PRINT_ROWS = 2000;
+
+export function ReportView({ doc, report, where, ms, digest, diagram }: { doc: NetworkDoc; report: StudyReport | null; where: string; ms?: number; digest?: string; diagram: React.ReactNode }) {
+  const columns = report ? columnsFor(report) : [];
+  const warnings = report ? reportWarnings(report) : [];
+  return (
+    <article className="report" id="report">
+      <header>
+        <h1>Short-circuit study: {doc.name ?? "unnamed network"}</h1>
+        <p>{STANDARD} · AmpFlux · printed {new Date().toLocaleString()} · network digest {digest?.slice(0, 16) ?? "–"}…</p>
+      </header>
+      <section>
+        <h2>Study options</h2>
+        {report ? (
+          <>
+            <p>{studyHeader(report, where, ms)}</p>
+            <table className="results-table compact"><tbody>
+              {Object.entries(report.study).map(([k, v]) => <tr key={k}><th scope="row">{k}</th><td>{v === null ? "default (IEC 60909-0 Table 1)" : Array.isArray(v) ? (v.length ? JSON.stringify(v) : "none") : String(v)}</td></tr>)}
+            </tbody></table>
+          </>
+        ) : <p>No study has been run yet.</p>}
+      </section>
+      {report && (
+        <section>
+          <h2>Results</h2>
+          {warnings.length > 0 ? <ul>{warnings.map((w, i) => <li key={i}>{w.severity}: {w.message}</li>)}</ul> : <p>No warnings.</p>}
+          <table className="results-table compact">
+            <thead><tr><th>Bus</th>{columns.map((c) => <th key={c.key}>{c.label}{c.unit ? ` (${c.unit})` : ""}</th>)}<th>State</th></tr></thead>
+            <tbody>{report.buses.slice(0, PRINT_ROWS).map((b) => (
+              <tr key={b.id}><th scope="row">{b.id}</th>{columns.map((c) => <td key={c.key}>{fmt(b[c.key] as number | undefined, c.decimals)}</td>)}<td>{b.status}</td></tr>
+            ))}</tbody>
+          </table>
+          {report.buses.length > PRINT_ROWS && <p>… {report.buses.length - PRINT_ROWS} more locations: download the results as JSON for all of them.</p>}
+        </section>
+      )}
+      <section className="report-diagram">
+        <h2>One-line diagram</h2>
+        {diagram}
+      </section>
+      <section>
+        <h2>Inputs</h2>
+        <p>Frequency {doc.frequency_hz} Hz.</p>
+        {TABLES.map((t) => {
+          const list = rows(doc, t.table);
+          if (list.length === 0) return null;
+          const keys = ["id", ...t.fields.map((f) => f.key).filter((k) => list.some((e) => getField(e, k) !== undefined))];
+          return (
+            <div key={t.table} className="report-table">
+              <h3>{t.title}</h3>
+              <table className="results-table compact">
+                <thead><tr>{keys.map((k) => { const f = t.fields.find((x) => x.key === k); return <th key={k}>{f ? f.label : "Id"}{f?.unit ? ` (${f.unit})` : ""}</th>; })}</tr></thead>
+                <tbody>{list.slice(0, PRINT_ROWS).map((e) => <tr key={e.id}>{keys.map((k) => { const v = getField(e, k); return <td key={k}>{v === undefined ? "" : String(v)}</td>; })}</tr>)}</tbody>
+              </table>
+            </div>
+          );
+        })}
+      </section>
+    </article>
+  );
+}
