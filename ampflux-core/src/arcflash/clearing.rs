@@ -93,7 +93,8 @@ pub(crate) fn clear(
         let (Some(ch), i) = (ch, currents_a[k]) else {
             continue;
         };
-        if !(i > 0.0) || !grid.is_placed(k) {
+        // NaN or no current: the device does not see the fault
+        if i.is_nan() || i <= 0.0 || !grid.is_placed(k) {
             continue;
         }
         let t = ch.clearing_time_s(i);

@@ -26,7 +26,7 @@ impl FuseCurve {
             Band::Max => p.clearing_time_s,
         };
         let first = self.points.first()?;
-        if !(current_a >= first.current_a) {
+        if current_a.is_nan() || current_a < first.current_a {
             return None;
         }
         let last = self.points.last()?;
@@ -90,7 +90,7 @@ pub const GENERIC_GG_MELT_MULTIPLE: f64 = 1.45;
 /// 2 s·In² at high currents), clearing time `t_c = t_m + min(t_m, 5 ms)` (arcing time). Returns
 /// (melting, clearing) in s, `None` at or below 1.45·In.
 pub fn generic_gg_times(multiple: f64) -> Option<(f64, f64)> {
-    if !(multiple > GENERIC_GG_MELT_MULTIPLE) {
+    if multiple.is_nan() || multiple <= GENERIC_GG_MELT_MULTIPLE {
         return None;
     }
     let melt = (930.0 / (multiple.powi(4) - GENERIC_GG_MELT_MULTIPLE.powi(4)))

@@ -123,7 +123,7 @@ impl RelayCurve {
     /// `t = TD·(A/(M^p − 1) + B)`. `None` at or below pickup (M ≤ 1), where the relay does
     /// not operate. Above [`CURVE_END_MULTIPLE`] the time at that multiple holds.
     pub fn time_s(self, multiple: f64, m: f64) -> Option<f64> {
-        if !(multiple > 1.0) {
+        if multiple.is_nan() || multiple <= 1.0 {
             return None;
         }
         let k = self.constants();

@@ -65,7 +65,7 @@ impl TripUnit {
         });
         let inst = self
             .ii_a
-            .and_then(|ii| (i > ii * kp).then(|| kt * self.clearing_time_s));
+            .and_then(|ii| (i > ii * kp).then_some(kt * self.clearing_time_s));
         [long, short, inst].into_iter().flatten().reduce(f64::min)
     }
 }
