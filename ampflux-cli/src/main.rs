@@ -2,7 +2,8 @@
 //! versions from the command line.
 //!
 //! Exit codes: 0 success, 2 bad input (unreadable file, invalid network or options; the
-//! problems are listed on stderr, each with the file name), 1 any other failure. A reader
+//! problems are listed on stderr, each with the file name), 3 a failing check of `ampflux
+//! duty`, 1 any other failure. A reader
 //! that closes the output early (`ampflux sc net.json | head`) ends the output quietly; the
 //! exit code stays the command's own.
 //!
@@ -13,6 +14,7 @@
 
 mod arcflash;
 mod csv;
+mod duty;
 mod failure;
 mod impedances;
 mod input;
@@ -78,6 +80,9 @@ enum Command {
     Tcc(tcc::Args),
     /// Check selectivity between protective devices in series.
     Selectivity(selectivity::Args),
+    /// Equipment duty: breakers, fuses, switches, busbars and cables against their ratings
+    /// (exit code 3 when a check fails).
+    Duty(duty::Args),
 }
 
 fn run(command: Command, out: &mut Out) -> Result<(), Failure> {
@@ -92,6 +97,7 @@ fn run(command: Command, out: &mut Out) -> Result<(), Failure> {
         Command::Labels(args) => labels::run(args, out),
         Command::Tcc(args) => tcc::run(args, out),
         Command::Selectivity(args) => selectivity::run(args, out),
+        Command::Duty(args) => duty::run(args, out),
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod arcflash;
 mod conv;
+mod duty;
 mod errors;
 mod network;
 mod study;

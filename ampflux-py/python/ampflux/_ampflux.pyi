@@ -89,6 +89,14 @@ class Network:
         branches: bool = False,
         **options: Any,
     ) -> "StudyResult": ...
+    def duty(
+        self,
+        scenarios: Union[str, Iterable[str], None] = None,
+        all_scenarios: bool = False,
+        tk: float = 1.0,
+        tmin: float = 0.1,
+        **options: Any,
+    ) -> pd.DataFrame: ...
     def arc_flash(
         self,
         buses: Union[str, Iterable[str], None] = None,
@@ -153,6 +161,8 @@ class StudyResult:
     def branches(self) -> pd.DataFrame: ...
     @property
     def voltages(self) -> pd.DataFrame: ...
+    @property
+    def partial_currents(self) -> pd.DataFrame: ...
     def arrays(self, table: str = "buses") -> Dict[str, np.ndarray]: ...
     @property
     def study(self) -> Dict[str, Any]: ...
