@@ -319,3 +319,97 @@ fn converters_stop_on_undervoltage() {
     assert_eq!(sub.scenarios[0].uninterrupted_sources, ["PV"]);
     assert_eq!(sub.clearing_time_ms, 2000.0);
 }
+
+/// The sources' contributions to an arc are their IEC 60909 partial currents of the bolted
+/// fault (as the short-circuit study reports them), scaled to each scenario's arcing
+/// current, and each ends with the device that cuts its last path, its own decay, or the
+/// longest arc duration.
+#[test]
+fn contributions_are_the_partial_currents_of_the_sources() {
+    use ampflux_core::arcflash::EnergyMethod;
+    let mut net = feeder();
+    let motor: ampflux_core::Motor = serde_json::from_value(serde_json::json!({
+        "id": "M1", "bus": "LV-SUB", "pn_mw": 0.17, "vn_kv": 0.4, "lrc_pu": 6.0,
+        "rx": 0.42, "cos_phi": 0.85, "efficiency_percent": 95.0
+    }))
+    .unwrap();
+    net.motors.push(motor);
+    let sc = short_circuit(
+        &net,
+        &StudyOptions {
+            buses: Some(vec!["LV-SUB".into()]),
+            partial_currents: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let partial = |id: &str| {
+        sc.partials("LV-SUB")
+            .find(|p| p.source == id)
+            .unwrap()
+            .ikss_ka
+    };
+    for method in [EnergyMethod::SingleStep, EnergyMethod::StepWise] {
+        let options = ArcFlashOptions {
+            energy_method: method,
+            ..Default::default()
+        };
+        let r = arc_flash(&net, &options).unwrap();
+        let sub = r.bus("LV-SUB").unwrap();
+        for s in &sub.scenarios {
+            let ids: Vec<&str> = s.contributions.iter().map(|c| c.source.as_str()).collect();
+            // the fuse cuts the grid within milliseconds, the motor decays at 0.1 s
+            assert_eq!(ids, ["Grid", "M1"], "{method:?}");
+            for c in &s.contributions {
+                let ibf = partial(&c.source);
+                assert!((c.ibf_ka - ibf).abs() < 1e-12, "{}", c.source);
+                let share = ibf * s.iarc_ka / sub.ibf_ka;
+                assert!((c.iarc_ka - share).abs() < 1e-12, "{}", c.source);
+            }
+            let (grid, m1) = (&s.contributions[0], &s.contributions[1]);
+            let fuse = s.devices.iter().find(|d| d.device == "F-L1").unwrap();
+            assert_eq!(grid.device.as_deref(), Some("F-L1"));
+            assert_eq!(grid.ended_by, ArcEnd::Device);
+            assert!((grid.end_ms - fuse.opened_at_ms.unwrap()).abs() < 1e-9);
+            assert_eq!(m1.ended_by, ArcEnd::MotorDecay);
+            assert_eq!((m1.end_ms, m1.device.as_deref()), (100.0, None));
+            assert_eq!(s.clearing_time_ms, m1.end_ms);
+        }
+    }
+    // without the decay no device interrupts the motor: its contribution lasts the longest
+    // arc duration, and the warning gives its current
+    let strict = ArcFlashOptions {
+        motor_decay_s: None,
+        ..Default::default()
+    };
+    let r = arc_flash(&net, &strict).unwrap();
+    let sub = r.bus("LV-SUB").unwrap();
+    let m1 = sub.scenarios[0]
+        .contributions
+        .iter()
+        .find(|c| c.source == "M1")
+        .unwrap();
+    assert_eq!((m1.ended_by, m1.end_ms), (ArcEnd::MaxArcDuration, 2000.0));
+    let text = format!("M1 ({:.3} kA of the bolted fault)", partial("M1"));
+    assert!(
+        sub.warnings
+            .iter()
+            .any(|w| w.code == "uninterrupted_contribution" && w.message.contains(&text)),
+        "{:#?}",
+        sub.warnings
+    );
+    // at the MV bus the fuse cuts the motor off first; the grid's contribution is never
+    // interrupted
+    let mv = r.bus("MV").unwrap();
+    let c = &mv.scenarios[0].contributions;
+    assert_eq!(
+        (c[0].source.as_str(), c[0].ended_by),
+        ("M1", ArcEnd::Device)
+    );
+    assert_eq!(c[0].device.as_deref(), Some("F-L1"));
+    assert_eq!(
+        (c[1].source.as_str(), c[1].ended_by),
+        ("Grid", ArcEnd::MaxArcDuration)
+    );
+    assert_eq!(c[1].end_ms, 2000.0);
+}

@@ -468,6 +468,19 @@ export interface ArcStep {
   iarc_ka: number;
 }
 
+/** One source's contribution to an arc: its IEC 60909 partial current of the bolted fault at
+ * its terminals, its share of the arcing current (kA), and when (ms) and how it stopped. */
+export interface ArcContribution {
+  source: string;
+  kind: SourceKind;
+  bus: string;
+  ibf_ka: number;
+  iarc_ka: number;
+  end_ms: number;
+  ended_by: ArcEnd;
+  device: string | null;
+}
+
 /** One scenario at one bus. */
 export interface ArcFlashScenario {
   scenario: ArcScenario;
@@ -478,6 +491,7 @@ export interface ArcFlashScenario {
   energy_j_per_cm2: number;
   afb_mm: number;
   uninterrupted_sources: string[];
+  contributions: ArcContribution[];
   devices: DeviceOperation[];
   steps: ArcStep[];
 }

@@ -6,8 +6,11 @@
 //! operates after its total clearing time at that current. Devices open in time order; after
 //! each opening the sources still connected to the faulted bus are found again over the graph
 //! of closed branches, so a meshed network is cleared only when every path is cut. The arc
-//! lasts until no source feeds it; the device that removed the last source governs.
-//! Asynchronous motors may be taken to stop contributing after a decay time and converters
+//! lasts until no source feeds it; the device that removed the last source governs. The
+//! sources that feed the arc are those with a partial current at the bus (the IEC 60909
+//! partial short-circuit currents of the study): a source connected to the bus by the graph
+//! but without a contribution does not hold the arc. Each contribution's own end (when, and by
+//! which device or by itself) is kept for the report. Asynchronous motors may be taken to stop contributing after a decay time and converters
 //! after their undervoltage trip; a source no device interrupts lasts the longest arc duration
 //! and is flagged.
 
@@ -48,6 +51,40 @@ pub(crate) struct Clearing {
     pub limited: bool,
     /// Devices that carried current, with their times.
     pub operations: Vec<(usize, f64, Option<f64>)>,
+    /// For each source that fed the arc (index into the grid's sources): when, in s, and how
+    /// its contribution ended.
+    pub ends: Vec<(usize, f64, SourceEnd)>,
+}
+
+/// What ended one source's contribution to an arc.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum SourceEnd {
+    /// The opening of this device (index) cut its last path to the arc.
+    Device(usize),
+    /// It stopped by itself (motors' decay, converters' undervoltage trip).
+    ByItself,
+    /// Nothing stopped it within the longest arc duration.
+    Limit,
+}
+
+/// Records the end of every source of `before` that is not in `after`.
+pub(crate) fn note_ends(
+    ends: &mut Vec<(usize, f64, SourceEnd)>,
+    before: &[usize],
+    after: &[usize],
+    t: f64,
+    cause: SourceEnd,
+) {
+    for &s in before.iter().filter(|s| !after.contains(s)) {
+        ends.push((s, t, cause));
+    }
+}
+
+/// Ends past the longest arc duration are cut there (and are then the limit's).
+pub(crate) fn cap_ends(ends: &mut [(usize, f64, SourceEnd)], max_s: f64) {
+    for e in ends.iter_mut().filter(|e| e.1 > max_s) {
+        *e = (e.0, max_s, SourceEnd::Limit);
+    }
 }
 
 /// Parameters of the clearing analysis.
@@ -78,12 +115,14 @@ impl Limits {
 pub(crate) const SELF_ENDING: [Table; 2] = [Table::Motors, Table::Converters];
 
 /// The arc duration at `fault` with device `currents_a` (A through each device, index as in
-/// `chars`; 0 where none flows).
+/// `chars`; 0 where none flows); `feeds[s]`: whether source `s` of the grid has a partial
+/// current at the fault.
 pub(crate) fn clear(
     grid: &Grid,
     fault: usize,
     chars: &[Option<Characteristic>],
     currents_a: &[f64],
+    feeds: &[bool],
     limits: Limits,
 ) -> Clearing {
     let mut operations = Vec::new();
@@ -114,7 +153,7 @@ pub(crate) fn clear(
     let active = |opened: &[bool], ended: &[Table]| -> Vec<usize> {
         grid.connected_sources(fault, opened)
             .into_iter()
-            .filter(|&s| !ended.contains(&grid.sources[s].1.table))
+            .filter(|&s| feeds[s] && !ended.contains(&grid.sources[s].1.table))
             .collect()
     };
     let mut result = Clearing {
@@ -124,6 +163,7 @@ pub(crate) fn clear(
         uninterrupted: Vec::new(),
         limited: false,
         operations,
+        ends: Vec::new(),
     };
     let mut remaining = active(&opened, &ended);
     if remaining.is_empty() {
@@ -135,7 +175,9 @@ pub(crate) fn clear(
             Ok(k) => opened[k] = true,
             Err(table) => ended.push(table),
         }
-        remaining = active(&opened, &ended);
+        let before = std::mem::replace(&mut remaining, active(&opened, &ended));
+        let cause = what.map_or(SourceEnd::ByItself, SourceEnd::Device);
+        note_ends(&mut result.ends, &before, &remaining, t, cause);
         if remaining.is_empty() {
             result.time_s = t;
             result.device = what.ok();
@@ -143,10 +185,13 @@ pub(crate) fn clear(
             break;
         }
     }
+    let max = limits.max_arc_duration_s;
+    note_ends(&mut result.ends, &remaining, &[], max, SourceEnd::Limit);
+    cap_ends(&mut result.ends, max);
     if !remaining.is_empty() {
         result.uninterrupted = remaining;
         result.limited = true;
-        result.time_s = limits.max_arc_duration_s;
+        result.time_s = max;
     } else if result.time_s > limits.max_arc_duration_s {
         result.limited = true;
         result.device = None;

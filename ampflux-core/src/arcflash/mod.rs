@@ -38,7 +38,7 @@ pub use ppe::{
     ApproachBoundaries, BOUNDARY_CAL_PER_CM2, CATEGORY_ARC_RATING_CAL_PER_CM2, approach_boundaries,
     ppe_category,
 };
-pub use report::{ArcEnd, ArcFlashBus, ArcFlashReport, ArcFlashScenario};
+pub use report::{ArcContribution, ArcEnd, ArcFlashBus, ArcFlashReport, ArcFlashScenario};
 pub use stepwise::ArcStep;
 pub use study::{arc_flash, bus_equipment};
 pub use tables::{EquipmentClass, Typical, typical};

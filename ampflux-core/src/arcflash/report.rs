@@ -7,6 +7,7 @@ use super::clearing::DeviceOperation;
 use super::stepwise::ArcStep;
 use super::{ArcFlashOptions, ArcScenario, Equipment, EquipmentClass};
 use crate::error::Issue;
+use crate::study::SourceKind;
 
 /// How an arc ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -20,6 +21,38 @@ pub enum ArcEnd {
     ConverterTrip,
     /// No device interrupted a source in time: the longest arc duration applies.
     MaxArcDuration,
+}
+
+/// One source's contribution to the arc at a bus.
+///
+/// The source's partial current of the bolted fault is the IEC 60909 partial short-circuit
+/// current at its terminals (IEC 60909-0:2016 §8.1, the `partial_currents` of the study). An
+/// arc at the bus behaves as an impedance at the fault, through which every current of the
+/// network (from the equivalent voltage source of IEC 60909) scales by the same factor, so the
+/// source's share of the arcing current is I''k,source·I_arc/I_bf (IEEE 1584-2018 reads the
+/// arc duration from the devices at the arcing current, not at the bolted current). A full
+/// converter is a current source whose current the arc does not reduce: its share is
+/// scaled like the others, which understates it (devices in its path are then read at a
+/// smaller current, which errs on the long, conservative side for inverse-time curves).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArcContribution {
+    /// Source id.
+    pub source: String,
+    /// Kind of source.
+    pub kind: SourceKind,
+    /// Bus the source feeds.
+    pub bus: String,
+    /// Its partial current of the bolted three-phase fault at its terminals in kA.
+    pub ibf_ka: f64,
+    /// Its share of this scenario's arcing current at its terminals in kA.
+    pub iarc_ka: f64,
+    /// When it stopped feeding the arc in ms.
+    pub end_ms: f64,
+    /// What stopped it: a device, the motors' decay, the converters' trip, or nothing within
+    /// the longest arc duration.
+    pub ended_by: ArcEnd,
+    /// The device whose opening cut its last path to the arc.
+    pub device: Option<String>,
 }
 
 /// One scenario at one bus.
@@ -41,6 +74,8 @@ pub struct ArcFlashScenario {
     pub afb_mm: f64,
     /// Sources whose contribution no device interrupted.
     pub uninterrupted_sources: Vec<String>,
+    /// The sources that fed the arc, with their currents and when each stopped.
+    pub contributions: Vec<ArcContribution>,
     /// Every device that carried current, with its current and time (at the arc's first
     /// step).
     pub devices: Vec<DeviceOperation>,

@@ -6,15 +6,16 @@
 //! time at the step's current and opens when the sum reaches 1 (the integral form of IEEE
 //! C37.112 applied to every device). Incident energy is proportional to the duration in
 //! equations (3) to (6), so the intermediate energies of the steps add up, and the arc-flash
-//! boundary follows from their sum.
+//! boundary follows from their sum. The sources feeding each step are those with a partial
+//! current in that step's solve (IEC 60909 partial short-circuit currents).
 
-use super::clearing::{Clearing, Limits, SELF_ENDING};
+use super::clearing::{Clearing, Limits, SELF_ENDING, SourceEnd, cap_ends, note_ends};
 use super::{ArcScenario, EnergySum, Equipment};
 use crate::error::Result;
 use crate::model::{Network, Table};
 use crate::protection::Characteristic;
 use crate::protection::topology::{Grid, device_currents_ka};
-use crate::study::{BusStatus, StudyOptions};
+use crate::study::{BusStatus, PartialCurrent, StudyOptions};
 
 /// One step of an arc.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -38,6 +39,8 @@ pub(crate) struct Steps {
     pub steps: Vec<ArcStep>,
     /// Steps whose bolted current left the model's range.
     pub out_of_range: bool,
+    /// The partial currents of the sources in the bolted fault (the first step).
+    pub partials: Vec<PartialCurrent>,
 }
 
 /// Relative tolerance for devices reaching their operation in the same instant.
@@ -68,6 +71,7 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: ArcScenario) -> Result<Steps> {
     let mut steps = Vec::new();
     let mut out_of_range = false;
     let mut first_ops: Option<Vec<(usize, f64, Option<f64>)>> = None;
+    let mut partials: Option<Vec<PartialCurrent>> = None;
     let mut result = Clearing {
         time_s: s.limits.max_arc_duration_s,
         device: None,
@@ -75,31 +79,50 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: ArcScenario) -> Result<Steps> {
         uninterrupted: Vec::new(),
         limited: false,
         operations: Vec::new(),
+        ends: Vec::new(),
     };
+    // the sources feeding the previous step, and what changed since
+    let mut feeding: Vec<usize> = Vec::new();
+    let mut cause = SourceEnd::ByItself;
     loop {
-        let active: Vec<usize> = s
+        let connected: Vec<usize> = s
             .grid
             .connected_sources(s.fault, &opened)
             .into_iter()
             .filter(|&src| !ended.contains(&s.grid.sources[src].1.table))
             .collect();
-        if active.is_empty() {
+        if connected.is_empty() {
+            note_ends(&mut result.ends, &feeding, &[], t, cause);
             result.time_s = t;
             break;
         }
         if t >= s.limits.max_arc_duration_s {
+            let still: Vec<usize> = feeding
+                .iter()
+                .copied()
+                .filter(|src| connected.contains(src))
+                .collect();
+            note_ends(&mut result.ends, &feeding, &still, t, cause);
+            note_ends(&mut result.ends, &still, &[], t, SourceEnd::Limit);
             result.time_s = s.limits.max_arc_duration_s;
             result.limited = true;
             result.device = None;
             result.ended_by_sources = None;
-            result.uninterrupted = active;
+            result.uninterrupted = still;
             break;
         }
-        let (ibf, bolted) = solve(s, &opened, &ended)?;
-        if ibf <= 0.0 {
+        let (ibf, bolted, rows) = solve(s, &opened, &ended)?;
+        let active: Vec<usize> = connected
+            .into_iter()
+            .filter(|&src| rows.iter().any(|r| r.source == s.grid.sources[src].1.id))
+            .collect();
+        note_ends(&mut result.ends, &feeding, &active, t, cause);
+        if active.is_empty() || ibf <= 0.0 {
             result.time_s = t;
             break;
         }
+        feeding.clone_from(&active);
+        partials.get_or_insert(rows);
         out_of_range |= s.eq.check(ibf).iter().any(|f| f.is_error());
         let arc = s.eq.arcing_current(ibf, scenario);
         let scale = arc.iarc_ka / ibf;
@@ -174,7 +197,9 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: ArcScenario) -> Result<Steps> {
         }
         result.device = last;
         result.ended_by_sources = if last.is_none() { self_end } else { None };
+        cause = last.map_or(SourceEnd::ByItself, SourceEnd::Device);
     }
+    cap_ends(&mut result.ends, s.limits.max_arc_duration_s);
     result.operations = first_ops.unwrap_or_default();
     let energy = energy.unwrap_or(match s.eq.is_low_voltage() {
         true => EnergySum::Low(0.0),
@@ -186,12 +211,18 @@ pub(crate) fn steps(s: &Setup<'_>, scenario: ArcScenario) -> Result<Steps> {
         energy,
         steps,
         out_of_range,
+        partials: partials.unwrap_or_default(),
     })
 }
 
-/// The bolted current at the bus and the bolted currents through the devices, with the
-/// devices in `opened` open and the sources of the `ended` tables out of service.
-fn solve(s: &Setup<'_>, opened: &[bool], ended: &[Table]) -> Result<(f64, Vec<f64>)> {
+/// The bolted current at the bus, the bolted currents through the devices and the partial
+/// currents of the sources, with the devices in `opened` open and the sources of the `ended`
+/// tables out of service.
+fn solve(
+    s: &Setup<'_>,
+    opened: &[bool],
+    ended: &[Table],
+) -> Result<(f64, Vec<f64>, Vec<PartialCurrent>)> {
     let mut net = s.net.clone();
     for (k, d) in s.net.protective_devices.iter().enumerate() {
         if opened[k]
@@ -213,13 +244,16 @@ fn solve(s: &Setup<'_>, opened: &[bool], ended: &[Table]) -> Result<(f64, Vec<f6
     let mut o = s.short_circuit.clone();
     o.buses = Some(vec![s.bus.to_string()]);
     o.branch_results = true;
+    o.partial_currents = true;
     let report = crate::short_circuit(&net, &o)?;
     let Some(b) = report
         .bus(s.bus)
         .filter(|b| b.status != BusStatus::Unsupplied)
     else {
-        return Ok((0.0, vec![0.0; opened.len()]));
+        return Ok((0.0, vec![0.0; opened.len()], Vec::new()));
     };
     let rows: Vec<_> = report.branches.iter().collect();
-    Ok((b.ikss_ka, device_currents_ka(&net, &rows)))
+    let ibf = b.ikss_ka;
+    let bolted = device_currents_ka(&net, &rows);
+    Ok((ibf, bolted, report.partial_currents))
 }

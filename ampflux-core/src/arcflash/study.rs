@@ -5,17 +5,18 @@
 
 use std::collections::HashMap;
 
-use super::clearing::{self, Clearing, DeviceOperation, Limits};
+use super::clearing::{self, Clearing, DeviceOperation, Limits, SourceEnd};
 use super::stepwise::{self, ArcStep};
 use super::{
-    ArcEnd, ArcFlashBus, ArcFlashOptions, ArcFlashReport, ArcFlashScenario, ArcScenario, Enclosure,
-    EnergyMethod, Equipment, EquipmentClass, JOULES_PER_CALORIE, ppe_category, typical,
+    ArcContribution, ArcEnd, ArcFlashBus, ArcFlashOptions, ArcFlashReport, ArcFlashScenario,
+    ArcScenario, Enclosure, EnergyMethod, Equipment, EquipmentClass, JOULES_PER_CALORIE,
+    ppe_category, typical,
 };
 use crate::error::{Error, Issue, Result, Severity};
 use crate::model::{Bus, Network, Table, in_service};
 use crate::protection::topology::{Grid, device_currents_ka};
 use crate::protection::{Characteristic, characteristic};
-use crate::study::{BranchResult, BusStatus, FaultKind, StudyReport};
+use crate::study::{BranchResult, BusStatus, FaultKind, PartialCurrent, StudyReport};
 
 fn bus_warning(bus: &str, field: &str, code: &str, message: String) -> Issue {
     Issue::warning(Table::Buses, bus, field, code, message)
@@ -96,6 +97,7 @@ pub fn arc_flash(net: &Network, options: &ArcFlashOptions) -> Result<ArcFlashRep
     let mut sc = options.short_circuit.clone();
     sc.fault = FaultKind::ThreePhase;
     sc.branch_results = true;
+    sc.partial_currents = true;
     sc.buses = Some(targets.iter().map(|b| b.id.clone()).collect());
     let report = if targets.is_empty() {
         None
@@ -201,6 +203,18 @@ fn rows_by_fault(report: &StudyReport) -> HashMap<&str, Vec<&BranchResult>> {
     map
 }
 
+/// The bolted fault at one bus, as the scenarios share it.
+struct Fault {
+    /// Bolted current I''k at the bus in kA.
+    ibf_ka: f64,
+    /// Enclosure size correction factor.
+    cf: f64,
+    /// Bolted current through each device in kA.
+    devices_ka: Vec<f64>,
+    /// The sources' partial currents.
+    partials: Vec<PartialCurrent>,
+}
+
 struct Ctx<'a> {
     net: &'a Network,
     options: &'a ArcFlashOptions,
@@ -262,25 +276,14 @@ impl Ctx<'_> {
             ));
         }
         let correction = eq.enclosure_correction();
-        let bolted = device_currents_ka(self.net, rows);
-        let full = self.scenario(
-            bus,
-            &eq,
-            ibf,
-            correction.cf,
-            ArcScenario::Full,
-            &bolted,
-            &mut warnings,
-        )?;
-        let reduced = self.scenario(
-            bus,
-            &eq,
-            ibf,
-            correction.cf,
-            ArcScenario::Reduced,
-            &bolted,
-            &mut warnings,
-        )?;
+        let fault = Fault {
+            ibf_ka: ibf,
+            cf: correction.cf,
+            devices_ka: device_currents_ka(self.net, rows),
+            partials: report.partials(&bus.id).cloned().collect(),
+        };
+        let full = self.scenario(bus, &eq, &fault, ArcScenario::Full, &mut warnings)?;
+        let reduced = self.scenario(bus, &eq, &fault, ArcScenario::Reduced, &mut warnings)?;
         let scenarios = [full, reduced];
         let g = if scenarios[1].energy_j_per_cm2 > scenarios[0].energy_j_per_cm2 {
             1
@@ -324,17 +327,15 @@ impl Ctx<'_> {
         }))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn scenario(
         &self,
         bus: &Bus,
         eq: &Equipment,
-        ibf: f64,
-        cf: f64,
+        f: &Fault,
         scenario: ArcScenario,
-        bolted_ka: &[f64],
         warnings: &mut Vec<Issue>,
     ) -> std::result::Result<ArcFlashScenario, Issue> {
+        let (ibf, cf) = (f.ibf_ka, f.cf);
         let arc = eq.arcing_current(ibf, scenario);
         let limits = Limits {
             max_arc_duration_s: self.options.max_arc_duration_s,
@@ -345,11 +346,18 @@ impl Ctx<'_> {
             .grid
             .node(&bus.id)
             .expect("studied buses are in the grid");
-        let (c, energy, opened_at_s, steps) = match self.options.energy_method {
+        let scale = arc.iarc_ka / ibf;
+        let (c, energy, opened_at_s, steps, partials) = match self.options.energy_method {
             EnergyMethod::SingleStep => {
-                let scale = arc.iarc_ka / ibf;
-                let currents_a: Vec<f64> = bolted_ka.iter().map(|i| i * scale * 1000.0).collect();
-                let c = clearing::clear(self.grid, fault, self.chars, &currents_a, limits);
+                let currents_a: Vec<f64> =
+                    f.devices_ka.iter().map(|i| i * scale * 1000.0).collect();
+                let feeds: Vec<bool> = self
+                    .grid
+                    .sources
+                    .iter()
+                    .map(|(_, src)| f.partials.iter().any(|p| p.source == src.id))
+                    .collect();
+                let c = clearing::clear(self.grid, fault, self.chars, &currents_a, &feeds, limits);
                 let energy = eq.energy(ibf, &arc, c.time_s * 1000.0, cf);
                 let opened_at_s = (0..self.chars.len())
                     .map(|k| {
@@ -366,7 +374,7 @@ impl Ctx<'_> {
                     ibf_ka: ibf,
                     iarc_ka: arc.iarc_ka,
                 };
-                (c, energy, opened_at_s, vec![step])
+                (c, energy, opened_at_s, vec![step], f.partials.clone())
             }
             EnergyMethod::StepWise => {
                 let setup = stepwise::Setup {
@@ -397,10 +405,11 @@ impl Ctx<'_> {
                     ));
                 }
                 let energy = r.energy.finish(eq, scenario, r.clearing.time_s * 1000.0);
-                (r.clearing, energy, r.opened_at_s, r.steps)
+                (r.clearing, energy, r.opened_at_s, r.steps, r.partials)
             }
         };
-        self.note_clearing(bus, scenario, &c, warnings);
+        let contributions = self.contributions(&c, &partials, scale);
+        self.note_clearing(bus, scenario, &c, &contributions, warnings);
         Ok(ArcFlashScenario {
             scenario,
             iarc_ka: arc.iarc_ka,
@@ -422,6 +431,7 @@ impl Ctx<'_> {
                 .iter()
                 .map(|&s| self.grid.sources[s].1.id.clone())
                 .collect(),
+            contributions,
             devices: c
                 .operations
                 .iter()
@@ -437,19 +447,65 @@ impl Ctx<'_> {
         })
     }
 
+    /// The sources that fed the arc (those with a partial current of the bolted fault), their
+    /// share of the arcing current (`scale` = I_arc/I_bf) and how each one's contribution
+    /// ended, in the order they stopped.
+    fn contributions(
+        &self,
+        c: &Clearing,
+        partials: &[PartialCurrent],
+        scale: f64,
+    ) -> Vec<ArcContribution> {
+        c.ends
+            .iter()
+            .filter_map(|&(s, t, end)| {
+                let src = &self.grid.sources[s].1;
+                let p = partials.iter().find(|p| p.source == src.id)?;
+                let (ended_by, device) = match end {
+                    SourceEnd::Device(k) => (
+                        ArcEnd::Device,
+                        Some(self.net.protective_devices[k].id.clone()),
+                    ),
+                    SourceEnd::ByItself if src.table == Table::Converters => {
+                        (ArcEnd::ConverterTrip, None)
+                    }
+                    SourceEnd::ByItself => (ArcEnd::MotorDecay, None),
+                    SourceEnd::Limit => (ArcEnd::MaxArcDuration, None),
+                };
+                Some(ArcContribution {
+                    source: src.id.clone(),
+                    kind: p.kind,
+                    bus: p.bus.clone(),
+                    ibf_ka: p.ikss_ka,
+                    iarc_ka: p.ikss_ka * scale,
+                    end_ms: t * 1000.0,
+                    ended_by,
+                    device,
+                })
+            })
+            .collect()
+    }
+
     fn note_clearing(
         &self,
         bus: &Bus,
         scenario: ArcScenario,
         c: &Clearing,
+        contributions: &[ArcContribution],
         warnings: &mut Vec<Issue>,
     ) {
         let max = self.options.max_arc_duration_s;
         let (code, text) = if !c.uninterrupted.is_empty() {
-            let ids: Vec<&str> = c
+            let ids: Vec<String> = c
                 .uninterrupted
                 .iter()
-                .map(|&s| self.grid.sources[s].1.id.as_str())
+                .map(|&s| {
+                    let id = &self.grid.sources[s].1.id;
+                    match contributions.iter().find(|x| &x.source == id) {
+                        Some(x) => format!("{id} ({:.3} kA of the bolted fault)", x.ibf_ka),
+                        None => id.clone(),
+                    }
+                })
                 .collect();
             (
                 "uninterrupted_contribution",

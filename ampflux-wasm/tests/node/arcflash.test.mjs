@@ -151,6 +151,7 @@ test("every declared field of the arc-flash and protection types occurs in real 
     ArcFlashBus: report.buses,
     ArcFlashScenario: scenarios,
     DeviceOperation: scenarios.flatMap((s) => s.devices),
+    ArcContribution: scenarios.flatMap((s) => s.contributions),
     ArcStep: scenarios.flatMap((s) => s.steps),
     SelectivityReport: [sel],
     SelectivityOptions: [sel.study],
