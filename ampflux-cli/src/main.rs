@@ -12,15 +12,19 @@
 //! [`run`]. Commands write their results to `out` ([`Out`]: buffered, closed-pipe aware),
 //! warnings with [`out::warn`], and read networks with [`input::read_network`].
 
+mod arcflash;
 mod csv;
 mod duty;
 mod failure;
 mod impedances;
 mod input;
+mod labels;
 mod out;
 mod output;
 mod progress;
 mod sc;
+mod selectivity;
+mod tcc;
 mod validate;
 mod versions;
 
@@ -68,6 +72,14 @@ enum Command {
     Apply(versions::ApplyArgs),
     /// Check a network and list every problem (for the study options given with --set).
     Validate(validate::Args),
+    /// Arc flash per IEEE 1584-2018: one calculation from flags, or the study of a network.
+    Arcflash(arcflash::Args),
+    /// Write one printable arc-flash label (SVG, NFPA 70E 130.5(H)) per bus.
+    Labels(labels::Args),
+    /// Draw the time-current curves of protective devices (SVG, log-log).
+    Tcc(tcc::Args),
+    /// Check selectivity between protective devices in series.
+    Selectivity(selectivity::Args),
     /// Equipment duty: breakers, fuses, switches, busbars and cables against their ratings
     /// (exit code 3 when a check fails).
     Duty(duty::Args),
@@ -81,6 +93,10 @@ fn run(command: Command, out: &mut Out) -> Result<(), Failure> {
         Command::Diff(args) => versions::diff(args, out),
         Command::Apply(args) => versions::apply(args, out),
         Command::Validate(args) => validate::run(args, out),
+        Command::Arcflash(args) => arcflash::run(args, out),
+        Command::Labels(args) => labels::run(args, out),
+        Command::Tcc(args) => tcc::run(args, out),
+        Command::Selectivity(args) => selectivity::run(args, out),
         Command::Duty(args) => duty::run(args, out),
     }
 }

@@ -17,12 +17,14 @@
 //! assert!(f.ikss_ka > 20.0 && f.ikss_ka < 25.0);
 //! ```
 
+pub mod arcflash;
 pub mod duty;
 pub mod error;
 pub mod format;
 pub mod iec60909;
 pub mod model;
 mod par;
+pub mod protection;
 pub(crate) mod sparse;
 pub mod study;
 pub(crate) mod system;

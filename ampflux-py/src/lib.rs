@@ -6,6 +6,7 @@
 
 #![deny(unsafe_code)]
 
+mod arcflash;
 mod conv;
 mod duty;
 mod errors;
@@ -35,5 +36,6 @@ fn _ampflux(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<version::PyMergeResult>()?;
     m.add_class::<version::PyHistory>()?;
     m.add_function(wrap_pyfunction!(version::merge, m)?)?;
+    m.add_function(wrap_pyfunction!(arcflash::ieee1584, m)?)?;
     Ok(())
 }

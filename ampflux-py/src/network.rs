@@ -130,6 +130,26 @@ fn text_of(source: &Bound<'_, PyAny>) -> PyResult<String> {
     std::fs::read_to_string(&path).map_err(|e| io_error(&path.display().to_string(), e))
 }
 
+/// A bus id or a list of ids (`buses=`, `devices=`) as a JSON array; None stays null.
+fn bus_list(buses: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
+    Ok(match buses {
+        None => Value::Null,
+        Some(b) if b.is_none() => Value::Null,
+        Some(b) if b.is_instance_of::<PyString>() => Value::Array(vec![conv::to_json(b, "buses")?]),
+        Some(b) => {
+            let list: Vec<Bound<'_, PyAny>> = b
+                .try_iter()
+                .map_err(|_| option_error("buses", "expected an id or a list of ids"))?
+                .collect::<PyResult<_>>()?;
+            Value::Array(
+                list.iter()
+                    .map(|v| conv::to_json(v, "buses"))
+                    .collect::<PyResult<_>>()?,
+            )
+        }
+    })
+}
+
 fn finite(option: &str, v: f64) -> PyResult<Value> {
     serde_json::Number::from_f64(v)
         .map(Value::Number)
@@ -266,23 +286,7 @@ impl PyNetwork {
         branches: bool,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyStudyResult> {
-        let buses = match buses {
-            None => Value::Null,
-            Some(b) if b.is_instance_of::<PyString>() => {
-                Value::Array(vec![conv::to_json(b, "buses")?])
-            }
-            Some(b) => {
-                let list: Vec<Bound<'_, PyAny>> = b
-                    .try_iter()
-                    .map_err(|_| option_error("buses", "expected a bus id or a list of bus ids"))?
-                    .collect::<PyResult<_>>()?;
-                Value::Array(
-                    list.iter()
-                        .map(|v| conv::to_json(v, "buses"))
-                        .collect::<PyResult<_>>()?,
-                )
-            }
-        };
+        let buses = bus_list(buses)?;
         let fixed = vec![
             ("fault", Value::String(fault.to_string())),
             ("case", Value::String(case.to_string())),
@@ -335,6 +339,104 @@ impl PyNetwork {
         ];
         let options = crate::duty::options(fixed, options)?;
         crate::duty::run(py, self.net(), options)
+    }
+
+    /// Runs the IEEE 1584-2018 arc-flash study and returns a pandas DataFrame indexed by bus
+    /// id: `ibf_ka`, `iarc_ka`, `iarc_min_ka`, `clearing_time_ms`, `clearing_time_min_ms`,
+    /// `device`, `incident_energy_j_per_cm2`, `incident_energy_cal_per_cm2`, `afb_mm`,
+    /// `ppe_category`, `warnings` (list of messages), then `vn_kv`, `governing`, the
+    /// equipment (`electrode_configuration`, `gap_mm`, `working_distance_mm`, `height_mm`,
+    /// `width_mm`, `depth_mm`), `cf`, `var_cf`, `typical_values`. `attrs` holds `study`,
+    /// `network_digest`, `warnings` (Issues) and `report` (the full JSON: both scenarios,
+    /// device operations, steps).
+    ///
+    /// `buses`: buses to study (default every bus from 0.208 kV to 15 kV);
+    /// `max_arc_duration_s` (default 2); `energy_method`: "single_step" or "step_wise";
+    /// `motor_decay_s` (default 0.1, None: motors need a device); `converter_trip_s` (default
+    /// 0.16, None: converters need a device); any short-circuit option by
+    /// name (`case`, `c_max_lv`, ...). The GIL is released while the core computes.
+    #[pyo3(signature = (buses=None, **options))]
+    fn arc_flash<'py>(
+        &self,
+        py: Python<'py>,
+        buses: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let map = crate::arcflash::kwargs(vec![("buses", bus_list(buses)?)], options)?;
+        let options = crate::arcflash::arc_flash_options(map)?;
+        let report = crate::arcflash::study(py, self.net(), options)?;
+        crate::arcflash::arc_flash_frame(py, &report)
+    }
+
+    /// One printable arc-flash label (SVG text, NFPA 70E 130.5(H)) per bus: `{bus id: svg}`.
+    /// `date` and `study` are printed on the labels; `ppe_category=True` prints the PPE
+    /// category instead of the incident energy. Other keywords as for `arc_flash`.
+    #[pyo3(signature = (buses=None, date=None, study=None, ppe_category=false, **options))]
+    fn arc_flash_labels<'py>(
+        &self,
+        py: Python<'py>,
+        buses: Option<&Bound<'py, PyAny>>,
+        date: Option<String>,
+        study: Option<String>,
+        ppe_category: bool,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let map = crate::arcflash::kwargs(vec![("buses", bus_list(buses)?)], options)?;
+        let options = crate::arcflash::arc_flash_options(map)?;
+        let report = crate::arcflash::study(py, self.net(), options)?;
+        crate::arcflash::labels(py, &report, date, study, ppe_category)
+    }
+
+    /// Selectivity between neighbouring protective devices in series: a DataFrame indexed by
+    /// (upstream, downstream) with `fault_bus`, the currents and times of both, `margin_s`,
+    /// `required_s`, `pass`, `reason`. `cti_s` (default 0.2) is required below a relay.
+    #[pyo3(signature = (cti_s=0.2, buses=None, **options))]
+    fn selectivity<'py>(
+        &self,
+        py: Python<'py>,
+        cti_s: f64,
+        buses: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let map = crate::arcflash::kwargs(
+            vec![
+                ("cti_s", finite("cti_s", cti_s)?),
+                ("buses", bus_list(buses)?),
+            ],
+            options,
+        )?;
+        let options = crate::arcflash::selectivity_options(map)?;
+        crate::arcflash::selectivity_frame(py, self.net(), options)
+    }
+
+    /// The time-current curves of `devices` (a device id or a list), sampled in log-log and
+    /// referred to `reference_kv` (default: the first device's bus voltage), with the fault
+    /// currents through each device marked: a dict with `reference_kv`, `current_range_a`,
+    /// `curves` (per device `points` of `current_a`, `min_time_s`, `max_time_s`) and `marks`;
+    /// with `svg=True` also the drawing under `"svg"`.
+    #[pyo3(signature = (devices, reference_kv=None, points=241, svg=false))]
+    fn tcc<'py>(
+        &self,
+        py: Python<'py>,
+        devices: &Bound<'py, PyAny>,
+        reference_kv: Option<f64>,
+        points: usize,
+        svg: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let devices: Vec<String> = match bus_list(Some(devices))? {
+            Value::Array(v) => v
+                .into_iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let options = ampflux_core::protection::TccOptions {
+            devices,
+            reference_kv,
+            points,
+            ..Default::default()
+        };
+        crate::arcflash::tcc(py, self.net(), options, svg)
     }
 
     /// SHA-256 of the canonical document (64 hex digits): equal for equal networks,

@@ -22,6 +22,7 @@
 //! `issues` (see `errors`). The TypeScript declarations of the data types live in
 //! `ts/types.d.ts` and are appended to the generated `.d.ts`.
 
+mod arcflash;
 mod duty;
 mod errors;
 mod json;

@@ -1,7 +1,8 @@
 // Compiled by `tsc -p ts/tsconfig.json` (tests/node/types.test.mjs): every export of the node
 // package used with its declared types, and misuse that the declarations must reject.
 import {
-  Network, defaultOptions, summarizeChanges, version,
+  Network, arcFlashLabelSvg, defaultOptions, ieee1584, summarizeChanges, version,
+  type ArcFlashBus, type ArcFlashReport, type Ieee1584Result, type SelectivityReport, type TccReport,
   type AmpFluxError, type BranchResult, type BusResult, type Change, type ChangeSet, type DutyCheck,
   type DutyReport, type Issue, type StudyOptions, type StudyReport, type VoltageResult,
 } from "../pkg/ampflux_wasm.js";
@@ -65,5 +66,25 @@ net.duty({ fault: "1ph" });
 // @ts-expect-error: diff takes networks
 Network.diff(net, "{}");
 
+const one: Ieee1584Result = ieee1584({
+  voc_kv: 4.16, config: "VCB", gap_mm: 104, distance_mm: 914.4, height_mm: 1143, width_mm: 762,
+  depth_mm: 508, ibf_ka: 15, time_ms: 197, time_min_ms: 223,
+});
+const category: number | null = one.ppe_category;
+const arc: ArcFlashReport = net.arcFlash({ max_arc_duration_s: 1, short_circuit: { case: "max" } });
+const row: ArcFlashBus | undefined = arc.buses[0];
+const label: string = row ? arcFlashLabelSvg(row, { date: "2024-05-01" }) : "";
+const labels: Record<string, string> = net.arcFlashLabels({ energy_method: "step_wise" }, { method: "ppe_category" });
+const sel: SelectivityReport = net.selectivity({ cti_s: 0.3 });
+const curves: TccReport = net.tcc({ devices: ["F1"], reference_kv: 0.4 });
+const drawing: string = net.tccSvg({ devices: ["F1"] }, "title");
+// @ts-expect-error: unknown electrode configuration
+ieee1584({ voc_kv: 4.16, config: "XYZ", gap_mm: 104, distance_mm: 914.4, ibf_ka: 15, time_ms: 197 });
+// @ts-expect-error: energy_method is single_step or step_wise
+net.arcFlash({ energy_method: "sometimes" });
+// @ts-expect-error: a TCC needs its devices
+net.tcc({ reference_kv: 0.4 });
+
+export const arcUsed = [category, label, labels, sel, curves, drawing];
 export const used = [issues, studyIssues, defaults, earth, phase, voltage, options, digest, canonical, name, hz, count, summary, v,
   dutyDefaults, utilization];

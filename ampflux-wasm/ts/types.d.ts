@@ -17,7 +17,8 @@ export type Method = "iec60909" | "classical";
 /** The tables of a network document (`scenarios`: named alternatives to the network). */
 export type TableName =
   | "buses" | "external_grids" | "lines" | "transformers" | "transformers3w" | "generators"
-  | "motors" | "converters" | "impedances" | "switches" | "loads" | "shunts" | "scenarios";
+  | "motors" | "converters" | "impedances" | "switches" | "loads" | "shunts"
+  | "protective_devices" | "scenarios";
 
 /** A fault along a line, `position` as a fraction of its length from `from_bus`. */
 export interface LineFault {
@@ -342,4 +343,283 @@ export interface AmpFluxError extends Error {
   issues: Issue[];
   path?: string;
   option?: string;
+}
+
+// --- Arc flash (IEEE 1584-2018) and protection ---------------------------------------------
+
+/** Electrode configuration of IEEE 1584-2018. */
+export type ElectrodeConfiguration = "VCB" | "VCBB" | "HCB" | "VOA" | "HOA";
+/** Full arcing current, or the reduced one of IEEE 1584-2018 equation (2). */
+export type ArcScenario = "full" | "reduced";
+/** Class of equipment whose typical values (IEEE 1584-2018 Tables 8 and 10) fill gaps. */
+export type EquipmentClass = "switchgear" | "mcc" | "panelboard" | "cable_junction_box";
+/** Incident energy over the whole arc (`single_step`) or per opening (`step_wise`). */
+export type EnergyMethod = "single_step" | "step_wise";
+/** How an arc ended. */
+export type ArcEnd = "device" | "motor_decay" | "converter_trip" | "max_arc_duration";
+/** Typical or shallow enclosure, or open air. */
+export type EnclosureType = "typical" | "shallow" | "open_air";
+
+/** Inner enclosure dimensions in mm. */
+export interface Enclosure {
+  height_mm: number;
+  width_mm: number;
+  depth_mm: number;
+}
+
+/** The equipment of one calculation (typical values filled in). */
+export interface Equipment {
+  voc_kv: number;
+  electrode_configuration: ElectrodeConfiguration;
+  gap_mm: number;
+  working_distance_mm: number;
+  enclosure: Enclosure;
+}
+
+/** Enclosure size correction (IEEE 1584-2018 Table 6, equations (11) to (15)). */
+export interface EnclosureCorrection {
+  enclosure_type: EnclosureType;
+  width_1_in?: number;
+  height_1_in?: number;
+  ees_in?: number;
+  cf: number;
+}
+
+/** Arcing current of one scenario with the intermediate values (kA). */
+export interface ArcingCurrent {
+  scenario: ArcScenario;
+  iarc_ka: number;
+  iarc_600_ka: number;
+  iarc_2700_ka?: number;
+  iarc_14300_ka?: number;
+}
+
+/** Incident energy (J/cm²) and arc-flash boundary (mm) of one scenario. */
+export interface ArcEnergy {
+  scenario: ArcScenario;
+  time_ms: number;
+  energy_j_per_cm2: number;
+  afb_mm: number;
+  /** At 600 V, 2700 V, 14 300 V (Voc above 600 V). */
+  intermediate_energy_j_per_cm2?: [number, number, number];
+  intermediate_afb_mm?: [number, number, number];
+}
+
+/** The inputs of `ieee1584` (the flags of `ampflux arcflash`). */
+export interface Ieee1584Params {
+  voc_kv: number;
+  config: ElectrodeConfiguration;
+  gap_mm: number;
+  distance_mm: number;
+  height_mm?: number | null;
+  width_mm?: number | null;
+  depth_mm?: number | null;
+  ibf_ka: number;
+  time_ms: number;
+  time_min_ms?: number | null;
+}
+
+/** The result of `ieee1584` (`ampflux arcflash --format json`); the `incident_energy_*` and
+ * `ppe_category` fields are those of the governing scenario. */
+export interface Ieee1584Result {
+  iarc_ka: number;
+  iarc_min_ka: number;
+  energy_j_per_cm2: number;
+  energy_min_j_per_cm2: number;
+  afb_mm: number;
+  afb_min_mm: number;
+  cf: number;
+  var_cf: number;
+  incident_energy_j_per_cm2: number;
+  incident_energy_cal_per_cm2: number;
+  /** NFPA 70E category: 0 up to 1.2 cal/cm², null above 40 cal/cm². */
+  ppe_category: number | null;
+  governing: ArcScenario;
+  arc_flash_boundary_mm: number;
+  ibf_ka: number;
+  equipment: Equipment;
+  enclosure_correction: EnclosureCorrection;
+  currents: [ArcingCurrent, ArcingCurrent];
+  energies: [ArcEnergy, ArcEnergy];
+  warnings: Issue[];
+}
+
+/** Options of the arc-flash study with their resolved values. */
+export interface ArcFlashOptions {
+  buses: string[] | null;
+  max_arc_duration_s: number;
+  motor_decay_s: number | null;
+  converter_trip_s: number | null;
+  energy_method: EnergyMethod;
+  short_circuit: StudyOptions;
+}
+
+/** Arc-flash options as given to `arcFlash`: any subset. */
+export type ArcFlashOptionsInput = Partial<Omit<ArcFlashOptions, "short_circuit">> & {
+  short_circuit?: StudyOptionsInput;
+};
+
+/** A device that carried current during an arc. */
+export interface DeviceOperation {
+  device: string;
+  current_ka: number;
+  /** Total clearing time at that current (null: it does not operate). */
+  time_ms: number | null;
+  opened: boolean;
+  opened_at_ms: number | null;
+}
+
+/** One step of an arc (one for the single-step method). */
+export interface ArcStep {
+  start_ms: number;
+  duration_ms: number;
+  ibf_ka: number;
+  iarc_ka: number;
+}
+
+/** One source's contribution to an arc: its IEC 60909 partial current of the bolted fault at
+ * its terminals, its share of the arcing current (kA), and when (ms) and how it stopped. */
+export interface ArcContribution {
+  source: string;
+  kind: SourceKind;
+  bus: string;
+  ibf_ka: number;
+  iarc_ka: number;
+  end_ms: number;
+  ended_by: ArcEnd;
+  device: string | null;
+}
+
+/** One scenario at one bus. */
+export interface ArcFlashScenario {
+  scenario: ArcScenario;
+  iarc_ka: number;
+  clearing_time_ms: number;
+  device: string | null;
+  ended_by: ArcEnd;
+  energy_j_per_cm2: number;
+  afb_mm: number;
+  uninterrupted_sources: string[];
+  contributions: ArcContribution[];
+  devices: DeviceOperation[];
+  steps: ArcStep[];
+}
+
+/** The arc-flash result of one bus (a row of `ampflux arcflash NET.json --format json`). */
+export interface ArcFlashBus {
+  id: string;
+  ibf_ka: number;
+  iarc_ka: number;
+  iarc_min_ka: number;
+  clearing_time_ms: number;
+  clearing_time_min_ms: number;
+  device: string | null;
+  incident_energy_j_per_cm2: number;
+  incident_energy_cal_per_cm2: number;
+  afb_mm: number;
+  ppe_category: number | null;
+  warnings: Issue[];
+  name: string | null;
+  label?: string;
+  vn_kv: number;
+  governing: ArcScenario;
+  equipment: Equipment;
+  equipment_class: EquipmentClass;
+  typical_values: string[];
+  cf: number;
+  var_cf: number;
+  scenarios: [ArcFlashScenario, ArcFlashScenario];
+}
+
+/** Everything an arc-flash study computed. */
+export interface ArcFlashReport {
+  study: ArcFlashOptions;
+  network_digest: string;
+  buses: ArcFlashBus[];
+  warnings: Issue[];
+}
+
+/** What a label prints beyond the bus's results. */
+export interface LabelOptions {
+  date?: string | null;
+  study?: string | null;
+  method?: "incident_energy" | "ppe_category";
+}
+
+/** Options of the selectivity study. */
+export interface SelectivityOptions {
+  cti_s: number;
+  buses: string[] | null;
+  short_circuit: StudyOptions;
+}
+
+/** The check of one pair of devices in series. */
+export interface SelectivityPair {
+  upstream: string;
+  downstream: string;
+  fault_bus: string;
+  current_upstream_ka: number;
+  current_downstream_ka: number;
+  time_upstream_s: number | null;
+  time_downstream_s: number | null;
+  margin_s: number | null;
+  required_s: number;
+  pass: boolean;
+  reason: string;
+}
+
+/** The result of a selectivity study. */
+export interface SelectivityReport {
+  study: SelectivityOptions;
+  network_digest: string;
+  pairs: SelectivityPair[];
+  warnings: Issue[];
+}
+
+/** Options of a TCC. */
+export interface TccOptions {
+  devices: string[];
+  reference_kv: number | null;
+  points: number;
+  short_circuit: StudyOptions;
+}
+
+/** TCC options as given: the devices, and any of the others. */
+export type TccOptionsInput = { devices: string[] } & Partial<Omit<TccOptions, "devices" | "short_circuit">> & {
+  short_circuit?: StudyOptionsInput;
+};
+
+/** One sampled point of a time-current band (times null where the device does not operate). */
+export interface CurvePoint {
+  current_a: number;
+  min_time_s: number | null;
+  max_time_s: number | null;
+}
+
+/** One device's curve, currents at the reference voltage. */
+export interface TccCurve {
+  device: string;
+  kind: "relay" | "trip_unit" | "fuse";
+  bus: string;
+  vn_kv: number;
+  scale: number;
+  points: CurvePoint[];
+}
+
+/** A fault current marked on a TCC. */
+export interface TccMark {
+  device: string;
+  fault_bus: string;
+  kind: "bolted" | "arcing";
+  current_a: number;
+  time_s: number | null;
+}
+
+/** Curves and marks of a TCC plot. */
+export interface TccReport {
+  reference_kv: number;
+  current_range_a: [number, number];
+  curves: TccCurve[];
+  marks: TccMark[];
+  warnings: Issue[];
 }

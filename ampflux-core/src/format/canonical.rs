@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::{
     Bus, Converter, ExternalGrid, FORMAT_TAG, FORMAT_VERSION, Generator, Impedance, Line, Load,
-    Meta, Motor, Network, Scenario, Shunt, Switch, Transformer, Transformer3w,
+    Meta, Motor, Network, ProtectiveDevice, Scenario, Shunt, Switch, Transformer, Transformer3w,
 };
 
 thread_local! {
@@ -104,6 +104,9 @@ struct CanonicalView<'a> {
     loads: Vec<&'a Load>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     shunts: Vec<&'a Shunt>,
+    /// Absent when empty, so that documents without protective devices keep their digest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    protective_devices: Vec<&'a ProtectiveDevice>,
     /// Absent when empty, so that documents without scenarios keep their digest.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     scenarios: Vec<&'a Scenario>,
@@ -159,6 +162,7 @@ impl Network {
             switches: sorted!(self.switches),
             loads: sorted!(self.loads),
             shunts: sorted!(self.shunts),
+            protective_devices: sorted!(self.protective_devices),
             scenarios: sorted!(self.scenarios),
             meta: &self.meta,
         };

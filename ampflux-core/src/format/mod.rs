@@ -194,6 +194,7 @@ impl Network {
             Table::Switches => push!(switches),
             Table::Loads => push!(loads),
             Table::Shunts => push!(shunts),
+            Table::ProtectiveDevices => push!(protective_devices),
             Table::Scenarios => push!(scenarios),
         }
         match table {

@@ -29,6 +29,9 @@ pub struct Bus {
     /// Ratings of the busbar / switchgear assembly for the equipment duty study.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratings: Option<BusRatings>,
+    /// Equipment data for the arc-flash study (IEEE 1584-2018); absent: typical values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arc_flash: Option<super::BusArcFlash>,
     /// Free-text name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -3,6 +3,7 @@
 
 mod branches;
 mod bus;
+mod protection;
 mod ratings;
 mod scenario;
 mod shunt;
@@ -11,6 +12,9 @@ mod vector_group;
 
 pub use branches::{Impedance, Line, Switch, TapSide, Transformer, Transformer3w};
 pub use bus::Bus;
+pub use protection::{
+    BusArcFlash, DeviceKind, EnclosureData, FusePoint, ProtectiveDevice, RelayStage,
+};
 pub use ratings::{
     BusRatings, Conductor, ConductorMaterial, Insulation, SwitchKind, SwitchRatings,
 };
@@ -98,6 +102,10 @@ pub struct Network {
     /// digest).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shunts: Vec<Shunt>,
+    /// Protective devices: relays, trip units, fuses (absent when empty, so documents
+    /// without them keep their form and digest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub protective_devices: Vec<ProtectiveDevice>,
     /// Named operating alternatives (switch states, elements out of service) that studies
     /// can run on; absent from documents that have none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -130,6 +138,7 @@ impl Default for Network {
             switches: Vec::new(),
             loads: Vec::new(),
             shunts: Vec::new(),
+            protective_devices: Vec::new(),
             scenarios: Vec::new(),
             meta: None,
         }
@@ -164,13 +173,15 @@ pub enum Table {
     Loads,
     /// `shunts`
     Shunts,
+    /// `protective_devices`
+    ProtectiveDevices,
     /// `scenarios` (not a table of network elements: named alternatives to the network)
     Scenarios,
 }
 
 impl Table {
     /// Every table, in document order.
-    pub const ALL: [Table; 13] = [
+    pub const ALL: [Table; 14] = [
         Table::Buses,
         Table::ExternalGrids,
         Table::Lines,
@@ -183,6 +194,7 @@ impl Table {
         Table::Switches,
         Table::Loads,
         Table::Shunts,
+        Table::ProtectiveDevices,
         Table::Scenarios,
     ];
 
@@ -201,6 +213,7 @@ impl Table {
             Table::Switches => "switches",
             Table::Loads => "loads",
             Table::Shunts => "shunts",
+            Table::ProtectiveDevices => "protective_devices",
             Table::Scenarios => "scenarios",
         }
     }
@@ -237,6 +250,7 @@ macro_rules! ids_of {
             Table::Switches => $net.switches.iter().map(|e| $f(&e.id)).collect(),
             Table::Loads => $net.loads.iter().map(|e| $f(&e.id)).collect(),
             Table::Shunts => $net.shunts.iter().map(|e| $f(&e.id)).collect(),
+            Table::ProtectiveDevices => $net.protective_devices.iter().map(|e| $f(&e.id)).collect(),
             Table::Scenarios => $net.scenarios.iter().map(|e| $f(&e.id)).collect(),
         }
     };

@@ -62,6 +62,7 @@ macro_rules! take_out {
             Table::Switches => set_out(&mut $net.switches, $id),
             Table::Loads => set_out(&mut $net.loads, $id),
             Table::Shunts => set_out(&mut $net.shunts, $id),
+            Table::ProtectiveDevices => set_out(&mut $net.protective_devices, $id),
             Table::Scenarios => false,
         }
     };
@@ -98,7 +99,8 @@ in_service_flag!(
     super::Impedance,
     super::Switch,
     super::Load,
-    super::Shunt
+    super::Shunt,
+    super::ProtectiveDevice
 );
 
 fn set_out<T: InService>(rows: &mut [T], id: &str) -> bool {

@@ -1,6 +1,6 @@
 //! What a study asks for ([`StudyOptions`]) and what it returns ([`StudyReport`]).
 
-mod options;
+pub(crate) mod options;
 mod report;
 
 pub use options::{

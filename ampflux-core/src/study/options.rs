@@ -378,7 +378,7 @@ impl StudyOptions {
 
 /// The value of option `name` from its text: JSON when the text is JSON of the option's type
 /// (`0.5`, `true`, `["B1"]`, `"min"`), else the bare word (`min`, `3ph`).
-fn option_value<T: DeserializeOwned>(name: &str, text: &str) -> Result<T> {
+pub(crate) fn option_value<T: DeserializeOwned>(name: &str, text: &str) -> Result<T> {
     let text = text.trim();
     let json_error = match serde_json::from_str::<T>(text) {
         Ok(value) => return Ok(value),

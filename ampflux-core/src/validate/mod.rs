@@ -5,6 +5,7 @@
 //! (minimum-case feeder data, zero-sequence data for earth faults).
 
 mod branches;
+mod protection;
 mod ratings;
 mod sources;
 mod study;
@@ -211,6 +212,8 @@ impl Network {
         ratings::lines(&ctx, &mut issues);
         ratings::switches(&ctx, &mut issues);
         ratings::scenarios(&ctx, &mut issues);
+        protection::bus_arc_flash(&ctx, &mut issues);
+        protection::protective_devices(&ctx, &mut issues);
         // the network's islands mean something only once its elements are sound
         if !issues.iter().any(Issue::is_error) {
             supply::unsupplied_buses(self, &mut issues);

@@ -211,6 +211,7 @@ elements!(
     crate::model::Switch,
     crate::model::Load,
     crate::model::Shunt,
+    crate::model::ProtectiveDevice,
     crate::model::Scenario
 );
 
@@ -298,6 +299,12 @@ pub fn diff(base: &Network, new: &Network) -> ChangeSet {
     table_diff(Table::Switches, &base.switches, &new.switches, &mut changes);
     table_diff(Table::Loads, &base.loads, &new.loads, &mut changes);
     table_diff(Table::Shunts, &base.shunts, &new.shunts, &mut changes);
+    table_diff(
+        Table::ProtectiveDevices,
+        &base.protective_devices,
+        &new.protective_devices,
+        &mut changes,
+    );
     table_diff(
         Table::Scenarios,
         &base.scenarios,

@@ -19,6 +19,7 @@ from ampflux._ampflux import (
     Network,
     StudyResult,
     __version__,
+    ieee1584,
     merge,
 )
 from ampflux.client import Client, Progress, Project, Simulation
@@ -53,6 +54,7 @@ __all__ = [
     "Network",
     "StudyResult",
     "__version__",
+    "ieee1584",
     "merge",
     "AmpFluxError",
     "ConflictError",

@@ -17,6 +17,7 @@ __all__ = [
     "StudyResult",
     "TABLES",
     "__version__",
+    "ieee1584",
     "merge",
 ]
 
@@ -96,6 +97,32 @@ class Network:
         tmin: float = 0.1,
         **options: Any,
     ) -> pd.DataFrame: ...
+    def arc_flash(
+        self,
+        buses: Union[str, Iterable[str], None] = None,
+        **options: Any,
+    ) -> pd.DataFrame: ...
+    def arc_flash_labels(
+        self,
+        buses: Union[str, Iterable[str], None] = None,
+        date: Optional[str] = None,
+        study: Optional[str] = None,
+        ppe_category: bool = False,
+        **options: Any,
+    ) -> Dict[str, str]: ...
+    def selectivity(
+        self,
+        cti_s: float = 0.2,
+        buses: Union[str, Iterable[str], None] = None,
+        **options: Any,
+    ) -> pd.DataFrame: ...
+    def tcc(
+        self,
+        devices: Union[str, Iterable[str]],
+        reference_kv: Optional[float] = None,
+        points: int = 241,
+        svg: bool = False,
+    ) -> Dict[str, Any]: ...
     def digest(self) -> str: ...
     def diff(self, other: "Network") -> "ChangeSet": ...
     def apply(self, changes: _Changes) -> "Network": ...
@@ -181,6 +208,18 @@ class MergeResult:
     def revision(self) -> Optional[str]: ...
 
 def merge(base: Network, ours: Network, theirs: Network) -> MergeResult: ...
+def ieee1584(
+    voc_kv: float,
+    config: str,
+    gap_mm: float,
+    distance_mm: float,
+    ibf_ka: float,
+    time_ms: float,
+    time_min_ms: Optional[float] = None,
+    height_mm: Optional[float] = None,
+    width_mm: Optional[float] = None,
+    depth_mm: Optional[float] = None,
+) -> Dict[str, Any]: ...
 
 @final
 class History:
