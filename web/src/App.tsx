@@ -7,11 +7,12 @@ import type { Issue, StudyReport } from "../pkg/ampflux_wasm.js";
 import { ApiClient } from "./api/client";
 import type { Circuit, Me, Project, SavedVersion, Simulation } from "./api/types";
 import { Diagram } from "./diagram/Diagram";
-import { buildGraph } from "./diagram/graph";
+import { buildGraph, diagramNodeCount, ELK_MAX_NODES } from "./diagram/graph";
 import { layoutGraph, type Layout, type Point } from "./diagram/layout";
-import { check, defaultOptions, errorIssues, loadEngine, Network, version, type Checked } from "./engine/wasm";
+import { DocumentWorker, OpenError, Superseded } from "./engine/documents";
+import { defaultOptions, loadEngine, version, type Checked } from "./engine/wasm";
 import { StudyCancelled, StudyError, StudyRunner } from "./engine/runner";
-import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, unconnectedBuses, type NetworkDoc } from "./model/doc";
+import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, type NetworkDoc } from "./model/doc";
 import * as H from "./model/history";
 import { initialOptionValues, toStudyOptions, type OptionValues } from "./model/options";
 import { TEMPLATES } from "./model/templates";
@@ -36,6 +37,7 @@ const BRANCH_RESULTS_MAX_BUSES = 1000;
 
 const api = new ApiClient();
 const runner = new StudyRunner();
+const documents = new DocumentWorker();
 
 /** Whether an AmpFlux server answers at this origin (static hosting has none). */
 async function serverPresent(): Promise<boolean> {
@@ -79,7 +81,7 @@ export function App() {
   const [run, setRun] = useState<RunState>({ state: "idle", where: "local", done: 0, total: 0 });
   const [optionError, setOptionError] = useState<{ option?: string; message: string } | null>(null);
   const [result, setResult] = useState<Result | null>(null);
-  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ kind: "ok" | "error" | "busy"; text: string } | null>(null);
   const [saveMessage, setSaveMessage] = useState("");
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -111,13 +113,33 @@ export function App() {
     }
   };
 
-  // --- the document: checked by the engine as it changes ------------------------------
-  const text = useMemo(() => toJsonText(doc), [doc]);
+  // --- the document: checked by the engine (in the document worker) as it changes ----------
+  // the text is made when needed (a check after an edit, a study, a save), not on opening:
+  // a 100k-bus document's text is tens of megabytes
+  const docText = () => toJsonText(doc);
+  /** Large networks are laid out in bands by the document worker, small ones by ELK here. */
+  const large = useMemo(() => diagramNodeCount(doc) > ELK_MAX_NODES, [doc.buses, doc.transformers3w]);
+  /** The document the last check (or the opening) was of: not checked again. */
+  const checkedDoc = useRef<NetworkDoc | null>(null);
+  const layoutKey = useRef<number | undefined>(undefined);
+  const showLayout = (l: Layout) => {
+    layoutKey.current = l.key;
+    setLayout(l);
+    performance.mark("ampflux:layout");
+  };
   useEffect(() => {
-    if (engine !== "ready") return;
-    const t = setTimeout(() => setChecked(check(text)), doc.buses.length > 2000 ? 300 : 30);
+    if (checkedDoc.current === doc) return;
+    const t = setTimeout(() => {
+      documents.check(docText(), large, layoutKey.current).then(({ checked: c, layout: l }) => {
+        checkedDoc.current = doc;
+        setChecked(c);
+        if (large && l && l !== "unchanged") showLayout(l);
+      }, (err) => {
+        if (!(err instanceof Superseded)) setNotice({ kind: "error", text: `the document could not be checked: ${errorText(err)}` });
+      });
+    }, large ? 300 : 30);
     return () => clearTimeout(t);
-  }, [text, engine]);
+  }, [doc, large]);
 
   const change = useCallback((next: NetworkDoc, _what: string) => setHist((h) => H.push(h, next)), []);
   const replaceDoc = (next: NetworkDoc) => {
@@ -131,38 +153,42 @@ export function App() {
   };
 
   // --- the diagram: laid out when the structure changes, dragged positions on top -------
-  const graph = useMemo(() => buildGraph(doc), [doc.buses, doc.lines, doc.transformers, doc.transformers3w, doc.impedances, doc.switches, doc.external_grids, doc.generators, doc.motors, doc.converters, doc.loads]);
-  const graphKey = useMemo(() => JSON.stringify([graph.nodes.map((n) => [n.id, n.level, n.badges, n.width, n.inService]), graph.edges.map((e) => [e.id, e.source, e.target, e.open])]), [graph]);
-  const positions = useMemo(() => new Map(rows(doc, "buses").flatMap((b) => { const p = position(b); return p ? [[b.id, p] as [string, Point]] : []; })), [doc.buses]);
+  // (large networks: by the document worker, see the check above)
+  const graph = useMemo(() => (large ? null : buildGraph(doc)), [large, doc.buses, doc.lines, doc.transformers, doc.transformers3w, doc.impedances, doc.switches, doc.external_grids, doc.generators, doc.motors, doc.converters, doc.loads]);
+  const graphKey = useMemo(() => (graph ? JSON.stringify([graph.nodes.map((n) => [n.id, n.level, n.badges, n.width, n.inService]), graph.edges.map((e) => [e.id, e.source, e.target, e.open])]) : ""), [graph]);
+  const positions = useMemo(() => new Map(large ? [] : rows(doc, "buses").flatMap((b) => { const p = position(b); return p ? [[b.id, p] as [string, Point]] : []; })), [large, doc.buses]);
   useEffect(() => {
+    if (!graph) return;
     let live = true;
-    layoutGraph(graph, positions).then((l) => { if (live) { setLayout(l); performance.mark("ampflux:layout"); } }, (err) => setNotice({ kind: "error", text: `diagram layout failed: ${errorText(err)}` }));
+    layoutGraph(graph, positions).then((l) => { if (live) showLayout(l); }, (err) => setNotice({ kind: "error", text: `diagram layout failed: ${errorText(err)}` }));
     return () => { live = false; };
   }, [graphKey, positions]);
 
   // --- opening, templates, downloads ------------------------------------------------------
-  const openText = (t: string, source: string) => {
-    let net: Network;
+  // read, checked and (when large) laid out in the document worker: the page stays responsive
+  const openSource = async (source: Blob | string, name: string) => {
+    setNotice({ kind: "busy", text: `Opening ${name}…` });
     try {
-      net = Network.fromJson(t);
+      const { doc: next, checked: c, layout: l } = await documents.open(source);
+      checkedDoc.current = next;
+      replaceDoc(next);
+      setChecked(c);
+      if (l && l !== "unchanged") showLayout(l);
+      setLoadedVersion(null);
+      setNotice({ kind: "ok", text: `Opened ${name}: ${next.buses.length} buses.` });
+      setTab("network");
     } catch (err) {
+      if (err instanceof Superseded) return;
       // the current network stays as it was: nothing half-loaded, no stale notes
-      setNotice({ kind: "error", text: `${source} could not be read: ${errorIssues(err).map((i) => i.message).join("; ")}` });
-      return;
+      setNotice({ kind: "error", text: `${name} could not be read: ${err instanceof OpenError ? err.message : errorText(err)}` });
     }
-    const next = JSON.parse(net.toJson(false)) as NetworkDoc;
-    net.free();
-    replaceDoc(next);
-    setLoadedVersion(null);
-    setNotice({ kind: "ok", text: `Opened ${source}: ${next.buses.length} buses.` });
-    setTab("network");
   };
-  const onFile = async (file: File | undefined) => {
-    if (file) openText(await file.text(), file.name);
+  const onFile = (file: File | undefined) => {
+    if (file) void openSource(file, file.name);
   };
   const loadExample = async () => {
     const r = await fetch(new URL("example-network.json", document.baseURI));
-    if (r.ok) openText(await r.text(), "the industrial plant example");
+    if (r.ok) await openSource(await r.text(), "the industrial plant example");
     else setNotice({ kind: "error", text: `the example could not be loaded (HTTP ${r.status})` });
   };
 
@@ -189,7 +215,7 @@ export function App() {
       setRun({ state: "running", where: "local", done, total });
     };
     try {
-      const { report, ms } = await runner.run(text, studyOptions(), onProgress);
+      const { report, ms } = await runner.run(docText(), studyOptions(), onProgress);
       performance.mark("ampflux:study-result");
       setResult({ report, where: "computed in this browser (WebAssembly)", ms });
       setRun({ state: "done", where: "local", done: 1, total: 1 });
@@ -250,7 +276,7 @@ export function App() {
     if (!project) return;
     try {
       const q = saveMessage.trim() ? `?message=${encodeURIComponent(saveMessage.trim())}` : "";
-      const saved = await api.request<SavedVersion>("POST", `/api/v1/projects/${project.id}/circuits${q}`, text);
+      const saved = await api.request<SavedVersion>("POST", `/api/v1/projects/${project.id}/circuits${q}`, docText());
       setLoadedVersion({ version: saved.version, digest: saved.digest });
       setSaveMessage("");
       setVersionsKey((k) => k + 1);
@@ -284,7 +310,7 @@ export function App() {
   );
 
   const docIssues = useMemo<Issue[]>(() => (doc.buses.length > 1
-    ? [...checked.issues, ...unconnectedBuses(doc).map((id) => ({ severity: "warning", code: "unconnected_bus", table: "buses", element: id, message: `bus ${id} is connected to nothing: it gets no short-circuit current` } as Issue))]
+    ? [...checked.issues, ...(checked.unconnected ?? []).map((id) => ({ severity: "warning", code: "unconnected_bus", table: "buses", element: id, message: `bus ${id} is connected to nothing: it gets no short-circuit current` } as Issue))]
     : checked.issues), [doc, checked]);
 
   if (mode === "starting") return <div className="splash" role="status">Starting AmpFlux…</div>;
@@ -335,7 +361,7 @@ export function App() {
               </select>
               <button type="button" onClick={() => void loadExample()}>Example</button>
               <button type="button" onClick={() => fileInput.current?.click()}>Open file…</button>
-              <input ref={fileInput} type="file" accept=".json,application/json" hidden onChange={(e) => { void onFile(e.target.files?.[0]); e.target.value = ""; }} />
+              <input ref={fileInput} type="file" accept=".json,application/json" hidden onChange={(e) => { onFile(e.target.files?.[0]); e.target.value = ""; }} />
               <button type="button" onClick={() => download(`${stem(doc)}.json`, toJsonText(doc, true))} id="download-network">Download JSON</button>
               {positions.size > 0 && <button type="button" onClick={() => change(clearPositions(doc), "automatic layout")}>Automatic layout</button>}
               {mode === "platform" && project && (

@@ -84,3 +84,20 @@ describe("nested fields", () => {
     expect("ratings" in doc.buses[1]).toBe(false);
   });
 });
+
+describe("the document's text", () => {
+  it("is renewed for the tables an edit changed, and kept for the others", async () => {
+    const { primeTableText } = await import("./doc");
+    const doc = TEMPLATES[1].build();
+    const before = toJsonText(doc);
+    expect(JSON.parse(before)).toEqual(JSON.parse(JSON.stringify(doc)));
+    const edited = setField(doc, "buses", "LV", "vn_kv", 0.69);
+    expect(JSON.parse(toJsonText(edited)).buses.find((b: { id: string }) => b.id === "LV").vn_kv).toBe(0.69);
+    expect(toJsonText(doc)).toBe(before);
+    // a table primed with the text the document worker wrote is not written again
+    const lines = [...(doc.lines ?? [])];
+    primeTableText(lines, () => '[{"id":"from-the-worker"}]');
+    expect(JSON.parse(toJsonText({ ...doc, lines })).lines).toEqual([{ id: "from-the-worker" }]);
+  });
+});
+

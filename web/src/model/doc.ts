@@ -211,14 +211,51 @@ export function clearPositions(doc: NetworkDoc): NetworkDoc {
   }));
 }
 
+/**
+ * Compact JSON text of each table, by the table's array. The document's operations never
+ * change an array in place (each returns new arrays for the tables it changes), so a table's
+ * text stays valid as long as its array lives: after an edit only the changed table is
+ * written again, which keeps the text of a 100k-bus document cheap to renew.
+ */
+const tableTexts = new WeakMap<unknown[], string | (() => string)>();
+
+/** Compact JSON text of whole documents (documents are never changed in place either). */
+const docTexts = new WeakMap<NetworkDoc, string>();
+
+/** Records the compact JSON text of a table (e.g. as the document worker wrote it), or how to make it when it is needed. */
+export function primeTableText(list: unknown[], text: string | (() => string)) {
+  tableTexts.set(list, text);
+}
+
 /** The document's text for the engine and for downloads: empty tables left out. */
 export function toJsonText(doc: NetworkDoc, pretty = false): string {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc)) {
-    if (Array.isArray(v) && v.length === 0 && k !== "buses") continue;
-    out[k] = v;
+  if (pretty) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(doc)) {
+      if (Array.isArray(v) && v.length === 0 && k !== "buses") continue;
+      out[k] = v;
+    }
+    return JSON.stringify(out, null, 2);
   }
-  return JSON.stringify(out, null, pretty ? 2 : undefined);
+  const known = docTexts.get(doc);
+  if (known !== undefined) return known;
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(doc)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      if (v.length === 0 && k !== "buses") continue;
+      let t = tableTexts.get(v);
+      if (typeof t === "function") t = t();
+      if (t === undefined) t = JSON.stringify(v);
+      tableTexts.set(v, t);
+      parts.push(`${JSON.stringify(k)}:${t}`);
+    } else {
+      parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+    }
+  }
+  const text = `{${parts.join(",")}}`;
+  docTexts.set(doc, text);
+  return text;
 }
 
 /** Parses a form input into the document's value for `field` (`undefined`: absent). */
