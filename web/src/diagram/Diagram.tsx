@@ -4,6 +4,7 @@
 // and the bus voltages during that fault.
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { BranchResult, StudyReport, VoltageResult } from "../../pkg/ampflux_wasm.js";
+import type { DiffMark } from "../model/versionDiff";
 import { fmt } from "../util/format";
 import { overviewPaths, type Layout, type PlacedNode } from "./bands";
 
@@ -21,6 +22,8 @@ export interface DiagramProps {
   onSelect: (busId: string) => void;
   onMove?: (busId: string, x: number, y: number) => void;
   busy?: string;
+  /** Changes between two versions, by bus id and branch element id (a version diff). */
+  marks?: Map<string, DiffMark>;
 }
 
 function fitBox(layout: Layout): Box {
@@ -28,7 +31,7 @@ function fitBox(layout: Layout): Box {
   return { x: -pad, y: -pad, w: Math.max(200, layout.width + 2 * pad), h: Math.max(150, layout.height + 2 * pad) };
 }
 
-export function Diagram({ layout, report, selected, onSelect, onMove, busy }: DiagramProps) {
+export function Diagram({ layout, report, selected, onSelect, onMove, busy, marks }: DiagramProps) {
   const svgRef = useRef<SVGSVGElement>(null);
   // the view box, fitted again when the layout's size changes: in the same render (a first
   // render with a stale box would cull a 100k-node layout for nothing)
@@ -223,8 +226,10 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
             : e.points;
           const res = branches.get(e.ref);
           const label = res ? `${fmt(Math.max(res.ikss_from_ka, res.ikss_to_ka), 2)} kA` : e.ref;
+          const mark = marks?.get(e.ref);
           return (
-            <g key={e.id} className={`branch ${e.table}${e.open ? " open" : ""}${e.inService ? "" : " out"}${res ? " carrying" : ""}`} data-branch={e.ref}>
+            <g key={e.id} className={`branch ${e.table}${e.open ? " open" : ""}${e.inService ? "" : " out"}${res ? " carrying" : ""}${mark ? ` diff-${mark.op}` : ""}`} data-branch={e.ref} data-diff={mark?.op}>
+              {mark && <title>{`${e.ref}: ${mark.notes.join("; ")}`}</title>}
               <polyline points={pts.map((p) => `${p.x},${p.y}`).join(" ")} />
               {e.table === "transformers" && pts.length > 1 && <TransformerSymbol pts={pts} />}
               {showText && e.label && !moved && <text className="edge-label" x={e.label.x} y={e.label.y + 12} textAnchor="middle">{label}</text>}
@@ -234,8 +239,10 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
         {!overview && viewNodes.map((raw) => {
           const n = nodeAt(raw);
           if (n.kind === "star") {
+            const mark = marks?.get(n.ref);
             return (
-              <g key={n.id} className="star" data-node={n.id} transform={`translate(${n.x},${n.y})`}>
+              <g key={n.id} className={`star${mark ? ` diff-${mark.op}` : ""}`} data-node={n.id} data-diff={mark?.op} transform={`translate(${n.x},${n.y})`}>
+                {mark && <title>{`${n.ref}: ${mark.notes.join("; ")}`}</title>}
                 <circle cx={n.width / 2} cy={n.height / 2} r={11} />
                 {showText && <text x={n.width / 2} y={n.height + 10} textAnchor="middle">{n.label}</text>}
               </g>
@@ -243,9 +250,11 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
           }
           const r = ikss.get(n.id);
           const v = voltages.get(n.id);
-          const cls = ["bus", n.id === selected ? "selected" : "", n.id === found ? "found" : "", r?.status && r.status !== "ok" ? "warn" : "", n.inService ? "" : "out"].join(" ");
+          const mark = marks?.get(n.id);
+          const cls = ["bus", n.id === selected ? "selected" : "", n.id === found ? "found" : "", r?.status && r.status !== "ok" ? "warn" : "", n.inService ? "" : "out", mark ? `diff-${mark.op}` : ""].join(" ");
           return (
-            <g key={n.id} className={cls} data-node={n.id} data-bus={n.id} transform={`translate(${n.x},${n.y})`}>
+            <g key={n.id} className={cls} data-node={n.id} data-bus={n.id} data-diff={mark?.op} transform={`translate(${n.x},${n.y})`}>
+              {mark && <title>{`${n.id}: ${mark.notes.join("; ")}`}</title>}
               <rect className="hit" x={0} y={0} width={n.width} height={n.height} />
               <line x1={2} x2={n.width - 2} y1={18} y2={18} />
               {showText && <text className="bus-label" x={4} y={12}>{n.label}</text>}
@@ -256,6 +265,7 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
           );
         })}
       </svg>
+      {marks && <DiffLegend marks={marks} />}
       <p className="hint legend">Badges: Q network feeder, G generator, M motor, C converter, L load. Dashed: open switch or out of service. Drag a bus to move it; drag the background to pan; wheel or pinch to zoom.</p>
     </div>
   );
@@ -278,5 +288,17 @@ function TransformerSymbol({ pts }: { pts: { x: number; y: number }[] }) {
       <circle cx={at.vertical ? at.x : at.x - d} cy={at.vertical ? at.y - d : at.y} r={7} />
       <circle cx={at.vertical ? at.x : at.x + d} cy={at.vertical ? at.y + d : at.y} r={7} />
     </g>
+  );
+}
+
+/** Colours of a version diff on the diagram, with how many buses and branches carry each. */
+function DiffLegend({ marks }: { marks: Map<string, DiffMark> }) {
+  const count = (op: DiffMark["op"]) => [...marks.values()].filter((m) => m.op === op).length;
+  return (
+    <p className="legend diff-legend" aria-label="Legend of the changes">
+      <span className="swatch diff-added" /> added ({count("added")}){" "}
+      <span className="swatch diff-removed" /> removed ({count("removed")}){" "}
+      <span className="swatch diff-changed" /> changed ({count("changed")}) · buses carry the changes of their feeders, generators, motors, converters and loads; hover for details
+    </p>
   );
 }

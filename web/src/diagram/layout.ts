@@ -32,6 +32,8 @@ export function elkGraph(graph: Graph): ElkNode {
       "elk.algorithm": "layered",
       "elk.direction": "DOWN",
       "elk.partitioning.activate": "true",
+      // one layering for the whole diagram, so that an island keeps its voltage level's row
+      "elk.separateConnectedComponents": "false",
       "elk.edgeRouting": "ORTHOGONAL",
       "elk.spacing.nodeNode": "36",
       "elk.layered.spacing.nodeNodeBetweenLayers": "56",
