@@ -39,7 +39,7 @@ describe.skipIf(!have)("schema against the engine", () => {
       for (const f of t.fields) {
         const doc = TEMPLATES[1].build();
         const el = t.table === "buses" ? doc.buses[0] : newElement(doc, t.table, defaultBuses(doc, t.table, "LV"));
-        const value = f.kind === "bool" ? true : f.kind === "select" ? (f.numeric ? Number(f.options!.find((o) => o.value)!.value) : f.options!.find((o) => o.value)!.value) : f.kind === "number" || f.kind === "integer" ? 1 : f.kind === "element" ? "T1" : f.kind === "bus" ? "MV" : "x";
+        const value = f.kind === "bool" ? true : f.kind === "select" ? (f.numeric ? Number(f.options!.find((o) => o.value)!.value) : f.options!.find((o) => o.value)!.value) : f.kind === "number" || f.kind === "integer" ? 1 : f.kind === "element" ? "T1" : f.kind === "bus" ? "MV" : f.kind === "switch_states" ? { Q1: false } : f.kind === "id_list" ? ["C1"] : "x";
         // a conductor is read whole (material, insulation and cross-section together)
         const base = f.key.startsWith("conductor.") ? { ...el, conductor: { material: "cu", insulation: "pvc", cross_section_mm2: 95 } } : el;
         const next = setField(t.table === "buses" ? doc : addElement(doc, t.table, base), t.table, el.id, f.key, value);
@@ -53,6 +53,13 @@ describe.skipIf(!have)("schema against the engine", () => {
     expect(found.length).toBeGreaterThan(0);
     expect(found[0].field).toBe("vk_percent");
     expect(TABLES.find((t) => t.table === "transformers")!.fields.some((f) => f.key === found[0].field)).toBe(true);
+  });
+  it("the core's issues of a scenario name the fields its form shows", () => {
+    const doc = { ...TEMPLATES[1].build(), scenarios: [{ id: "SC1", switches: { Q9: false }, out_of_service: ["L9"] }] };
+    const found = issues(doc).filter((i) => i.element === "SC1");
+    expect(found.map((i) => i.field).sort()).toEqual(["out_of_service", "switches"]);
+    const form = TABLES.find((t) => t.table === "scenarios")!.fields.map((f) => f.key);
+    for (const i of found) expect(form).toContain(i.field);
   });
   it("every library type, applied to an element, gives a valid network; every entry cites a source", () => {
     const lib = library as { sources: Record<string, string>; lines: { name: string; source: string; values: Record<string, unknown> }[]; transformers: { name: string; source: string; values: Record<string, unknown> }[] };

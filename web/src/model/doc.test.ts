@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { NetworkDoc } from "./doc";
 import { addElement, clearPositions, connectedTo, defaultBuses, deleteElement, newElement, nextId, parseFieldValue, position, renameElement, setField, setPosition, toJsonText } from "./doc";
 import { TABLE_BY_NAME } from "./schema";
 import { TEMPLATES } from "./templates";
@@ -98,6 +99,22 @@ describe("the document's text", () => {
     const lines = [...(doc.lines ?? [])];
     primeTableText(lines, () => '[{"id":"from-the-worker"}]');
     expect(JSON.parse(toJsonText({ ...doc, lines })).lines).toEqual([{ id: "from-the-worker" }]);
+  });
+});
+
+describe("scenarios follow the elements they name", () => {
+  const doc: NetworkDoc = {
+    ...TEMPLATES[1].build(),
+    switches: [{ id: "Q1", bus: "LV", element: "C1", closed: true }],
+    scenarios: [{ id: "SC1", switches: { Q1: false }, out_of_service: ["T1", "M1"] }],
+  };
+  it("renaming a switch or an element renames it in every scenario", () => {
+    const a = renameElement(renameElement(doc, "switches", "Q1", "Q-LV"), "motors", "M1", "M-pump");
+    expect(a.scenarios).toEqual([{ id: "SC1", switches: { "Q-LV": false }, out_of_service: ["T1", "M-pump"] }]);
+  });
+  it("deleting an element drops it from every scenario", () => {
+    const a = deleteElement(deleteElement(doc, "motors", "M1"), "switches", "Q1");
+    expect(a.scenarios).toEqual([{ id: "SC1", switches: {}, out_of_service: ["T1"] }]);
   });
 });
 

@@ -146,6 +146,12 @@ export function renameElement(doc: NetworkDoc, table: TableName, id: string, new
       const set = (k: string, v: unknown) => { if (out === e) out = { ...e }; out[k] = v; };
       if (t.table === table && e.id === id) set("id", newId);
       for (const f of [...t.busFields, "element", "unit_transformer"]) if (e[f] === id) set(f, newId);
+      if (t.table === "scenarios") {
+        const sw = e.switches as Record<string, boolean> | undefined;
+        if (sw && id in sw) set("switches", Object.fromEntries(Object.entries(sw).map(([k, v]) => [k === id ? newId : k, v])));
+        const oos = e.out_of_service as string[] | undefined;
+        if (oos?.includes(id)) set("out_of_service", oos.map((x) => (x === id ? newId : x)));
+      }
       return out;
     });
   }
@@ -183,9 +189,23 @@ export function deleteElement(doc: NetworkDoc, table: TableName, id: string): Ne
         const { unit_transformer: _, ...rest } = e;
         return rest as Element;
       }
+      if (t.table === "scenarios") return withoutIds(e, gone);
       return e;
     });
   }
+  return next;
+}
+
+/** A scenario without the ids in `gone` (deleted elements) in its switch states and out-of-service list. */
+function withoutIds(sc: Element, gone: Set<string>): Element {
+  const sw = sc.switches as Record<string, boolean> | undefined;
+  const oos = sc.out_of_service as string[] | undefined;
+  const swGone = sw && Object.keys(sw).some((k) => gone.has(k));
+  const oosGone = oos?.some((x) => gone.has(x));
+  if (!swGone && !oosGone) return sc;
+  const next: Element = { ...sc };
+  if (swGone) next.switches = Object.fromEntries(Object.entries(sw!).filter(([k]) => !gone.has(k)));
+  if (oosGone) next.out_of_service = oos!.filter((x) => !gone.has(x));
   return next;
 }
 

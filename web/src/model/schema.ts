@@ -5,9 +5,10 @@
 
 export type TableName =
   | "buses" | "external_grids" | "lines" | "transformers" | "transformers3w" | "generators"
-  | "motors" | "converters" | "impedances" | "switches" | "loads";
+  | "motors" | "converters" | "impedances" | "switches" | "loads" | "scenarios";
 
-export type FieldKind = "number" | "integer" | "text" | "bus" | "select" | "bool" | "element";
+/** `switch_states`: a map switch id → closed; `id_list`: ids of elements of any table. */
+export type FieldKind = "number" | "integer" | "text" | "bus" | "select" | "bool" | "element" | "switch_states" | "id_list";
 
 export interface FieldSpec {
   key: string;
@@ -254,6 +255,15 @@ export const TABLES: TableSpec[] = [
       n("p_mw", "Active power", "MW", { required: true, initial: 0.1 }),
       n("q_mvar", "Reactive power", "Mvar", { initial: 0.03 }),
       ...common,
+    ],
+  },
+  {
+    // not elements but named alternatives to the network as drawn (docs/network-format.md, `scenarios`)
+    table: "scenarios", noun: "scenario", title: "Scenarios (operating alternatives)", prefix: "SC", busFields: [],
+    fields: [
+      { key: "name", label: "Name", kind: "text" },
+      { key: "switches", label: "Switch states in this scenario", kind: "switch_states", help: "Switches not listed keep their state as drawn" },
+      { key: "out_of_service", label: "Out of service in this scenario", kind: "id_list", help: "Ids of elements of any table taken out of service" },
     ],
   },
 ];

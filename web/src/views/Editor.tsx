@@ -193,6 +193,10 @@ function Field({ f, value, busIds, doc, issues, onSet }: { f: FieldSpec; value: 
         {f.options?.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
       </select>
     );
+  } else if (f.kind === "switch_states") {
+    input = <SwitchStates id={id} doc={doc} value={(value as Record<string, boolean> | undefined) ?? {}} onSet={onSet} invalid={invalid} />;
+  } else if (f.kind === "id_list") {
+    input = <IdList id={id} doc={doc} value={(value as string[] | undefined) ?? []} onSet={onSet} invalid={invalid} />;
   } else if (f.kind === "element") {
     const ids = TABLES.flatMap((t) => rows(doc, t.table).map((e) => e.id));
     input = <input {...common} list={`${id}-list`} value={text} onChange={(e) => setText(e.target.value)} onBlur={() => commit(text)} />;
@@ -212,3 +216,72 @@ function Field({ f, value, busIds, doc, issues, onSet }: { f: FieldSpec; value: 
     </div>
   );
 }
+
+/** Switch states of a scenario: each switch as drawn, closed or open (absent keys: as drawn). */
+function SwitchStates({ id, doc, value, onSet, invalid }: { id: string; doc: NetworkDoc; value: Record<string, boolean>; onSet: (v: unknown) => void; invalid: boolean }) {
+  const [filter, setFilter] = useState("");
+  const switches = rows(doc, "switches");
+  const q = filter.trim().toLowerCase();
+  // listed: the switches the scenario sets (even unknown ids, which the core reports), then the others
+  const listed = [...Object.keys(value), ...switches.map((s) => s.id).filter((s) => !(s in value))].filter((s) => !q || s.toLowerCase().includes(q));
+  const set = (sw: string, state: string) => {
+    const next = { ...value };
+    if (state === "") delete next[sw];
+    else next[sw] = state === "closed";
+    onSet(Object.keys(next).length ? next : undefined);
+  };
+  if (switches.length === 0 && Object.keys(value).length === 0) return <p className="hint" id={id}>No switches in the network.</p>;
+  return (
+    <div className="switch-states" id={id} role="group" aria-invalid={invalid || undefined}>
+      {switches.length > 12 && <input type="search" placeholder="Filter switches" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter switches" />}
+      <table className="compact">
+        <tbody>
+          {listed.slice(0, 200).map((sw) => {
+            const drawn = switches.find((s) => s.id === sw);
+            const asDrawn = drawn ? (drawn.closed === false ? "open" : "closed") : "not in the network";
+            return (
+              <tr key={sw} data-switch={sw}>
+                <th scope="row">{sw}</th>
+                <td>
+                  <select aria-label={`State of ${sw}`} name={`switches.${sw}`} value={sw in value ? (value[sw] ? "closed" : "open") : ""} onChange={(e) => set(sw, e.target.value)}>
+                    <option value="">as drawn ({asDrawn})</option>
+                    <option value="closed">closed</option>
+                    <option value="open">open</option>
+                  </select>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {listed.length > 200 && <p className="hint">… {listed.length - 200} more: filter to find one</p>}
+    </div>
+  );
+}
+
+/** Ids of elements of any table (a scenario's out-of-service list): chips, and a field to add one. */
+function IdList({ id, doc, value, onSet, invalid }: { id: string; doc: NetworkDoc; value: string[]; onSet: (v: unknown) => void; invalid: boolean }) {
+  const [text, setText] = useState("");
+  const ids = TABLES.filter((t) => t.table !== "scenarios").flatMap((t) => rows(doc, t.table).map((e) => e.id));
+  const add = () => {
+    const x = text.trim();
+    if (!x || value.includes(x)) return;
+    onSet([...value, x]);
+    setText("");
+  };
+  return (
+    <div className="id-list">
+      <ul className="chips" aria-label="Out of service">
+        {value.map((x) => (
+          <li key={x} data-id={x}>{x} <button type="button" className="link" onClick={() => onSet(value.length > 1 ? value.filter((y) => y !== x) : undefined)} aria-label={`Remove ${x}`}>×</button></li>
+        ))}
+        {value.length === 0 && <li className="hint">none</li>}
+      </ul>
+      <input id={id} list={`${id}-list`} value={text} placeholder="element id" aria-invalid={invalid || undefined}
+        onChange={(e) => setText(e.target.value)} onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); add(); } }} />
+      <button type="button" onClick={add} disabled={!text.trim()}>Add</button>
+      <datalist id={`${id}-list`}>{ids.filter((x) => !value.includes(x)).slice(0, 500).map((x) => <option key={x} value={x} />)}</datalist>
+    </div>
+  );
+}
+

@@ -58,7 +58,7 @@ export function ReportView({ doc, report, where, ms, digest, diagram }: { doc: N
               <h3>{t.title}</h3>
               <table className="results-table compact">
                 <thead><tr>{keys.map((k) => { const f = t.fields.find((x) => x.key === k); return <th key={k}>{f ? f.label : "Id"}{f?.unit ? ` (${f.unit})` : ""}</th>; })}</tr></thead>
-                <tbody>{list.slice(0, PRINT_ROWS).map((e) => <tr key={e.id}>{keys.map((k) => { const v = getField(e, k); return <td key={k}>{v === undefined ? "" : String(v)}</td>; })}</tr>)}</tbody>
+                <tbody>{list.slice(0, PRINT_ROWS).map((e) => <tr key={e.id}>{keys.map((k) => { const v = getField(e, k); return <td key={k}>{cellText(v)}</td>; })}</tr>)}</tbody>
               </table>
             </div>
           );
@@ -66,4 +66,12 @@ export function ReportView({ doc, report, where, ms, digest, diagram }: { doc: N
       </section>
     </article>
   );
+}
+
+/** A field's value in a table cell: switch states as `Q1 closed, Q2 open`, lists joined. */
+function cellText(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  if (Array.isArray(v)) return v.join(", ");
+  if (typeof v === "object") return Object.entries(v as Record<string, unknown>).map(([k, x]) => (typeof x === "boolean" ? `${k} ${x ? "closed" : "open"}` : `${k}: ${String(x)}`)).join(", ");
+  return String(v);
 }
