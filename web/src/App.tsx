@@ -3,7 +3,7 @@
 // edit and study in this browser). The document being edited is plain JSON with undo/redo;
 // the WebAssembly engine checks it as it changes and runs local studies in a Web Worker.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Issue, StudyReport } from "../pkg/ampflux_wasm.js";
+import type { ArcFlashReport, DutyReport, Issue, StudyReport, TccReport } from "../pkg/ampflux_wasm.js";
 import { ApiClient } from "./api/client";
 import type { Circuit, Me, Project, SavedVersion, Simulation } from "./api/types";
 import { Diagram } from "./diagram/Diagram";
@@ -14,10 +14,13 @@ import { defaultOptions, loadEngine, version, type Checked } from "./engine/wasm
 import { StudyCancelled, StudyError, StudyRunner } from "./engine/runner";
 import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, type NetworkDoc } from "./model/doc";
 import * as H from "./model/history";
-import { initialOptionValues, toStudyOptions, type OptionValues } from "./model/options";
+import { initialOptionValues, optionsFor, toStudyOptions, type FormStudy, type OptionValues } from "./model/options";
 import { TEMPLATES } from "./model/templates";
 import { reportCsv, reportJson, tableCsv } from "./util/export";
+import { ArcFlashView, clearingDevices, LabelPreview } from "./views/ArcFlash";
 import { AssistantPanel } from "./views/Assistant";
+import { dutyDiagramMarks, DutyView } from "./views/Duty";
+import { TccChart } from "./views/TccChart";
 import { Editor, type Selection } from "./views/Editor";
 import { IkChart } from "./views/IkChart";
 import { AuthView, errorText, ProjectsView, VersionsView } from "./views/Platform";
@@ -28,6 +31,8 @@ import { StudyForm, type RunState } from "./views/StudyForm";
 type Tab = "projects" | "network" | "study" | "versions" | "assistant" | "report";
 type Mode = "starting" | "choose" | "offline" | "platform";
 interface Result { report: StudyReport; where: string; ms?: number }
+/** A duty or arc-flash report (computed in this browser). */
+interface Computed<R> { report: R; ms: number }
 
 /** Least time between two progress renders. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -37,6 +42,8 @@ const BRANCH_RESULTS_MAX_BUSES = 1000;
 
 const api = new ApiClient();
 const runner = new StudyRunner();
+/** TCCs run beside the studies (a TCC does not cancel an arc-flash study, nor the other way round). */
+const tccRunner = new StudyRunner();
 const documents = new DocumentWorker();
 
 /** Whether an AmpFlux server answers at this origin (static hosting has none). */
@@ -81,6 +88,10 @@ export function App() {
   const [run, setRun] = useState<RunState>({ state: "idle", where: "local", done: 0, total: 0 });
   const [optionError, setOptionError] = useState<{ option?: string; message: string } | null>(null);
   const [result, setResult] = useState<Result | null>(null);
+  const [study, setStudy] = useState<FormStudy>("short_circuit");
+  const [duty, setDuty] = useState<Computed<DutyReport> | null>(null);
+  const [arc, setArc] = useState<Computed<ArcFlashReport> | null>(null);
+  const [tcc, setTcc] = useState<{ devices: string[]; report?: TccReport; error?: string } | null>(null);
   const [notice, setNotice] = useState<{ kind: "ok" | "error" | "busy"; text: string } | null>(null);
   const [saveMessage, setSaveMessage] = useState("");
   const fileInput = useRef<HTMLInputElement>(null);
@@ -149,6 +160,9 @@ export function App() {
     setSelection(null);
     setFault(null);
     setResult(null);
+    setDuty(null);
+    setArc(null);
+    setTcc(null);
     setRun({ state: "idle", where: "local", done: 0, total: 0 });
   };
 
@@ -202,7 +216,31 @@ export function App() {
     if (e.code === "invalid_option") setOptionError({ option: opt ?? issues[0]?.field, message: e.message });
     setRun({ state: "failed", where, done: 0, total: 0, message: issues.length ? issues.map((i) => i.message).join("; ") : e.message });
   };
+  /** Duty and arc flash: in the study worker, no progress counter (the engine gives none for them). */
+  const runEngineering = async (kind: "duty" | "arc_flash") => {
+    setOptionError(null);
+    setRun({ state: "running", where: "local", done: 0, total: 0 });
+    try {
+      const { report, ms } = await runner.run<DutyReport | ArcFlashReport>(docText(), optionsFor(kind, options), undefined, kind);
+      if (kind === "duty") setDuty({ report: report as DutyReport, ms });
+      else { setArc({ report: report as ArcFlashReport, ms }); setTcc(null); }
+      setRun({ state: "done", where: "local", done: 1, total: 1 });
+      setFault(null);
+    } catch (err) {
+      studyFailed(err, "local");
+    }
+  };
+  const drawTcc = async (devices: string[]) => {
+    setTcc({ devices });
+    try {
+      const { report } = await tccRunner.run<TccReport>(docText(), { devices, short_circuit: optionsFor("arc_flash", options).short_circuit ?? {} }, undefined, "tcc");
+      setTcc({ devices, report });
+    } catch (err) {
+      if (!(err instanceof StudyCancelled)) setTcc({ devices, error: (err as Error).message });
+    }
+  };
   const runLocal = async () => {
+    if (study !== "short_circuit") return runEngineering(study);
     setOptionError(null);
     setRun({ state: "running", where: "local", done: 0, total: 0 });
     performance.mark("ampflux:study-start");
@@ -215,7 +253,7 @@ export function App() {
       setRun({ state: "running", where: "local", done, total });
     };
     try {
-      const { report, ms } = await runner.run(docText(), studyOptions(), onProgress);
+      const { report, ms } = await runner.run<StudyReport>(docText(), studyOptions(), onProgress);
       performance.mark("ampflux:study-result");
       setResult({ report, where: "computed in this browser (WebAssembly)", ms });
       setRun({ state: "done", where: "local", done: 1, total: 1 });
@@ -300,12 +338,16 @@ export function App() {
   const report = result?.report ?? null;
   const warnings = useMemo(() => (report ? reportWarnings(report) : []), [report]);
   const stale = report && checked.digest && report.network_digest !== checked.digest;
+  const dutyStale = duty && checked.digest && duty.report.network_digest !== checked.digest;
+  const arcStale = arc && checked.digest && arc.report.network_digest !== checked.digest;
+  const marks = useMemo(() => (study === "duty" && duty && !dutyStale ? dutyDiagramMarks(duty.report, doc) : undefined), [study, duty, dutyStale, doc.switches, doc.buses]);
+  const arcBus = arc && fault ? arc.report.buses.find((b) => b.id === fault) ?? null : null;
   const selectBus = (id: string) => {
     setFault(id);
     if (tab === "network") setSelection({ table: "buses", id });
   };
   const diagram = (
-    <Diagram layout={layout} report={report && !stale ? report : null} selected={fault}
+    <Diagram layout={layout} report={report && !stale && study === "short_circuit" ? report : null} selected={fault} marks={tab === "study" ? marks : undefined}
       onSelect={selectBus} onMove={(id, x, y) => change(setPosition(doc, id, x, y), `move ${id}`)} />
   );
 
@@ -389,13 +431,41 @@ export function App() {
         <main className="study-view">
           <section className="panel" aria-labelledby="study-title">
             <h2 id="study-title">Study</h2>
-            <StudyForm values={options} onChange={setOptions} run={run} optionError={optionError}
+            <StudyForm study={study} onStudy={(s) => { setStudy(s); setOptionError(null); }} values={options} onChange={setOptions} run={run} optionError={optionError}
               onRunLocal={() => void runLocal()} onCancel={() => runner.cancel()}
-              onRunServer={mode === "platform" && project ? () => void runServer() : undefined}
+              onRunServer={mode === "platform" && project && study === "short_circuit" ? () => void runServer() : undefined}
               serverHint={mode === "platform" && project && dirty ? "Save the network as a version to run it on the server." : undefined} />
             {!checked.readable || errors.length > 0 ? <IssueList issues={checked.issues} title="Fix these first" /> : null}
           </section>
-          {report && (
+          {study === "duty" && duty && (
+            <section className="panel results" aria-labelledby="duty-title">
+              <div className="results-head">
+                <h2 id="duty-title">Equipment duty</h2>
+                <div className="toolbar">
+                  <button type="button" id="download-duty-json" onClick={() => download(`${stem(doc)}-duty.json`, JSON.stringify(duty.report, null, 2))}>Download JSON</button>
+                </div>
+              </div>
+              {dutyStale && <p className="notice error">The network changed after this study: run it again for current results.</p>}
+              <DutyView report={duty.report} ms={duty.ms} selected={fault} onSelect={setFault} />
+            </section>
+          )}
+          {study === "arc_flash" && arc && (
+            <section className="panel results" aria-labelledby="arcflash-title">
+              <div className="results-head">
+                <h2 id="arcflash-title">Arc flash</h2>
+                <div className="toolbar">
+                  <button type="button" id="download-arcflash-json" onClick={() => download(`${stem(doc)}-arcflash.json`, JSON.stringify(arc.report, null, 2))}>Download JSON</button>
+                </div>
+              </div>
+              {arcStale && <p className="notice error">The network changed after this study: run it again for current results.</p>}
+              <ArcFlashView report={arc.report} ms={arc.ms} selected={fault} onSelect={setFault} />
+              {arcBus ? <LabelPreview bus={arcBus} study={doc.name} /> : <p className="hint">Click a row or a bus for its label and the time-current curves of the devices that clear it.</p>}
+              {arcBus && (
+                <TccPanel key={arcBus.id} all={rows(doc, "protective_devices" as never).map((d) => d.id)} initial={clearingDevices(arcBus)} tcc={tcc} onDraw={(d) => void drawTcc(d)} bus={arcBus.id} />
+              )}
+            </section>
+          )}
+          {report && study === "short_circuit" && (
             <section className="panel results" aria-labelledby="results-title">
               <div className="results-head">
                 <h2 id="results-title">Results</h2>
@@ -420,7 +490,7 @@ export function App() {
           <section className="panel diagram" aria-labelledby="study-diagram-title">
             <h2 id="study-diagram-title">Diagram{fault ? `: fault at ${fault}` : ""}</h2>
             {diagram}
-            {report && fault && <BranchTable report={report} fault={fault} />}
+            {report && fault && study === "short_circuit" && <BranchTable report={report} fault={fault} />}
           </section>
         </main>
       )}
@@ -435,7 +505,8 @@ export function App() {
       {tab === "report" && (
         <main className="report-view">
           <div className="toolbar no-print"><button type="button" className="primary" onClick={() => window.print()} id="print">Print or save as PDF</button></div>
-          <ReportView doc={doc} report={stale ? null : report} where={result?.where ?? ""} ms={result?.ms} digest={checked.digest} diagram={diagram} />
+          <ReportView doc={doc} report={stale ? null : report} where={result?.where ?? ""} ms={result?.ms} digest={checked.digest} diagram={diagram}
+            duty={duty && !dutyStale ? duty.report : null} arc={arc && !arcStale ? arc.report : null} />
         </main>
       )}
 
@@ -464,3 +535,23 @@ function TopBar({ mode, me, project, version: v, dirty, onSignOut, onSignIn, eng
     </header>
   );
 }
+
+/** Which devices to draw on a TCC (those that clear the bus preselected), and the chart. */
+function TccPanel({ all, initial, tcc, onDraw, bus }: { all: string[]; initial: string[]; tcc: { devices: string[]; report?: TccReport; error?: string } | null; onDraw: (devices: string[]) => void; bus: string }) {
+  const [chosen, setChosen] = useState<string[]>(initial.length ? initial : all.slice(0, 4));
+  useEffect(() => { if (chosen.length) onDraw(chosen); }, []);
+  if (all.length === 0) return <p className="hint">The network has no protective devices: add relays, trip units or fuses (table protective_devices) for time-current curves.</p>;
+  const toggle = (d: string) => setChosen((c) => (c.includes(d) ? c.filter((x) => x !== d) : [...c, d]));
+  return (
+    <section className="tcc-panel" aria-labelledby="tcc-title" id="tcc-panel">
+      <h3 id="tcc-title">Time-current curves{initial.length ? `: the devices that clear ${bus}` : ""}</h3>
+      <div className="toolbar">
+        {all.map((d) => <label key={d} className="inline"><input type="checkbox" checked={chosen.includes(d)} onChange={() => toggle(d)} data-device={d} /> {d}</label>)}
+        <button type="button" id="draw-tcc" onClick={() => onDraw(chosen)} disabled={chosen.length === 0}>Draw</button>
+      </div>
+      {tcc?.error && <p className="field-error" role="alert">{tcc.error}</p>}
+      {tcc?.report ? <TccChart report={tcc.report} /> : !tcc?.error && <p className="hint">Drawing…</p>}
+    </section>
+  );
+}
+

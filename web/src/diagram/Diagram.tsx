@@ -4,7 +4,6 @@
 // and the bus voltages during that fault.
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { BranchResult, StudyReport, VoltageResult } from "../../pkg/ampflux_wasm.js";
-import type { DiffMark } from "../model/versionDiff";
 import { fmt } from "../util/format";
 import { overviewPaths, type Layout, type PlacedNode } from "./bands";
 
@@ -22,9 +21,16 @@ export interface DiagramProps {
   onSelect: (busId: string) => void;
   onMove?: (busId: string, x: number, y: number) => void;
   busy?: string;
-  /** Changes between two versions, by bus id and branch element id (a version diff). */
-  marks?: Map<string, DiffMark>;
+  /**
+   * Colours on buses and branches (a version diff, duty verdicts): by bus id and branch element
+   * id, each with its kind (a CSS class `mark-KIND`) and notes (a tooltip); the legend says what
+   * the kinds mean.
+   */
+  marks?: DiagramMarks;
 }
+
+export interface Mark { kind: string; notes: string[] }
+export interface DiagramMarks { byId: Map<string, Mark>; legend: React.ReactNode }
 
 function fitBox(layout: Layout): Box {
   const pad = 30;
@@ -226,9 +232,9 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy, mark
             : e.points;
           const res = branches.get(e.ref);
           const label = res ? `${fmt(Math.max(res.ikss_from_ka, res.ikss_to_ka), 2)} kA` : e.ref;
-          const mark = marks?.get(e.ref);
+          const mark = marks?.byId.get(e.ref);
           return (
-            <g key={e.id} className={`branch ${e.table}${e.open ? " open" : ""}${e.inService ? "" : " out"}${res ? " carrying" : ""}${mark ? ` diff-${mark.op}` : ""}`} data-branch={e.ref} data-diff={mark?.op}>
+            <g key={e.id} className={`branch ${e.table}${e.open ? " open" : ""}${e.inService ? "" : " out"}${res ? " carrying" : ""}${mark ? ` mark-${mark.kind}` : ""}`} data-branch={e.ref} data-mark={mark?.kind}>
               {mark && <title>{`${e.ref}: ${mark.notes.join("; ")}`}</title>}
               <polyline points={pts.map((p) => `${p.x},${p.y}`).join(" ")} />
               {e.table === "transformers" && pts.length > 1 && <TransformerSymbol pts={pts} />}
@@ -239,9 +245,9 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy, mark
         {!overview && viewNodes.map((raw) => {
           const n = nodeAt(raw);
           if (n.kind === "star") {
-            const mark = marks?.get(n.ref);
+            const mark = marks?.byId.get(n.ref);
             return (
-              <g key={n.id} className={`star${mark ? ` diff-${mark.op}` : ""}`} data-node={n.id} data-diff={mark?.op} transform={`translate(${n.x},${n.y})`}>
+              <g key={n.id} className={`star${mark ? ` mark-${mark.kind}` : ""}`} data-node={n.id} data-mark={mark?.kind} transform={`translate(${n.x},${n.y})`}>
                 {mark && <title>{`${n.ref}: ${mark.notes.join("; ")}`}</title>}
                 <circle cx={n.width / 2} cy={n.height / 2} r={11} />
                 {showText && <text x={n.width / 2} y={n.height + 10} textAnchor="middle">{n.label}</text>}
@@ -250,10 +256,10 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy, mark
           }
           const r = ikss.get(n.id);
           const v = voltages.get(n.id);
-          const mark = marks?.get(n.id);
-          const cls = ["bus", n.id === selected ? "selected" : "", n.id === found ? "found" : "", r?.status && r.status !== "ok" ? "warn" : "", n.inService ? "" : "out", mark ? `diff-${mark.op}` : ""].join(" ");
+          const mark = marks?.byId.get(n.id);
+          const cls = ["bus", n.id === selected ? "selected" : "", n.id === found ? "found" : "", r?.status && r.status !== "ok" ? "warn" : "", n.inService ? "" : "out", mark ? `mark-${mark.kind}` : ""].join(" ");
           return (
-            <g key={n.id} className={cls} data-node={n.id} data-bus={n.id} data-diff={mark?.op} transform={`translate(${n.x},${n.y})`}>
+            <g key={n.id} className={cls} data-node={n.id} data-bus={n.id} data-mark={mark?.kind} transform={`translate(${n.x},${n.y})`}>
               {mark && <title>{`${n.id}: ${mark.notes.join("; ")}`}</title>}
               <rect className="hit" x={0} y={0} width={n.width} height={n.height} />
               <line x1={2} x2={n.width - 2} y1={18} y2={18} />
@@ -265,7 +271,7 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy, mark
           );
         })}
       </svg>
-      {marks && <DiffLegend marks={marks} />}
+      {marks?.legend}
       <p className="hint legend">Badges: Q network feeder, G generator, M motor, C converter, L load. Dashed: open switch or out of service. Drag a bus to move it; drag the background to pan; wheel or pinch to zoom.</p>
     </div>
   );
@@ -288,17 +294,5 @@ function TransformerSymbol({ pts }: { pts: { x: number; y: number }[] }) {
       <circle cx={at.vertical ? at.x : at.x - d} cy={at.vertical ? at.y - d : at.y} r={7} />
       <circle cx={at.vertical ? at.x : at.x + d} cy={at.vertical ? at.y + d : at.y} r={7} />
     </g>
-  );
-}
-
-/** Colours of a version diff on the diagram, with how many buses and branches carry each. */
-function DiffLegend({ marks }: { marks: Map<string, DiffMark> }) {
-  const count = (op: DiffMark["op"]) => [...marks.values()].filter((m) => m.op === op).length;
-  return (
-    <p className="legend diff-legend" aria-label="Legend of the changes">
-      <span className="swatch diff-added" /> added ({count("added")}){" "}
-      <span className="swatch diff-removed" /> removed ({count("removed")}){" "}
-      <span className="swatch diff-changed" /> changed ({count("changed")}) · buses carry the changes of their feeders, generators, motors, converters and loads; hover for details
-    </p>
   );
 }

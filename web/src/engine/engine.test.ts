@@ -26,11 +26,14 @@ describe.skipIf(!have)("schema against the engine", () => {
   it("a new element of every table, with the schema's initial values, is read and valid", () => {
     let doc = TEMPLATES[1].build();
     for (const t of TABLES) {
-      if (t.table === "buses" || t.table === "switches") continue;
+      if (t.table === "buses" || t.table === "switches" || t.table === "protective_devices") continue;
       doc = addElement(doc, t.table, newElement(doc, t.table, defaultBuses(doc, t.table, t.table === "lines" || t.table === "impedances" ? "LV" : "MV")));
     }
-    doc = addElement(doc, "switches", newElement(doc, "switches", ["LV"]));
+    doc = addElement(doc, "switches", { ...newElement(doc, "switches", ["LV"]), kind: "breaker" });
     expect(doc.switches![0].element).toBe("C1");
+    // a protective device goes to a breaker
+    doc = addElement(doc, "protective_devices", newElement(doc, "protective_devices"));
+    expect(doc.protective_devices![0].switch).toBe(doc.switches![0].id);
     const errs = issues(doc).filter((i) => i.severity === "error");
     expect(errs).toEqual([]);
   });
@@ -40,8 +43,9 @@ describe.skipIf(!have)("schema against the engine", () => {
         const doc = TEMPLATES[1].build();
         const el = t.table === "buses" ? doc.buses[0] : newElement(doc, t.table, defaultBuses(doc, t.table, "LV"));
         const value = f.kind === "bool" ? true : f.kind === "select" ? (f.numeric ? Number(f.options!.find((o) => o.value)!.value) : f.options!.find((o) => o.value)!.value) : f.kind === "number" || f.kind === "integer" ? 1 : f.kind === "element" ? "T1" : f.kind === "bus" ? "MV" : f.kind === "switch_states" ? { Q1: false } : f.kind === "id_list" ? ["C1"] : "x";
-        // a conductor is read whole (material, insulation and cross-section together)
-        const base = f.key.startsWith("conductor.") ? { ...el, conductor: { material: "cu", insulation: "pvc", cross_section_mm2: 95 } } : el;
+        // a conductor is read whole (material, insulation and cross-section together), so is a relay's stage
+        const base = f.key.startsWith("conductor.") ? { ...el, conductor: { material: "cu", insulation: "pvc", cross_section_mm2: 95 } }
+          : t.table === "protective_devices" ? { ...el, switch: "Q1", kind: f.kinds?.[0] ?? el.kind, ...(f.key.includes(".") ? { [f.key.split(".")[0]]: { pickup_a: 1000 } } : {}) } : el;
         const next = setField(t.table === "buses" ? doc : addElement(doc, t.table, base), t.table, el.id, f.key, value);
         expect(() => wasm.Network.fromJson(toJsonText(next)).free(), `${t.table}.${f.key}`).not.toThrow();
       }

@@ -118,3 +118,25 @@ describe("scenarios follow the elements they name", () => {
   });
 });
 
+describe("protective devices", () => {
+  it("a new device takes the initial values of its kind only; changing the kind drops the former kind's fields", async () => {
+    const { setKind } = await import("./doc");
+    let doc: NetworkDoc = { ...TEMPLATES[1].build(), switches: [{ id: "Q1", bus: "LV", element: "C1", closed: true, kind: "breaker" }] };
+    const dev = newElement(doc, "protective_devices");
+    // at the breaker without a device
+    expect(dev).toEqual({ id: "P1", kind: "relay", curve: "IEC_SI", pickup_a: 100, tms: 0.1, switch: "Q1" });
+    doc = addElement(doc, "protective_devices", dev);
+    const fuse = setKind(doc, "protective_devices", "P1", "fuse");
+    // a fuse has a `curve` too, but not a relay's: nothing of the relay stays
+    expect(fuse.protective_devices).toEqual([{ id: "P1", kind: "fuse", switch: "Q1" }]);
+    const unit = setKind(doc, "protective_devices", "P1", "trip_unit");
+    expect(unit.protective_devices).toEqual([{ id: "P1", kind: "trip_unit", switch: "Q1" }]);
+  });
+  it("goes with its switch, and follows its renaming", () => {
+    const doc: NetworkDoc = { ...TEMPLATES[1].build(), switches: [{ id: "Q1", bus: "LV", element: "C1", closed: true }], protective_devices: [{ id: "P1", kind: "fuse", switch: "Q1" }] };
+    expect(renameElement(doc, "switches", "Q1", "F-C1").protective_devices).toEqual([{ id: "P1", kind: "fuse", switch: "F-C1" }]);
+    expect(deleteElement(doc, "switches", "Q1").protective_devices).toEqual([]);
+    expect(deleteElement(doc, "lines", "C1").protective_devices).toEqual([]);
+  });
+});
+

@@ -78,6 +78,7 @@ export function newElement(doc: NetworkDoc, table: TableName, buses: string[] = 
   });
   for (const f of spec.fields) {
     if (f.initial === undefined || f.key in el || f.key === "in_service") continue;
+    if (f.kinds && !f.kinds.includes(String(el.kind))) continue;
     el[f.key] = f.initial;
   }
   if (table === "switches" && el.bus !== undefined) {
@@ -85,6 +86,16 @@ export function newElement(doc: NetworkDoc, table: TableName, buses: string[] = 
     const branch = connectedTo(doc, el.bus as string).find((c) => BRANCH_TABLES.includes(c.table));
     const other = rows(doc, "buses").find((b) => b.id !== el.bus);
     if (branch ?? other) el.element = (branch ?? other)!.id;
+  }
+  if (table === "protective_devices") {
+    // at a breaker (or a fuse switch) without a device yet, else at any switch
+    const taken = new Set(rows(doc, "protective_devices").map((d) => d.switch));
+    const free = rows(doc, "switches").filter((s) => !taken.has(s.id));
+    const at = free.find((s) => s.kind === "breaker") ?? free.find((s) => s.kind === "fuse") ?? free[0] ?? rows(doc, "switches")[0];
+    if (at) {
+      el.switch = at.id;
+      if (at.kind === "fuse") { delete el.curve; delete el.pickup_a; delete el.tms; el.kind = "fuse"; el.curve = "generic_gG_100A"; }
+    }
   }
   // a new bus element or transformer takes the voltage of its bus where the form asks for one
   const vn = (id: unknown) => rows(doc, "buses").find((b) => b.id === id)?.vn_kv;
@@ -132,6 +143,25 @@ export function setField(doc: NetworkDoc, table: TableName, id: string, key: str
   return withTable(doc, table, rows(doc, table).map((e) => (e.id === id ? (setPath(e, key.split("."), value) as Element) : e)));
 }
 
+/**
+ * Sets the `kind` of an element whose fields depend on it (protective devices): the fields of
+ * the former kind go (the core rejects them), the new kind's initial values come.
+ */
+export function setKind(doc: NetworkDoc, table: TableName, id: string, kind: string): NetworkDoc {
+  let next = setField(doc, table, id, "kind", kind);
+  for (const f of TABLE_BY_NAME[table].fields) {
+    if (!f.kinds) continue;
+    const el = rows(next, table).find((e) => e.id === id)!;
+    const has = getField(el, f.key) !== undefined;
+    // a field the new kind also has stays when its value is one the new kind takes
+    const same = TABLE_BY_NAME[table].fields.find((g) => g.key === f.key && g.kinds?.includes(kind));
+    const keeps = same && (!same.options || same.options.some((o) => o.value === String(getField(el, f.key))));
+    if (!f.kinds.includes(kind) && has && !keeps) next = setField(next, table, id, f.key, undefined);
+    else if (f.kinds.includes(kind) && !has && f.initial !== undefined) next = setField(next, table, id, f.key, f.initial);
+  }
+  return next;
+}
+
 /** Renames an element and every reference to it (bus fields, switch elements, unit transformers). */
 export function renameElement(doc: NetworkDoc, table: TableName, id: string, newId: string): NetworkDoc {
   if (id === newId) return doc;
@@ -145,7 +175,7 @@ export function renameElement(doc: NetworkDoc, table: TableName, id: string, new
       let out = e;
       const set = (k: string, v: unknown) => { if (out === e) out = { ...e }; out[k] = v; };
       if (t.table === table && e.id === id) set("id", newId);
-      for (const f of [...t.busFields, "element", "unit_transformer"]) if (e[f] === id) set(f, newId);
+      for (const f of [...t.busFields, "element", "unit_transformer", "switch"]) if (e[f] === id) set(f, newId);
       if (t.table === "scenarios") {
         const sw = e.switches as Record<string, boolean> | undefined;
         if (sw && id in sw) set("switches", Object.fromEntries(Object.entries(sw).map(([k, v]) => [k === id ? newId : k, v])));
@@ -178,8 +208,10 @@ export function deleteElement(doc: NetworkDoc, table: TableName, id: string): Ne
   let gone = new Set<string>([id]);
   if (table === "buses") for (const c of connectedTo(doc, id)) gone.add(c.id);
   if (table === "buses" || BRANCH_TABLES.includes(table)) {
-    for (const s of rows(doc, "switches")) if (gone.has(s.element as string)) gone = gone.add(s.id);
+    for (const s of rows(doc, "switches")) if (gone.has(s.element as string) || gone.has(s.bus as string)) gone = gone.add(s.id);
   }
+  // a protective device goes with its switch
+  for (const d of rows(doc, "protective_devices")) if (gone.has(d.switch as string)) gone.add(d.id);
   const next: NetworkDoc = { ...doc };
   for (const t of TABLES) {
     const list = rows(doc, t.table);

@@ -37,6 +37,8 @@ function noun(table: string): string {
 /** Where an element of `table` is drawn: its own id (buses, branches), its bus (bus elements), or nowhere. */
 function place(table: string, el: Element | undefined, id: string): string | null {
   if (table === "buses" || EDGE_TABLES.has(table)) return id;
+  // a protective device is drawn with its switch
+  if (typeof el?.switch === "string") return el.switch;
   const bus = el?.bus;
   return typeof bus === "string" ? bus : null;
 }

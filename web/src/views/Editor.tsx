@@ -4,7 +4,7 @@
 import { useMemo, useState } from "react";
 import type { Issue } from "../../pkg/ampflux_wasm.js";
 import library from "../data/library.json";
-import { addElement, connectedTo, defaultBuses, deleteElement, getField, newElement, parseFieldValue, renameElement, rows, setField, type Element, type NetworkDoc } from "../model/doc";
+import { addElement, connectedTo, defaultBuses, deleteElement, getField, newElement, parseFieldValue, renameElement, rows, setField, setKind, type Element, type NetworkDoc } from "../model/doc";
 import { TABLES, TABLE_BY_NAME, type FieldSpec, type TableName } from "../model/schema";
 
 export interface Selection { table: TableName; id: string }
@@ -57,11 +57,11 @@ export function Editor({ doc, issues, selection, onSelect, onChange }: EditorPro
         <input type="search" placeholder="Filter elements" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter elements" />
         {TABLES.map((t) => {
           const list = rows(doc, t.table).filter((e) => !q || e.id.toLowerCase().includes(q) || String(e.name ?? "").toLowerCase().includes(q));
-          const needsBus = t.busFields.length > 0 && rows(doc, "buses").length === 0;
+          const needsBus = (t.busFields.length > 0 && rows(doc, "buses").length === 0) || (t.table === "protective_devices" && rows(doc, "switches").length === 0);
           return (
             <details key={t.table} open={t.table === "buses" || list.length > 0 && list.length < 30} data-table={t.table}>
               <summary>{t.title} <span className="count">{rows(doc, t.table).length}</span></summary>
-              <button type="button" className="add" onClick={() => add(t.table)} disabled={needsBus} title={needsBus ? "Add a bus first" : undefined}>+ Add {t.noun}</button>
+              <button type="button" className="add" onClick={() => add(t.table)} disabled={needsBus} title={needsBus ? (t.table === "protective_devices" ? "Add a breaker or fuse switch first" : "Add a bus first") : undefined}>+ Add {t.noun}</button>
               <ul>
                 {list.slice(0, 300).map((e) => {
                   const errs = byElement.get(`${t.table}/${e.id}`) ?? [];
@@ -101,7 +101,9 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
   // an issue about an object field (`conductor`) shows at each of its fields (`conductor.material`, ...)
   const fieldIssues = (key: string) => issues.filter((i) => i.field === key || (i.field !== undefined && key.startsWith(`${i.field}.`)));
   const general = issues.filter((i) => !i.field || !spec.fields.some((f) => f.key === i.field || f.key.startsWith(`${i.field}.`)));
-  const set = (f: FieldSpec, value: unknown) => onChange(setField(doc, table, el.id, f.key, value), `set ${el.id}.${f.key}`);
+  const set = (f: FieldSpec, value: unknown) => onChange(
+    f.key === "kind" && spec.fields.some((g) => g.kinds) ? setKind(doc, table, el.id, String(value)) : setField(doc, table, el.id, f.key, value),
+    `set ${el.id}.${f.key}`);
 
   const rename = () => {
     try {
@@ -131,7 +133,7 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
     next = setField(next, table, el.id, "meta", { ...(el.meta ?? {}), std_type: entry.name });
     onChange(next, `apply standard type ${entry.name} to ${el.id}`);
   };
-  const fields = spec.fields.filter((f) => advanced || !f.advanced || getField(el, f.key) !== undefined || fieldIssues(f.key).length);
+  const fields = spec.fields.filter((f) => (!f.kinds || f.kinds.includes(String(el.kind ?? ""))) && (advanced || !f.advanced || getField(el, f.key) !== undefined || fieldIssues(f.key).length));
   return (
     <form className="form" onSubmit={(e) => e.preventDefault()} aria-label={`${spec.noun} ${el.id}`} data-form={el.id}>
       <h3>{spec.noun[0].toUpperCase() + spec.noun.slice(1)} {el.id}</h3>
@@ -153,7 +155,7 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
           })()}
         </label>
       )}
-      {fields.map((f) => <Field key={`${f.key}:${JSON.stringify(getField(el, f.key) ?? null)}`} f={f} value={getField(el, f.key)} busIds={busIds} doc={doc} issues={fieldIssues(f.key)} onSet={(v) => set(f, v)} />)}
+      {fields.map((f) => <Field key={`${f.key}:${f.kinds?.join() ?? ""}:${JSON.stringify(getField(el, f.key) ?? null)}`} f={f} value={getField(el, f.key)} busIds={busIds} doc={doc} issues={fieldIssues(f.key)} onSet={(v) => set(f, v)} />)}
       {general.length > 0 && (
         <ul className="element-issues">{general.map((i, k) => <li key={k} className={i.severity}>{i.message}</li>)}</ul>
       )}

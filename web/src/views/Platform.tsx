@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { ApiError, type ApiClient } from "../api/client";
 import type { Change, Circuit, DiffView, Me, Member, Paged, Project, User, Version } from "../api/types";
-import { Diagram } from "../diagram/Diagram";
+import { Diagram, type DiagramMarks } from "../diagram/Diagram";
 import { buildGraph } from "../diagram/graph";
 import { layoutGraph, type Layout, type Point } from "../diagram/layout";
 import { position, rows, type NetworkDoc } from "../model/doc";
@@ -181,11 +181,27 @@ function DiffDiagram({ drawn, from, to }: { drawn: { diff: DiagramDiff; layout: 
   return (
     <section className="diff-diagram" aria-label="Changes on the diagram" id="diff-diagram">
       <h3>v{from} → v{to} on the diagram of v{to}</h3>
-      <Diagram layout={layout} report={null} selected={picked} onSelect={setPicked} marks={diff.marks} />
+      <Diagram layout={layout} report={null} selected={picked} onSelect={setPicked} marks={diffMarks(diff)} />
       {mark && <p className="diff-notes" id="diff-notes"><b>{picked}</b> {mark.op}: {mark.notes.join("; ")}</p>}
       {diff.elsewhere.length > 0 && <p className="hint">Not on the diagram: {diff.elsewhere.join("; ")}</p>}
     </section>
   );
+}
+
+/** The diff's marks for the diagram, with a legend of the colours and their counts. */
+function diffMarks(diff: DiagramDiff): DiagramMarks {
+  const byId = new Map([...diff.marks].map(([id, m]) => [id, { kind: m.op, notes: m.notes }]));
+  const count = (op: string) => [...diff.marks.values()].filter((m) => m.op === op).length;
+  return {
+    byId,
+    legend: (
+      <p className="legend mark-legend" aria-label="Legend of the changes">
+        <span className="swatch mark-added" /> added ({count("added")}){" "}
+        <span className="swatch mark-removed" /> removed ({count("removed")}){" "}
+        <span className="swatch mark-changed" /> changed ({count("changed")}) · buses carry the changes of their feeders, generators, motors, converters and loads; click or hover for details
+      </p>
+    ),
+  };
 }
 
 function changeList(d: DiffView): Change[] {
