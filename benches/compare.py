@@ -25,6 +25,9 @@ AmpFlux
     Ib (decay of every machine, which pandapower does not compute), each with all cores and with
     RAYON_NUM_THREADS=1. Its Ik'' per bus (``ampflux sc --format json``) must equal pandapower's
     from this run within 1e-6 relative; the deviations of ip and Ith are reported as well.
+    And the whole process, as a user runs it: ``ampflux sc DOC --fault F --format json`` (all
+    buses, I''k, ip, Ib exact, Ith; reading, validation, study and the JSON report written to
+    /dev/null), timed from here around the process (start-up included), all cores.
 power-grid-model
     Built from the same anchor data: nodes; lines (positive-sequence capacitance set to 0, as
     IEC 60909 and pandapower neglect it; zero-sequence capacitance kept); ``transformer`` with
@@ -44,7 +47,7 @@ Synthetic meshed grids (AmpFlux only: they contain power station units, which ha
 pandapower model): 1k and 10k buses, 100k with --full.
 
 Times of pandapower and PGM cover the calculation call on an already built net/model; AmpFlux's
-cover the study on an already parsed network. The tools run interleaved, in rounds (each round:
+cover the study on an already parsed network, and (process) the whole ``ampflux sc`` process. The tools run interleaved, in rounds (each round:
 pandapower LU, AmpFlux's four configurations, pandapower dense, PGM), so that on a shared machine
 they see the same load; --pp-repeats / --pgm-repeats runs each (median), at least --amp-rounds
 AmpFlux rounds. A tool whose first run takes longer than 10 s runs --long-repeats times in all
@@ -445,6 +448,32 @@ def ampflux_time(bin_dir: Path, doc: Path, fault: str, breaking: str, threads: O
     return out
 
 
+def ampflux_process(bin_dir: Path, doc: Path, fault: str, repeats: int) -> Dict[str, Any]:
+    """Wall times of whole ``ampflux sc`` processes (exact Ib, all cores, JSON report to
+    /dev/null), measured around the process."""
+    env = dict(os.environ)
+    env.pop("RAYON_NUM_THREADS", None)
+    cmd = [str(bin_dir / "ampflux"), "sc", str(doc), "--fault", fault, "--format", "json"]
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        run = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                             check=False)
+        times.append(time.perf_counter() - t0)
+        if run.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed: "
+                               f"{run.stderr.decode(errors='replace').strip()[-2000:]}")
+    return stats(times)
+
+
+def merge_process(rounds: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Whole-process times of several rounds: median of the round medians, overall min/max."""
+    return {"median_s": statistics.median(r["median_s"] for r in rounds),
+            "min_s": min(r["min_s"] for r in rounds), "max_s": max(r["max_s"] for r in rounds),
+            "repeat": sum(int(r["repeat"]) for r in rounds), "rounds": len(rounds),
+            "round_medians_s": [r["median_s"] for r in rounds]}
+
+
 def merge_rounds(rounds: List[Dict[str, Any]]) -> Dict[str, Any]:
     """ampflux-time results of several rounds: median of the round medians, overall min/max."""
     return {"median_s": statistics.median(r["median_s"] for r in rounds),
@@ -718,6 +747,7 @@ def main() -> int:
             times: Dict[str, List[float]] = {k: [] for k in runners}
             first: Dict[str, np.ndarray] = {}
             amp_rounds: Dict[str, List[Dict[str, Any]]] = {amp_key(b, t): [] for b, t in AMP_CONFIGS}
+            process_rounds: List[Dict[str, Any]] = []
             rnd = 0
             while (any(len(times[k]) < plan[k] for k in runners)
                    or len(amp_rounds["conservative_mt"]) < args.amp_rounds):
@@ -743,11 +773,13 @@ def main() -> int:
                             plan[tool] = long_repeats
                     log(f"  round {rnd}: {tool} {fs(t)} s")
                     if tool == "pp_lu":  # AmpFlux right after pandapower's main mode
+                        process_rounds.append(ampflux_process(args.bin, doc, fault, args.amp_repeats))
                         for b, th in AMP_CONFIGS:
                             amp_rounds[amp_key(b, th)].append(
                                 ampflux_time(args.bin, doc, fault, b, th, args.amp_repeats))
                 if "pp_lu" not in runners or len(times["pp_lu"]) >= plan["pp_lu"]:
                     if len(amp_rounds["conservative_mt"]) < rnd:  # pandapower done: AmpFlux alone
+                        process_rounds.append(ampflux_process(args.bin, doc, fault, args.amp_repeats))
                         for b, th in AMP_CONFIGS:
                             amp_rounds[amp_key(b, th)].append(
                                 ampflux_time(args.bin, doc, fault, b, th, args.amp_repeats))
@@ -772,6 +804,7 @@ def main() -> int:
                     log(f"  pandapower {mode:<12s} {spread(pp_modes[mode])}; Ik'' vs LU {fd(dev)}")
 
             amp = {k: merge_rounds(v) for k, v in amp_rounds.items()}
+            amp["process"] = merge_process(process_rounds)
             row["ampflux"] = amp
             got = ampflux_results(args.bin, doc, fault)
             ik_amp = np.array([got["ikss_ka"].get(str(i), np.nan) for i in ids.tolist()])
@@ -815,7 +848,8 @@ def main() -> int:
             # ratio of the medians, and its range over the runs (slowest over fastest run of
             # the other tool and the reverse: how far the machine's noise moves it)
             pp_best = pp_modes[best]
-            for key, num, den in (("pp_amp_mt", pp_best, amp["conservative_mt"]),
+            for key, num, den in (("pp_amp_process", pp_best, amp["process"]),
+                                  ("pp_amp_mt", pp_best, amp["conservative_mt"]),
                                   ("pp_amp_1t", pp_best, amp["conservative_1t"]),
                                   ("pp_amp_exact_mt", pp_best, amp["exact_mt"]),
                                   ("pp_amp_exact_1t", pp_best, amp["exact_1t"]),
@@ -839,11 +873,14 @@ def main() -> int:
             for fault in faults:
                 log(f"synthetic meshed_{size} {fault} max (AmpFlux only) ...")
                 rounds: Dict[str, List[Dict[str, Any]]] = {amp_key(b, t): [] for b, t in AMP_CONFIGS}
+                process: List[Dict[str, Any]] = []
                 for _ in range(args.amp_rounds):
+                    process.append(ampflux_process(args.bin, doc, fault, args.amp_repeats))
                     for b, t in AMP_CONFIGS:
                         rounds[amp_key(b, t)].append(
                             ampflux_time(args.bin, doc, fault, b, t, args.amp_repeats))
                 amp = {k: merge_rounds(v) for k, v in rounds.items()}
+                amp["process"] = merge_process(process)
                 synthetic.append({"network": f"meshed_{size}", "buses": amp["conservative_mt"]["buses"],
                                   "fault": f"{fault} max", "ampflux": amp,
                                   "parse_s": amp["conservative_mt"]["parse_s"]})
@@ -866,27 +903,29 @@ def main() -> int:
     print("1. Times, s: median of the runs (the spread is in table 4). pandapower: its faster mode "
           "(lu = inverse_y=False,\n   dense = inverse_y=True, dense_blas1 = the same with one BLAS "
           "thread); AmpFlux: cons = conservative Ib (Ib = Ik'',\n   what pandapower computes), exact "
-          "= Ib with the decay of every machine; mt = all cores, 1t = RAYON_NUM_THREADS=1")
-    th = ["network", "buses", "fault", "pandapower (mode)", "PGM", "Amp cons mt", "Amp cons 1t",
-          "Amp exact mt", "Amp exact 1t", "load 1-min"]
+          "= Ib with the decay of every machine; mt = all cores, 1t = RAYON_NUM_THREADS=1;\n   "
+          "Amp process = the whole `ampflux sc --format json` process (read, study with exact Ib, "
+          "report written), all cores")
+    th = ["network", "buses", "fault", "pandapower (mode)", "PGM", "Amp process", "Amp cons mt",
+          "Amp cons 1t", "Amp exact mt", "Amp exact 1t", "load 1-min"]
     tb = []
     for r in rows:
         a = r["ampflux"]
         tb.append([r["network"], str(r["buses"]), r["fault"],
                    f"{fs(r['pp_best_s'])} ({r['pp_best_mode']})",
                    fs(r["pgm"]["median_s"]) if "pgm" in r else "n/a",
-                   *(fs(a[k]["median_s"]) for k in ("conservative_mt", "conservative_1t", "exact_mt",
-                                                    "exact_1t")),
+                   *(fs(a[k]["median_s"]) for k in ("process", "conservative_mt", "conservative_1t",
+                                                    "exact_mt", "exact_1t")),
                    f"{r['loadavg_start'][0]:.1f}" if r.get("loadavg_start") else "n/a"])
     print(table(th, tb))
 
     print()
     print("2. Speed ratios: other tool's median time over AmpFlux's, in brackets the range over the "
           "runs\n   (other tool's fastest run / AmpFlux's slowest .. slowest / fastest)")
-    rh = ["network", "fault", "pp/Amp cons mt", "pp/Amp cons 1t", "pp/Amp exact mt", "PGM/Amp cons mt",
-          "PGM/Amp cons 1t"]
-    rb = [[r["network"], r["fault"], frr(r, "pp_amp_mt"), frr(r, "pp_amp_1t"), frr(r, "pp_amp_exact_mt"),
-           frr(r, "pgm_amp_mt"), frr(r, "pgm_amp_1t")] for r in rows]
+    rh = ["network", "fault", "pp/Amp process", "pp/Amp cons mt", "pp/Amp cons 1t", "pp/Amp exact mt",
+          "PGM/Amp cons mt", "PGM/Amp cons 1t"]
+    rb = [[r["network"], r["fault"], frr(r, "pp_amp_process"), frr(r, "pp_amp_mt"), frr(r, "pp_amp_1t"),
+           frr(r, "pp_amp_exact_mt"), frr(r, "pgm_amp_mt"), frr(r, "pgm_amp_1t")] for r in rows]
     print(table(rh, rb))
 
     print()
@@ -919,24 +958,27 @@ def main() -> int:
     print()
     print("4. Spread: median [min..max] n=runs, s (AmpFlux: median of the round medians, min and "
           "max over every run)")
-    sh = ["network", "fault", "pandapower LU", "pp dense", "pp dense 1 BLAS thr", "PGM", "Amp cons mt",
-          "Amp cons 1t", "Amp exact mt", "Amp exact 1t"]
+    sh = ["network", "fault", "pandapower LU", "pp dense", "pp dense 1 BLAS thr", "PGM", "Amp process",
+          "Amp cons mt", "Amp cons 1t", "Amp exact mt", "Amp exact 1t"]
     sb = []
     for r in rows:
         a = r["ampflux"]
         sb.append([r["network"], r["fault"], spread(r["pandapower"].get("lu")),
                    spread(r["pandapower"].get("dense")), spread(r["pandapower"].get("dense_blas1")),
                    spread(r.get("pgm")),
-                   *(spread(a[k]) for k in ("conservative_mt", "conservative_1t", "exact_mt", "exact_1t"))])
+                   *(spread(a[k]) for k in ("process", "conservative_mt", "conservative_1t", "exact_mt",
+                                            "exact_1t"))])
     print(table(sh, sb))
 
     if synthetic:
         print()
         print("5. Synthetic meshed grids, AmpFlux only (power station units: no pandapower anchor "
               "model); parse and median [min..max] n=runs, s")
-        yh = ["network", "buses", "fault", "parse", "cons mt", "cons 1t", "exact mt", "exact 1t"]
+        yh = ["network", "buses", "fault", "parse", "process", "cons mt", "cons 1t", "exact mt",
+              "exact 1t"]
         yb = [[s["network"], str(s["buses"]), s["fault"], fs(s["parse_s"]),
-               *(spread(s["ampflux"][k]) for k in ("conservative_mt", "conservative_1t", "exact_mt", "exact_1t"))]
+               *(spread(s["ampflux"][k]) for k in ("process", "conservative_mt", "conservative_1t",
+                                                   "exact_mt", "exact_1t"))]
               for s in synthetic]
         print(table(yh, yb))
 

@@ -74,6 +74,9 @@ pub(crate) fn field(s: &str) -> String {
 /// `v` rounded to [`DIGITS`] significant digits, in the shortest form that reads back as
 /// that rounded value (`12.3457`, `0.000123457`, `1234570`, `inf`).
 pub(crate) fn number(v: f64) -> String {
+    if v.is_nan() {
+        return String::new(); // a quantity the report leaves empty (JSON null)
+    }
     if !v.is_finite() {
         return v.to_string();
     }

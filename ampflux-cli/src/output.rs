@@ -39,10 +39,13 @@ pub(crate) fn csv_rows<T: Serialize>(
     csv::write_table(out, rows)
 }
 
-/// Pretty JSON and a final newline, serialized straight into `out`.
+/// Pretty JSON and a final newline, serialized straight into `out` (through a buffer of
+/// its own: the serializer's many small writes then cost a copy, not a call through `dyn`).
 pub(crate) fn json<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    out.write_all(b"\n")
+    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut w, value)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 /// The `#` comment lines that open every CSV table: the program, the network and its digest,
@@ -70,7 +73,8 @@ fn status(s: BusStatus) -> &'static str {
     match s {
         BusStatus::Ok => "",
         BusStatus::Unsupplied => "unsupplied",
-        BusStatus::NoZeroSequencePath => "no zero-sequence path",
+        BusStatus::NoZeroSequencePath => "isolated neutral: outside IEC 60909",
+        BusStatus::ResonanceEarthed => "resonance earthed: outside IEC 60909",
     }
 }
 
@@ -119,15 +123,33 @@ fn table(report: &StudyReport) -> String {
         s.tmin_s
     );
     let mut header = vec![
-        "Bus", "Un kV", "Ik'' kA", "Sk'' MVA", "ip kA", "Ib kA", "Ith kA", "Rk ohm", "Xk ohm",
+        "Bus",
+        "Un kV",
+        "Ik'' kA",
+        "Sk'' MVA",
+        "ip kA",
+        "Ib kA",
+        "Ith kA",
+        "Ik kA",
+        "idc kA",
+        "Ib,asym kA",
+        "Rk ohm",
+        "Xk ohm",
         "kappa",
     ];
     if earth {
-        header.extend(["IkE kA", "R0 ohm", "X0 ohm"]);
+        header.extend(["IkE kA", "R0 ohm", "X0 ohm", "ICE/IRes kA"]);
     }
     header.push("");
     let mut rows: Vec<Vec<String>> = vec![header.into_iter().map(str::to_string).collect()];
-    let f3 = |v: f64| format!("{v:.3}");
+    // a quantity the standard leaves empty at a location (NaN) prints as "-"
+    let f3 = |v: f64| {
+        if v.is_nan() {
+            "-".into()
+        } else {
+            format!("{v:.3}")
+        }
+    };
     let f4 = |v: f64| {
         if v.is_finite() {
             format!("{v:.4}")
@@ -144,6 +166,9 @@ fn table(report: &StudyReport) -> String {
             f3(b.ip_ka),
             f3(b.ib_ka),
             f3(b.ith_ka),
+            f3(b.ik_ka),
+            f3(b.idc_ka),
+            f3(b.ib_asym_ka),
             f4(b.rk_ohm),
             f4(b.xk_ohm),
             f3(b.kappa),
@@ -152,6 +177,7 @@ fn table(report: &StudyReport) -> String {
             r.push(b.ikss_earth_ka.map_or(String::new(), f3));
             r.push(b.rk0_ohm.map_or(String::new(), f4));
             r.push(b.xk0_ohm.map_or(String::new(), f4));
+            r.push(b.ice_ka.or(b.ires_ka).map_or(String::new(), f3));
         }
         r.push(status(b.status).to_string());
         rows.push(r);

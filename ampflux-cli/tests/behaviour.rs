@@ -197,9 +197,11 @@ fn the_progress_bar_reaches_its_end_on_a_terminal() {
         .expect("script runs");
     let screen = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{screen}");
+    // the work units: one column per source node (the n motors and the feeder)
+    let total = n + 1;
     assert!(
-        screen.contains(&format!("{n}/{n}")),
-        "the bar never shows {n}/{n}: {:?}",
+        screen.contains(&format!("{total}/{total}")),
+        "the bar never shows {total}/{total}: {:?}",
         screen.chars().rev().take(400).collect::<String>()
     );
 }
@@ -275,6 +277,12 @@ fn a_syntax_error_names_its_position_once() {
     assert_eq!(code, 2);
     assert_eq!(err.matches("line 2 column").count(), 1, "{err}");
     assert!(err.lines().all(|l| l.starts_with(bad.as_str())), "{err}");
+    // the same for a change set
+    let changes = write_temp("changes_syntax.json", "{\"changes\": [\n  1,]}");
+    let (code, _, err) = run(&["apply", &example(), &changes]);
+    assert_eq!(code, 2);
+    assert_eq!(err.matches("line 2 column").count(), 1, "{err}");
+    assert!(err.starts_with(changes.as_str()), "{err}");
 }
 
 #[test]

@@ -36,11 +36,12 @@ pub use iec60909::{
 };
 pub use model::{
     Bus, Converter, ConverterKind, ExternalGrid, Generator, Impedance, Line, Load, Motor, Network,
-    Shunt, ShuntKind, Switch, Table, TapSide, Transformer, Transformer3w,
+    RotorType, Shunt, ShuntKind, Switch, Table, TapSide, Transformer, Transformer3w,
 };
 pub use study::{
     BranchResult, BreakingCurrent, BusResult, BusStatus, Case, FaultKind, LineFault, Method,
-    PeakMethod, PhaseCurrents, StudyOptions, StudyReport, Topology, VoltageResult,
+    PartialCurrent, PeakMethod, PhaseCurrents, SourceKind, StudyOptions, StudyReport, Topology,
+    VoltageResult,
 };
 
 /// The README's Rust example, compiled and run as a doc-test.

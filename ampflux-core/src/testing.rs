@@ -25,6 +25,7 @@ pub fn sparse_vs_dense_driving_point(net: &Network, options: &StudyOptions) -> R
             s: 1.0,
             peak: false,
             unit: None,
+            without_motors: false,
         };
         let m = adm.assemble(&sys, stamp);
         // dense copy of the symmetric matrix
@@ -102,6 +103,7 @@ pub fn factorize_positive_sequence(net: &Network, options: &StudyOptions) -> Res
         s: 1.0,
         peak: false,
         unit: None,
+        without_motors: false,
     };
     let m = adm.assemble(&sys, stamp);
     let f = Factor::new(&adm.sym, &m.values.ax)?;
@@ -126,6 +128,7 @@ pub fn unit_variant_woodbury_vs_refactor(net: &Network, options: &StudyOptions) 
                     s: 1.0,
                     peak: false,
                     unit: None,
+                    without_motors: false,
                 },
             );
             let f = Factor::new(&adm.sym, &base.values.ax)?;
@@ -137,6 +140,7 @@ pub fn unit_variant_woodbury_vs_refactor(net: &Network, options: &StudyOptions) 
                     s: 1.0,
                     peak: false,
                     unit: Some(u),
+                    without_motors: false,
                 },
             );
             if variant.dead[u.node] {

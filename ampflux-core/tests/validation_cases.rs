@@ -1,7 +1,7 @@
 //! Every expected value of the shared reference cases (IEC TR 60909-4 examples, textbook and
 //! pandapower/PowerFactory cases), within its stated tolerance.
 
-use ampflux_testkit::validation::{load_files, observed};
+use ampflux_testkit::validation::{load_files, observed, observed_text};
 
 #[test]
 fn every_reference_value_within_tolerance() {
@@ -18,6 +18,16 @@ fn every_reference_value_within_tolerance() {
             };
             for e in &case.expected {
                 checked += 1;
+                if let Some(want) = &e.text {
+                    let got = observed_text(&report, e);
+                    if got.as_deref() != Some(want.as_str()) {
+                        failures.push(format!(
+                            "{} / {}: {:?} {} = {want} ({}), got {got:?}",
+                            case.file, case.id, e.location, e.quantity, e.origin
+                        ));
+                    }
+                    continue;
+                }
                 match observed(&report, e, &case.options.case) {
                     Some(got) if e.accepts(got) => {}
                     Some(got) => failures.push(format!(

@@ -16,7 +16,7 @@ use crate::errors::{PyAmpErr, PyIssue, issues_to_py};
 #[pyclass(name = "StudyResult", module = "ampflux", frozen)]
 pub struct PyStudyResult {
     report: Arc<StudyReport>,
-    frames: [PyOnceLock<Py<PyAny>>; 3],
+    frames: [PyOnceLock<Py<PyAny>>; 4],
 }
 
 /// One column: floats, optional floats (NaN when absent), booleans or strings.
@@ -37,12 +37,7 @@ fn opt(values: Vec<Option<f64>>) -> Option<Column> {
 }
 
 fn status(s: BusStatus) -> String {
-    match s {
-        BusStatus::Ok => "ok",
-        BusStatus::Unsupplied => "unsupplied",
-        BusStatus::NoZeroSequencePath => "no_zero_sequence_path",
-    }
-    .to_string()
+    s.as_str().to_string()
 }
 
 fn bus_columns(r: &StudyReport) -> Columns {
@@ -56,16 +51,21 @@ fn bus_columns(r: &StudyReport) -> Columns {
         ("ip_ka", f(|x| x.ip_ka)),
         ("ib_ka", f(|x| x.ib_ka)),
         ("ith_ka", f(|x| x.ith_ka)),
+        ("ik_ka", f(|x| x.ik_ka)),
+        ("idc_ka", f(|x| x.idc_ka)),
+        ("ib_asym_ka", f(|x| x.ib_asym_ka)),
         ("rk_ohm", f(|x| x.rk_ohm)),
         ("xk_ohm", f(|x| x.xk_ohm)),
     ];
     type G = fn(&ampflux_core::BusResult) -> Option<f64>;
-    let optional: [(&'static str, G); 5] = [
+    let optional: [(&'static str, G); 7] = [
         ("rk2_ohm", |x| x.rk2_ohm),
         ("xk2_ohm", |x| x.xk2_ohm),
         ("rk0_ohm", |x| x.rk0_ohm),
         ("xk0_ohm", |x| x.xk0_ohm),
         ("ikss_earth_ka", |x| x.ikss_earth_ka),
+        ("ice_ka", |x| x.ice_ka),
+        ("ires_ka", |x| x.ires_ka),
     ];
     for (name, g) in optional {
         if let Some(c) = opt(b.iter().map(g).collect()) {
@@ -157,23 +157,60 @@ fn voltage_columns(r: &StudyReport) -> Columns {
     ]
 }
 
-const TABLES: [&str; 3] = ["buses", "branches", "voltages"];
+fn partial_columns(r: &StudyReport) -> Columns {
+    let p = &r.partial_currents;
+    let f = |g: fn(&ampflux_core::PartialCurrent) -> f64| Column::F(p.iter().map(g).collect());
+    let s = |g: fn(&ampflux_core::PartialCurrent) -> &String| {
+        Column::S(p.iter().map(|x| g(x).clone()).collect())
+    };
+    let kind = |k: ampflux_core::SourceKind| {
+        serde_json::to_value(k)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    vec![
+        ("source", s(|x| &x.source)),
+        ("fault_bus", s(|x| &x.fault_bus)),
+        ("kind", Column::S(p.iter().map(|x| kind(x.kind)).collect())),
+        ("bus", s(|x| &x.bus)),
+        ("ikss_ka", f(|x| x.ikss_ka)),
+        ("angle_deg", f(|x| x.angle_deg)),
+        ("ip_ka", f(|x| x.ip_ka)),
+        ("ib_ka", f(|x| x.ib_ka)),
+        ("ik_ka", f(|x| x.ik_ka)),
+        ("mu", f(|x| x.mu)),
+        ("q", f(|x| x.q)),
+    ]
+}
+
+const TABLES: [&str; 4] = ["buses", "branches", "voltages", "partial_currents"];
 
 /// Index columns of each table (element id first).
-const INDEX: [&[&str]; 3] = [&["id"], &["id", "fault_bus"], &["bus", "fault_bus"]];
+const INDEX: [&[&str]; 4] = [
+    &["id"],
+    &["id", "fault_bus"],
+    &["bus", "fault_bus"],
+    &["source", "fault_bus"],
+];
 
 impl PyStudyResult {
     pub(crate) fn new(report: StudyReport) -> PyStudyResult {
         PyStudyResult {
             report: Arc::new(report),
-            frames: [PyOnceLock::new(), PyOnceLock::new(), PyOnceLock::new()],
+            frames: [
+                PyOnceLock::new(),
+                PyOnceLock::new(),
+                PyOnceLock::new(),
+                PyOnceLock::new(),
+            ],
         }
     }
 
     fn which(table: &str) -> PyResult<usize> {
         TABLES.iter().position(|t| *t == table).ok_or_else(|| {
             pyo3::exceptions::PyKeyError::new_err(format!(
-                "unknown result table {table:?}; tables: buses, branches, voltages"
+                "unknown result table {table:?}; tables: buses, branches, voltages, partial_currents"
             ))
         })
     }
@@ -182,7 +219,8 @@ impl PyStudyResult {
         match which {
             0 => bus_columns(&self.report),
             1 => branch_columns(&self.report),
-            _ => voltage_columns(&self.report),
+            2 => voltage_columns(&self.report),
+            _ => partial_columns(&self.report),
         }
     }
 
@@ -229,8 +267,10 @@ impl PyStudyResult {
 #[pymethods]
 impl PyStudyResult {
     /// One row per fault location, indexed by bus id: `vn_kv`, `ikss_ka`, `skss_mva`,
-    /// `ip_ka`, `ib_ka`, `ith_ka`, `rk_ohm`, `xk_ohm` (and `rk2_ohm`, `xk2_ohm`, `rk0_ohm`,
-    /// `xk0_ohm`, `ikss_earth_ka` for unbalanced faults), `kappa`, `c`, `meshed`, `status`.
+    /// `ip_ka`, `ib_ka`, `ith_ka`, `ik_ka`, `idc_ka`, `ib_asym_ka`, `rk_ohm`, `xk_ohm` (and
+    /// `rk2_ohm`, `xk2_ohm`, `rk0_ohm`, `xk0_ohm`, `ikss_earth_ka` for unbalanced faults,
+    /// `ice_ka` / `ires_ka` for earth faults in isolated / resonance-earthed systems), `kappa`,
+    /// `c`, `meshed`, `status`. Quantities IEC 60909 does not define at a location are NaN.
     #[getter]
     fn buses(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.frame(py, 0)
@@ -248,7 +288,15 @@ impl PyStudyResult {
         self.frame(py, 2)
     }
 
-    /// The raw columns of `table` ("buses", "branches" or "voltages") as numpy arrays
+    /// The partial current of every source at every fault location (with
+    /// `partial_currents=True`), indexed by (source id, fault bus): `kind`, `bus`, `ikss_ka`,
+    /// `angle_deg`, `ip_ka`, `ib_ka`, `ik_ka`, `mu`, `q`.
+    #[getter]
+    fn partial_currents(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.frame(py, 3)
+    }
+
+    /// The raw columns of `table` ("buses", "branches", "voltages", "partial_currents") as numpy arrays
     /// (float64, bool, or object arrays of str for ids).
     #[pyo3(signature = (table="buses"))]
     fn arrays<'py>(&self, py: Python<'py>, table: &str) -> PyResult<Bound<'py, PyDict>> {

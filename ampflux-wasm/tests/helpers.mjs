@@ -99,9 +99,21 @@ export function observed(report, e, studyCase) {
   const loc = e.location;
   if (loc.branch !== undefined) {
     const rows = report.branches.filter((r) => r.id === loc.branch && (loc.fault_bus == null || r.fault_bus === loc.fault_bus));
-    const pick = (r) => (e.quantity === "ikss_hv_ka" ? r.ikss_from_ka : e.quantity === "ikss_lv_ka" ? r.ikss_to_ka : Math.max(r.ikss_from_ka, r.ikss_to_ka));
+    const pick = (r) => {
+      switch (e.quantity) {
+        case "ikss_hv_ka": return r.ikss_from_ka;
+        case "ikss_lv_ka": return r.ikss_to_ka;
+        case "ip_ka": return r.ip_ka;
+        case "ith_ka": return r.ith_ka;
+        default: return Math.max(r.ikss_from_ka, r.ikss_to_ka);
+      }
+    };
+    // one fault location: its value, zero included
+    if (loc.fault_bus != null) return rows.length ? pick(rows[0]) : undefined;
     const values = rows.map(pick).filter((v) => v > 1e-9);
     if (values.length === 0) return undefined;
+    // pandapower's convention over all fault locations: the largest current in the maximum
+    // case, the smallest non-zero one in the minimum case
     return studyCase === "max" ? Math.max(...values) : Math.min(...values);
   }
   if (loc.fault_bus !== undefined) {
@@ -111,6 +123,11 @@ export function observed(report, e, studyCase) {
   const b = report.buses.find((r) => r.id === loc.bus);
   if (!b) return undefined;
   if (e.quantity === "ikss_phase_b_ka") return b.ikss_ka;
+  // an earth fault outside IEC 60909: the current others report as I''k1 is AmpFlux's
+  // capacitive earth-fault current or residual current
+  if (e.quantity === "ikss_ka" && ["no_zero_sequence_path", "resonance_earthed"].includes(b.status)) {
+    return b.ice_ka ?? b.ires_ka ?? undefined;
+  }
   return ["ikss_ka", "ip_ka", "ib_ka", "ith_ka", "skss_mva", "rk_ohm", "xk_ohm", "rk0_ohm", "xk0_ohm", "ikss_earth_ka"]
     .includes(e.quantity) ? b[e.quantity] ?? undefined : undefined;
 }

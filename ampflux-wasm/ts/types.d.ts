@@ -52,6 +52,11 @@ export interface StudyOptions {
   line_faults: LineFault[];
   /** Compute branch currents and bus voltages for each fault location. */
   branch_results: boolean;
+  /** Report the partial current of every source at every fault location. */
+  partial_currents: boolean;
+  /** Faults at the generator terminals of a power station unit: K_T,S on the unit transformer
+   * (IEC 60909-0:2016 §6.7.1, default true); false follows PowerFactory and pandapower. */
+  kts_at_generator_terminals: boolean;
   method: Method;
   prefault_pu: number;
   base_mva: number;
@@ -71,24 +76,34 @@ export interface Issue {
   message: string;
 }
 
-/** State of a fault location. */
-export type BusStatus = "ok" | "unsupplied" | "no_zero_sequence_path";
+/** State of a fault location. `no_zero_sequence_path` (isolated neutral) and
+ * `resonance_earthed`: a line-to-earth fault outside IEC 60909 (clause 1); the currents are
+ * `null` and the capacitive earth-fault current (`ice_ka`) or residual current (`ires_ka`) is
+ * given where the network data determine it. */
+export type BusStatus = "ok" | "unsupplied" | "no_zero_sequence_path" | "resonance_earthed";
 
-/** Results at one fault location. */
+/** Results at one fault location. A quantity IEC 60909 does not define at the location is
+ * `null`. */
 export interface BusResult {
   /** Bus id (or `LINE@POSITION` for a fault along a line). */
   id: string;
   vn_kv: number;
   /** Initial symmetrical short-circuit current I''k in kA. */
-  ikss_ka: number;
+  ikss_ka: number | null;
   /** Initial symmetrical short-circuit power S''k in MVA. */
-  skss_mva: number;
+  skss_mva: number | null;
   /** Peak short-circuit current i_p in kA. */
-  ip_ka: number;
+  ip_ka: number | null;
   /** Symmetrical breaking current I_b in kA. */
-  ib_ka: number;
+  ib_ka: number | null;
   /** Thermal equivalent short-circuit current I_th in kA. */
-  ith_ka: number;
+  ith_ka: number | null;
+  /** Steady-state short-circuit current I_k in kA (I_kmax or I_kmin by the study's case). */
+  ik_ka: number | null;
+  /** DC component i_DC at t_min in kA. */
+  idc_ka: number | null;
+  /** Asymmetrical breaking current √(I_b² + i_DC²) in kA. */
+  ib_asym_ka: number | null;
   rk_ohm: number;
   xk_ohm: number;
   /** Negative-sequence impedance (unbalanced faults). */
@@ -99,7 +114,11 @@ export interface BusResult {
   xk0_ohm?: number;
   /** Current through earth 3·I(0) in kA (earth faults). */
   ikss_earth_ka?: number;
-  kappa: number;
+  /** Capacitive earth-fault current I_CE in kA (isolated neutral, capacitances given). */
+  ice_ka?: number;
+  /** Residual current I_Res in kA (resonance earthing, coil impedance given). */
+  ires_ka?: number;
+  kappa: number | null;
   c: number;
   meshed: boolean;
   status: BusStatus;
@@ -151,6 +170,27 @@ export interface VoltageResult {
   vc_deg: number;
 }
 
+/** Kind of a short-circuit source. */
+export type SourceKind = "feeder" | "generator" | "unit" | "motor" | "converter";
+
+/** The share of one source in the current at one fault location (`partial_currents`). */
+export interface PartialCurrent {
+  fault_bus: string;
+  /** Source id and its bus. */
+  source: string;
+  kind: SourceKind;
+  bus: string;
+  /** The source's I''k at its terminals in kA (largest phase) and the angle of phase a. */
+  ikss_ka: number;
+  angle_deg: number;
+  /** Its peak, breaking (μ·q·I''k) and steady-state share in kA. */
+  ip_ka: number | null;
+  ib_ka: number | null;
+  ik_ka: number | null;
+  mu: number;
+  q: number;
+}
+
 /** Everything a study computed, keyed by element ids (the CLI's `--format json`). */
 export interface StudyReport {
   study: StudyOptions;
@@ -159,6 +199,8 @@ export interface StudyReport {
   buses: BusResult[];
   branches: BranchResult[];
   voltages: VoltageResult[];
+  /** With the option `partial_currents`: one row per fault location and source. */
+  partial_currents?: PartialCurrent[];
   warnings: Issue[];
 }
 

@@ -134,6 +134,14 @@ impl Drop for CanonicalGuard {
 impl Network {
     /// The canonical JSON text of the network (see the module docs).
     pub fn canonical_json(&self) -> String {
+        let mut text = Vec::new();
+        self.write_canonical(&mut text)
+            .expect("writing to memory cannot fail");
+        String::from_utf8(text).expect("serde_json writes UTF-8")
+    }
+
+    /// Writes [`Network::canonical_json`] to `out`.
+    fn write_canonical(&self, out: impl std::io::Write) -> std::io::Result<()> {
         let view = CanonicalView {
             format: FORMAT_TAG,
             version: FORMAT_VERSION,
@@ -155,7 +163,7 @@ impl Network {
             meta: &self.meta,
         };
         let _guard = CanonicalGuard(CANONICAL.with(|c| c.replace(true)));
-        serde_json::to_string(&view).expect("a network always serializes")
+        serde_json::to_writer(out, &view).map_err(std::io::Error::from)
     }
 
     /// SHA-256 of [`Network::canonical_json`], as 64 lowercase hex digits.
@@ -168,12 +176,35 @@ impl Network {
     /// assert_eq!(a.digest(), b.digest());
     /// ```
     pub fn digest(&self) -> String {
-        let hash = Sha256::digest(self.canonical_json().as_bytes());
+        // the canonical text streams into the hash through a small buffer (never held whole)
+        let mut hasher = std::io::BufWriter::with_capacity(1 << 14, HashWriter(Sha256::new()));
+        self.write_canonical(&mut hasher)
+            .expect("hashing cannot fail");
+        let hash = hasher
+            .into_inner()
+            .map_err(|_| ())
+            .expect("hashing cannot fail")
+            .0
+            .finalize();
         let mut hex = String::with_capacity(64);
         for byte in hash {
             let _ = write!(hex, "{byte:02x}");
         }
         hex
+    }
+}
+
+/// SHA-256 as an [`std::io::Write`] sink.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -212,5 +243,18 @@ mod tests {
         let mut c = a.clone();
         c.buses[0].vn_kv = 20.000001;
         assert_ne!(a.digest(), c.digest());
+    }
+
+    #[test]
+    fn digest_is_the_hash_of_the_canonical_text() {
+        let net = Network::from_json(
+            r#"{"buses": [{"id": "B", "vn_kv": 0.4}, {"id": "A", "vn_kv": 20}], "meta": {"k": 1.0}}"#,
+        )
+        .unwrap();
+        let hex: String = Sha256::digest(net.canonical_json().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(net.digest(), hex);
     }
 }

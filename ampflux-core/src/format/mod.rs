@@ -48,11 +48,11 @@ impl Network {
     pub fn from_json(text: &str) -> Result<Network> {
         // the common case: a current document, typed directly (the `format` and `version`
         // fields are read on the way and checked after)
-        if let Ok(net) = serde_json::from_str::<Network>(text)
+        if let Ok(mut net) = serde_json::from_str::<Network>(text)
             && net.format == FORMAT_TAG
             && net.version == FORMAT_VERSION
         {
-            let mut net = net;
+            net.shrink_to_fit();
             finish_read(&mut net);
             return Ok(net);
         }
@@ -120,6 +120,28 @@ impl Network {
         problems
     }
 
+    /// Gives back the spare capacity of the tables (reading grows them by doubling: up to
+    /// half of a large table's memory is spare; shrinking a large table is a remap, not a copy).
+    fn shrink_to_fit(&mut self) {
+        macro_rules! shrink {
+            ($($table:ident),*) => {$(self.$table.shrink_to_fit();)*};
+        }
+        shrink!(
+            buses,
+            external_grids,
+            lines,
+            transformers,
+            transformers3w,
+            generators,
+            motors,
+            converters,
+            impedances,
+            switches,
+            loads,
+            scenarios
+        );
+    }
+
     /// Reads a network document from a parsed JSON value (see [`Network::from_json`]).
     pub fn from_value(value: Value) -> Result<Network> {
         let value = upgrade_document(value)?;
@@ -185,15 +207,23 @@ impl Network {
     }
 }
 
-/// The JSON tree of a document, with the position of a syntax error named once and an empty
-/// document called empty.
+/// The JSON tree of a network document, with the position of a syntax error named once and
+/// an empty document called empty.
 fn parse_tree(text: &str) -> Result<Value> {
+    json_tree(
+        text,
+        "the document is empty: expected a JSON object with the network's tables \
+         (see docs/network-format.md)",
+    )
+}
+
+/// The JSON tree of `text`: a syntax error names its position once (as the path), an empty
+/// text fails with `empty`.
+pub(crate) fn json_tree(text: &str, empty: &str) -> Result<Value> {
     if text.trim().is_empty() {
         return Err(Error::Format {
             path: ".".into(),
-            message: "the document is empty: expected a JSON object with the network's tables \
-                      (see docs/network-format.md)"
-                .into(),
+            message: empty.into(),
         });
     }
     serde_json::from_str(text).map_err(|e| {

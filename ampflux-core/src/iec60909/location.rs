@@ -1,25 +1,30 @@
 //! Per fault location: the Thévenin impedances of each sequence, the converters'
-//! contribution, the decay of near machines, and from them I''k, i_p, I_b, I_th.
+//! contribution, the sources' partial currents, and from them I''k, i_p, i_DC, I_b, I_b,asym,
+//! I_k and I_th (IEC 60909-0:2016 clauses 4 to 12).
 
 use num_complex::Complex64 as C64;
 
-use super::breaking::{mu, q};
+use super::contributions::{
+    COLUMN_BLOCK, LocationInput, Shares, SourceTerm, shares, shares_from_column,
+};
 use super::fault_types::sequence_currents;
-use super::peak::{kappa, kappa_method_b, thermal_m};
+use super::peak::{dc_component, kappa, kappa_method_b, thermal_m, thermal_n};
 use super::sequence_set::{FC_RATIO, SequenceSet, Which};
 use super::study::{Context, Location, Progress};
 use crate::iec60909::factors::LV_LIMIT_KV;
 use crate::par;
 use crate::sparse::Factor;
 use crate::study::{BreakingCurrent, BusResult, BusStatus, FaultKind, PeakMethod, Topology};
-use crate::system::topology::meshed;
-use crate::system::{Decay, Sequence, System, TwoPort, UnitVariant};
+use crate::system::earthing::Earthing;
+use crate::system::topology::{fed_through_meshes, meshed};
+use crate::system::{Sequence, System, TwoPort, UnitVariant};
 
 const SQRT2: f64 = std::f64::consts::SQRT_2;
 const SQRT3: f64 = 1.732_050_807_568_877_2;
 
-/// Number of columns solved together when many columns of Z are needed.
-const COLUMN_BLOCK: usize = 16;
+/// Method B keeps the safety factor 1.15 from this R/X of the location's short-circuit
+/// impedance on (IEC 60909-0:2016 §8.1.3.2: not needed while R/X < 0.3).
+const RX_LIMIT_B: f64 = 0.3;
 
 /// What the results at one supplied location are computed from (per unit).
 #[derive(Clone, Debug)]
@@ -30,12 +35,22 @@ pub(crate) struct LocationData {
     pub z0: Option<C64>,
     /// Thévenin impedance of the peak-current matrix.
     pub z_peak: C64,
+    /// Thévenin impedance at the equivalent frequency of the DC component (method C).
+    pub z_dc: Option<C64>,
+    /// Its frequency factor f_c/f.
+    pub s_dc: f64,
+    /// Thévenin impedance without motors and the converters' term there (I''kM); an
+    /// infinite impedance where no other source feeds the location.
+    pub no_motors: Option<(C64, f64)>,
     /// Σ_j |Z_kj|·I_kPFj of the full-converter sources.
     pub src: f64,
-    /// I''k − I_b from the decay of near machines.
-    pub ib_reduction: f64,
+    /// The sources' partial currents summed as the breaking and steady-state currents need
+    /// them (`None`: feeders and converters only).
+    pub shares: Option<Shares>,
     /// Source voltage c (times U_rG/U_n at power station unit terminals).
     pub e0: f64,
+    /// Earthing of the zero-sequence system at the location (earth faults).
+    pub earthing: Earthing,
 }
 
 /// Per-unit fault impedances at node `k`: (Z_f, Z_e).
@@ -53,46 +68,46 @@ pub(crate) fn source_voltage(ctx: &Context<'_>, node: usize, unit: Option<&UnitV
     ctx.sys.source_voltage(node) * unit.map_or(1.0, |u| u.voltage_scale)
 }
 
-/// Meshed flags per node and, per positive-sequence island, whether every branch has
-/// R/X < 0.3 (method B drops the factor 1.15 then).
+/// Per node: whether it is fed through more than one path to the sources (κ: method B/C and
+/// the factor 1.15 of method B; paths closed through earth count), and whether its fault
+/// current flows through a mesh of branches (I_b by eq. 75 and I_k = I''kM of meshed networks,
+/// IEC 60909-0:2016 §9.1.3, §10.2.3; paths closed only through earth do not count).
 pub(crate) struct Meshing {
     pub meshed: Vec<bool>,
-    pub low_rx: Vec<bool>,
+    pub meshes: Vec<bool>,
 }
 
-pub(crate) fn meshing(ctx: &Context<'_>, set: &SequenceSet) -> Meshing {
+pub(crate) fn meshing(ctx: &Context<'_>) -> Meshing {
     let sys = ctx.sys;
     let n = sys.n();
-    let mut edges = Vec::new();
-    let mut low_rx = vec![true; n];
-    for br in &sys.branches {
-        if let TwoPort::Pi { z, .. } = &br.pos {
-            if br.a != br.b {
-                edges.push((br.a, br.b));
-            }
-            if z.im == 0.0 || (z.re / z.im).abs() >= 0.3 {
-                low_rx[set.m1.component[br.a]] = false;
-            }
-        }
-    }
-    let sources: Vec<usize> = sys
+    let edges: Vec<(usize, usize)> = sys
+        .branches
+        .iter()
+        .filter(|br| matches!(br.pos, TwoPort::Pi { .. }) && br.a != br.b)
+        .map(|br| (br.a, br.b))
+        .collect();
+    // passive admittances of the `shunts` table feed nothing
+    let mut sources: Vec<usize> = sys
         .shunts
         .iter()
         .filter(|s| s.is_source())
         .map(|s| s.node)
         .collect();
-    let meshed = match ctx.options.topology {
-        Topology::Auto => meshed(n, &edges, &sources),
-        Topology::Meshed => vec![true; n],
-        Topology::Radial => vec![false; n],
+    sources.extend(sys.sources.iter().map(|s| s.node));
+    let (meshed, meshes) = match ctx.options.topology {
+        Topology::Auto => (
+            meshed(n, &edges, &sources),
+            fed_through_meshes(n, &edges, &sources),
+        ),
+        Topology::Meshed => (vec![true; n], vec![true; n]),
+        Topology::Radial => (vec![false; n], vec![false; n]),
     };
-    Meshing { meshed, low_rx }
+    Meshing { meshed, meshes }
 }
 
 /// The result row of a location (`data` is `None` for an unsupplied location).
 pub(crate) fn bus_result(
     ctx: &Context<'_>,
-    set: &SequenceSet,
     mesh: &Meshing,
     loc: &Location,
     data: Option<&LocationData>,
@@ -110,6 +125,9 @@ pub(crate) fn bus_result(
         ip_ka: 0.0,
         ib_ka: 0.0,
         ith_ka: 0.0,
+        ik_ka: 0.0,
+        idc_ka: 0.0,
+        ib_asym_ka: 0.0,
         rk_ohm: 0.0,
         xk_ohm: 0.0,
         rk2_ohm: None,
@@ -117,6 +135,8 @@ pub(crate) fn bus_result(
         rk0_ohm: None,
         xk0_ohm: None,
         ikss_earth_ka: None,
+        ice_ka: None,
+        ires_ka: None,
         kappa: 0.0,
         c: source_voltage(ctx, k, unit),
         meshed: mesh.meshed[k],
@@ -139,45 +159,167 @@ pub(crate) fn bus_result(
         r.xk2_ohm = Some(d.z2.im * zb);
     }
     if kind.involves_earth() {
-        match d.z0 {
-            Some(z0) => {
-                r.rk0_ohm = Some(z0.re * zb);
-                r.xk0_ohm = Some(z0.im * zb);
-            }
-            None => {
-                r.status = BusStatus::NoZeroSequencePath;
-                r.rk0_ohm = Some(f64::INFINITY);
-                r.xk0_ohm = Some(f64::INFINITY);
-            }
-        }
+        let (rk0, xk0) = d.z0.map_or((f64::INFINITY, f64::INFINITY), |z0| {
+            (z0.re * zb, z0.im * zb)
+        });
+        r.rk0_ohm = Some(rk0);
+        r.xk0_ohm = Some(xk0);
         r.ikss_earth_ka = Some((seq.i0 * 3.0).norm() * ib);
+        if kind == FaultKind::LineToEarth && d.earthing != Earthing::Effective {
+            outside_the_standard(&mut r, d, ik_pu * ib);
+            return r;
+        }
+        if d.z0.is_none() {
+            r.status = BusStatus::NoZeroSequencePath;
+        }
     }
+    r.ikss_ka = ik_pu * ib;
+    r.skss_mva = SQRT3 * vn * r.ikss_ka;
+    let shares = d.shares.unwrap_or_default();
+    let kap = peak_factor(ctx, mesh, d, &shares, k, zf);
+    r.kappa = kap;
+    // the part of I''k driven by the equivalent voltage source (the converters' current
+    // sources are added without decay, IEC 60909-0:2016 §8.1, 9.1)
+    let voltage_part = ik_pu * d.e0 / (d.e0 + d.src);
+    let converter_part = ik_pu - voltage_part;
+    r.ip_ka = SQRT2 * (kap * voltage_part + converter_part) * ib;
+    r.idc_ka = dc_component(
+        voltage_part * ib,
+        dc_r_over_x(d, zf),
+        sys.frequency_hz,
+        options.tmin_s,
+    );
+    let three_phase = kind == FaultKind::ThreePhase;
+    // I_b (IEC 60909-0:2016 §9.1): where the current flows through meshes, eq. 75; else the
+    // sum of the sources' partial breaking currents μ·q·I''k,i (eq. 74 generalised to any
+    // radial structure, at most I''k); I''k for unbalanced faults (§9.3)
+    // NaN (a missing datum) must stay NaN through the bounds below
+    let at_most = |v: f64, bound: f64| if v.is_nan() { v } else { v.min(bound) };
+    let ib_pu = match (three_phase, options.breaking_current, d.shares) {
+        (true, BreakingCurrent::Exact, Some(s)) if mesh.meshes[k] => (ik_pu - s.reduction).max(0.0),
+        (true, BreakingCurrent::Exact, Some(s)) => {
+            at_most(s.decayed * d.e0 / (d.e0 + d.src) + converter_part, ik_pu)
+        }
+        _ => ik_pu,
+    };
+    r.ib_ka = ib_pu * ib;
+    r.ib_asym_ka = r.ib_ka.hypot(r.idc_ka);
+    r.ik_ka = steady_state(ctx, mesh, d, k, zf, ik_pu, converter_part) * ib;
+    let m = thermal_m(kap, sys.frequency_hz, options.tk_s);
+    let n = thermal_n(r.ikss_ka / r.ik_ka, options.tk_s);
+    r.ith_ka = r.ikss_ka * (m + n).sqrt();
+    r
+}
+
+/// A line-to-earth fault in an isolated or resonance-earthed system: IEC 60909-0:2016
+/// (clause 1) gives no short-circuit current; the current through the fault is the
+/// capacitive earth-fault current (isolated neutral) or the residual current (resonance
+/// earthing), reported as such where the network data determine it.
+fn outside_the_standard(r: &mut BusResult, d: &LocationData, fault_current_ka: f64) {
+    for v in [
+        &mut r.ikss_ka,
+        &mut r.skss_mva,
+        &mut r.ip_ka,
+        &mut r.ib_ka,
+        &mut r.ith_ka,
+        &mut r.ik_ka,
+        &mut r.idc_ka,
+        &mut r.ib_asym_ka,
+        &mut r.kappa,
+    ] {
+        *v = f64::NAN;
+    }
+    r.ikss_earth_ka = None;
+    let known = d.z0.is_some().then_some(fault_current_ka);
+    match d.earthing {
+        Earthing::Resonant(coil_known) => {
+            r.status = BusStatus::ResonanceEarthed;
+            r.ires_ka = known.filter(|_| coil_known);
+        }
+        _ => {
+            r.status = BusStatus::NoZeroSequencePath;
+            r.ice_ka = known;
+        }
+    }
+}
+
+/// κ of a location: from R/X at the fault (radial topology), method B with the factor 1.15
+/// decided from the paths that carry this location's current, or method C (IEC 60909-0:2016
+/// §8.1.3.2); the share of units with a given κ_WD takes theirs.
+fn peak_factor(
+    ctx: &Context<'_>,
+    mesh: &Meshing,
+    d: &LocationData,
+    shares: &Shares,
+    k: usize,
+    zf: C64,
+) -> f64 {
+    let options = ctx.options;
     let zp = d.z_peak;
     let kap = match (options.topology, options.ip_method) {
         (Topology::Radial, _) => kappa(rx(zp + zf)),
-        (_, PeakMethod::B) => kappa_method_b(
-            rx(zp + zf),
-            mesh.meshed[k],
-            mesh.low_rx[set.m1.component[k]],
-            vn <= LV_LIMIT_KV,
-        ),
+        (_, PeakMethod::B) => {
+            // R/X of the short-circuit impedance Z_k at the location, the impedance the
+            // branches that carry its current form together (as for I''k)
+            let rk_xk = rx(d.z1 + zf);
+            kappa_method_b(
+                rk_xk,
+                mesh.meshed[k],
+                rk_xk >= RX_LIMIT_B,
+                ctx.sys.nodes[k].vn_kv <= LV_LIMIT_KV,
+            )
+        }
         (_, PeakMethod::C) => kappa(rx(zp + C64::new(zf.re, zf.im * FC_RATIO)) * FC_RATIO),
     };
-    r.kappa = kap;
-    r.ikss_ka = ik_pu * ib;
-    r.skss_mva = SQRT3 * vn * r.ikss_ka;
-    // i_p: κ on the part driven by the equivalent voltage source; the converters'
-    // contribution is added without decay (IEC 60909-0:2016 §8.1)
-    let ip_pu = if kind == FaultKind::ThreePhase && d.src > 0.0 {
-        SQRT2 * (kap * d.e0 + d.src) / (d.z1 + zf).norm()
-    } else {
-        SQRT2 * kap * ik_pu
-    };
-    r.ip_ka = ip_pu * ib;
-    r.ib_ka = (ik_pu - d.ib_reduction).max(0.0) * ib;
-    let m = thermal_m(kap, sys.frequency_hz, options.tk_s);
-    r.ith_ka = r.ikss_ka * (m + 1.0).sqrt();
-    r
+    let (share, kappa_wd) = shares.peak_factor_share();
+    (1.0 - share) * kap + share * kappa_wd
+}
+
+/// R/X for the DC component (IEC 60909-0:2016 eq. 64): at the fault with the generators'
+/// own resistance for radial topologies and method B; (R_c/X_c)·(f_c/f) at the equivalent
+/// frequency for method C.
+fn dc_r_over_x(d: &LocationData, zf: C64) -> f64 {
+    match d.z_dc {
+        Some(zc) => {
+            let s = d.s_dc;
+            rx(zc + C64::new(zf.re, zf.im * s)) * s
+        }
+        None => rx(d.z1 + zf),
+    }
+}
+
+/// I_k in per unit (IEC 60909-0:2016 clause 10): I''k for unbalanced faults (§10.3);
+/// three-phase: in a meshed network I''kM, the initial current without motors (§10.2.3),
+/// I''k itself in the minimum case; otherwise the sum of the sources' steady-state partial
+/// currents, λ·I_rG for generators near the fault, nothing for motors (§10.2.1, 10.2.2), at
+/// most I''k.
+fn steady_state(
+    ctx: &Context<'_>,
+    mesh: &Meshing,
+    d: &LocationData,
+    k: usize,
+    zf: C64,
+    ik_pu: f64,
+    converter_part: f64,
+) -> f64 {
+    if ctx.options.fault != FaultKind::ThreePhase {
+        return ik_pu;
+    }
+    if mesh.meshes[k] {
+        // at most I''k: without motors the converters' superposed magnitudes can grow
+        return match d.no_motors {
+            Some((z, src)) => ((d.e0 + src) / (z + zf).norm()).min(ik_pu),
+            None => ik_pu,
+        };
+    }
+    match d.shares {
+        // NaN where λ_min lacks x_dsat stays NaN
+        Some(s) => {
+            let ik = s.steady * d.e0 / (d.e0 + d.src) + converter_part;
+            if ik.is_nan() { ik } else { ik.min(ik_pu) }
+        }
+        None => ik_pu,
+    }
 }
 
 fn rx(z: C64) -> f64 {
@@ -194,6 +336,8 @@ pub(crate) struct Entries {
     pub peak: Vec<C64>,
     pub neg: Option<Vec<C64>>,
     pub zero: Option<Vec<C64>>,
+    pub dc: Option<Vec<C64>>,
+    pub no_motors: Option<Vec<C64>>,
 }
 
 impl Entries {
@@ -201,20 +345,30 @@ impl Entries {
     pub fn compute(ctx: &Context<'_>, set: &SequenceSet, pairs: &[(usize, usize)]) -> Entries {
         let sym = &ctx.adm.sym;
         let get = |f: &Factor| f.entries(sym, pairs);
-        let (pos, peak) = par::join(|| get(&set.f1), || set.peak.as_ref().map(get));
+        let ((pos, peak), (dc, no_motors)) = par::join(
+            || par::join(|| get(&set.f1), || set.peak.as_ref().map(get)),
+            || {
+                par::join(
+                    || set.dc.as_ref().map(get),
+                    || set.no_motors.as_ref().map(|(_, f)| get(f)),
+                )
+            },
+        );
         let peak = peak.unwrap_or_else(|| pos.clone());
         Entries {
             neg: set.neg.as_ref().map(|(_, f)| get(f)),
             zero: set.zero.as_ref().map(|(_, f)| get(f)),
             pos,
             peak,
+            dc,
+            no_motors,
         }
     }
 }
 
 /// Location data of every location of `locs` in the base network, in bulk: driving-point
 /// impedances from the selected inversion (`entries`, the diagonal entries of `locs` first),
-/// converter and machine terms by block solves.
+/// converter terms and the sources' partial currents by block solves.
 pub(crate) fn base_data(
     ctx: &Context<'_>,
     set: &SequenceSet,
@@ -233,24 +387,39 @@ pub(crate) fn base_data(
         .zip(entries.zero.as_ref())
         .map(|((m, _), z)| (m, &z[..n]));
     let src = source_magnitudes(ctx.sys, sym, &set.f1, &set.m1.dead, &nodes);
+    let src_nm = set.no_motors.as_ref().map(|(m, f)| {
+        let v = source_magnitudes(ctx.sys, sym, f, &m.dead, &nodes);
+        (m, v)
+    });
     let e0: Vec<f64> = locs
         .iter()
         .map(|l| source_voltage(ctx, l.node, None))
         .collect();
-    let i3: Vec<C64> = (0..locs.len())
-        .map(|i| {
-            let (zf, _) = fault_impedances(ctx, nodes[i]);
-            C64::new(e0[i] + src.get(i).copied().unwrap_or(0.0), 0.0) / (z1[i] + zf)
-        })
-        .collect();
-    let ib = if ctx.options.fault == FaultKind::ThreePhase
-        && ctx.options.breaking_current == BreakingCurrent::Exact
-    {
-        breaking_reduction(ctx, set, &nodes, &i3, &e0, None, progress)
-    } else {
-        vec![0.0; locs.len()]
-    };
-    (0..locs.len())
+    let shares = ctx.sweep.then(|| {
+        let inputs: Vec<LocationInput> = (0..n)
+            .map(|i| {
+                let (zf, _) = fault_impedances(ctx, nodes[i]);
+                let e = e0[i] + src.get(i).copied().unwrap_or(0.0);
+                LocationInput {
+                    node: nodes[i],
+                    i_k: C64::new(e, 0.0) / (z1[i] + zf),
+                    e_k: e0[i],
+                    ratio: ctx.ratios[nodes[i]],
+                }
+            })
+            .collect();
+        shares(
+            sym,
+            &set.f1,
+            &set.m1.dead,
+            &inputs,
+            &ctx.terms,
+            ctx.options.tmin_s,
+            ctx.options.case,
+            &|w| progress.tick(w),
+        )
+    });
+    (0..n)
         .map(|i| {
             let k = nodes[i];
             (!set.m1.dead[k]).then(|| LocationData {
@@ -258,18 +427,35 @@ pub(crate) fn base_data(
                 z2: z2.map_or(z1[i], |z| z[i]),
                 z0: z0.and_then(|(m, z)| (!m.dead[k]).then_some(z[i])),
                 z_peak: z_peak[i],
+                z_dc: entries.dc.as_ref().map(|z| z[i]),
+                s_dc: set.s_dc,
+                no_motors: entries
+                    .no_motors
+                    .as_ref()
+                    .zip(src_nm.as_ref())
+                    .map(|(z, (m, v))| without_motors(m.dead[k], z[i], v.get(i).copied())),
                 src: src.get(i).copied().unwrap_or(0.0),
-                ib_reduction: ib[i],
+                shares: shares.as_ref().map(|s| s[i]),
                 e0: e0[i],
+                earthing: ctx.earthing[k],
             })
         })
         .collect()
 }
 
+/// (Z_kk, converters' term) without motors; infinite where motors alone feed the location.
+fn without_motors(dead: bool, z: C64, src: Option<f64>) -> (C64, f64) {
+    if dead {
+        (C64::new(f64::INFINITY, 0.0), 0.0)
+    } else {
+        (z, src.unwrap_or(0.0))
+    }
+}
+
 /// Location data of a fault at the generator terminals of a power station unit (IEC 60909-0
 /// §6.7.2): the unit variant's driving-point impedances from the base entries Z_SS on the
-/// unit's two nodes (`zss(which)`), and its full column only where the converters or the exact
-/// breaking current need it.
+/// unit's two nodes (`zss(which)`), and its full columns where the converters or the sources'
+/// partial currents need them.
 pub(crate) fn unit_data(
     ctx: &Context<'_>,
     set: &SequenceSet,
@@ -291,37 +477,60 @@ pub(crate) fn unit_data(
         _ => None,
     };
     let e0 = source_voltage(ctx, k, Some(unit));
-    let exact_ib = ctx.options.fault == FaultKind::ThreePhase
-        && ctx.options.breaking_current == BreakingCurrent::Exact;
-    let c1 = (exact_ib || !ctx.sys.sources.is_empty()).then(|| {
-        set.column(ctx, Which::Seq(Sequence::Positive), k, Some(unit))
-            .expect("exists")
-    });
-    let src: f64 = match &c1 {
-        Some(c1) => ctx
-            .sys
+    let has_converters = !ctx.sys.sources.is_empty();
+    let column = |which| set.column(ctx, which, k, Some(unit)).expect("exists");
+    let c1 = (ctx.sweep || has_converters).then(|| column(Which::Seq(Sequence::Positive)));
+    let converters = |col: &[C64], dead: &[bool]| -> f64 {
+        ctx.sys
             .sources
             .iter()
-            .filter(|s| !set.m1.dead[s.node])
-            .map(|s| c1[s.node].norm() * s.i_pu.norm())
-            .sum(),
-        None => 0.0,
+            .filter(|s| !dead[s.node])
+            .map(|s| col[s.node].norm() * s.i_pu.norm())
+            .sum()
     };
+    let src = c1.as_ref().map_or(0.0, |c| converters(c, &set.m1.dead));
     let (zf, _) = fault_impedances(ctx, k);
-    let i3 = C64::new(e0 + src, 0.0) / (z1 + zf);
-    let ib_reduction = match (&c1, exact_ib) {
-        (Some(c1), true) => machine_terms(ctx, c1, i3, e0, Some(unit)),
-        _ => 0.0,
+    let shares = match (&c1, ctx.sweep) {
+        (Some(c1), true) => {
+            let terms = SourceTerm::all(ctx.sys, Some(unit));
+            let input = LocationInput {
+                node: k,
+                i_k: C64::new(e0 + src, 0.0) / (z1 + zf),
+                e_k: e0,
+                ratio: ctx.ratios[k],
+            };
+            Some(shares_from_column(
+                &input,
+                c1,
+                &terms,
+                &set.m1.dead,
+                ctx.options.tmin_s,
+                ctx.options.case,
+            ))
+        }
+        _ => None,
     };
+    let no_motors = set.no_motors.as_ref().map(|(m, _)| {
+        let z = point(Which::NoMotors).expect("factor exists");
+        let src_nm = has_converters.then(|| converters(&column(Which::NoMotors), &m.dead));
+        without_motors(m.dead[k], z, src_nm)
+    });
     progress.tick(1);
     Some(LocationData {
         z1,
         z2,
         z0,
         z_peak,
+        z_dc: set
+            .dc
+            .as_ref()
+            .map(|_| point(Which::Dc).expect("factor exists")),
+        s_dc: set.s_dc,
+        no_motors,
         src,
-        ib_reduction,
+        shares,
         e0,
+        earthing: ctx.earthing[k],
     })
 }
 
@@ -365,142 +574,4 @@ fn source_magnitudes(
             per_node.iter().map(|&(j, i_j)| col[j].norm() * i_j).sum()
         })
     }
-}
-
-/// A rotating machine as the breaking current sees it.
-struct MachineTerm {
-    node: usize,
-    z: C64,
-    /// (2·I_r)² in per unit of the node: below it a synchronous machine has μ = 1.
-    limit2: f64,
-    /// I_r in per unit of the node.
-    ir_pu: f64,
-    decay: Decay,
-}
-
-fn machine_terms_of(ctx: &Context<'_>, unit: Option<&UnitVariant>) -> Vec<MachineTerm> {
-    let sys = ctx.sys;
-    sys.shunts
-        .iter()
-        .enumerate()
-        .filter_map(|(k, sh)| {
-            let m = sh.machine?;
-            let mut z = sh.pos.z(1.0);
-            if let Some(u) = unit
-                && u.shunt == k
-            {
-                z *= u.gen_scale;
-            }
-            let ir_pu = m.ir_ka / sys.i_base(sh.node);
-            Some(MachineTerm {
-                node: sh.node,
-                z,
-                limit2: 4.0 * ir_pu * ir_pu,
-                ir_pu,
-                decay: m.decay,
-            })
-        })
-        .collect()
-}
-
-/// ΔU''/c·(1 − μ·q)·|I_m| of one machine with transfer impedance `z_gk` for a fault current
-/// `i_k`: I_m = Z_gk·I_k/Z_m, ΔU'' = X_m·|I_m| (IEC 60909-0 eq. 75). A synchronous machine
-/// below twice its rated current (μ = 1) contributes nothing and is skipped cheaply.
-fn contribution(m: &MachineTerm, z_gk: C64, i_k: C64, e_k: f64, tmin_s: f64) -> f64 {
-    let i_m2 = (z_gk * i_k).norm_sqr() / m.z.norm_sqr();
-    let factor = match m.decay {
-        Decay::Synchronous | Decay::Asynchronous(None) if i_m2 <= m.limit2 => return 0.0,
-        Decay::Synchronous | Decay::Asynchronous(None) => mu(i_m2.sqrt() / m.ir_pu, tmin_s),
-        Decay::Asynchronous(Some(p)) => mu(i_m2.sqrt() / m.ir_pu, tmin_s) * q(p, tmin_s),
-    };
-    m.z.im.abs() * i_m2 / e_k * (1.0 - factor)
-}
-
-/// The I_b reduction at one location from the column of Z at that location.
-fn machine_terms(
-    ctx: &Context<'_>,
-    col: &[C64],
-    i_k: C64,
-    e_k: f64,
-    unit: Option<&UnitVariant>,
-) -> f64 {
-    machine_terms_of(ctx, unit)
-        .iter()
-        .map(|m| contribution(m, col[m.node], i_k, e_k, ctx.options.tmin_s))
-        .sum()
-}
-
-/// The I_b reduction of every location (IEC 60909-0 eq. 75), with one solve per location or
-/// one block solve per group of machine nodes, whichever is fewer.
-fn breaking_reduction(
-    ctx: &Context<'_>,
-    set: &SequenceSet,
-    nodes: &[usize],
-    i3: &[C64],
-    e: &[f64],
-    unit: Option<&UnitVariant>,
-    progress: &Progress<'_>,
-) -> Vec<f64> {
-    let machines = machine_terms_of(ctx, unit);
-    if machines.is_empty() || nodes.is_empty() {
-        return vec![0.0; nodes.len()];
-    }
-    let sym = &ctx.adm.sym;
-    let tmin = ctx.options.tmin_s;
-    let mut mnodes: Vec<usize> = machines.iter().map(|m| m.node).collect();
-    mnodes.sort_unstable();
-    mnodes.dedup();
-    if nodes.len() <= mnodes.len() {
-        let idx: Vec<usize> = (0..nodes.len()).collect();
-        par::map(&idx, |&i| {
-            if set.m1.dead[nodes[i]] {
-                return 0.0;
-            }
-            let col = set.f1.column(sym, nodes[i]);
-            machines
-                .iter()
-                .map(|m| contribution(m, col[m.node], i3[i], e[i], tmin))
-                .sum()
-        })
-    } else {
-        let blocks: Vec<&[usize]> = mnodes.chunks(COLUMN_BLOCK).collect();
-        par::fold_sum(&blocks, nodes.len(), |block, acc| {
-            let cols = set.f1.columns(sym, block);
-            let width = block.len();
-            let here: Vec<(usize, &MachineTerm)> = machines
-                .iter()
-                .filter_map(|m| block.iter().position(|&g| g == m.node).map(|c| (c, m)))
-                .collect();
-            for (i, &k) in nodes.iter().enumerate() {
-                if set.m1.dead[k] {
-                    continue;
-                }
-                let row = &cols[k * width..(k + 1) * width];
-                let ik2 = i3[i].norm_sqr();
-                for &(c, m) in &here {
-                    // cheap screen: |Z_gk·I_k|² ≤ (2·I_r)²·|Z_m|² means μ = 1
-                    if matches!(m.decay, Decay::Synchronous | Decay::Asynchronous(None))
-                        && row[c].norm_sqr() * ik2 <= m.limit2 * m.z.norm_sqr()
-                    {
-                        continue;
-                    }
-                    acc[i] += contribution(m, row[c], i3[i], e[i], tmin);
-                }
-            }
-            progress.tick(block.len());
-        })
-    }
-}
-
-/// Number of machine nodes (for the progress total).
-pub(crate) fn machine_node_count(sys: &System) -> usize {
-    let mut nodes: Vec<usize> = sys
-        .shunts
-        .iter()
-        .filter(|s| s.machine.is_some())
-        .map(|s| s.node)
-        .collect();
-    nodes.sort_unstable();
-    nodes.dedup();
-    nodes.len()
 }

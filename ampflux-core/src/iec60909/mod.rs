@@ -2,6 +2,7 @@
 //! conditions of each fault type, and the study that ties them to the sparse solves.
 
 mod branch_flows;
+pub(crate) mod contributions;
 mod impedances;
 mod location;
 mod sequence_set;
@@ -13,7 +14,9 @@ pub(crate) mod sequence_check {
 pub mod breaking;
 pub mod factors;
 pub(crate) mod fault_types;
+mod partials;
 pub mod peak;
+mod steady;
 mod study;
 
 pub use impedances::{ElementImpedance, element_impedances};

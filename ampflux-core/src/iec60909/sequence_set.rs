@@ -5,22 +5,26 @@
 
 use num_complex::Complex64 as C64;
 
+use super::peak::dc_frequency_ratio;
 use super::study::Context;
 use crate::error::Result;
 use crate::par;
 use crate::sparse::Factor;
 use crate::study::{PeakMethod, Topology};
 use crate::system::admittance::{SequenceMatrix, Stamp};
-use crate::system::{Sequence, System, UnitVariant};
+use crate::system::{Decay, Sequence, System, UnitVariant};
 
 /// Ratio f_c/f of the equivalent frequency of method C (20 Hz at 50 Hz, 24 Hz at 60 Hz).
 pub(crate) const FC_RATIO: f64 = 0.4;
 
-/// Which matrix: a sequence at the nominal frequency, or the peak-current matrix.
+/// Which matrix: a sequence at the nominal frequency, the peak-current matrix, the matrix at
+/// the equivalent frequency of the DC component, or the positive sequence without motors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Which {
     Seq(Sequence),
     Peak,
+    Dc,
+    NoMotors,
 }
 
 /// Factorized sequence networks of the base system.
@@ -35,6 +39,13 @@ pub(crate) struct SequenceSet {
     pub neg: Option<(SequenceMatrix, Factor)>,
     /// Zero sequence (earth faults only).
     pub zero: Option<(SequenceMatrix, Factor)>,
+    /// Positive sequence at f_c/f of the DC component (method C, IEC 60909-0:2016 eq. 64).
+    pub dc: Option<Factor>,
+    /// Frequency factor of `dc`.
+    pub s_dc: f64,
+    /// Positive sequence without asynchronous machines (I''kM for I_k in meshed networks,
+    /// IEC 60909-0:2016 §10.2.3); three-phase maximum-case studies with motors only.
+    pub no_motors: Option<(SequenceMatrix, Factor)>,
 }
 
 impl SequenceSet {
@@ -45,6 +56,7 @@ impl SequenceSet {
             s,
             peak,
             unit: None,
+            without_motors: false,
         };
         let kind = options.fault;
         let s_peak = match (options.topology, options.ip_method) {
@@ -75,6 +87,33 @@ impl SequenceSet {
         } else {
             None
         };
+        let s_dc = dc_frequency_ratio(sys.frequency_hz, options.tmin_s);
+        let dc_needed = options.topology != Topology::Radial && options.ip_method == PeakMethod::C;
+        let motors = sys.shunts.iter().any(|sh| {
+            sh.machine
+                .is_some_and(|m| matches!(m.decay, Decay::Asynchronous(_)))
+        });
+        let no_motors_needed = kind == crate::study::FaultKind::ThreePhase && motors;
+        let (dc, no_motors) = par::join(
+            || -> Result<Option<Factor>> {
+                dc_needed
+                    .then(|| Ok(adm.factor(sys, stamp(Sequence::Positive, s_dc, false))?.1))
+                    .transpose()
+            },
+            || -> Result<Option<(SequenceMatrix, Factor)>> {
+                no_motors_needed
+                    .then(|| {
+                        adm.factor(
+                            sys,
+                            Stamp {
+                                without_motors: true,
+                                ..stamp(Sequence::Positive, 1.0, false)
+                            },
+                        )
+                    })
+                    .transpose()
+            },
+        );
         Ok(SequenceSet {
             m1,
             f1,
@@ -82,6 +121,9 @@ impl SequenceSet {
             s_peak,
             neg,
             zero,
+            dc: dc?,
+            s_dc,
+            no_motors: no_motors?,
         })
     }
 
@@ -89,6 +131,8 @@ impl SequenceSet {
     pub fn fallback(&self) -> bool {
         self.f1.is_fallback()
             || self.peak.as_ref().is_some_and(Factor::is_fallback)
+            || self.dc.as_ref().is_some_and(Factor::is_fallback)
+            || self.no_motors.as_ref().is_some_and(|n| n.1.is_fallback())
             || self.neg.as_ref().is_some_and(|n| n.1.is_fallback())
             || self.zero.as_ref().is_some_and(|z| z.1.is_fallback())
     }
@@ -100,6 +144,8 @@ impl SequenceSet {
             Which::Seq(Sequence::Negative) => Some(self.neg.as_ref().map_or(&self.f1, |n| &n.1)),
             Which::Seq(Sequence::Zero) => self.zero.as_ref().map(|z| &z.1),
             Which::Peak => Some(self.peak.as_ref().unwrap_or(&self.f1)),
+            Which::Dc => self.dc.as_ref(),
+            Which::NoMotors => self.no_motors.as_ref().map(|n| &n.1),
         }
     }
 
@@ -109,6 +155,8 @@ impl SequenceSet {
             Which::Seq(seq) => (seq, 1.0, false),
             Which::Peak if self.peak.is_some() => (Sequence::Positive, self.s_peak, true),
             Which::Peak => (Sequence::Positive, 1.0, false),
+            Which::Dc => (Sequence::Positive, self.s_dc, false),
+            Which::NoMotors => (Sequence::Positive, 1.0, false),
         }
     }
 

@@ -7,13 +7,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::branch_flows;
 use num_complex::Complex64 as C64;
 
-use super::location::{Entries, base_data, bus_result, machine_node_count, meshing, unit_data};
+use super::contributions::{SourceTerm, node_ratios};
+use super::location::{Entries, LocationData, base_data, bus_result, meshing, unit_data};
+use super::partials;
 use super::sequence_set::{SequenceSet, Which};
 use crate::error::{Error, Issue, Result};
 use crate::model::{Network, Table};
 use crate::par;
-use crate::study::{BusResult, BusStatus, Method, StudyOptions, StudyReport};
+use crate::study::{BusResult, BusStatus, FaultKind, Method, StudyOptions, StudyReport};
 use crate::system::admittance::Admittance;
+use crate::system::earthing::{Earthing, earthing};
 use crate::system::{Sequence, System};
 
 /// Runs a short-circuit study on `net` and returns a report keyed by element ids.
@@ -49,11 +52,22 @@ pub fn short_circuit_with_progress(
     let sys = System::compile(net, options)?;
     let adm = Admittance::new(&sys)?;
     let locations = locations(net, options, &sys, &mut warnings)?;
+    let terms = SourceTerm::all(&sys, None);
     let ctx = Context {
         net,
         options,
         sys: &sys,
         adm: &adm,
+        earthing: if options.fault.involves_earth() {
+            earthing(&sys)
+        } else {
+            vec![Earthing::Effective; sys.n()]
+        },
+        // the sources' partial currents matter where machines decay (three-phase faults) or
+        // wind units bring their κ_WD
+        sweep: SourceTerm::matter(&terms, options.fault),
+        terms,
+        ratios: node_ratios(&sys),
     };
     let set = SequenceSet::new(&ctx)?;
     if set.fallback() {
@@ -79,8 +93,8 @@ pub fn short_circuit_with_progress(
     let counter = Progress {
         callback: progress,
         done: AtomicUsize::new(0),
-        total: if options.breaking_current == crate::study::BreakingCurrent::Exact {
-            machine_node_count(&sys)
+        total: if ctx.sweep {
+            sweep_work(&sys, plain.len())
         } else {
             0
         } + at_units.len()
@@ -90,7 +104,7 @@ pub fn short_circuit_with_progress(
                 0
             },
     };
-    let mesh = meshing(&ctx, &set);
+    let mesh = meshing(&ctx);
     // every driving-point impedance from one selected inversion per matrix: the diagonal at
     // the plain locations, and the 2×2 blocks on the two nodes of every unit location
     let mut pairs: Vec<(usize, usize)> = plain.iter().map(|l| (l.node, l.node)).collect();
@@ -115,32 +129,55 @@ pub fn short_circuit_with_progress(
                 Which::Peak => Some(block(&entries.peak)),
                 Which::Seq(Sequence::Negative) => entries.neg.as_deref().map(block),
                 Which::Seq(Sequence::Zero) => entries.zero.as_deref().map(block),
+                Which::Dc => entries.dc.as_deref().map(block),
+                Which::NoMotors => entries.no_motors.as_deref().map(block),
             }
         };
         let d = unit_data(&ctx, &set, loc, unit, &zss, &counter);
-        bus_result(&ctx, &set, &mesh, loc, d.as_ref(), Some(unit))
+        (bus_result(&ctx, &mesh, loc, d.as_ref(), Some(unit)), d)
     });
     let mut unit_rows = unit_rows.into_iter();
-    let buses: Vec<_> = locations
+    let (buses, data): (Vec<BusResult>, Vec<Option<LocationData>>) = locations
         .iter()
         .map(|loc| match unit_of(loc) {
             Some(_) => unit_rows.next().expect("one row per unit location"),
-            None => bus_result(
-                &ctx,
-                &set,
-                &mesh,
-                loc,
-                data.next().expect("one datum per location").as_ref(),
-                None,
-            ),
+            None => {
+                let d = data.next().expect("one datum per location");
+                (bus_result(&ctx, &mesh, loc, d.as_ref(), None), d)
+            }
         })
-        .collect();
+        .unzip();
     check_finite(&buses)?;
     warn_negative_impedance(&buses, &mut warnings);
+    warn_locations(&ctx, &locations, &buses, &mut warnings);
     let (branches, voltages) = if options.branch_results {
         branch_flows::compute(&ctx, &set, &locations, &buses, &unit_of, &counter)?
     } else {
         (Vec::new(), Vec::new())
+    };
+    let partial_currents = if options.partial_currents {
+        let rows = partials::row_count(&sys, locations.len());
+        if rows > partials::MAX_ROWS {
+            return Err(Error::option(
+                "partial_currents",
+                format!(
+                    "{} fault locations × {} sources would give {rows} rows; choose fault buses with `buses`",
+                    locations.len(),
+                    sys.shunts.len() + sys.sources.len()
+                ),
+            ));
+        }
+        let entries: Vec<partials::Entry<'_>> = (0..locations.len())
+            .map(|i| partials::Entry {
+                loc: &locations[i],
+                bus: &buses[i],
+                data: data[i].as_ref(),
+                unit: unit_of(&locations[i]),
+            })
+            .collect();
+        partials::table(&ctx, &set, &entries)
+    } else {
+        Vec::new()
     };
     Ok(StudyReport {
         study: options.clone(),
@@ -148,6 +185,7 @@ pub fn short_circuit_with_progress(
         buses,
         branches,
         voltages,
+        partial_currents,
         warnings,
     })
 }
@@ -179,6 +217,93 @@ fn warn_negative_impedance(buses: &[BusResult], warnings: &mut Vec<Issue>) {
             ),
         ));
     }
+}
+
+/// Locations the engineer must know about beyond their status: unsupplied buses (no source
+/// feeds their island), earth faults outside IEC 60909 (isolated neutral, resonance earthing),
+/// and minimum steady-state currents left empty for want of a generator's x_dsat.
+fn warn_locations(
+    ctx: &Context<'_>,
+    locations: &[Location],
+    buses: &[BusResult],
+    warnings: &mut Vec<Issue>,
+) {
+    let fault = ctx.options.fault;
+    let unsupplied: std::collections::HashSet<&str> = warnings
+        .iter()
+        .filter(|w| w.code == "unsupplied")
+        .filter_map(|w| w.element.as_deref())
+        .collect();
+    let mut found: Vec<Issue> = Vec::new();
+    for (loc, b) in locations.iter().zip(buses) {
+        let (code, message) = match b.status {
+            // `validate` names the buses no source of any case can feed
+            BusStatus::Unsupplied if unsupplied.contains(b.id.as_str()) => continue,
+            BusStatus::Unsupplied => (
+                "unsupplied",
+                "no source feeds this bus's island: every short-circuit current is zero".to_string(),
+            ),
+            BusStatus::NoZeroSequencePath if fault == FaultKind::LineToEarth => (
+                "isolated_neutral",
+                format!(
+                    "the system at this bus has an isolated neutral: a line-to-earth fault is \
+                     outside IEC 60909-0 (clause 1) and no I''k1, i_p, I_b or I_th is given; {}",
+                    match b.ice_ka {
+                        Some(i) => format!("the capacitive earth-fault current is {i:.4} kA"),
+                        None => "give the zero-sequence capacitances (c0_nf_per_km) for the capacitive earth-fault current".to_string(),
+                    }
+                ),
+            ),
+            BusStatus::ResonanceEarthed => (
+                "resonance_earthed",
+                format!(
+                    "the system at this bus is resonance-earthed (arc-suppression coil): a \
+                     line-to-earth fault is outside IEC 60909-0 (clause 1) and no I''k1, i_p, \
+                     I_b or I_th is given; {}",
+                    match b.ires_ka {
+                        Some(i) => format!("the residual current is {i:.4} kA"),
+                        None => "give the coil impedance for the residual current".to_string(),
+                    }
+                ),
+            ),
+            BusStatus::Ok if fault == FaultKind::DoubleLineToEarth => {
+                match ctx.earthing[loc.node] {
+                    Earthing::Isolated | Earthing::Resonant(_) => (
+                        "earth_current_outside_standard",
+                        "the system at this bus is not effectively earthed (isolated neutral or \
+                         arc-suppression coil): the line currents are those of the double \
+                         line-to-earth fault, the earth current is the capacitive or residual \
+                         current, outside IEC 60909-0"
+                            .to_string(),
+                    ),
+                    Earthing::Effective => continue,
+                }
+            }
+            BusStatus::Ok
+                if ctx.options.case == crate::study::Case::Min && b.ik_ka.is_nan() =>
+            {
+                (
+                    "missing_data",
+                    "I_kmin near a synchronous generator needs its saturated synchronous \
+                     reactance xdsat_pu (IEC 60909-0:2016 §10.2.1); I_k is left empty"
+                        .to_string(),
+                )
+            }
+            _ => continue,
+        };
+        found.push(Issue::warning(Table::Buses, &b.id, "status", code, message));
+    }
+    // a location's own warning replaces the one `validate` gave for its bus
+    let replaced: std::collections::HashSet<(&str, &str)> = found
+        .iter()
+        .filter_map(|w| Some((w.code.as_str(), w.element.as_deref()?)))
+        .collect();
+    warnings.retain(|w| {
+        !w.element
+            .as_deref()
+            .is_some_and(|e| replaced.contains(&(w.code.as_str(), e)))
+    });
+    warnings.extend(found);
 }
 
 /// Element data far outside the physical range (a reactance of 1e-300 p.u., ...) can make the
@@ -218,6 +343,28 @@ pub(crate) struct Context<'a> {
     pub options: &'a StudyOptions,
     pub sys: &'a System,
     pub adm: &'a Admittance,
+    /// Earthing of the zero-sequence system at each node (all effective for faults without
+    /// earth).
+    pub earthing: Vec<Earthing>,
+    /// Whether the locations need the sources' partial currents.
+    pub sweep: bool,
+    /// The sources of the base network.
+    pub terms: Vec<SourceTerm>,
+    /// Per node, the factor referring currents through the transformers' ratios.
+    pub ratios: Vec<f64>,
+}
+
+/// Columns solved for the sources' partial currents of `locations` base locations.
+fn sweep_work(sys: &System, locations: usize) -> usize {
+    let mut nodes: Vec<usize> = sys
+        .shunts
+        .iter()
+        .filter(|s| s.is_source())
+        .map(|s| s.node)
+        .collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    nodes.len().min(locations)
 }
 
 /// A fault location.

@@ -140,6 +140,15 @@ pub struct Transformer {
     /// Reactance of the LV star-point earthing in Ω (added 3× in the zero sequence).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lv_grounding_x_ohm: Option<f64>,
+    /// `true`: the HV star-point earthing is an arc-suppression (Petersen) coil, so the
+    /// system it earths is resonance-earthed and IEC 60909 gives no line-to-earth current
+    /// there (clause 1); `hv_grounding_*_ohm` is the coil's impedance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hv_grounding_resonant: Option<bool>,
+    /// `true`: the LV star-point earthing is an arc-suppression (Petersen) coil (see
+    /// `hv_grounding_resonant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lv_grounding_resonant: Option<bool>,
     /// On-load tap changer (K_S instead of K_SO for a power station unit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oltc: Option<bool>,
@@ -254,6 +263,16 @@ pub struct Transformer3w {
     /// Reactance of the LV star-point earthing in Ω.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lv_grounding_x_ohm: Option<f64>,
+    /// `true`: the HV star-point earthing is an arc-suppression (Petersen) coil (the system is
+    /// resonance-earthed; `hv_grounding_*_ohm` is the coil's impedance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hv_grounding_resonant: Option<bool>,
+    /// `true`: the MV star-point earthing is an arc-suppression (Petersen) coil.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mv_grounding_resonant: Option<bool>,
+    /// `true`: the LV star-point earthing is an arc-suppression (Petersen) coil.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lv_grounding_resonant: Option<bool>,
     /// Free-text name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

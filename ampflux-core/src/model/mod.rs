@@ -16,7 +16,7 @@ pub use ratings::{
 };
 pub use scenario::{BASE_SCENARIO, Scenario};
 pub use shunt::{Shunt, ShuntKind};
-pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor};
+pub use sources::{Converter, ConverterKind, ExternalGrid, Generator, Load, Motor, RotorType};
 pub use vector_group::{VectorGroup, VectorGroupError, Winding};
 
 use serde::{Deserialize, Serialize};
@@ -242,6 +242,15 @@ macro_rules! ids_of {
     };
 }
 
+/// Counts the items of an iterator when collected (a length without a vector).
+struct Count(usize);
+
+impl<T> FromIterator<T> for Count {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Count {
+        Count(iter.into_iter().count())
+    }
+}
+
 impl Network {
     /// An empty network at `frequency_hz`.
     pub fn new(frequency_hz: f64) -> Network {
@@ -258,7 +267,8 @@ impl Network {
 
     /// Number of elements in one table.
     pub fn len(&self, table: Table) -> usize {
-        self.ids(table).len()
+        let count: Count = ids_of!(self, table, |_: &String| ());
+        count.0
     }
 
     /// Whether the network has no elements at all.

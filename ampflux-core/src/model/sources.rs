@@ -91,6 +91,24 @@ pub struct Generator {
     /// Range of generator voltage regulation p_G in percent (U_rG·(1 + p_G) in K_G, K_SO).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pg_percent: Option<f64>,
+    /// `true`: the star-point earthing is an arc-suppression (Petersen) coil (the system is
+    /// resonance-earthed; `grounding_*_ohm` is the coil's impedance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grounding_resonant: Option<bool>,
+    /// Saturated synchronous reactance x_dsat in p.u. of the machine rating (the reciprocal of
+    /// the short-circuit ratio), for the steady-state current I_k = λ·I_rG near the generator
+    /// (IEC 60909-0:2016 §10.2.1). Absent: I_kmax near the generator is bounded by I''k and
+    /// I_kmin is not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xdsat_pu: Option<f64>,
+    /// Highest excitation voltage over the rated-load excitation U_fmax/U_fr (IEC 60909-0:2016
+    /// §10.2.1: series one 1.3 / series two 1.6 for cylindrical rotors, 1.6 / 2.0 for salient
+    /// poles). Absent: the series-two value of the rotor type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ufmax_ufr: Option<f64>,
+    /// Rotor type for λ (absent: cylindrical).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotor: Option<RotorType>,
     /// Free-text name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -104,6 +122,18 @@ pub struct Generator {
         serialize_with = "crate::format::canonical::serialize_meta"
     )]
     pub meta: Option<Meta>,
+}
+
+/// Rotor construction of a synchronous machine (selects the excitation series of λ,
+/// IEC 60909-0:2016 Figures 18 and 19).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum RotorType {
+    /// Turbine generator (cylindrical rotor).
+    #[default]
+    Cylindrical,
+    /// Salient-pole generator.
+    SalientPole,
 }
 
 /// Asynchronous motor or group of identical motors (IEC 60909-0 §6.8).
@@ -185,7 +215,8 @@ pub struct Converter {
     /// `doubly_fed`: highest instantaneous three-phase short-circuit current i_WDmax in kA.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i_wd_max_ka: Option<f64>,
-    /// `doubly_fed`: factor κ_WD for the peak current.
+    /// `doubly_fed`: factor κ_WD for the peak current: the unit's share of i_p is
+    /// κ_WD·√2·I''kWD (IEC 60909-0:2016 §6.9: i_WDmax = κ_WD·√2·I''kWD), not κ from R/X.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kappa_wd: Option<f64>,
     /// `doubly_fed`, `asynchronous`: R/X of the unit's impedance.

@@ -11,6 +11,7 @@ use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::sparse::SymbolicSparseColMatRef;
 use faer::sparse::linalg::amd;
 
+use super::block::BlockPool;
 use crate::error::{Error, Result};
 
 /// Symbolic analysis of a symmetric sparsity pattern.
@@ -36,6 +37,8 @@ pub(crate) struct SymbolicLdl {
 pub(crate) struct NumericLdl {
     pub lx: Vec<C64>,
     pub d: Vec<C64>,
+    /// Working blocks of [`NumericLdl::unit_columns`].
+    pub(super) pool: BlockPool,
 }
 
 /// Why a numeric factorization failed.
@@ -51,26 +54,15 @@ impl SymbolicLdl {
     /// Analyses the pattern given as the strictly-lower entries `(i, j)` (or either order) of an
     /// `n × n` symmetric matrix (the diagonal is always part of the pattern).
     pub fn new(n: usize, entries: &[(usize, usize)]) -> Result<SymbolicLdl> {
-        // full symmetric pattern for AMD, sorted and deduplicated per column
-        let mut cols: Vec<Vec<usize>> = vec![Vec::new(); n];
+        // full symmetric pattern for AMD (compressed columns, sorted, deduplicated)
+        let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(2 * entries.len() + n);
+        pairs.extend((0..n).map(|j| (j, j)));
         for &(i, j) in entries {
             if i != j {
-                cols[j].push(i);
-                cols[i].push(j);
+                pairs.extend([(i, j), (j, i)]);
             }
         }
-        for (j, col) in cols.iter_mut().enumerate() {
-            col.push(j);
-            col.sort_unstable();
-            col.dedup();
-        }
-        let mut col_ptr = Vec::with_capacity(n + 1);
-        let mut row_idx = Vec::new();
-        col_ptr.push(0usize);
-        for col in &cols {
-            row_idx.extend_from_slice(col);
-            col_ptr.push(row_idx.len());
-        }
+        let (col_ptr, row_idx) = compressed_columns(n, &pairs);
         let mut perm = vec![0usize; n];
         let mut iperm = vec![0usize; n];
         if n > 0 {
@@ -88,24 +80,17 @@ impl SymbolicLdl {
             .map_err(|e| Error::Solver(format!("AMD ordering failed: {e:?}")))?;
         }
         // permuted upper triangle by columns
-        let mut upper: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (j_old, col) in cols.iter().enumerate() {
+        pairs.clear();
+        for j_old in 0..n {
             let j = iperm[j_old];
-            for &i_old in col {
+            for &i_old in &row_idx[col_ptr[j_old]..col_ptr[j_old + 1]] {
                 let i = iperm[i_old];
                 if i <= j {
-                    upper[j].push(i);
+                    pairs.push((i, j));
                 }
             }
         }
-        let mut ap = Vec::with_capacity(n + 1);
-        let mut ai = Vec::new();
-        ap.push(0);
-        for col in &mut upper {
-            col.sort_unstable();
-            ai.extend_from_slice(col);
-            ap.push(ai.len());
-        }
+        let (ap, ai) = compressed_columns(n, &pairs);
         // elimination tree and column counts (Davis' ldl_symbolic)
         let mut parent = vec![NONE; n];
         let mut flag = vec![NONE; n];
@@ -240,7 +225,11 @@ impl SymbolicLdl {
             }
             d[k] = dk;
         }
-        Ok(NumericLdl { lx, d })
+        Ok(NumericLdl {
+            lx,
+            d,
+            pool: BlockPool::default(),
+        })
     }
 }
 
@@ -276,56 +265,41 @@ impl NumericLdl {
             b[old] = work[new];
         }
     }
+}
 
-    /// Columns `cols` of A⁻¹ at once (a block solve of unit vectors: L is traversed once per
-    /// block), as an `n × cols.len()` row-major array in original ordering.
-    pub fn unit_columns(&self, sym: &SymbolicLdl, cols: &[usize]) -> Vec<C64> {
-        let (n, k) = (sym.n, cols.len());
-        let zero = C64::new(0.0, 0.0);
-        let mut w = vec![zero; n * k];
-        let mut first = n;
-        for (c, &j) in cols.iter().enumerate() {
-            let pj = sym.iperm[j];
-            w[pj * k + c] = C64::new(1.0, 0.0);
-            first = first.min(pj);
-        }
-        // L y = e (rows before the first unit entry stay zero)
-        for j in first..n {
-            let (head, tail) = w.split_at_mut((j + 1) * k);
-            let yj = &head[j * k..];
-            if yj.iter().all(|v| *v == zero) {
-                continue;
-            }
-            for p in sym.lp[j]..sym.lp[j + 1] {
-                let (i, l) = (sym.li[p], self.lx[p]);
-                let row = &mut tail[(i - j - 1) * k..(i - j) * k];
-                for (r, y) in row.iter_mut().zip(yj) {
-                    *r -= l * y;
-                }
-            }
-        }
-        for (row, d) in w.chunks_exact_mut(k).zip(&self.d) {
-            let inv = d.inv();
-            for v in row {
-                *v *= inv;
-            }
-        }
-        // Lᵀ x = z
-        for j in (0..n).rev() {
-            let (head, tail) = w.split_at_mut((j + 1) * k);
-            let xj = &mut head[j * k..];
-            for p in sym.lp[j]..sym.lp[j + 1] {
-                let (i, l) = (sym.li[p], self.lx[p]);
-                let row = &tail[(i - j - 1) * k..(i - j) * k];
-                for (x, r) in xj.iter_mut().zip(row) {
-                    *x -= l * r;
-                }
-            }
-        }
-        let mut out = vec![zero; n * k];
-        for (new, &old) in sym.perm.iter().enumerate() {
-            out[old * k..(old + 1) * k].copy_from_slice(&w[new * k..(new + 1) * k]);
-        }
-        out
+/// The compressed-column form (column pointers, row indices sorted and without duplicates
+/// within each column) of the `(row, col)` entries of an `n × n` pattern, by counting sort:
+/// no allocation per column.
+fn compressed_columns(n: usize, entries: &[(usize, usize)]) -> (Vec<usize>, Vec<usize>) {
+    let mut ptr = vec![0usize; n + 1];
+    for &(_, j) in entries {
+        ptr[j + 1] += 1;
     }
+    for j in 0..n {
+        ptr[j + 1] += ptr[j];
+    }
+    let mut next = ptr.clone();
+    let mut rows = vec![0usize; entries.len()];
+    for &(i, j) in entries {
+        rows[next[j]] = i;
+        next[j] += 1;
+    }
+    // sort and deduplicate each column, compacting in place
+    let mut write = 0;
+    let mut start = 0;
+    for j in 0..n {
+        let end = ptr[j + 1];
+        rows[start..end].sort_unstable();
+        let col_start = write;
+        for r in start..end {
+            if write == col_start || rows[write - 1] != rows[r] {
+                rows[write] = rows[r];
+                write += 1;
+            }
+        }
+        start = end;
+        ptr[j + 1] = write;
+    }
+    rows.truncate(write);
+    (ptr, rows)
 }

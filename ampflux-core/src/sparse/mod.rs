@@ -3,6 +3,7 @@
 //! (faer) for the rare matrix an unpivoted LDLᵀ cannot factor. The only module that sees the
 //! linear-algebra crate; nothing here is public outside the crate.
 
+mod block;
 mod ldl;
 mod lu;
 mod takahashi;
@@ -246,6 +247,45 @@ mod tests {
             // every edge of the matrix is on the selected pattern
             for &(i, j) in &edges {
                 assert!(z.get(&sym, i, j).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn block_solves_of_any_width_reuse_their_working_block() {
+        // blocks of changing width on one factor: each reuses the working block the previous
+        // one left (with its values in it) and must still give exact columns
+        let n = 60;
+        let (_, a) = random_network(n, 23);
+        let edges: Vec<(usize, usize)> = (0..n)
+            .flat_map(|i| (0..i).map(move |j| (i, j)))
+            .filter(|&(i, j)| a[i][j] != C64::new(0.0, 0.0))
+            .collect();
+        let sym = SymbolicLdl::new(n, &edges).unwrap();
+        let mut v = Values::zeros(&sym);
+        for i in 0..n {
+            for j in i..n {
+                if a[i][j] != C64::new(0.0, 0.0) {
+                    v.ax[sym.slot(i, j)] = a[i][j];
+                }
+            }
+        }
+        let f = Factor::new(&sym, &v.ax).unwrap();
+        let inv = dense_inverse(&a);
+        for cols in [
+            vec![5],
+            (0..n).collect(),
+            vec![59, 0, 30],
+            vec![7, 8],
+            vec![41],
+        ] {
+            let k = cols.len();
+            let block = f.columns(&sym, &cols);
+            for (c, &j) in cols.iter().enumerate() {
+                for r in 0..n {
+                    let want = inv[r][j];
+                    assert!((block[r * k + c] - want).norm() < 1e-9 * (1.0 + want.norm()));
+                }
             }
         }
     }

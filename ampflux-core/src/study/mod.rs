@@ -6,4 +6,7 @@ mod report;
 pub use options::{
     BreakingCurrent, Case, FaultKind, LineFault, Method, PeakMethod, StudyOptions, Topology,
 };
-pub use report::{BranchResult, BusResult, BusStatus, PhaseCurrents, StudyReport, VoltageResult};
+pub use report::{
+    BranchResult, BusResult, BusStatus, PartialCurrent, PhaseCurrents, SourceKind, StudyReport,
+    VoltageResult,
+};

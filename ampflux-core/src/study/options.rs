@@ -189,6 +189,14 @@ pub struct StudyOptions {
     pub line_faults: Vec<LineFault>,
     /// Compute branch currents and bus voltages for each fault location (default false).
     pub branch_results: bool,
+    /// Report the partial current of every source (network feeder, generator, power station
+    /// unit, motor, converter) at every fault location (addition; default false).
+    pub partial_currents: bool,
+    /// Faults at the generator terminals of a power station unit: apply K_T,S (K_T,SO) to the
+    /// unit transformer as IEC 60909-0:2016 §6.7.1 reads (default true). `false` follows
+    /// PowerFactory and pandapower, which leave the unit transformer uncorrected there
+    /// (addition).
+    pub kts_at_generator_terminals: bool,
     /// Calculation method (addition; default `iec60909`).
     pub method: Method,
     /// Prefault voltage in p.u. for `method = classical` (addition; default 1.0).
@@ -220,6 +228,8 @@ impl Default for StudyOptions {
             buses: None,
             line_faults: Vec::new(),
             branch_results: false,
+            partial_currents: false,
+            kts_at_generator_terminals: true,
             method: Method::Iec60909,
             prefault_pu: 1.0,
             base_mva: 100.0,
@@ -289,6 +299,8 @@ impl StudyOptions {
             buses,
             line_faults,
             branch_results,
+            partial_currents,
+            kts_at_generator_terminals,
             method,
             prefault_pu,
             base_mva,
@@ -464,6 +476,8 @@ mod tests {
                 position: 0.3,
             }],
             branch_results: true,
+            partial_currents: true,
+            kts_at_generator_terminals: false,
             method: Method::Classical,
             prefault_pu: 1.05,
             base_mva: 10.0,
@@ -484,6 +498,19 @@ mod tests {
             }
         }
         assert_eq!(set, options);
+    }
+
+    #[test]
+    fn setting_one_option_does_not_read_the_others() {
+        // the options were round-tripped through JSON to set one of them, which failed when
+        // another held a value JSON cannot carry
+        let mut o = StudyOptions {
+            r_fault_ohm: f64::INFINITY,
+            ..StudyOptions::default()
+        };
+        o.set("case", "min").unwrap();
+        assert_eq!(o.case, Case::Min);
+        assert_eq!(o.r_fault_ohm, f64::INFINITY);
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub(crate) struct Stamp<'a> {
     pub peak: bool,
     /// Power station unit evaluated for a fault at its generator terminals.
     pub unit: Option<&'a UnitVariant>,
+    /// Leave out the asynchronous machines (I''kM of IEC 60909-0:2016 §10.2.3).
+    pub without_motors: bool,
 }
 
 impl Admittance {
@@ -118,6 +120,13 @@ impl Admittance {
             let Some(port) = System::shunt_port(sh, stamp.seq, stamp.peak) else {
                 continue;
             };
+            if stamp.without_motors
+                && sh
+                    .machine
+                    .is_some_and(|m| matches!(m.decay, super::Decay::Asynchronous(_)))
+            {
+                continue;
+            }
             let port = match stamp.unit {
                 Some(u) if u.shunt == k => scale_one_port(port, u.gen_scale),
                 _ => port,

@@ -7,10 +7,9 @@
 
 pub(crate) mod admittance;
 mod compile;
+pub(crate) mod earthing;
 pub(crate) mod stamps;
 pub(crate) mod topology;
-
-use std::collections::HashMap;
 
 use num_complex::Complex64 as C64;
 
@@ -78,6 +77,9 @@ pub(crate) struct Branch {
     pub shift_deg: f64,
     /// Whether the zero sequence is inverted from a to b (clock numbers 2, 6, 10).
     pub zero_inverted: bool,
+    /// The zero-sequence model holds an arc-suppression (Petersen) coil in series with its
+    /// path to earth.
+    pub zero_resonant: bool,
 }
 
 /// How a machine's contribution decays until t_min (IEC 60909-0 §9.1).
@@ -89,12 +91,27 @@ pub(crate) enum Decay {
     Asynchronous(Option<f64>),
 }
 
-/// Data of a rotating machine for the breaking current.
+/// Data of a rotating machine for the breaking and the steady-state current.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Machine {
     pub decay: Decay,
     /// Rated current in kA at the machine's node voltage level.
     pub ir_ka: f64,
+    /// Synchronous machine data for λ (IEC 60909-0:2016 §10.2.1); `None` for asynchronous
+    /// machines, whose steady-state current is zero.
+    pub steady: Option<SteadyData>,
+}
+
+/// What λ_max and λ_min of a synchronous machine depend on (per unit of its rating).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct SteadyData {
+    /// Saturated synchronous reactance x_dsat (`None`: not given).
+    pub xdsat_pu: Option<f64>,
+    /// Subtransient reactance x''d with the machine's correction factor (K_G, K_S, K_SO).
+    pub xdss_pu: f64,
+    pub cos_phi: f64,
+    /// U_fmax/U_fr.
+    pub ufmax_ufr: f64,
 }
 
 /// A source impedance (or other path) between a node and earth.
@@ -114,6 +131,11 @@ pub(crate) struct Shunt {
     pub zero: Option<OnePort>,
     /// Set for rotating machines (Ib).
     pub machine: Option<Machine>,
+    /// Peak factor given for the unit (κ_WD of a doubly fed wind unit): its share of i_p is
+    /// κ_WD·√2·I''k instead of κ from R/X.
+    pub peak_factor: Option<f64>,
+    /// The zero-sequence earthing is an arc-suppression (Petersen) coil.
+    pub zero_resonant: bool,
 }
 
 impl Shunt {
@@ -127,6 +149,8 @@ impl Shunt {
 /// A converter acting as a current source in the positive sequence.
 #[derive(Clone, Debug)]
 pub(crate) struct CurrentSource {
+    /// Index of the converter in the network.
+    pub converter: usize,
     pub node: usize,
     /// Injected current in per unit of the node's base current, angle relative to the
     /// equivalent voltage source.
@@ -167,6 +191,9 @@ pub(crate) struct System {
     pub units: Vec<UnitVariant>,
     /// Network feeders without zero-sequence data: (node, feeder id).
     pub zero_unknown: Vec<(usize, String)>,
+    /// Nodes whose star point is earthed through an arc-suppression coil of unknown impedance
+    /// (left open in the zero sequence; they make their system resonance-earthed).
+    pub resonant_nodes: Vec<usize>,
     /// Correction factors applied to elements: (table, index, factor name, value).
     pub corrections: Vec<(Table, usize, &'static str, f64)>,
     /// Node of each requested fault along a line.
@@ -233,15 +260,11 @@ impl System {
     }
 }
 
-/// Voltage factors of every bus for a study.
-pub(crate) fn bus_voltage_factors(
-    net: &Network,
-    options: &StudyOptions,
-) -> HashMap<usize, (f64, f64)> {
+/// Voltage factors (c_max, c_min) of every bus for a study, by bus index.
+pub(crate) fn bus_voltage_factors(net: &Network, options: &StudyOptions) -> Vec<(f64, f64)> {
     net.buses
         .iter()
-        .enumerate()
-        .map(|(i, b)| {
+        .map(|b| {
             let tol = b
                 .lv_tolerance_percent
                 .unwrap_or(options.lv_tolerance_percent);
@@ -267,7 +290,7 @@ pub(crate) fn bus_voltage_factors(
             if let Some(c) = b.c_min {
                 cmin = c;
             }
-            (i, (cmax, cmin))
+            (cmax, cmin)
         })
         .collect()
 }

@@ -235,6 +235,16 @@ pub(super) fn transformers(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
                 ("lv_grounding_x_ohm", tr.lv_grounding_x_ohm),
             ],
         );
+        resonant_star_points(
+            issues,
+            t,
+            &tr.id,
+            tr.vector_group.as_deref(),
+            &[
+                ("hv_grounding_resonant", tr.hv_grounding_resonant),
+                ("lv_grounding_resonant", tr.lv_grounding_resonant),
+            ],
+        );
         if let Some(p) = tr.parallel {
             positive(issues, t, &tr.id, "parallel", p as f64);
         }
@@ -354,6 +364,48 @@ pub(super) fn transformers3w(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
                 ("lv_grounding_x_ohm", tr.lv_grounding_x_ohm),
             ],
         );
+        resonant_star_points(
+            issues,
+            t,
+            &tr.id,
+            tr.vector_group.as_deref(),
+            &[
+                ("hv_grounding_resonant", tr.hv_grounding_resonant),
+                ("mv_grounding_resonant", tr.mv_grounding_resonant),
+                ("lv_grounding_resonant", tr.lv_grounding_resonant),
+            ],
+        );
+    }
+}
+
+/// A star point marked as earthed through an arc-suppression coil must be an earthed star
+/// (`YN`/`yn`/`ZN`) of the vector group, one flag per winding in order.
+fn resonant_star_points(
+    issues: &mut Vec<Issue>,
+    table: Table,
+    id: &str,
+    vector_group: Option<&str>,
+    flags: &[(&str, Option<bool>)],
+) {
+    // no vector group: no earthed star to check (earth faults refuse such a transformer)
+    let Some(vector_group) = vector_group else {
+        return;
+    };
+    let Ok(vg) = VectorGroup::parse(vector_group) else {
+        return; // reported by `vector_group`
+    };
+    for (k, (field, flag)) in flags.iter().enumerate() {
+        if flag == &Some(true) && !vg.windings.get(k).is_some_and(|w| w.is_earthed()) {
+            issues.push(Issue::error(
+                table,
+                id,
+                field,
+                "not_earthed",
+                format!(
+                    "marks an arc-suppression coil, but this winding of `{vector_group}` has no earthed star point (write YN/yn/ZN)"
+                ),
+            ));
+        }
     }
 }
 
@@ -455,7 +507,7 @@ pub(super) fn switches(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
                 ));
             }
         } else if let Some(ends) = ctx.branch_ends.get(s.element.as_str()) {
-            if !ends.contains(&s.bus.as_str()) {
+            if !ends.contains(&s.bus) {
                 issues.push(Issue::error(
                     t,
                     &s.id,

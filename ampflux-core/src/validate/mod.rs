@@ -8,6 +8,7 @@ mod branches;
 mod ratings;
 mod sources;
 mod study;
+mod supply;
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,24 +20,53 @@ use crate::study::StudyOptions;
 pub(crate) struct Context<'a> {
     pub net: &'a Network,
     pub bus_vn: HashMap<&'a str, f64>,
-    pub branch_ends: HashMap<&'a str, Vec<&'a str>>,
+    pub branch_ends: HashMap<&'a str, Ends<'a>>,
+}
+
+/// The end buses of a branch (two, or three for a three-winding transformer).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ends<'a> {
+    buses: [&'a str; 3],
+    count: usize,
+}
+
+impl<'a> Ends<'a> {
+    fn two(a: &'a str, b: &'a str) -> Ends<'a> {
+        Ends {
+            buses: [a, b, ""],
+            count: 2,
+        }
+    }
+
+    /// Whether `bus` is one of the ends.
+    pub fn contains(&self, bus: &str) -> bool {
+        self.buses[..self.count].contains(&bus)
+    }
 }
 
 impl<'a> Context<'a> {
     fn new(net: &'a Network) -> Context<'a> {
         let bus_vn = net.buses.iter().map(|b| (b.id.as_str(), b.vn_kv)).collect();
-        let mut branch_ends: HashMap<&str, Vec<&str>> = HashMap::new();
+        let branches = net.lines.len()
+            + net.transformers.len()
+            + net.transformers3w.len()
+            + net.impedances.len();
+        let mut branch_ends: HashMap<&str, Ends<'_>> = HashMap::with_capacity(branches);
         for l in &net.lines {
-            branch_ends.insert(&l.id, vec![&l.from_bus, &l.to_bus]);
+            branch_ends.insert(&l.id, Ends::two(&l.from_bus, &l.to_bus));
         }
         for t in &net.transformers {
-            branch_ends.insert(&t.id, vec![&t.hv_bus, &t.lv_bus]);
+            branch_ends.insert(&t.id, Ends::two(&t.hv_bus, &t.lv_bus));
         }
         for t in &net.transformers3w {
-            branch_ends.insert(&t.id, vec![&t.hv_bus, &t.mv_bus, &t.lv_bus]);
+            let ends = Ends {
+                buses: [&t.hv_bus, &t.mv_bus, &t.lv_bus],
+                count: 3,
+            };
+            branch_ends.insert(&t.id, ends);
         }
         for z in &net.impedances {
-            branch_ends.insert(&z.id, vec![&z.from_bus, &z.to_bus]);
+            branch_ends.insert(&z.id, Ends::two(&z.from_bus, &z.to_bus));
         }
         Context {
             net,
@@ -181,6 +211,10 @@ impl Network {
         ratings::lines(&ctx, &mut issues);
         ratings::switches(&ctx, &mut issues);
         ratings::scenarios(&ctx, &mut issues);
+        // the network's islands mean something only once its elements are sound
+        if !issues.iter().any(Issue::is_error) {
+            supply::unsupplied_buses(self, &mut issues);
+        }
         issues
     }
 
@@ -190,12 +224,16 @@ impl Network {
     pub fn validate_for(&self, options: &StudyOptions) -> Vec<Issue> {
         let mut issues = self.validate();
         study::check(self, options, &mut issues);
+        if !issues.iter().any(Issue::is_error) {
+            study::earth_fault_scope(self, options, &mut issues);
+        }
         issues
     }
 }
 
 fn check_ids(net: &Network, issues: &mut Vec<Issue>) {
-    let mut seen: HashSet<&str> = HashSet::new();
+    let total = Table::ALL.iter().map(|t| net.len(*t)).sum();
+    let mut seen: HashSet<&str> = HashSet::with_capacity(total);
     for table in Table::ALL {
         for id in net.ids(table) {
             if id.trim().is_empty() {

@@ -104,6 +104,32 @@ pub(super) fn generators(ctx: &Context<'_>, issues: &mut Vec<Issue>) {
                 ("grounding_x_ohm", g.grounding_x_ohm),
             ],
         );
+        if let Some(v) = g.xdsat_pu {
+            positive(issues, t, &g.id, "xdsat_pu", v);
+        }
+        if let Some(v) = g.ufmax_ufr
+            && !(v.is_finite() && v >= 1.0)
+        {
+            issues.push(Issue::error(
+                t,
+                &g.id,
+                "ufmax_ufr",
+                "out_of_range",
+                format!("the excitation ceiling U_fmax/U_fr must be a number >= 1, got {v}"),
+            ));
+        }
+        if g.grounding_resonant == Some(true)
+            && g.grounding_r_ohm.is_none()
+            && g.grounding_x_ohm.is_none()
+        {
+            issues.push(Issue::error(
+                t,
+                &g.id,
+                "grounding_resonant",
+                "not_earthed",
+                "marks an arc-suppression coil, but the star point has no earthing impedance (grounding_x_ohm)",
+            ));
+        }
         if let Some(pg) = g.pg_percent
             && !(pg.is_finite() && pg > -100.0)
         {

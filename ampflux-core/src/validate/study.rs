@@ -1,11 +1,14 @@
 //! What a particular study needs from the network: fault locations that exist, feeder data
-//! for the minimum case, zero-sequence data for earth faults.
+//! for the minimum case, zero-sequence data for earth faults; and the buses where a
+//! line-to-earth fault is outside IEC 60909 (isolated neutral, resonance earthing).
 
 use std::collections::HashSet;
 
 use crate::error::{Issue, Severity};
 use crate::model::{Network, Table, in_service};
-use crate::study::{Case, Method, StudyOptions};
+use crate::study::{Case, FaultKind, Method, StudyOptions};
+use crate::system::System;
+use crate::system::earthing::{Earthing, earthing};
 
 use super::branches::transformer_has_zero_path;
 
@@ -165,5 +168,42 @@ fn zero_sequence_data(net: &Network, issues: &mut Vec<Issue>) {
                 why,
             );
         }
+    }
+}
+
+/// Warnings for the buses whose system has an isolated neutral or resonance earthing: IEC
+/// 60909-0:2016 (clause 1) gives no line-to-earth short-circuit current there. For a sound
+/// network and line-to-earth faults only.
+pub(super) fn earth_fault_scope(net: &Network, options: &StudyOptions, issues: &mut Vec<Issue>) {
+    if options.fault != FaultKind::LineToEarth {
+        return;
+    }
+    let Ok(sys) = System::compile(net, options) else {
+        return; // the study reports why
+    };
+    let class = earthing(&sys);
+    for (i, bus) in net.buses.iter().enumerate() {
+        let Some(node) = sys.bus_node[i] else {
+            continue;
+        };
+        let (code, what) = match class[node] {
+            Earthing::Effective => continue,
+            Earthing::Isolated => ("isolated_neutral", "has an isolated neutral"),
+            Earthing::Resonant(_) => (
+                "resonance_earthed",
+                "is resonance-earthed (arc-suppression coil)",
+            ),
+        };
+        issues.push(Issue::warning(
+            Table::Buses,
+            &bus.id,
+            "status",
+            code,
+            format!(
+                "the system at this bus {what}: a line-to-earth fault is outside IEC 60909-0 \
+                 (clause 1); the study gives the capacitive earth-fault or residual current \
+                 instead of I''k1, i_p, I_b and I_th"
+            ),
+        ));
     }
 }

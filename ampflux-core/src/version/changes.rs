@@ -106,10 +106,7 @@ impl ChangeSet {
 
     /// Reads a change set from JSON.
     pub fn from_json(text: &str) -> Result<ChangeSet> {
-        let value: Value = serde_json::from_str(text).map_err(|e| Error::Format {
-            path: format!("line {} column {}", e.line(), e.column()),
-            message: e.to_string(),
-        })?;
+        let value = crate::format::json_tree(text, "the change set is empty")?;
         crate::format::from_value_with_path(value, "")
     }
 

@@ -224,10 +224,7 @@ impl History {
 
     /// Reads a history from JSON; every snapshot is checked against its digest.
     pub fn from_json(text: &str) -> Result<History> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Format {
-            path: format!("line {} column {}", e.line(), e.column()),
-            message: e.to_string(),
-        })?;
+        let value = crate::format::json_tree(text, "the history is empty")?;
         let h: History = crate::format::from_value_with_path(value, "")?;
         for (digest, text) in &h.snapshots {
             let net = Network::from_json(text)?;

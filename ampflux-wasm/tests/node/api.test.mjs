@@ -98,11 +98,25 @@ describe("studies", () => {
     assert.equal(report.network_digest, net.digest());
     assert.equal(report.buses.length, 8);
     assert.deepEqual(Object.keys(report.buses[0]), ["id", "vn_kv", "ikss_ka", "skss_mva", "ip_ka", "ib_ka", "ith_ka",
-      "rk_ohm", "xk_ohm", "kappa", "c", "meshed", "status"]);
+      "ik_ka", "idc_ka", "ib_asym_ka", "rk_ohm", "xk_ohm", "kappa", "c", "meshed", "status"]);
+    for (const b of report.buses) {
+      assert.ok(Math.abs(b.ib_asym_ka - Math.hypot(b.ib_ka, b.idc_ka)) <= 1e-12 * b.ib_asym_ka, b.id);
+      assert.ok(b.ik_ka <= b.ikss_ka * (1 + 1e-12), b.id);
+    }
     assert.deepEqual(report.branches, []);
     assert.deepEqual(report.voltages, []);
     assert.deepEqual(net.shortCircuit({}), report);
     assert.deepEqual(net.shortCircuit(null), report);
+  });
+
+  test("partial currents of the sources, with the option of that name", () => {
+    const report = net.shortCircuit({ partial_currents: true, buses: ["MV20"] });
+    const rows = report.partial_currents;
+    assert.ok(rows.length > 0 && rows.every((p) => p.fault_bus === "MV20"));
+    assert.deepEqual(Object.keys(rows[0]), ["fault_bus", "source", "kind", "bus", "ikss_ka", "angle_deg",
+      "ip_ka", "ib_ka", "ik_ka", "mu", "q"]);
+    assert.ok(rows.every((p) => ["feeder", "generator", "unit", "motor", "converter"].includes(p.kind)));
+    assert.equal(net.shortCircuit({ buses: ["MV20"] }).partial_currents, undefined);
   });
 
   test("options by their format names", () => {
@@ -113,10 +127,18 @@ describe("studies", () => {
     assert.equal(report.study.tk_s, 0.5);
     assert.deepEqual(report.buses.map((b) => b.id), ["MV20", "LV1"].filter((id) => report.buses.some((b) => b.id === id)));
     assert.equal(report.buses.length, 2);
-    for (const b of report.buses) {
-      assert.equal(typeof b.ikss_earth_ka, "number");
-      assert.equal(typeof b.rk0_ohm, "number");
-    }
+    for (const b of report.buses) assert.equal(typeof b.rk0_ohm, "number");
+    // LV1 is solidly earthed; the 20 kV system has an isolated neutral: outside IEC 60909,
+    // the currents null and the capacitive earth-fault current given
+    const lv = report.buses.find((b) => b.id === "LV1");
+    assert.equal(lv.status, "ok");
+    assert.equal(typeof lv.ikss_earth_ka, "number");
+    const mv = report.buses.find((b) => b.id === "MV20");
+    assert.equal(mv.status, "no_zero_sequence_path");
+    assert.equal(mv.ikss_ka, null);
+    assert.equal(mv.ip_ka, null);
+    assert.ok(mv.ice_ka > 0.005 && mv.ice_ka < 0.015);
+    assert.ok(report.warnings.some((w) => w.code === "isolated_neutral" && w.element === "MV20"));
     assert.ok(report.branches.length > 0 && report.voltages.length > 0);
     assert.ok(report.branches.every((r) => ["LV1", "MV20"].includes(r.fault_bus)));
     assert.ok(report.branches.some((r) => r.phases_from && typeof r.phases_from.ia_ka === "number"));

@@ -20,6 +20,9 @@ fn vector_group_or_unknown<'t>(given: &'t Option<String>, unknown: &'static str)
     given.as_deref().unwrap_or(unknown)
 }
 
+/// A winding's star point: (marked as an arc-suppression coil, earthing R, earthing X, node).
+type StarPoint = (Option<bool>, Option<f64>, Option<f64>, usize);
+
 impl<'a> Builder<'a> {
     pub(super) fn lines(&mut self) -> Result<()> {
         let net = self.net;
@@ -38,6 +41,8 @@ impl<'a> Builder<'a> {
         }
         self.sys.line_fault_nodes = vec![usize::MAX; self.options.line_faults.len()];
         let min_case = self.iec && self.options.case == Case::Min;
+        // the cut points of one line (one buffer for all lines)
+        let mut points: Vec<(f64, Option<usize>)> = Vec::new();
         for (index, line) in net.lines.iter().enumerate() {
             if !active(line.in_service) {
                 continue;
@@ -62,10 +67,10 @@ impl<'a> Builder<'a> {
             };
             let b0_per_km = line.c0_nf_per_km.unwrap_or(0.0) * 1e-9 * omega * par * zb;
             // split at fault points
-            let mut points: Vec<(f64, Option<usize>)> = cuts
-                .get(&index)
-                .map(|v| v.iter().map(|(p, k)| (*p, Some(*k))).collect())
-                .unwrap_or_default();
+            points.clear();
+            if let Some(v) = cuts.get(&index) {
+                points.extend(v.iter().map(|(p, k)| (*p, Some(*k))));
+            }
             points.sort_by(|x, y| x.0.total_cmp(&y.0));
             points.push((1.0, None));
             let mut start = a;
@@ -147,6 +152,30 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The vector group for the zero sequence with the arc-suppression coils of `sides` (one
+    /// [`StarPoint`] per winding, HV first): a coil of unknown impedance leaves its star point
+    /// open and marks its node resonance-earthed. Also whether a coil of known impedance
+    /// remains in the model.
+    fn resonant_windings(&mut self, vg: &VectorGroup, sides: &[StarPoint]) -> (VectorGroup, bool) {
+        let mut out = vg.clone();
+        let mut known = false;
+        for (w, &(flag, r, x, node)) in out.windings.iter_mut().zip(sides) {
+            if flag != Some(true) || !w.is_earthed() {
+                continue;
+            }
+            if r.unwrap_or(0.0) == 0.0 && x.unwrap_or(0.0) == 0.0 {
+                *w = match w {
+                    Winding::Zigzag { .. } => Winding::Zigzag { earthed: false },
+                    _ => Winding::Star { earthed: false },
+                };
+                self.sys.resonant_nodes.push(node);
+            } else {
+                known = true;
+            }
+        }
+        (out, known)
+    }
+
     pub(super) fn transformers(&mut self) {
         let net = self.net;
         for (index, t) in net.transformers.iter().enumerate() {
@@ -192,7 +221,24 @@ impl<'a> Builder<'a> {
                 sh_a: None,
                 sh_b: None,
             };
-            let zero = self.transformer_zero(t, &vg, k, par, a, b, ratio);
+            let (vg0, zero_resonant) = self.resonant_windings(
+                &vg,
+                &[
+                    (
+                        t.hv_grounding_resonant,
+                        t.hv_grounding_r_ohm,
+                        t.hv_grounding_x_ohm,
+                        a,
+                    ),
+                    (
+                        t.lv_grounding_resonant,
+                        t.lv_grounding_r_ohm,
+                        t.lv_grounding_x_ohm,
+                        b,
+                    ),
+                ],
+            );
+            let zero = self.transformer_zero(t, &vg0, k, par, a, b, ratio);
             let clock = vg.clock(1) as f64;
             self.sys.branches.push(Branch {
                 origin: BranchOrigin {
@@ -206,6 +252,7 @@ impl<'a> Builder<'a> {
                 zero,
                 shift_deg: -30.0 * clock,
                 zero_inverted: matches!(vg.clock(1), 2 | 6 | 10),
+                zero_resonant,
             });
             if let Some((gi, g)) = unit
                 && self.iec
@@ -226,7 +273,12 @@ impl<'a> Builder<'a> {
                     shunt: usize::MAX,
                     branch: self.sys.branches.len() - 1,
                     gen_scale: kgs / k,
-                    transformer_scale: kts / k,
+                    // PowerFactory's convention leaves the unit transformer uncorrected
+                    transformer_scale: if self.options.kts_at_generator_terminals {
+                        kts / k
+                    } else {
+                        1.0 / k
+                    },
                     voltage_scale: g.vn_kv / self.sys.nodes[b].vn_kv,
                 });
             }
@@ -332,6 +384,38 @@ impl<'a> Builder<'a> {
             let Ok(vg) = VectorGroup::parse(vector_group_or_unknown(&t.vector_group, "Yyy")) else {
                 continue;
             };
+            let (vg0, resonant) = self.resonant_windings(
+                &vg,
+                &[
+                    (
+                        t.hv_grounding_resonant,
+                        t.hv_grounding_r_ohm,
+                        t.hv_grounding_x_ohm,
+                        nh,
+                    ),
+                    (
+                        t.mv_grounding_resonant,
+                        t.mv_grounding_r_ohm,
+                        t.mv_grounding_x_ohm,
+                        nm,
+                    ),
+                    (
+                        t.lv_grounding_resonant,
+                        t.lv_grounding_r_ohm,
+                        t.lv_grounding_x_ohm,
+                        nl,
+                    ),
+                ],
+            );
+            let coil = |leg: usize| {
+                resonant
+                    && [
+                        t.hv_grounding_resonant,
+                        t.mv_grounding_resonant,
+                        t.lv_grounding_resonant,
+                    ][leg]
+                        == Some(true)
+            };
             let star = self.new_node(nh, NodeLabel::Star(index));
             self.sys.nodes[star].vn_kv = t.vn_hv_kv;
             let legs =
@@ -369,7 +453,7 @@ impl<'a> Builder<'a> {
                     Some(l0) => {
                         let z0 = l0[leg] / zb_star;
                         let zn_pu = zn[leg] * 3.0 / self.sys.z_base(a);
-                        match vg.windings[leg] {
+                        match vg0.windings[leg] {
                             Winding::Star { earthed: true } => TwoPort::Pi {
                                 z: z0 + zn_pu / (ratio * ratio),
                                 t: ratio,
@@ -402,6 +486,7 @@ impl<'a> Builder<'a> {
                     // the star point is at the HV winding's phase position
                     shift_deg: 30.0 * clock,
                     zero_inverted: leg > 0 && matches!(vg.clock(leg), 2 | 6 | 10),
+                    zero_resonant: coil(leg) && vg0.windings[leg].is_earthed(),
                 });
             }
         }

@@ -5,7 +5,7 @@
 mod branches;
 mod sources;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use num_complex::Complex64 as C64;
 
@@ -41,10 +41,11 @@ pub(super) struct Builder<'a> {
     net: &'a Network,
     options: &'a StudyOptions,
     sys: System,
-    c_bus: HashMap<usize, (f64, f64)>,
+    /// (c_max, c_min) of each bus, by bus index.
+    c_bus: Vec<(f64, f64)>,
     bus_index: HashMap<&'a str, usize>,
     /// Open (bus, branch id) ends.
-    open_ends: Vec<(usize, &'a str)>,
+    open_ends: HashSet<(usize, &'a str)>,
     /// The in-service generator naming each unit transformer.
     unit_of_transformer: HashMap<&'a str, usize>,
     /// Correction factors apply (not for the classical method).
@@ -59,13 +60,23 @@ pub(in crate::system) fn compile(net: &Network, options: &StudyOptions) -> Resul
         sys: System {
             base_mva: options.base_mva,
             frequency_hz: net.frequency_hz,
-            nodes: Vec::new(),
+            // one node per bus, plus open ends and fault points along lines; one branch per
+            // line part, transformer (three for a three-winding one), impedance and switch
+            nodes: Vec::with_capacity(net.buses.len() + options.line_faults.len()),
             bus_node: vec![None; net.buses.len()],
-            branches: Vec::new(),
+            branches: Vec::with_capacity(
+                net.lines.len()
+                    + options.line_faults.len()
+                    + net.transformers.len()
+                    + 3 * net.transformers3w.len()
+                    + net.impedances.len()
+                    + net.switches.len(),
+            ),
             shunts: Vec::new(),
             sources: Vec::new(),
             units: Vec::new(),
             zero_unknown: Vec::new(),
+            resonant_nodes: Vec::new(),
             corrections: Vec::new(),
             line_fault_nodes: Vec::new(),
             case: options.case,
@@ -79,7 +90,7 @@ pub(in crate::system) fn compile(net: &Network, options: &StudyOptions) -> Resul
             .enumerate()
             .map(|(i, b)| (b.id.as_str(), i))
             .collect(),
-        open_ends: Vec::new(),
+        open_ends: HashSet::new(),
         unit_of_transformer: net
             .generators
             .iter()
@@ -117,7 +128,7 @@ impl<'a> Builder<'a> {
     }
 
     pub(super) fn c_max_of_bus(&self, bus: usize) -> f64 {
-        self.c_bus[&bus].0
+        self.c_bus[bus].0
     }
 
     /// Buses and their merging by closed zero-impedance bus-bus switches.
@@ -142,7 +153,7 @@ impl<'a> Builder<'a> {
                 && (!s.closed || !active(s.in_service))
                 && let Some(bus) = self.bus(&s.bus)
             {
-                self.open_ends.push((bus, s.element.as_str()));
+                self.open_ends.insert((bus, s.element.as_str()));
             }
         }
         let mut root_node: HashMap<usize, usize> = HashMap::new();
@@ -152,7 +163,7 @@ impl<'a> Builder<'a> {
             }
             let root = uf.find(i);
             let node = *root_node.entry(root).or_insert_with(|| {
-                let (c_max, c_min) = self.c_bus[&i];
+                let (c_max, c_min) = self.c_bus[i];
                 self.sys.nodes.push(Node {
                     vn_kv: bus.vn_kv,
                     c_max,
@@ -176,11 +187,7 @@ impl<'a> Builder<'a> {
     pub(super) fn end_node(&mut self, bus_id: &str, branch_id: &str) -> Option<usize> {
         let bus = self.bus(bus_id)?;
         let node = self.sys.bus_node[bus]?;
-        if self
-            .open_ends
-            .iter()
-            .any(|(b, e)| *b == bus && *e == branch_id)
-        {
+        if !self.open_ends.is_empty() && self.open_ends.contains(&(bus, branch_id)) {
             Some(self.new_node(node, NodeLabel::OpenEnd))
         } else {
             Some(node)
@@ -203,6 +210,7 @@ impl<'a> Builder<'a> {
             zero,
             shift_deg: 0.0,
             zero_inverted: false,
+            zero_resonant: false,
         });
     }
 

@@ -6,8 +6,8 @@ use num_complex::Complex64 as C64;
 
 use super::{Builder, SQRT3, c, z_from_rx};
 use crate::iec60909::factors;
-use crate::model::{ConverterKind, ShuntKind, Table};
-use crate::system::{CurrentSource, Decay, Machine, OnePort, Shunt, active};
+use crate::model::{ConverterKind, RotorType, ShuntKind, Table};
+use crate::system::{CurrentSource, Decay, Machine, OnePort, Shunt, SteadyData, active};
 
 impl Builder<'_> {
     pub(super) fn external_grids(&mut self) {
@@ -20,7 +20,7 @@ impl Builder<'_> {
             let Some((bus, node)) = self.bus_node(&g.bus) else {
                 continue;
             };
-            let (cmax, cmin) = self.c_bus[&bus];
+            let (cmax, cmin) = self.c_bus[bus];
             let (cf, s, rx, x0x, r0x0) = if max {
                 (cmax, g.s_sc_max_mva, g.rx_max, g.x0x_max, g.r0x0_max)
             } else {
@@ -53,6 +53,8 @@ impl Builder<'_> {
                 neg: OnePort::Z(z),
                 zero,
                 machine: None,
+                peak_factor: None,
+                zero_resonant: false,
             });
         }
     }
@@ -98,13 +100,28 @@ impl Builder<'_> {
             let zb = self.sys.z_base(node);
             let port = |re: f64, im: f64| OnePort::Z(c(re, im) * k / zb);
             let earthed = g.grounding_r_ohm.is_some() || g.grounding_x_ohm.is_some();
-            let zero = (earthed && g.x0_pu.is_some()).then(|| {
-                let zn = c(
-                    g.grounding_r_ohm.unwrap_or(0.0),
-                    g.grounding_x_ohm.unwrap_or(0.0),
-                ) * 3.0;
-                OnePort::Z((c(r, g.x0_pu.unwrap_or(0.0) * zr) * k + zn) / zb)
-            });
+            let zn = c(
+                g.grounding_r_ohm.unwrap_or(0.0),
+                g.grounding_x_ohm.unwrap_or(0.0),
+            ) * 3.0;
+            let resonant = g.grounding_resonant == Some(true);
+            // a coil of unknown impedance: the star point is left open, the system marked
+            let coil_unknown = resonant && zn.norm() == 0.0;
+            if coil_unknown {
+                self.sys.resonant_nodes.push(node);
+            }
+            let zero = (earthed && !coil_unknown && g.x0_pu.is_some())
+                .then(|| OnePort::Z((c(r, g.x0_pu.unwrap_or(0.0) * zr) * k + zn) / zb));
+            let rotor = g.rotor.unwrap_or_default();
+            let steady = SteadyData {
+                xdsat_pu: g.xdsat_pu,
+                xdss_pu: g.xdss_pu * k,
+                cos_phi: g.cos_phi,
+                ufmax_ufr: g.ufmax_ufr.unwrap_or(match rotor {
+                    RotorType::Cylindrical => 1.6,
+                    RotorType::SalientPole => 2.0,
+                }),
+            };
             let shunt = self.push_shunt(Shunt {
                 table: Table::Generators,
                 index,
@@ -116,7 +133,10 @@ impl Builder<'_> {
                 machine: Some(Machine {
                     decay: Decay::Synchronous,
                     ir_ka: g.sn_mva / (SQRT3 * g.vn_kv),
+                    steady: Some(steady),
                 }),
+                peak_factor: None,
+                zero_resonant: resonant && !coil_unknown,
             });
             if unit.is_some()
                 && let Some(variant) = self.sys.units.iter_mut().find(|u| u.generator == index)
@@ -163,7 +183,10 @@ impl Builder<'_> {
                 machine: Some(Machine {
                     decay: Decay::Asynchronous(Some(per_pp)),
                     ir_ka: count * sr / (SQRT3 * m.vn_kv),
+                    steady: None,
                 }),
+                peak_factor: None,
+                zero_resonant: false,
             });
         }
     }
@@ -186,7 +209,11 @@ impl Builder<'_> {
                     let i_ka = cv.k.unwrap_or(0.0) * ir_ka;
                     let angle = cv.current_angle_deg.unwrap_or(-90.0).to_radians();
                     let i_pu = C64::from_polar(i_ka / self.sys.i_base(node), angle);
-                    self.sys.sources.push(CurrentSource { node, i_pu });
+                    self.sys.sources.push(CurrentSource {
+                        converter: index,
+                        node,
+                        i_pu,
+                    });
                 }
                 ConverterKind::DoublyFed => {
                     let z_abs = 2f64.sqrt() * cv.kappa_wd.unwrap_or(1.0) * cv.vn_kv
@@ -202,6 +229,8 @@ impl Builder<'_> {
                         neg: z,
                         zero: None,
                         machine: None,
+                        peak_factor: cv.kappa_wd,
+                        zero_resonant: false,
                     });
                 }
                 ConverterKind::Asynchronous => {
@@ -219,7 +248,10 @@ impl Builder<'_> {
                         machine: Some(Machine {
                             decay: Decay::Asynchronous(None),
                             ir_ka,
+                            steady: None,
                         }),
+                        peak_factor: None,
+                        zero_resonant: false,
                     });
                 }
             }
@@ -256,6 +288,8 @@ impl Builder<'_> {
                 neg: y,
                 zero: None,
                 machine: None,
+                peak_factor: None,
+                zero_resonant: false,
             });
         }
     }
