@@ -62,6 +62,10 @@ export const STUDY_OPTIONS: OptionSpec[] = [
   { key: "line_faults", label: "Faults along lines", kind: "text", initial: "", advanced: true, studies: ["short_circuit"], help: "LINE:POSITION, e.g. L1:0.5 (0 < position < 1)" },
   { key: "branch_results", label: "Branch currents and bus voltages", kind: "bool", initial: true, coreDefault: false, studies: ["short_circuit"],
     help: "Contributions of each branch and the voltages for every fault location" },
+  { key: "partial_currents", label: "Partial currents of the sources", kind: "bool", initial: false, advanced: true, studies: ["short_circuit"],
+    help: "The share of every source at every fault location" },
+  { key: "kts_at_generator_terminals", label: "KT,S at generator terminals", kind: "bool", initial: true, advanced: true,
+    help: "IEC 60909-0:2016 §6.7.1; off follows PowerFactory and pandapower" },
   { key: "method", label: "Method", kind: "select", initial: "iec60909", options: [
     { value: "iec60909", label: "IEC 60909 equivalent voltage source" }, { value: "classical", label: "classical (pre-fault voltage)" }], advanced: true },
   { key: "prefault_pu", label: "Pre-fault voltage (classical)", unit: "p.u.", kind: "number", initial: "1", advanced: true },
