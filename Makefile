@@ -46,6 +46,9 @@ lint: ## rustfmt, clippy -D warnings, docs without warnings, layering gates
 bench: ## criterion benches of the engine and versions
 	$(CARGO) bench -p ampflux-benches
 
+bench-duty: ## equipment duty vs the four all-bus studies it needs, 10k-bus grid with ratings on every bus (interleaved rounds)
+	$(CARGO) run --release -q -p ampflux-benches --bin duty-ratio
+
 bench-compare: ## native AmpFlux vs pandapower vs power-grid-model on the same networks, one run
 	bash benches/compare.sh
 
@@ -65,4 +68,4 @@ load: ## load tests of the server on loopback (bounded in time): per scenario, t
 fuzz: ## cargo-fuzz campaigns, FUZZ_SECONDS per target (nightly toolchain)
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
-.PHONY: help run web cli wasm test test-rust test-py test-wasm test-server test-web lint bench-web bench bench-compare bench-py bench-wasm load fuzz
+.PHONY: help run web cli wasm test test-rust test-py test-wasm test-server test-web lint bench-web bench bench-duty bench-compare bench-py bench-wasm load fuzz

@@ -2,7 +2,8 @@
 //! versions from the command line.
 //!
 //! Exit codes: 0 success, 2 bad input (unreadable file, invalid network or options; the
-//! problems are listed on stderr, each with the file name), 1 any other failure. A reader
+//! problems are listed on stderr, each with the file name), 3 a failing check of `ampflux
+//! duty`, 1 any other failure. A reader
 //! that closes the output early (`ampflux sc net.json | head`) ends the output quietly; the
 //! exit code stays the command's own.
 //!
@@ -12,6 +13,7 @@
 //! warnings with [`out::warn`], and read networks with [`input::read_network`].
 
 mod csv;
+mod duty;
 mod failure;
 mod impedances;
 mod input;
@@ -66,6 +68,9 @@ enum Command {
     Apply(versions::ApplyArgs),
     /// Check a network and list every problem (for the study options given with --set).
     Validate(validate::Args),
+    /// Equipment duty: breakers, fuses, switches, busbars and cables against their ratings
+    /// (exit code 3 when a check fails).
+    Duty(duty::Args),
 }
 
 fn run(command: Command, out: &mut Out) -> Result<(), Failure> {
@@ -76,6 +81,7 @@ fn run(command: Command, out: &mut Out) -> Result<(), Failure> {
         Command::Diff(args) => versions::diff(args, out),
         Command::Apply(args) => versions::apply(args, out),
         Command::Validate(args) => validate::run(args, out),
+        Command::Duty(args) => duty::run(args, out),
     }
 }
 

@@ -79,7 +79,7 @@ fn status(s: BusStatus) -> &'static str {
 }
 
 /// Left-aligns the first column and right-aligns the others.
-fn aligned(rows: &[Vec<String>]) -> String {
+pub(crate) fn aligned(rows: &[Vec<String>]) -> String {
     let cols = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..cols)
         .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))

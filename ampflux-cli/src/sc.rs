@@ -67,6 +67,10 @@ pub(crate) struct Args {
     /// flags above).
     #[arg(long = "set", value_name = "NAME=VALUE")]
     set: Vec<String>,
+    /// Study the network of this scenario of the document (switch states and elements out
+    /// of service applied; `base`: the network as drawn).
+    #[arg(long = "scenario", value_name = "ID")]
+    scenario: Option<String>,
 }
 
 impl Args {
@@ -124,7 +128,12 @@ pub(crate) fn run(args: Args, out: &mut Out) -> Result<(), Failure> {
                 .into(),
         ));
     }
-    let net = read_network(&args.network)?;
+    let mut net = read_network(&args.network)?;
+    if let Some(id) = &args.scenario {
+        net = net
+            .scenario_network(id)
+            .map_err(|e| Failure::in_file(&args.network, e))?;
+    }
     let progress = Progress::new();
     let result =
         short_circuit_with_progress(&net, &options, &|done, total| progress.update(done, total));

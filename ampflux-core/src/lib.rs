@@ -17,6 +17,7 @@
 //! assert!(f.ikss_ka > 20.0 && f.ikss_ka < 25.0);
 //! ```
 
+pub mod duty;
 pub mod error;
 pub mod format;
 pub mod iec60909;

@@ -11,12 +11,10 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The example network as it was when the canonical form was defined (the example in
+/// `examples/networks/` has since gained equipment ratings and scenarios).
 fn example_v1() -> String {
-    std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../examples/networks/industrial_plant.json"),
-    )
-    .unwrap()
+    std::fs::read_to_string(data("industrial_plant_v1.json")).unwrap()
 }
 
 /// The digest pinned when the canonical form was defined. It must never change for this

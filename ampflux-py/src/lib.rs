@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 mod conv;
+mod duty;
 mod errors;
 mod network;
 mod study;

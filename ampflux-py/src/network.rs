@@ -300,6 +300,43 @@ impl PyNetwork {
         Ok(PyStudyResult::new(report))
     }
 
+    /// Equipment duty: every breaker, fuse, switch, busbar and cable against its ratings, over
+    /// the fault types the network allows (maximum case) and the chosen scenarios. Returns a
+    /// pandas DataFrame with one row per device and check and the columns of `ampflux duty
+    /// --format json`: `element`, `table`, `check`, `duty`, `rating`, `unit`,
+    /// `utilization_percent`, `verdict` (`pass`, `marginal`, `fail`, `unrated`), `fault`,
+    /// `location`, `scenario`, `note`. `DataFrame.attrs` holds `summary`, `study`,
+    /// `network_digest`, `cases` and `warnings`.
+    ///
+    /// `scenarios`: a scenario id or a list (`"base"` is the network as drawn; default the
+    /// base only); `all_scenarios`: the base and every scenario; `tk`, `tmin`: T_k and t_min
+    /// in s. Any other option by name: `duty_basis` (`"bus_total"` or `"through"`),
+    /// `marginal_percent`, `faults`, and the study options (`c_max_lv`, `ip_method`, ...).
+    /// The GIL is released while the core computes.
+    #[pyo3(signature = (scenarios=None, all_scenarios=false, tk=1.0, tmin=0.1, **options))]
+    fn duty(
+        &self,
+        py: Python<'_>,
+        scenarios: Option<&Bound<'_, PyAny>>,
+        all_scenarios: bool,
+        tk: f64,
+        tmin: f64,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let scenarios = match scenarios {
+            None => Value::Null,
+            Some(s) => conv::to_json(s, "scenarios")?,
+        };
+        let fixed = vec![
+            ("scenarios", scenarios),
+            ("all_scenarios", Value::Bool(all_scenarios)),
+            ("tk_s", finite("tk_s", tk)?),
+            ("tmin_s", finite("tmin_s", tmin)?),
+        ];
+        let options = crate::duty::options(fixed, options)?;
+        crate::duty::run(py, self.net(), options)
+    }
+
     /// SHA-256 of the canonical document (64 hex digits): equal for equal networks,
     /// whatever the element order or number formatting.
     fn digest(&self, py: Python<'_>) -> String {

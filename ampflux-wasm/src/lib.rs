@@ -9,6 +9,8 @@
 //! net.validate();                                // Issue[]
 //! const report = net.shortCircuit({ fault: "1ph", case: "min" });
 //! report.buses[0].ikss_ka;                       // same fields as `ampflux sc --format json`
+//! const duty = net.duty({ all_scenarios: true }); // same fields as `ampflux duty --format json`
+//! duty.checks.filter((c) => c.verdict === "fail");
 //! net.digest();                                  // SHA-256 of the canonical form
 //! const changes = Network.diff(net, other);      // { changes: [...] }
 //! net.apply(changes).digest() === other.digest();
@@ -20,6 +22,7 @@
 //! `issues` (see `errors`). The TypeScript declarations of the data types live in
 //! `ts/types.d.ts` and are appended to the generated `.d.ts`.
 
+mod duty;
 mod errors;
 mod json;
 mod network;

@@ -2,8 +2,8 @@
 // package used with its declared types, and misuse that the declarations must reject.
 import {
   Network, defaultOptions, summarizeChanges, version,
-  type AmpFluxError, type BranchResult, type BusResult, type Change, type ChangeSet, type Issue,
-  type StudyOptions, type StudyReport, type VoltageResult,
+  type AmpFluxError, type BranchResult, type BusResult, type Change, type ChangeSet, type DutyCheck,
+  type DutyReport, type Issue, type StudyOptions, type StudyReport, type VoltageResult,
 } from "../pkg/ampflux_wasm.js";
 
 const net: Network = Network.fromJson('{"buses": [{"id": "A", "vn_kv": 20}]}');
@@ -17,6 +17,10 @@ const branch: BranchResult | undefined = report.branches[0];
 const phase: number | undefined = branch?.phases_from?.ia_ka;
 const voltage: VoltageResult | undefined = report.voltages[0];
 const options: StudyOptions = defaultOptions();
+const duty: DutyReport = net.duty({ duty_basis: "through", scenarios: "base", faults: ["3ph", "1ph"], tk_s: 0.5 });
+const dutyDefaults: DutyReport = net.duty();
+const failing: DutyCheck[] = duty.checks.filter((c) => c.verdict === "fail");
+const utilization: number | null | undefined = failing[0]?.utilization_percent;
 const digest: string = net.digest();
 const text: string = net.toJson(false);
 const canonical: string = net.canonicalJson();
@@ -54,7 +58,12 @@ net.shortCircuit({ tk_s: "1" });
 Network.fromJson({ buses: [] });
 // @ts-expect-error: no such field in a bus result
 void report.buses[0]?.ik_ka;
+// @ts-expect-error: unknown duty basis
+net.duty({ duty_basis: "sideways" });
+// @ts-expect-error: the duty study decides the fault type (use faults)
+net.duty({ fault: "1ph" });
 // @ts-expect-error: diff takes networks
 Network.diff(net, "{}");
 
-export const used = [issues, studyIssues, defaults, earth, phase, voltage, options, digest, canonical, name, hz, count, summary, v];
+export const used = [issues, studyIssues, defaults, earth, phase, voltage, options, digest, canonical, name, hz, count, summary, v,
+  dutyDefaults, utilization];

@@ -204,6 +204,102 @@ export interface StudyReport {
   warnings: Issue[];
 }
 
+/** Which current a switch or cable is taken to carry: its bus's fault current, or its own. */
+export type DutyBasis = "bus_total" | "through";
+
+/** Options of `duty`, as a report's `study` carries them: the study options (without `fault`,
+ * `case`, `buses`, `line_faults`, `branch_results`, which the duty study decides) and its own. */
+export interface DutyOptions {
+  topology: Topology;
+  ip_method: PeakMethod;
+  /** Short-circuit duration T_k for I_th, in s. */
+  tk_s: number;
+  /** Minimum time delay t_min for I_b (contact separation), in s. */
+  tmin_s: number;
+  breaking_current: BreakingCurrent;
+  lv_tolerance_percent: number;
+  c_max_lv: number | null;
+  c_min_lv: number | null;
+  c_max_hv: number | null;
+  c_min_hv: number | null;
+  kt_in_min_case: boolean;
+  r_fault_ohm: number;
+  x_fault_ohm: number;
+  r_earth_ohm: number;
+  x_earth_ohm: number;
+  method: Method;
+  prefault_pu: number;
+  base_mva: number;
+  /** Fault types of the envelope (`null`: every type the network allows). */
+  faults: FaultKind[] | null;
+  duty_basis: DutyBasis;
+  /** Utilization in percent from which a passing check is `marginal` (default 90). */
+  marginal_percent: number;
+  /** Scenario ids of the envelope (`base`: the network as drawn; empty: the base only). */
+  scenarios: string[];
+  /** The base network and every scenario. */
+  all_scenarios: boolean;
+}
+
+/** Options as given to `duty`: any subset; a single fault type or scenario id may be a string. */
+export type DutyOptionsInput = Partial<Omit<DutyOptions, "faults" | "scenarios">> & {
+  faults?: FaultKind | FaultKind[] | null;
+  scenarios?: string | string[];
+};
+
+/** What a duty check compares. */
+export type DutyCheckKind =
+  | "breaking" | "breaking_asym" | "service_breaking" | "making" | "short_time" | "peak" | "cable_thermal";
+
+/** Outcome of a duty check (`unrated`: the device has no rating for it). */
+export type Verdict = "pass" | "marginal" | "fail" | "unrated";
+
+/** One device and check, with the governing case of the envelope. */
+export interface DutyCheck {
+  element: string;
+  table: TableName;
+  check: DutyCheckKind;
+  /** The largest duty over the envelope, in `unit`. */
+  duty: number;
+  /** The rating it is compared with (`null` when unrated). */
+  rating: number | null;
+  unit: "kA" | "kA peak" | "mm2";
+  /** duty / rating × 100 (`null` when unrated). */
+  utilization_percent: number | null;
+  verdict: Verdict;
+  /** Governing fault type, location (bus id) and scenario (`null` when nothing supplies the device). */
+  fault: FaultKind | null;
+  location: string | null;
+  scenario: string | null;
+  /** What was compared and where a rating came from. */
+  note: string;
+}
+
+/** Number of checks per verdict. */
+export interface DutySummary {
+  pass: number;
+  marginal: number;
+  fail: number;
+  unrated: number;
+}
+
+/** One short-circuit study of the envelope. */
+export interface DutyCase {
+  scenario: string;
+  fault: FaultKind;
+  network_digest: string;
+}
+
+/** The equipment duty report (`ampflux duty --format json`). */
+export interface DutyReport {
+  study: DutyOptions;
+  network_digest: string;
+  checks: DutyCheck[];
+  summary: DutySummary;
+  cases: DutyCase[];
+  warnings: Issue[];
+}
+
 /** A JSON value inside a change (an element, a field's value). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 

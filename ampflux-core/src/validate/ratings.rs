@@ -9,10 +9,12 @@ use crate::model::{BASE_SCENARIO, SwitchKind, Table};
 /// Upper limit of the adiabatic method's validity in s (IEC 60364-4-43 §434.5.2).
 const ADIABATIC_LIMIT_S: f64 = 5.0;
 
-/// Each present value must be finite and > 0.
+/// Each present value must be finite and > 0 (the field's path is only built for a finding).
 fn positives(issues: &mut Vec<Issue>, table: Table, id: &str, fields: &[(&str, Option<f64>)]) {
     for (field, v) in fields {
-        if let Some(v) = v {
+        if let Some(v) = v
+            && !(v.is_finite() && *v > 0.0)
+        {
             positive(issues, table, id, &format!("ratings.{field}"), *v);
         }
     }

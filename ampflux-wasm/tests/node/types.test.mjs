@@ -66,6 +66,12 @@ test("the declared result types match what the package returns", () => {
     VoltageResult: checkShape(dts, "VoltageResult", all((r) => r.voltages)),
     Issue: checkShape(dts, "Issue", [...all((r) => r.warnings), ...Network.fromJson('{"buses": [{"id": "A", "vn_kv": -1}]}').validate()]),
   };
+  const duties = [example.duty(), example.duty({ all_scenarios: true, duty_basis: "through" })];
+  checkShape(dts, "DutyReport", duties);
+  checkShape(dts, "DutyOptions", duties.map((d) => d.study));
+  checkShape(dts, "DutyCheck", duties.flatMap((d) => d.checks));
+  checkShape(dts, "DutySummary", duties.map((d) => d.summary));
+  checkShape(dts, "DutyCase", duties.flatMap((d) => d.cases));
   // every optional field of the results appears in at least one real result
   for (const name of ["BusResult", "BranchResult"]) {
     assert.equal(results[name].seen, results[name].declared, `${name}: every declared field occurs`);

@@ -6,10 +6,12 @@
 //! ampflux-testkit export DIR
 //! ```
 //! writes `DIR/cases/<file>__<case>/{network,options,expected,report}.json`,
-//! `DIR/anchors/<name>.json` and `DIR/synthetic/meshed_<n>.json`.
+//! `DIR/anchors/<name>.json`, `DIR/synthetic/meshed_<n>.json`, and the native equipment duty
+//! reports of the example network `DIR/duty/{network,<variant>.options,<variant>.report}.json`.
 
 use std::path::{Path, PathBuf};
 
+use ampflux_core::duty::{DutyOptions, equipment_duty};
 use ampflux_core::short_circuit;
 use ampflux_testkit::{anchors, synthetic, validation};
 use serde_json::json;
@@ -79,10 +81,43 @@ fn export(dir: &Path) {
             &net.to_json_compact(),
         );
     }
+    export_duty(&dir.join("duty"));
     eprintln!(
-        "exported {n_cases} reference cases, the anchor and synthetic grids to {}",
+        "exported {n_cases} reference cases, the anchor and synthetic grids and the duty \
+         reports to {}",
         dir.display()
     );
+}
+
+/// The example network with the native duty reports of two option sets (the defaults, and
+/// every scenario with the `through` basis), for the bindings' tests.
+fn export_duty(dir: &Path) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/networks/industrial_plant.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let net = ampflux_core::Network::from_json(&text).expect("the example reads");
+    write(&dir.join("network.json"), &net.to_json());
+    let variants = [
+        ("default", json!({})),
+        (
+            "through_all",
+            json!({"duty_basis": "through", "all_scenarios": true, "tk_s": 0.5}),
+        ),
+    ];
+    for (name, options) in variants {
+        let o = DutyOptions::from_value(options.clone()).expect("options read");
+        let report = equipment_duty(&net, &o).expect("the example's duty study runs");
+        write(
+            &dir.join(format!("{name}.options.json")),
+            &serde_json::to_string_pretty(&options).expect("serialize"),
+        );
+        write(
+            &dir.join(format!("{name}.report.json")),
+            &serde_json::to_string_pretty(&report).expect("serialize"),
+        );
+    }
 }
 
 fn main() {
