@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import library from "../data/library.json";
-import { addElement, defaultBuses, newElement, setField, toJsonText, type NetworkDoc } from "../model/doc";
+import { addElement, defaultBuses, newElement, setField, toJsonText, type Element, type NetworkDoc } from "../model/doc";
 import { TABLES } from "../model/schema";
 import { TEMPLATES } from "../model/templates";
 
@@ -33,7 +33,7 @@ describe.skipIf(!have)("schema against the engine", () => {
     expect(doc.switches![0].element).toBe("C1");
     // a protective device goes to a breaker
     doc = addElement(doc, "protective_devices", newElement(doc, "protective_devices"));
-    expect(doc.protective_devices![0].switch).toBe(doc.switches![0].id);
+    expect((doc.protective_devices as Element[])[0].switch).toBe(doc.switches![0].id);
     const errs = issues(doc).filter((i) => i.severity === "error");
     expect(errs).toEqual([]);
   });
