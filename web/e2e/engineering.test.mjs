@@ -8,13 +8,17 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { after, afterEach, before, describe, test } from "node:test";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { launch, newPage, ROOT, serveStatic, shot } from "./lib.mjs";
 
 const wasm = createRequire(import.meta.url)(path.join(ROOT, "ampflux-wasm/pkg/ampflux_wasm.js"));
 const EXAMPLE = path.join(ROOT, "examples/networks/industrial_plant.json");
 /** A radial feeder with a relay, an LV trip unit and a fuse, and arc-flash data (the core's test network). */
 const FEEDER = path.join(ROOT, "ampflux-core/tests/data/radial_feeder.json");
+
+/** The arc-flash study, TCCs and labels are in the engine (issue 15), and the feeder to study them on. */
+const PROTECTION = typeof wasm.Network.prototype.arcFlash === "function" && existsSync(FEEDER) ? false
+  : "the engine has no arc-flash study yet (issue 15) or ampflux-core/tests/data/radial_feeder.json is missing";
 
 /** What the engine's node build computes for `file` (the page must show the same). */
 function engine(file, run) {
@@ -114,7 +118,7 @@ describe("engineering views (offline)", () => {
     await shot(page, "engineering-duty");
   });
 
-  test("arc flash: table against the engine, the core's label, the TCC of the devices that clear the bus", async () => {
+  test("arc flash: table against the engine, the core's label, the TCC of the devices that clear the bus", { skip: PROTECTION }, async () => {
     await page.click('[data-tab="network"]');
     await page.setInputFiles('input[type="file"]', FEEDER);
     await page.waitForSelector("text=Opened radial_feeder.json");
@@ -159,7 +163,7 @@ describe("engineering views (offline)", () => {
     await shot(page, "engineering-arcflash-tcc");
   });
 
-  test("a protective device's form: the fields of its kind, the core's message at the field", async () => {
+  test("a protective device's form: the fields of its kind, the core's message at the field", { skip: PROTECTION }, async () => {
     await page.click('[data-tab="network"]');
     await page.waitForSelector('details[data-table="protective_devices"] button.element');
     await page.click('details[data-table="protective_devices"] button[data-element="R-T1"]');

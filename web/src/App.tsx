@@ -3,7 +3,8 @@
 // edit and study in this browser). The document being edited is plain JSON with undo/redo;
 // the WebAssembly engine checks it as it changes and runs local studies in a Web Worker.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { ArcFlashReport, DutyReport, Issue, StudyReport, TccReport } from "../pkg/ampflux_wasm.js";
+import type { DutyReport, Issue, StudyReport } from "../pkg/ampflux_wasm.js";
+import { hasProtection, type ArcFlashReport, type TccReport } from "./engine/protection";
 import { ApiClient } from "./api/client";
 import type { Circuit, Me, Project, SavedVersion, Simulation } from "./api/types";
 import { Diagram } from "./diagram/Diagram";
@@ -14,7 +15,7 @@ import { defaultOptions, loadEngine, version, type Checked } from "./engine/wasm
 import { StudyCancelled, StudyError, StudyRunner } from "./engine/runner";
 import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, type NetworkDoc } from "./model/doc";
 import * as H from "./model/history";
-import { initialOptionValues, optionsFor, toStudyOptions, type FormStudy, type OptionValues } from "./model/options";
+import { initialOptionValues, optionsFor, STUDY_KINDS, toStudyOptions, type FormStudy, type OptionValues } from "./model/options";
 import { TEMPLATES } from "./model/templates";
 import { reportCsv, reportJson, tableCsv } from "./util/export";
 import { ArcFlashView, clearingDevices, LabelPreview } from "./views/ArcFlash";
@@ -89,6 +90,8 @@ export function App() {
   const [optionError, setOptionError] = useState<{ option?: string; message: string } | null>(null);
   const [result, setResult] = useState<Result | null>(null);
   const [study, setStudy] = useState<FormStudy>("short_circuit");
+  /** The engine has the arc-flash study, TCCs and labels (issue 15). */
+  const protection = engine === "ready" && hasProtection();
   const [duty, setDuty] = useState<Computed<DutyReport> | null>(null);
   const [arc, setArc] = useState<Computed<ArcFlashReport> | null>(null);
   const [tcc, setTcc] = useState<{ devices: string[]; report?: TccReport; error?: string } | null>(null);
@@ -418,7 +421,7 @@ export function App() {
             {docIssues.length === 0 && doc.buses.length > 0 && <p className="ok-note">The engine finds no problem in this network.</p>}
           </section>
           <section className="panel editor-panel" aria-label="Editor">
-            <Editor doc={doc} issues={docIssues} selection={selection} onSelect={setSelection} onChange={change} />
+            <Editor protection={protection} doc={doc} issues={docIssues} selection={selection} onSelect={setSelection} onChange={change} />
           </section>
           <section className="panel diagram" aria-labelledby="diagram-title">
             <h2 id="diagram-title">One-line diagram</h2>
@@ -431,7 +434,7 @@ export function App() {
         <main className="study-view">
           <section className="panel" aria-labelledby="study-title">
             <h2 id="study-title">Study</h2>
-            <StudyForm study={study} onStudy={(s) => { setStudy(s); setOptionError(null); }} values={options} onChange={setOptions} run={run} optionError={optionError}
+            <StudyForm kinds={STUDY_KINDS.filter((k) => k.id !== "arc_flash" || protection)} study={study} onStudy={(s) => { setStudy(s); setOptionError(null); }} values={options} onChange={setOptions} run={run} optionError={optionError}
               onRunLocal={() => void runLocal()} onCancel={() => runner.cancel()}
               onRunServer={mode === "platform" && project && study === "short_circuit" ? () => void runServer() : undefined}
               serverHint={mode === "platform" && project && dirty ? "Save the network as a version to run it on the server." : undefined} />

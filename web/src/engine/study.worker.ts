@@ -3,6 +3,7 @@
 // Cancelling is terminating this worker.
 /// <reference lib="webworker" />
 import init, { Network } from "../../pkg/ampflux_wasm.js";
+import type { ProtectionMethods } from "./protection";
 import { RESULT_PART_ROWS, type FromWorker, type StudyKind, type ToWorker } from "./protocol";
 
 const post = (m: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
@@ -14,13 +15,18 @@ function run(net: Network, study: StudyKind, options: Record<string, unknown>, i
       return net.shortCircuit(options, (done: number, total: number) => post({ kind: "progress", id, done, total })) as unknown as Record<string, unknown>;
     case "duty":
       return net.duty(options) as unknown as Record<string, unknown>;
+    // the engine's protection methods where it has them (./protection.ts)
     case "arc_flash":
-      return net.arcFlash(options) as unknown as Record<string, unknown>;
+      return protection(net).arcFlash(options) as unknown as Record<string, unknown>;
     case "tcc":
-      return net.tcc(options as never) as unknown as Record<string, unknown>;
-    case "selectivity":
-      return net.selectivity(options) as unknown as Record<string, unknown>;
+      return protection(net).tcc(options) as unknown as Record<string, unknown>;
   }
+}
+
+function protection(net: Network): ProtectionMethods {
+  const p = net as unknown as Partial<ProtectionMethods>;
+  if (typeof p.arcFlash !== "function" || typeof p.tcc !== "function") throw Object.assign(new Error("this engine has no arc-flash study"), { code: "invalid_option" });
+  return p as ProtectionMethods;
 }
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {

@@ -2,7 +2,7 @@
 // the engine's version and defaults). Reading and checking the documents the user opens or
 // edits runs in the document worker (./doc.worker.ts), studies in the study worker
 // (./study.worker.ts): the page never blocks on a large network.
-import init, { Network, arcFlashLabelSvg, defaultOptions, summarizeChanges, version } from "../../pkg/ampflux_wasm.js";
+import init, { Network, defaultOptions, summarizeChanges, version } from "../../pkg/ampflux_wasm.js";
 import type { ChangeSet } from "../../pkg/ampflux_wasm.js";
 
 let ready: Promise<void> | null = null;
@@ -12,7 +12,7 @@ export function loadEngine(): Promise<void> {
   return ready;
 }
 
-export { Network, arcFlashLabelSvg, defaultOptions, summarizeChanges, version };
+export { Network, defaultOptions, summarizeChanges, version };
 
 export type { Checked } from "./docProtocol";
 export { errorIssues } from "./issues";

@@ -4,8 +4,7 @@
 // core draws it (`arcFlashLabelSvg`, NFPA 70E 130.5(H)), and the TCC of the devices that clear
 // it. Every number and the label are the engine's.
 import { useMemo, useState } from "react";
-import type { ArcFlashBus, ArcFlashReport } from "../../pkg/ampflux_wasm.js";
-import { arcFlashLabelSvg } from "../engine/wasm";
+import { arcFlashLabelSvg, type ArcFlashBus, type ArcFlashReport } from "../engine/protection";
 import { fmt } from "../util/format";
 import { IssueList } from "./Results";
 

@@ -15,6 +15,8 @@ export interface EditorProps {
   selection: Selection | null;
   onSelect: (s: Selection | null) => void;
   onChange: (doc: NetworkDoc, what: string) => void;
+  /** The engine reads protective devices and the arc-flash data of buses (issue 15). */
+  protection?: boolean;
 }
 
 type LibraryEntry = { name: string; source: string; values: Record<string, number | string> };
@@ -29,7 +31,7 @@ export function issueTarget(doc: NetworkDoc, issue: Issue & { path?: string }): 
   return { table: m[1], element: el?.id, field: m[3] };
 }
 
-export function Editor({ doc, issues, selection, onSelect, onChange }: EditorProps) {
+export function Editor({ doc, issues, selection, onSelect, onChange, protection = true }: EditorProps) {
   const [filter, setFilter] = useState("");
   const byElement = useMemo(() => {
     const m = new Map<string, Issue[]>();
@@ -55,7 +57,7 @@ export function Editor({ doc, issues, selection, onSelect, onChange }: EditorPro
     <div className="editor">
       <div className="element-list">
         <input type="search" placeholder="Filter elements" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter elements" />
-        {TABLES.map((t) => {
+        {TABLES.filter((t) => protection || t.table !== "protective_devices").map((t) => {
           const list = rows(doc, t.table).filter((e) => !q || e.id.toLowerCase().includes(q) || String(e.name ?? "").toLowerCase().includes(q));
           const needsBus = (t.busFields.length > 0 && rows(doc, "buses").length === 0) || (t.table === "protective_devices" && rows(doc, "switches").length === 0);
           return (
@@ -82,7 +84,7 @@ export function Editor({ doc, issues, selection, onSelect, onChange }: EditorPro
       </div>
       <div className="element-form">
         {selected && selection ? (
-          <ElementForm key={`${selection.table}/${selection.id}`} doc={doc} table={selection.table} el={selected}
+          <ElementForm key={`${selection.table}/${selection.id}`} protection={protection} doc={doc} table={selection.table} el={selected}
             issues={byElement.get(`${selection.table}/${selection.id}`) ?? []} onChange={onChange} onSelect={onSelect} />
         ) : (
           <p className="hint">Choose an element on the left, or a bus on the diagram, to edit it; or add one. Documents are checked by the engine as you type.</p>
@@ -92,7 +94,7 @@ export function Editor({ doc, issues, selection, onSelect, onChange }: EditorPro
   );
 }
 
-function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: NetworkDoc; table: TableName; el: Element; issues: Issue[]; onChange: EditorProps["onChange"]; onSelect: EditorProps["onSelect"] }) {
+function ElementForm({ doc, table, el, issues, onChange, onSelect, protection }: { doc: NetworkDoc; table: TableName; el: Element; issues: Issue[]; onChange: EditorProps["onChange"]; onSelect: EditorProps["onSelect"]; protection: boolean }) {
   const spec = TABLE_BY_NAME[table];
   const [idText, setIdText] = useState(el.id);
   const [idError, setIdError] = useState<string | null>(null);
@@ -133,7 +135,7 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
     next = setField(next, table, el.id, "meta", { ...(el.meta ?? {}), std_type: entry.name });
     onChange(next, `apply standard type ${entry.name} to ${el.id}`);
   };
-  const fields = spec.fields.filter((f) => (!f.kinds || f.kinds.includes(String(el.kind ?? ""))) && (advanced || !f.advanced || getField(el, f.key) !== undefined || fieldIssues(f.key).length));
+  const fields = spec.fields.filter((f) => (protection || !f.key.startsWith("arc_flash.")) && (!f.kinds || f.kinds.includes(String(el.kind ?? ""))) && (advanced || !f.advanced || getField(el, f.key) !== undefined || fieldIssues(f.key).length));
   return (
     <form className="form" onSubmit={(e) => e.preventDefault()} aria-label={`${spec.noun} ${el.id}`} data-form={el.id}>
       <h3>{spec.noun[0].toUpperCase() + spec.noun.slice(1)} {el.id}</h3>

@@ -1,6 +1,7 @@
 // The printable report (browser print to PDF): inputs, options and standard edition, results,
 // warnings and the diagram, on pages of their own.
-import type { ArcFlashReport, DutyReport, StudyReport } from "../../pkg/ampflux_wasm.js";
+import type { DutyReport, StudyReport } from "../../pkg/ampflux_wasm.js";
+import type { ArcFlashReport } from "../engine/protection";
 import { getField, rows, type NetworkDoc } from "../model/doc";
 import { TABLES } from "../model/schema";
 import { fmt } from "../util/format";

@@ -12,8 +12,10 @@ export interface RunState {
   message?: string;
 }
 
-export function StudyForm({ study, onStudy, values, onChange, run, onRunLocal, onRunServer, onCancel, serverHint, optionError }: {
+export function StudyForm({ study, onStudy, kinds = STUDY_KINDS, values, onChange, run, onRunLocal, onRunServer, onCancel, serverHint, optionError }: {
   study: FormStudy; onStudy: (s: FormStudy) => void;
+  /** The studies the loaded engine offers. */
+  kinds?: typeof STUDY_KINDS;
   values: OptionValues; onChange: (v: OptionValues) => void; run: RunState;
   onRunLocal: () => void; onRunServer?: () => void; onCancel: () => void; serverHint?: string; optionError?: { option?: string; message: string } | null;
 }) {
@@ -23,7 +25,7 @@ export function StudyForm({ study, onStudy, values, onChange, run, onRunLocal, o
   return (
     <form className="study-form" onSubmit={(e) => { e.preventDefault(); onRunLocal(); }} aria-label="Study options">
       <label className="field"><span>Study</span>
-        <select name="study_kind" value={study} onChange={(e) => onStudy(e.target.value as FormStudy)}>{STUDY_KINDS.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}</select>
+        <select name="study_kind" value={study} onChange={(e) => onStudy(e.target.value as FormStudy)}>{kinds.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}</select>
       </label>
       <div className="options-grid">
         {STUDY_OPTIONS.filter((o) => optionApplies(o, study) && (more || !o.advanced)).map((o) => {

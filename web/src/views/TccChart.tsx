@@ -4,7 +4,7 @@
 // ticks on both axes, and a legend. The curves are the engine's; nothing is computed here.
 import { useEffect, useRef } from "react";
 import { Chart, Filler, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Tooltip, type ChartDataset } from "chart.js";
-import type { TccReport } from "../../pkg/ampflux_wasm.js";
+import type { TccReport } from "../engine/protection";
 import { logTicks, tickLabel } from "../util/format";
 
 Chart.register(ScatterController, LineController, LineElement, PointElement, LogarithmicScale, LinearScale, Filler, Legend, Tooltip);
