@@ -100,7 +100,9 @@ export function ResultsTable({ report, selected, onSelect }: { report: StudyRepo
       const x = (a as unknown as Record<string, number | string>)[sort.key];
       const y = (b as unknown as Record<string, number | string>)[sort.key];
       if (typeof x === "string" || typeof y === "string") return String(x).localeCompare(String(y), undefined, { numeric: true }) * sort.dir;
-      return ((x ?? -Infinity) - (y ?? -Infinity)) * sort.dir;
+      // locations without the quantity (null: outside IEC 60909, or unsupplied) last either way
+      if (x === null || x === undefined || y === null || y === undefined) return (x === null || x === undefined ? 1 : 0) - (y === null || y === undefined ? 1 : 0);
+      return (x - y) * sort.dir;
     });
   }, [report, sort]);
   const first = Math.max(0, Math.floor(top / ROW_H) - 10);
