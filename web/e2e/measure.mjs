@@ -24,6 +24,7 @@ function bundle() {
     "app shell (index.html, JS, CSS)": kib(shell),
     "engine (.wasm)": kib(group(/\.wasm$/)),
     "study worker": kib(group(/study\.worker/)),
+    "document worker (opening, checking, large layouts; loads the same engine)": kib(group(/doc\.worker/)),
     "ELK layout worker (loaded for diagrams up to 250 nodes)": kib(group(/elk-worker/)),
     "first visit total (shell + engine)": kib(shell + group(/\.wasm$/)),
     "everything in dist": kib(files.reduce((s, f) => s + gz(f), 0) + gz("index.html")),
