@@ -26,7 +26,7 @@ function bundle() {
     "study worker": kib(group(/study\.worker/)),
     "document worker (opening, checking, large layouts; loads the same engine)": kib(group(/doc\.worker/)),
     "ELK layout worker (loaded for diagrams up to 250 nodes)": kib(group(/elk-worker/)),
-    "first visit total (shell + engine)": kib(shell + group(/\.wasm$/)),
+    "first visit total (shell + engine + document worker)": kib(shell + group(/\.wasm$/) + group(/doc\.worker/)),
     "everything in dist": kib(files.reduce((s, f) => s + gz(f), 0) + gz("index.html")),
   };
 }
