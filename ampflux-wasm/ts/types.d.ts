@@ -227,6 +227,12 @@ export interface DutyOptions {
   x_fault_ohm: number;
   r_earth_ohm: number;
   x_earth_ohm: number;
+  /** Faults at the generator terminals of a power station unit: K_T,S on the unit transformer
+   * (IEC 60909-0:2016 §6.7.1, default true); false follows PowerFactory and pandapower. */
+  /** Whether the studies behind the duty report the sources' partial currents (through-duty of
+   * switching devices uses them). */
+  partial_currents: boolean;
+  kts_at_generator_terminals: boolean;
   method: Method;
   prefault_pu: number;
   base_mva: number;
