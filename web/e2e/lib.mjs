@@ -18,9 +18,9 @@ export const SERVER_BIN = process.env.AMPFLUX_SERVER_BIN ?? path.join(ROOT, "tar
 export const CLI_BIN = process.env.AMPFLUX_CLI ?? path.join(ROOT, "target/release/ampflux");
 mkdirSync(ARTIFACTS, { recursive: true });
 
-/** The Content-Security-Policy the server sends (the client must work under it). */
+/** The Content-Security-Policy the server sends with the page (`PAGE_CSP` of ampflux-server/src/headers.rs): the client must work under it. */
 export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; style-src 'self' 'unsafe-inline'; " +
-  "img-src 'self' data: blob:; connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'";
+  "img-src 'self' data: blob:; connect-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
 /** A password the server's strength rules accept. */
 export const PASSWORD = "Violet-Transformer-Busbar-2026!";

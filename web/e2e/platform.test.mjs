@@ -109,10 +109,18 @@ describe("platform mode", () => {
     await shot(page, "platform-server-study");
   });
 
-  test("edit, diff and restore a version", async () => {
+  test("edit, diff (table and diagram) and restore a version", async () => {
     await page.click('[data-tab="network"]');
     await page.click('details[data-table="lines"] button.element');
     await setField("length_km", "0.25");
+    // a new bus LV3 with a load on it
+    await addElement("buses");
+    await field("id").fill("LV3");
+    await field("id").press("Enter");
+    await setField("vn_kv", "0.4");
+    await page.click('button[data-element="LV3"]');
+    await addElement("loads");
+    await page.waitForSelector("text=LV3");
     await page.click("#save-version");
     await page.waitForSelector("text=Saved as version 2.");
     await page.click('[data-tab="versions"]');
@@ -121,7 +129,26 @@ describe("platform mode", () => {
     await page.waitForSelector("#diff-table");
     const diff = await page.$$eval("#diff-table tbody tr", (r) => r.map((tr) => [...tr.children].map((td) => td.textContent)));
     assert.ok(diff.some((c) => c[0] === "changed" && c[1] === "lines" && c[3] === "length_km" && c[4] === "0.1" && c[5] === "0.25"), JSON.stringify(diff));
+    // on the diagram of v2: the cable changed, LV3 added (with its load), a legend
+    await page.waitForSelector("#diff-diagram svg.one-line g.bus");
+    const marks = async () => Object.fromEntries(await page.$$eval("#diff-diagram [data-mark]", (g) => g.map((e) => [e.dataset.node ?? e.dataset.branch, e.dataset.mark])));
+    const forward = await marks();
+    assert.equal(forward.LV3, "added", JSON.stringify(forward));
+    assert.equal(Object.values(forward).filter((op) => op === "changed").length, 1, JSON.stringify(forward));
+    const changedBranch = Object.entries(forward).find(([, op]) => op === "changed")[0];
+    assert.ok(diff.some((c) => c[2] === changedBranch), `${changedBranch} is the changed line`);
+    assert.equal(forward.MV, undefined);
+    assert.match(await page.textContent("#diff-diagram .mark-legend"), /added \(1\).*removed \(0\).*changed \(1\)/);
+    await page.click('#diff-diagram g[data-bus="LV3"] rect.hit');
+    assert.match(await page.textContent("#diff-notes"), /LV3 added: added; load \S+ added/);
     await shot(page, "platform-version-diff");
+    // the other way round, LV3 is drawn as removed
+    await page.selectOption('select[aria-label="From version"]', "2");
+    await page.selectOption('select[aria-label="To version"]', "1");
+    await page.click("text=Show changes");
+    await page.waitForFunction(() => document.querySelector('#diff-diagram g[data-bus="LV3"]')?.dataset.mark === "removed");
+    assert.match(await page.textContent("#diff-diagram .mark-legend"), /added \(0\).*removed \(1\).*changed \(1\)/);
+    await shot(page, "platform-version-diff-reverse");
     await page.click('#versions-table tr[data-version="1"] >> text=Restore');
     await page.waitForSelector("text=Opened Plant A v3.");
     await page.click('details[data-table="lines"] button.element');

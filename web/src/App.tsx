@@ -3,20 +3,25 @@
 // edit and study in this browser). The document being edited is plain JSON with undo/redo;
 // the WebAssembly engine checks it as it changes and runs local studies in a Web Worker.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Issue, StudyReport } from "../pkg/ampflux_wasm.js";
+import type { DutyReport, Issue, StudyReport } from "../pkg/ampflux_wasm.js";
+import { hasProtection, type ArcFlashReport, type TccReport } from "./engine/protection";
 import { ApiClient } from "./api/client";
 import type { Circuit, Me, Project, SavedVersion, Simulation } from "./api/types";
 import { Diagram } from "./diagram/Diagram";
-import { buildGraph } from "./diagram/graph";
+import { buildGraph, diagramNodeCount, ELK_MAX_NODES } from "./diagram/graph";
 import { layoutGraph, type Layout, type Point } from "./diagram/layout";
-import { check, defaultOptions, errorIssues, loadEngine, Network, version, type Checked } from "./engine/wasm";
+import { DocumentWorker, OpenError, Superseded } from "./engine/documents";
+import { defaultOptions, loadEngine, version, type Checked } from "./engine/wasm";
 import { StudyCancelled, StudyError, StudyRunner } from "./engine/runner";
-import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, unconnectedBuses, type NetworkDoc } from "./model/doc";
+import { clearPositions, emptyNetwork, position, rows, setPosition, toJsonText, type NetworkDoc } from "./model/doc";
 import * as H from "./model/history";
-import { initialOptionValues, toStudyOptions, type OptionValues } from "./model/options";
+import { initialOptionValues, optionsFor, STUDY_KINDS, toStudyOptions, type FormStudy, type OptionValues } from "./model/options";
 import { TEMPLATES } from "./model/templates";
 import { reportCsv, reportJson, tableCsv } from "./util/export";
+import { ArcFlashView, clearingDevices, LabelPreview } from "./views/ArcFlash";
 import { AssistantPanel } from "./views/Assistant";
+import { dutyDiagramMarks, DutyView } from "./views/Duty";
+import { TccChart } from "./views/TccChart";
 import { Editor, type Selection } from "./views/Editor";
 import { IkChart } from "./views/IkChart";
 import { AuthView, errorText, ProjectsView, VersionsView } from "./views/Platform";
@@ -27,6 +32,8 @@ import { StudyForm, type RunState } from "./views/StudyForm";
 type Tab = "projects" | "network" | "study" | "versions" | "assistant" | "report";
 type Mode = "starting" | "choose" | "offline" | "platform";
 interface Result { report: StudyReport; where: string; ms?: number }
+/** A duty or arc-flash report (computed in this browser). */
+interface Computed<R> { report: R; ms: number }
 
 /** Least time between two progress renders. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -36,6 +43,9 @@ const BRANCH_RESULTS_MAX_BUSES = 1000;
 
 const api = new ApiClient();
 const runner = new StudyRunner();
+/** TCCs run beside the studies (a TCC does not cancel an arc-flash study, nor the other way round). */
+const tccRunner = new StudyRunner();
+const documents = new DocumentWorker();
 
 /** Whether an AmpFlux server answers at this origin (static hosting has none). */
 async function serverPresent(): Promise<boolean> {
@@ -79,7 +89,13 @@ export function App() {
   const [run, setRun] = useState<RunState>({ state: "idle", where: "local", done: 0, total: 0 });
   const [optionError, setOptionError] = useState<{ option?: string; message: string } | null>(null);
   const [result, setResult] = useState<Result | null>(null);
-  const [notice, setNotice] = useState<{ kind: "ok" | "error"; text: string } | null>(null);
+  const [study, setStudy] = useState<FormStudy>("short_circuit");
+  /** The engine has the arc-flash study, TCCs and labels (issue 15). */
+  const protection = engine === "ready" && hasProtection();
+  const [duty, setDuty] = useState<Computed<DutyReport> | null>(null);
+  const [arc, setArc] = useState<Computed<ArcFlashReport> | null>(null);
+  const [tcc, setTcc] = useState<{ devices: string[]; report?: TccReport; error?: string } | null>(null);
+  const [notice, setNotice] = useState<{ kind: "ok" | "error" | "busy"; text: string } | null>(null);
   const [saveMessage, setSaveMessage] = useState("");
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -111,13 +127,33 @@ export function App() {
     }
   };
 
-  // --- the document: checked by the engine as it changes ------------------------------
-  const text = useMemo(() => toJsonText(doc), [doc]);
+  // --- the document: checked by the engine (in the document worker) as it changes ----------
+  // the text is made when needed (a check after an edit, a study, a save), not on opening:
+  // a 100k-bus document's text is tens of megabytes
+  const docText = () => toJsonText(doc);
+  /** Large networks are laid out in bands by the document worker, small ones by ELK here. */
+  const large = useMemo(() => diagramNodeCount(doc) > ELK_MAX_NODES, [doc.buses, doc.transformers3w]);
+  /** The document the last check (or the opening) was of: not checked again. */
+  const checkedDoc = useRef<NetworkDoc | null>(null);
+  const layoutKey = useRef<number | undefined>(undefined);
+  const showLayout = (l: Layout) => {
+    layoutKey.current = l.key;
+    setLayout(l);
+    performance.mark("ampflux:layout");
+  };
   useEffect(() => {
-    if (engine !== "ready") return;
-    const t = setTimeout(() => setChecked(check(text)), doc.buses.length > 2000 ? 300 : 30);
+    if (checkedDoc.current === doc) return;
+    const t = setTimeout(() => {
+      documents.check(docText(), large, layoutKey.current).then(({ checked: c, layout: l }) => {
+        checkedDoc.current = doc;
+        setChecked(c);
+        if (large && l && l !== "unchanged") showLayout(l);
+      }, (err) => {
+        if (!(err instanceof Superseded)) setNotice({ kind: "error", text: `the document could not be checked: ${errorText(err)}` });
+      });
+    }, large ? 300 : 30);
     return () => clearTimeout(t);
-  }, [text, engine]);
+  }, [doc, large]);
 
   const change = useCallback((next: NetworkDoc, _what: string) => setHist((h) => H.push(h, next)), []);
   const replaceDoc = (next: NetworkDoc) => {
@@ -127,42 +163,49 @@ export function App() {
     setSelection(null);
     setFault(null);
     setResult(null);
+    setDuty(null);
+    setArc(null);
+    setTcc(null);
     setRun({ state: "idle", where: "local", done: 0, total: 0 });
   };
 
   // --- the diagram: laid out when the structure changes, dragged positions on top -------
-  const graph = useMemo(() => buildGraph(doc), [doc.buses, doc.lines, doc.transformers, doc.transformers3w, doc.impedances, doc.switches, doc.external_grids, doc.generators, doc.motors, doc.converters, doc.loads]);
-  const graphKey = useMemo(() => JSON.stringify([graph.nodes.map((n) => [n.id, n.level, n.badges, n.width, n.inService]), graph.edges.map((e) => [e.id, e.source, e.target, e.open])]), [graph]);
-  const positions = useMemo(() => new Map(rows(doc, "buses").flatMap((b) => { const p = position(b); return p ? [[b.id, p] as [string, Point]] : []; })), [doc.buses]);
+  // (large networks: by the document worker, see the check above)
+  const graph = useMemo(() => (large ? null : buildGraph(doc)), [large, doc.buses, doc.lines, doc.transformers, doc.transformers3w, doc.impedances, doc.switches, doc.external_grids, doc.generators, doc.motors, doc.converters, doc.loads]);
+  const graphKey = useMemo(() => (graph ? JSON.stringify([graph.nodes.map((n) => [n.id, n.level, n.badges, n.width, n.inService]), graph.edges.map((e) => [e.id, e.source, e.target, e.open])]) : ""), [graph]);
+  const positions = useMemo(() => new Map(large ? [] : rows(doc, "buses").flatMap((b) => { const p = position(b); return p ? [[b.id, p] as [string, Point]] : []; })), [large, doc.buses]);
   useEffect(() => {
+    if (!graph) return;
     let live = true;
-    layoutGraph(graph, positions).then((l) => { if (live) { setLayout(l); performance.mark("ampflux:layout"); } }, (err) => setNotice({ kind: "error", text: `diagram layout failed: ${errorText(err)}` }));
+    layoutGraph(graph, positions).then((l) => { if (live) showLayout(l); }, (err) => setNotice({ kind: "error", text: `diagram layout failed: ${errorText(err)}` }));
     return () => { live = false; };
   }, [graphKey, positions]);
 
   // --- opening, templates, downloads ------------------------------------------------------
-  const openText = (t: string, source: string) => {
-    let net: Network;
+  // read, checked and (when large) laid out in the document worker: the page stays responsive
+  const openSource = async (source: Blob | string, name: string) => {
+    setNotice({ kind: "busy", text: `Opening ${name}…` });
     try {
-      net = Network.fromJson(t);
+      const { doc: next, checked: c, layout: l } = await documents.open(source);
+      checkedDoc.current = next;
+      replaceDoc(next);
+      setChecked(c);
+      if (l && l !== "unchanged") showLayout(l);
+      setLoadedVersion(null);
+      setNotice({ kind: "ok", text: `Opened ${name}: ${next.buses.length} buses.` });
+      setTab("network");
     } catch (err) {
+      if (err instanceof Superseded) return;
       // the current network stays as it was: nothing half-loaded, no stale notes
-      setNotice({ kind: "error", text: `${source} could not be read: ${errorIssues(err).map((i) => i.message).join("; ")}` });
-      return;
+      setNotice({ kind: "error", text: `${name} could not be read: ${err instanceof OpenError ? err.message : errorText(err)}` });
     }
-    const next = JSON.parse(net.toJson(false)) as NetworkDoc;
-    net.free();
-    replaceDoc(next);
-    setLoadedVersion(null);
-    setNotice({ kind: "ok", text: `Opened ${source}: ${next.buses.length} buses.` });
-    setTab("network");
   };
-  const onFile = async (file: File | undefined) => {
-    if (file) openText(await file.text(), file.name);
+  const onFile = (file: File | undefined) => {
+    if (file) void openSource(file, file.name);
   };
   const loadExample = async () => {
     const r = await fetch(new URL("example-network.json", document.baseURI));
-    if (r.ok) openText(await r.text(), "the industrial plant example");
+    if (r.ok) await openSource(await r.text(), "the industrial plant example");
     else setNotice({ kind: "error", text: `the example could not be loaded (HTTP ${r.status})` });
   };
 
@@ -176,7 +219,31 @@ export function App() {
     if (e.code === "invalid_option") setOptionError({ option: opt ?? issues[0]?.field, message: e.message });
     setRun({ state: "failed", where, done: 0, total: 0, message: issues.length ? issues.map((i) => i.message).join("; ") : e.message });
   };
+  /** Duty and arc flash: in the study worker, no progress counter (the engine gives none for them). */
+  const runEngineering = async (kind: "duty" | "arc_flash") => {
+    setOptionError(null);
+    setRun({ state: "running", where: "local", done: 0, total: 0 });
+    try {
+      const { report, ms } = await runner.run<DutyReport | ArcFlashReport>(docText(), optionsFor(kind, options), undefined, kind);
+      if (kind === "duty") setDuty({ report: report as DutyReport, ms });
+      else { setArc({ report: report as ArcFlashReport, ms }); setTcc(null); }
+      setRun({ state: "done", where: "local", done: 1, total: 1 });
+      setFault(null);
+    } catch (err) {
+      studyFailed(err, "local");
+    }
+  };
+  const drawTcc = async (devices: string[]) => {
+    setTcc({ devices });
+    try {
+      const { report } = await tccRunner.run<TccReport>(docText(), { devices, short_circuit: optionsFor("arc_flash", options).short_circuit ?? {} }, undefined, "tcc");
+      setTcc({ devices, report });
+    } catch (err) {
+      if (!(err instanceof StudyCancelled)) setTcc({ devices, error: (err as Error).message });
+    }
+  };
   const runLocal = async () => {
+    if (study !== "short_circuit") return runEngineering(study);
     setOptionError(null);
     setRun({ state: "running", where: "local", done: 0, total: 0 });
     performance.mark("ampflux:study-start");
@@ -189,7 +256,7 @@ export function App() {
       setRun({ state: "running", where: "local", done, total });
     };
     try {
-      const { report, ms } = await runner.run(text, studyOptions(), onProgress);
+      const { report, ms } = await runner.run<StudyReport>(docText(), studyOptions(), onProgress);
       performance.mark("ampflux:study-result");
       setResult({ report, where: "computed in this browser (WebAssembly)", ms });
       setRun({ state: "done", where: "local", done: 1, total: 1 });
@@ -250,7 +317,7 @@ export function App() {
     if (!project) return;
     try {
       const q = saveMessage.trim() ? `?message=${encodeURIComponent(saveMessage.trim())}` : "";
-      const saved = await api.request<SavedVersion>("POST", `/api/v1/projects/${project.id}/circuits${q}`, text);
+      const saved = await api.request<SavedVersion>("POST", `/api/v1/projects/${project.id}/circuits${q}`, docText());
       setLoadedVersion({ version: saved.version, digest: saved.digest });
       setSaveMessage("");
       setVersionsKey((k) => k + 1);
@@ -274,17 +341,21 @@ export function App() {
   const report = result?.report ?? null;
   const warnings = useMemo(() => (report ? reportWarnings(report) : []), [report]);
   const stale = report && checked.digest && report.network_digest !== checked.digest;
+  const dutyStale = duty && checked.digest && duty.report.network_digest !== checked.digest;
+  const arcStale = arc && checked.digest && arc.report.network_digest !== checked.digest;
+  const marks = useMemo(() => (study === "duty" && duty && !dutyStale ? dutyDiagramMarks(duty.report, doc) : undefined), [study, duty, dutyStale, doc.switches, doc.buses]);
+  const arcBus = arc && fault ? arc.report.buses.find((b) => b.id === fault) ?? null : null;
   const selectBus = (id: string) => {
     setFault(id);
     if (tab === "network") setSelection({ table: "buses", id });
   };
   const diagram = (
-    <Diagram layout={layout} report={report && !stale ? report : null} selected={fault}
+    <Diagram layout={layout} report={report && !stale && study === "short_circuit" ? report : null} selected={fault} marks={tab === "study" ? marks : undefined}
       onSelect={selectBus} onMove={(id, x, y) => change(setPosition(doc, id, x, y), `move ${id}`)} />
   );
 
   const docIssues = useMemo<Issue[]>(() => (doc.buses.length > 1
-    ? [...checked.issues, ...unconnectedBuses(doc).map((id) => ({ severity: "warning", code: "unconnected_bus", table: "buses", element: id, message: `bus ${id} is connected to nothing: it gets no short-circuit current` } as Issue))]
+    ? [...checked.issues, ...(checked.unconnected ?? []).map((id) => ({ severity: "warning", code: "unconnected_bus", table: "buses", element: id, message: `bus ${id} is connected to nothing: it gets no short-circuit current` } as Issue))]
     : checked.issues), [doc, checked]);
 
   if (mode === "starting") return <div className="splash" role="status">Starting AmpFlux…</div>;
@@ -335,7 +406,7 @@ export function App() {
               </select>
               <button type="button" onClick={() => void loadExample()}>Example</button>
               <button type="button" onClick={() => fileInput.current?.click()}>Open file…</button>
-              <input ref={fileInput} type="file" accept=".json,application/json" hidden onChange={(e) => { void onFile(e.target.files?.[0]); e.target.value = ""; }} />
+              <input ref={fileInput} type="file" accept=".json,application/json" hidden onChange={(e) => { onFile(e.target.files?.[0]); e.target.value = ""; }} />
               <button type="button" onClick={() => download(`${stem(doc)}.json`, toJsonText(doc, true))} id="download-network">Download JSON</button>
               {positions.size > 0 && <button type="button" onClick={() => change(clearPositions(doc), "automatic layout")}>Automatic layout</button>}
               {mode === "platform" && project && (
@@ -350,7 +421,7 @@ export function App() {
             {docIssues.length === 0 && doc.buses.length > 0 && <p className="ok-note">The engine finds no problem in this network.</p>}
           </section>
           <section className="panel editor-panel" aria-label="Editor">
-            <Editor doc={doc} issues={docIssues} selection={selection} onSelect={setSelection} onChange={change} />
+            <Editor protection={protection} doc={doc} issues={docIssues} selection={selection} onSelect={setSelection} onChange={change} />
           </section>
           <section className="panel diagram" aria-labelledby="diagram-title">
             <h2 id="diagram-title">One-line diagram</h2>
@@ -363,13 +434,41 @@ export function App() {
         <main className="study-view">
           <section className="panel" aria-labelledby="study-title">
             <h2 id="study-title">Study</h2>
-            <StudyForm values={options} onChange={setOptions} run={run} optionError={optionError}
+            <StudyForm kinds={STUDY_KINDS.filter((k) => k.id !== "arc_flash" || protection)} study={study} onStudy={(s) => { setStudy(s); setOptionError(null); }} values={options} onChange={setOptions} run={run} optionError={optionError}
               onRunLocal={() => void runLocal()} onCancel={() => runner.cancel()}
-              onRunServer={mode === "platform" && project ? () => void runServer() : undefined}
+              onRunServer={mode === "platform" && project && study === "short_circuit" ? () => void runServer() : undefined}
               serverHint={mode === "platform" && project && dirty ? "Save the network as a version to run it on the server." : undefined} />
             {!checked.readable || errors.length > 0 ? <IssueList issues={checked.issues} title="Fix these first" /> : null}
           </section>
-          {report && (
+          {study === "duty" && duty && (
+            <section className="panel results" aria-labelledby="duty-title">
+              <div className="results-head">
+                <h2 id="duty-title">Equipment duty</h2>
+                <div className="toolbar">
+                  <button type="button" id="download-duty-json" onClick={() => download(`${stem(doc)}-duty.json`, JSON.stringify(duty.report, null, 2))}>Download JSON</button>
+                </div>
+              </div>
+              {dutyStale && <p className="notice error">The network changed after this study: run it again for current results.</p>}
+              <DutyView report={duty.report} ms={duty.ms} selected={fault} onSelect={setFault} />
+            </section>
+          )}
+          {study === "arc_flash" && arc && (
+            <section className="panel results" aria-labelledby="arcflash-title">
+              <div className="results-head">
+                <h2 id="arcflash-title">Arc flash</h2>
+                <div className="toolbar">
+                  <button type="button" id="download-arcflash-json" onClick={() => download(`${stem(doc)}-arcflash.json`, JSON.stringify(arc.report, null, 2))}>Download JSON</button>
+                </div>
+              </div>
+              {arcStale && <p className="notice error">The network changed after this study: run it again for current results.</p>}
+              <ArcFlashView report={arc.report} ms={arc.ms} selected={fault} onSelect={setFault} />
+              {arcBus ? <LabelPreview bus={arcBus} study={doc.name} /> : <p className="hint">Click a row or a bus for its label and the time-current curves of the devices that clear it.</p>}
+              {arcBus && (
+                <TccPanel key={arcBus.id} all={rows(doc, "protective_devices" as never).map((d) => d.id)} initial={clearingDevices(arcBus)} tcc={tcc} onDraw={(d) => void drawTcc(d)} bus={arcBus.id} />
+              )}
+            </section>
+          )}
+          {report && study === "short_circuit" && (
             <section className="panel results" aria-labelledby="results-title">
               <div className="results-head">
                 <h2 id="results-title">Results</h2>
@@ -394,7 +493,7 @@ export function App() {
           <section className="panel diagram" aria-labelledby="study-diagram-title">
             <h2 id="study-diagram-title">Diagram{fault ? `: fault at ${fault}` : ""}</h2>
             {diagram}
-            {report && fault && <BranchTable report={report} fault={fault} />}
+            {report && fault && study === "short_circuit" && <BranchTable report={report} fault={fault} />}
           </section>
         </main>
       )}
@@ -409,7 +508,8 @@ export function App() {
       {tab === "report" && (
         <main className="report-view">
           <div className="toolbar no-print"><button type="button" className="primary" onClick={() => window.print()} id="print">Print or save as PDF</button></div>
-          <ReportView doc={doc} report={stale ? null : report} where={result?.where ?? ""} ms={result?.ms} digest={checked.digest} diagram={diagram} />
+          <ReportView doc={doc} report={stale ? null : report} where={result?.where ?? ""} ms={result?.ms} digest={checked.digest} diagram={diagram}
+            duty={duty && !dutyStale ? duty.report : null} arc={arc && !arcStale ? arc.report : null} />
         </main>
       )}
 
@@ -438,3 +538,23 @@ function TopBar({ mode, me, project, version: v, dirty, onSignOut, onSignIn, eng
     </header>
   );
 }
+
+/** Which devices to draw on a TCC (those that clear the bus preselected), and the chart. */
+function TccPanel({ all, initial, tcc, onDraw, bus }: { all: string[]; initial: string[]; tcc: { devices: string[]; report?: TccReport; error?: string } | null; onDraw: (devices: string[]) => void; bus: string }) {
+  const [chosen, setChosen] = useState<string[]>(initial.length ? initial : all.slice(0, 4));
+  useEffect(() => { if (chosen.length) onDraw(chosen); }, []);
+  if (all.length === 0) return <p className="hint">The network has no protective devices: add relays, trip units or fuses (table protective_devices) for time-current curves.</p>;
+  const toggle = (d: string) => setChosen((c) => (c.includes(d) ? c.filter((x) => x !== d) : [...c, d]));
+  return (
+    <section className="tcc-panel" aria-labelledby="tcc-title" id="tcc-panel">
+      <h3 id="tcc-title">Time-current curves{initial.length ? `: the devices that clear ${bus}` : ""}</h3>
+      <div className="toolbar">
+        {all.map((d) => <label key={d} className="inline"><input type="checkbox" checked={chosen.includes(d)} onChange={() => toggle(d)} data-device={d} /> {d}</label>)}
+        <button type="button" id="draw-tcc" onClick={() => onDraw(chosen)} disabled={chosen.length === 0}>Draw</button>
+      </div>
+      {tcc?.error && <p className="field-error" role="alert">{tcc.error}</p>}
+      {tcc?.report ? <TccChart report={tcc.report} /> : !tcc?.error && <p className="hint">Drawing…</p>}
+    </section>
+  );
+}
+

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { BranchResult, StudyReport, VoltageResult } from "../../pkg/ampflux_wasm.js";
 import { fmt } from "../util/format";
-import type { Layout, PlacedNode } from "./layout";
+import { overviewPaths, type Layout, type PlacedNode } from "./bands";
 
 type Box = { x: number; y: number; w: number; h: number };
 
@@ -21,16 +21,33 @@ export interface DiagramProps {
   onSelect: (busId: string) => void;
   onMove?: (busId: string, x: number, y: number) => void;
   busy?: string;
+  /**
+   * Colours on buses and branches (a version diff, duty verdicts): by bus id and branch element
+   * id, each with its kind (a CSS class `mark-KIND`) and notes (a tooltip); the legend says what
+   * the kinds mean.
+   */
+  marks?: DiagramMarks;
 }
+
+export interface Mark { kind: string; notes: string[] }
+export interface DiagramMarks { byId: Map<string, Mark>; legend: React.ReactNode }
 
 function fitBox(layout: Layout): Box {
   const pad = 30;
   return { x: -pad, y: -pad, w: Math.max(200, layout.width + 2 * pad), h: Math.max(150, layout.height + 2 * pad) };
 }
 
-export function Diagram({ layout, report, selected, onSelect, onMove, busy }: DiagramProps) {
+export function Diagram({ layout, report, selected, onSelect, onMove, busy, marks }: DiagramProps) {
   const svgRef = useRef<SVGSVGElement>(null);
-  const [box, setBox] = useState<Box>({ x: 0, y: 0, w: 800, h: 400 });
+  // the view box, fitted again when the layout's size changes: in the same render (a first
+  // render with a stale box would cull a 100k-node layout for nothing)
+  const fitKey = layout ? `${layout.width}x${layout.height}x${layout.nodes.length}` : "";
+  const [boxState, setBoxState] = useState<{ key: string; box: Box }>({ key: "", box: { x: 0, y: 0, w: 800, h: 400 } });
+  const box = boxState.key === fitKey || !layout ? boxState.box : fitBox(layout);
+  const setBox = (next: Box | ((b: Box) => Box)) => setBoxState((s) => {
+    const current = s.key === fitKey || !layout ? s.box : fitBox(layout);
+    return { key: fitKey, box: typeof next === "function" ? next(current) : next };
+  });
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<string | null>(null);
   const [drag, setDrag] = useState<{ id: string; dx: number; dy: number; x: number; y: number } | null>(null);
@@ -38,9 +55,6 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
   const pan = useRef<{ x: number; y: number; box: Box } | null>(null);
   const pinch = useRef<{ d: number; box: Box } | null>(null);
 
-  useEffect(() => {
-    if (layout) setBox(fitBox(layout));
-  }, [layout?.width, layout?.height, layout?.nodes.length]);
 
   const ikss = useMemo(() => new Map(report?.buses.map((b) => [b.id, b]) ?? []), [report]);
   const branches = useMemo(() => {
@@ -54,19 +68,13 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
     return m;
   }, [report, selected]);
 
-  const overviewPaths = useMemo(() => {
-    if (!layout || layout.nodes.length <= DETAIL_MAX) return null;
-    const bars: string[] = [];
-    for (const n of layout.nodes) if (n.kind === "bus") bars.push(`M${n.x + 2} ${n.y + 18}h${n.width - 4}`);
-    const edges: string[] = [];
-    for (const e of layout.edges) if (e.points.length > 1) edges.push(`M${e.points.map((p) => `${p.x} ${p.y}`).join("L")}`);
-    return { bars: bars.join(""), edges: edges.join("") };
-  }, [layout]);
+  // made by the document worker with the layout of a large network, else here
+  const paths = useMemo(() => (!layout || layout.nodes.length <= DETAIL_MAX ? null : layout.overview ?? overviewPaths(layout)), [layout]);
 
   // what is in view: everything for small diagrams; large ones are culled to the view box, and
   // drawn as an overview when too much is in view
   const view = useMemo(() => {
-    if (!layout || !overviewPaths) return { viewNodes: layout?.nodes ?? [], viewEdges: layout?.edges ?? [], overview: false };
+    if (!layout || !paths) return { viewNodes: layout?.nodes ?? [], viewEdges: layout?.edges ?? [], overview: false };
     const x1 = box.x + box.w;
     const y1 = box.y + box.h;
     const viewNodes: PlacedNode[] = [];
@@ -76,7 +84,7 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
     }
     const ids = new Set(viewNodes.map((n) => n.id));
     return { viewNodes, viewEdges: layout.edges.filter((e) => ids.has(e.source) || ids.has(e.target)), overview: false };
-  }, [layout, overviewPaths, box]);
+  }, [layout, paths, box]);
 
   const scale = (): number => {
     const svg = svgRef.current;
@@ -164,7 +172,7 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
       const moved = Math.hypot(e.clientX - pan.current.x, e.clientY - pan.current.y) > 3;
       const nodeEl = (e.target as Element).closest("[data-node]") as SVGGElement | null;
       if (!moved && nodeEl) onSelect(layout!.nodes.find((n) => n.id === nodeEl.dataset.node)!.ref);
-      else if (!moved && overviewPaths && layout) {
+      else if (!moved && paths && layout) {
         // overview: the bus nearest to the click, if it is close
         const p = toDiagram(e.clientX, e.clientY);
         let best: PlacedNode | null = null;
@@ -213,8 +221,8 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
         {showText && layout.levelTops.map((l) => (
           <text key={l.vn_kv} className="level-label" x={box.x + 6 * scale()} y={l.y + 10}>{l.vn_kv} kV</text>
         ))}
-        {overview && <path className="overview-edges" d={overviewPaths!.edges} />}
-        {overview && <path className="overview-bars" d={overviewPaths!.bars} />}
+        {overview && <path className="overview-edges" d={paths!.edges} />}
+        {overview && <path className="overview-bars" d={paths!.bars} />}
         {!overview && viewEdges.map((e) => {
           const a = e.source && placed.get(e.source);
           const b = placed.get(e.target);
@@ -224,8 +232,10 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
             : e.points;
           const res = branches.get(e.ref);
           const label = res ? `${fmt(Math.max(res.ikss_from_ka, res.ikss_to_ka), 2)} kA` : e.ref;
+          const mark = marks?.byId.get(e.ref);
           return (
-            <g key={e.id} className={`branch ${e.table}${e.open ? " open" : ""}${e.inService ? "" : " out"}${res ? " carrying" : ""}`} data-branch={e.ref}>
+            <g key={e.id} className={`branch ${e.table}${e.open ? " open" : ""}${e.inService ? "" : " out"}${res ? " carrying" : ""}${mark ? ` mark-${mark.kind}` : ""}`} data-branch={e.ref} data-mark={mark?.kind}>
+              {mark && <title>{`${e.ref}: ${mark.notes.join("; ")}`}</title>}
               <polyline points={pts.map((p) => `${p.x},${p.y}`).join(" ")} />
               {e.table === "transformers" && pts.length > 1 && <TransformerSymbol pts={pts} />}
               {showText && e.label && !moved && <text className="edge-label" x={e.label.x} y={e.label.y + 12} textAnchor="middle">{label}</text>}
@@ -235,8 +245,10 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
         {!overview && viewNodes.map((raw) => {
           const n = nodeAt(raw);
           if (n.kind === "star") {
+            const mark = marks?.byId.get(n.ref);
             return (
-              <g key={n.id} className="star" data-node={n.id} transform={`translate(${n.x},${n.y})`}>
+              <g key={n.id} className={`star${mark ? ` mark-${mark.kind}` : ""}`} data-node={n.id} data-mark={mark?.kind} transform={`translate(${n.x},${n.y})`}>
+                {mark && <title>{`${n.ref}: ${mark.notes.join("; ")}`}</title>}
                 <circle cx={n.width / 2} cy={n.height / 2} r={11} />
                 {showText && <text x={n.width / 2} y={n.height + 10} textAnchor="middle">{n.label}</text>}
               </g>
@@ -244,9 +256,11 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
           }
           const r = ikss.get(n.id);
           const v = voltages.get(n.id);
-          const cls = ["bus", n.id === selected ? "selected" : "", n.id === found ? "found" : "", r?.status && r.status !== "ok" ? "warn" : "", n.inService ? "" : "out"].join(" ");
+          const mark = marks?.byId.get(n.id);
+          const cls = ["bus", n.id === selected ? "selected" : "", n.id === found ? "found" : "", r?.status && r.status !== "ok" ? "warn" : "", n.inService ? "" : "out", mark ? `mark-${mark.kind}` : ""].join(" ");
           return (
-            <g key={n.id} className={cls} data-node={n.id} data-bus={n.id} transform={`translate(${n.x},${n.y})`}>
+            <g key={n.id} className={cls} data-node={n.id} data-bus={n.id} data-mark={mark?.kind} transform={`translate(${n.x},${n.y})`}>
+              {mark && <title>{`${n.id}: ${mark.notes.join("; ")}`}</title>}
               <rect className="hit" x={0} y={0} width={n.width} height={n.height} />
               <line x1={2} x2={n.width - 2} y1={18} y2={18} />
               {showText && <text className="bus-label" x={4} y={12}>{n.label}</text>}
@@ -257,6 +271,7 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy }: Di
           );
         })}
       </svg>
+      {marks?.legend}
       <p className="hint legend">Badges: Q network feeder, G generator, M motor, C converter, L load. Dashed: open switch or out of service. Drag a bus to move it; drag the background to pan; wheel or pinch to zoom.</p>
     </div>
   );

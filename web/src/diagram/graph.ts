@@ -43,6 +43,17 @@ export const EDGE_LABEL_H = 16;
 
 const BADGE: [string, string][] = [["external_grids", "Q"], ["generators", "G"], ["motors", "M"], ["converters", "C"], ["loads", "L"]];
 
+/**
+ * Diagrams up to this many nodes are laid out by ELK (layered, on the page's ELK worker);
+ * larger ones in voltage-level bands by the document worker.
+ */
+export const ELK_MAX_NODES = 250;
+
+/** Nodes of the diagram of `doc`: its buses and a star per 3-winding transformer. */
+export function diagramNodeCount(doc: NetworkDoc): number {
+  return rows(doc, "buses").length + rows(doc, "transformers3w").length;
+}
+
 export function textWidth(text: string): number {
   return text.length * CHAR_W;
 }

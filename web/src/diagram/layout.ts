@@ -8,111 +8,12 @@
 import type { ELK as ElkApi, ElkNode } from "elkjs/lib/elk-api";
 // the worker script as a file, untouched: a classic worker (GWT output is not an ES module)
 import elkWorkerUrl from "elkjs/lib/elk-worker.min.js?url";
-import { BUS_H, EDGE_LABEL_H, EDGE_LABEL_W, type GEdge, type GNode, type Graph } from "./graph";
+import { applyPositions, bandLayout, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./bands";
+import { BUS_H, EDGE_LABEL_H, EDGE_LABEL_W, ELK_MAX_NODES, type Graph } from "./graph";
 
-export interface Point { x: number; y: number }
-export interface PlacedNode extends GNode { x: number; y: number }
-export interface PlacedEdge extends GEdge { points: Point[]; label?: Point }
-export interface Layout {
-  nodes: PlacedNode[];
-  edges: PlacedEdge[];
-  width: number;
-  height: number;
-  /** Top of each voltage level's band (for the level captions), highest voltage first. */
-  levelTops: { vn_kv: number; y: number }[];
-  engine: "elk" | "bands";
-}
+export { ELK_MAX_NODES } from "./graph";
 
-export const ELK_MAX_NODES = 250;
-const CELL_W = 150;
-const CELL_H = 96;
-const BAND_GAP = 70;
-
-/** Breadth-first order of the buses from the highest voltage level down, so that neighbours sit side by side. */
-function bfsOrder(graph: Graph): string[] {
-  const adj = new Map<string, string[]>();
-  for (const n of graph.nodes) adj.set(n.id, []);
-  for (const e of graph.edges) {
-    adj.get(e.source)?.push(e.target);
-    adj.get(e.target)?.push(e.source);
-  }
-  const seen = new Set<string>();
-  const order: string[] = [];
-  const starts = [...graph.nodes].sort((a, b) => a.level - b.level);
-  for (const s of starts) {
-    if (seen.has(s.id)) continue;
-    seen.add(s.id);
-    const queue = [s.id];
-    for (let i = 0; i < queue.length; i++) {
-      order.push(queue[i]);
-      for (const m of adj.get(queue[i]) ?? []) if (!seen.has(m)) { seen.add(m); queue.push(m); }
-    }
-  }
-  return order;
-}
-
-export function bandLayout(graph: Graph): Layout {
-  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const order = bfsOrder(graph);
-  const columns = Math.max(6, Math.ceil(Math.sqrt(graph.nodes.length) * 1.6));
-  const bands = new Map<number, string[]>();
-  for (const id of order) {
-    const n = byId.get(id)!;
-    const key = Math.floor(n.level); // stars sit in their HV bus's band
-    const band = bands.get(key);
-    if (band) band.push(id);
-    else bands.set(key, [id]);
-  }
-  const placed = new Map<string, PlacedNode>();
-  const levelTops: Layout["levelTops"] = [];
-  let y = 30;
-  for (const [level, ids] of [...bands].sort((a, b) => a[0] - b[0])) {
-    levelTops.push({ vn_kv: graph.levels[level], y });
-    ids.forEach((id, i) => {
-      const n = byId.get(id)!;
-      const col = i % columns;
-      const row = Math.floor(i / columns);
-      placed.set(id, { ...n, width: Math.min(n.width, CELL_W - 14), x: col * CELL_W + 10, y: y + 18 + row * CELL_H });
-    });
-    y += 18 + Math.ceil(ids.length / columns) * CELL_H + BAND_GAP;
-  }
-  const nodes = graph.nodes.map((n) => placed.get(n.id)!);
-  return finish({ nodes, edges: straightEdges(graph.edges, placed), width: columns * CELL_W + 20, height: y, levelTops, engine: "bands" });
-}
-
-function center(n: PlacedNode): Point {
-  return { x: n.x + n.width / 2, y: n.y + (n.kind === "bus" ? 18 : n.height / 2) };
-}
-
-function straightEdges(edges: GEdge[], placed: Map<string, PlacedNode>): PlacedEdge[] {
-  return edges.flatMap((e) => {
-    const a = placed.get(e.source);
-    const b = placed.get(e.target);
-    if (!a || !b) return [];
-    const p = center(a);
-    const q = center(b);
-    const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
-    return [{ ...e, points: [p, { x: p.x, y: mid.y }, { x: q.x, y: mid.y }, q], label: { x: mid.x, y: mid.y - EDGE_LABEL_H } }];
-  });
-}
-
-function finish(layout: Layout): Layout {
-  return layout;
-}
-
-/** Moves the buses the user placed, and re-routes their edges as elbows. */
-export function applyPositions(layout: Layout, positions: Map<string, Point>): Layout {
-  if (positions.size === 0) return layout;
-  const nodes = layout.nodes.map((n) => (positions.has(n.id) ? { ...n, ...positions.get(n.id)! } : n));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const moved = (e: GEdge) => positions.has(e.source) || positions.has(e.target);
-  const rerouted = straightEdges(layout.edges.filter(moved), byId);
-  const byEdge = new Map(rerouted.map((e) => [e.id, e]));
-  const edges = layout.edges.map((e) => byEdge.get(e.id) ?? e);
-  const width = Math.max(layout.width, ...nodes.map((n) => n.x + n.width + 20));
-  const height = Math.max(layout.height, ...nodes.map((n) => n.y + n.height + 20));
-  return { ...layout, nodes, edges, width, height };
-}
+export { applyPositions, bandLayout, overviewPaths, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./bands";
 
 let elk: ElkApi | null = null;
 
@@ -131,6 +32,8 @@ export function elkGraph(graph: Graph): ElkNode {
       "elk.algorithm": "layered",
       "elk.direction": "DOWN",
       "elk.partitioning.activate": "true",
+      // one layering for the whole diagram, so that an island keeps its voltage level's row
+      "elk.separateConnectedComponents": "false",
       "elk.edgeRouting": "ORTHOGONAL",
       "elk.spacing.nodeNode": "36",
       "elk.layered.spacing.nodeNodeBetweenLayers": "56",

@@ -1,8 +1,7 @@
 // Runs studies in a Web Worker: one study at a time, progress as (done, total), cancel by
 // terminating the worker (a new one is started for the next study; the browser keeps the
 // compiled module in its cache, so that costs little).
-import type { StudyReport } from "../../pkg/ampflux_wasm.js";
-import { RESULT_TABLES, type FromWorker, type ResultTable, type ToWorker } from "./protocol";
+import { type FromWorker, type StudyKind, type ToWorker } from "./protocol";
 
 export class StudyCancelled extends Error {
   constructor() {
@@ -22,7 +21,7 @@ export class StudyError extends Error {
   }
 }
 
-type Pending = { id: number; parts: Record<ResultTable, unknown[][]>; resolve: (r: { report: StudyReport; ms: number }) => void; reject: (e: Error) => void; onProgress?: (done: number, total: number) => void };
+type Pending = { id: number; parts: Map<string, unknown[]>; resolve: (r: { report: unknown; ms: number }) => void; reject: (e: Error) => void; onProgress?: (done: number, total: number) => void };
 
 export class StudyRunner {
   private worker: Worker | null = null;
@@ -44,11 +43,15 @@ export class StudyRunner {
     const p = this.pending;
     if (!p || m.kind === "ready" || m.id !== p.id) return;
     if (m.kind === "progress") p.onProgress?.(m.done, m.total);
-    else if (m.kind === "result-part") p.parts[m.table].push(JSON.parse(m.json) as unknown[]);
-    else if (m.kind === "result") {
+    else if (m.kind === "result-part") {
+      // parsed as it arrives (its own short task), appended to its table
+      const rows = p.parts.get(m.table) ?? [];
+      for (const r of JSON.parse(m.json) as unknown[]) rows.push(r);
+      p.parts.set(m.table, rows);
+    } else if (m.kind === "result") {
       this.pending = null;
-      const report = JSON.parse(m.json) as StudyReport;
-      for (const table of RESULT_TABLES) (report as unknown as Record<string, unknown[]>)[table] = p.parts[table].flat();
+      const report = JSON.parse(m.json) as Record<string, unknown>;
+      for (const table of m.tables) report[table] = p.parts.get(table) ?? [];
       p.resolve({ report, ms: m.ms });
     } else {
       this.pending = null;
@@ -60,13 +63,14 @@ export class StudyRunner {
     return this.pending !== null;
   }
 
-  run(document: string, options: Record<string, unknown>, onProgress?: (done: number, total: number) => void): Promise<{ report: StudyReport; ms: number }> {
+  /** Runs `study` (default: the short-circuit study) on `document`; resolves with the engine's report. */
+  run<R = unknown>(document: string, options: Record<string, unknown>, onProgress?: (done: number, total: number) => void, study: StudyKind = "short_circuit"): Promise<{ report: R; ms: number }> {
     if (this.pending) this.cancel();
     this.worker ??= this.spawn();
     const id = this.next++;
-    return new Promise((resolve, reject) => {
-      this.pending = { id, parts: { buses: [], branches: [], voltages: [] }, resolve, reject, onProgress };
-      const msg: ToWorker = { kind: "study", id, document, options };
+    return new Promise<{ report: R; ms: number }>((resolve, reject) => {
+      this.pending = { id, parts: new Map(), resolve: resolve as Pending["resolve"], reject, onProgress };
+      const msg: ToWorker = { kind: "study", id, study, document, options };
       this.worker!.postMessage(msg);
     });
   }

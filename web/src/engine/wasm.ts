@@ -1,7 +1,9 @@
-// The WebAssembly engine on the main thread: reading, validating and diffing documents
-// (fast, synchronous). Studies run in the worker (./study.worker.ts) so the page never blocks.
+// The WebAssembly engine on the main thread, for small synchronous work (diffs of versions,
+// the engine's version and defaults). Reading and checking the documents the user opens or
+// edits runs in the document worker (./doc.worker.ts), studies in the study worker
+// (./study.worker.ts): the page never blocks on a large network.
 import init, { Network, defaultOptions, summarizeChanges, version } from "../../pkg/ampflux_wasm.js";
-import type { ChangeSet, Issue } from "../../pkg/ampflux_wasm.js";
+import type { ChangeSet } from "../../pkg/ampflux_wasm.js";
 
 let ready: Promise<void> | null = null;
 
@@ -12,37 +14,8 @@ export function loadEngine(): Promise<void> {
 
 export { Network, defaultOptions, summarizeChanges, version };
 
-/** What the engine says about a document: its issues, or why it could not be read. */
-export interface Checked {
-  issues: Issue[];
-  /** The document could be read (format errors make it unreadable). */
-  readable: boolean;
-  digest?: string;
-  busCount?: number;
-}
-
-/** An `AmpFluxError` from the engine, or any other error, as issues. */
-export function errorIssues(err: unknown): Issue[] {
-  const e = err as { issues?: Issue[]; message?: string; path?: string };
-  if (Array.isArray(e?.issues) && e.issues.length) {
-    return e.issues.map((i) => ({ ...i, path: (i as Issue & { path?: string }).path ?? e.path }));
-  }
-  return [{ severity: "error", code: "error", message: e?.message ?? String(err) } as Issue];
-}
-
-export function check(text: string): Checked {
-  let net: Network;
-  try {
-    net = Network.fromJson(text);
-  } catch (err) {
-    return { issues: errorIssues(err), readable: false };
-  }
-  try {
-    return { issues: net.validate(), readable: true, digest: net.digest(), busCount: net.busCount };
-  } finally {
-    net.free();
-  }
-}
+export type { Checked } from "./docProtocol";
+export { errorIssues } from "./issues";
 
 /** The core's change set turning document `a` into `b`. */
 export function diff(a: string, b: string): ChangeSet {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { NetworkDoc } from "./doc";
 import { addElement, clearPositions, connectedTo, defaultBuses, deleteElement, newElement, nextId, parseFieldValue, position, renameElement, setField, setPosition, toJsonText } from "./doc";
 import { TABLE_BY_NAME } from "./schema";
 import { TEMPLATES } from "./templates";
@@ -84,3 +85,58 @@ describe("nested fields", () => {
     expect("ratings" in doc.buses[1]).toBe(false);
   });
 });
+
+describe("the document's text", () => {
+  it("is renewed for the tables an edit changed, and kept for the others", async () => {
+    const { primeTableText } = await import("./doc");
+    const doc = TEMPLATES[1].build();
+    const before = toJsonText(doc);
+    expect(JSON.parse(before)).toEqual(JSON.parse(JSON.stringify(doc)));
+    const edited = setField(doc, "buses", "LV", "vn_kv", 0.69);
+    expect(JSON.parse(toJsonText(edited)).buses.find((b: { id: string }) => b.id === "LV").vn_kv).toBe(0.69);
+    expect(toJsonText(doc)).toBe(before);
+    // a table primed with the text the document worker wrote is not written again
+    const lines = [...(doc.lines ?? [])];
+    primeTableText(lines, () => '[{"id":"from-the-worker"}]');
+    expect(JSON.parse(toJsonText({ ...doc, lines })).lines).toEqual([{ id: "from-the-worker" }]);
+  });
+});
+
+describe("scenarios follow the elements they name", () => {
+  const doc: NetworkDoc = {
+    ...TEMPLATES[1].build(),
+    switches: [{ id: "Q1", bus: "LV", element: "C1", closed: true }],
+    scenarios: [{ id: "SC1", switches: { Q1: false }, out_of_service: ["T1", "M1"] }],
+  };
+  it("renaming a switch or an element renames it in every scenario", () => {
+    const a = renameElement(renameElement(doc, "switches", "Q1", "Q-LV"), "motors", "M1", "M-pump");
+    expect(a.scenarios).toEqual([{ id: "SC1", switches: { "Q-LV": false }, out_of_service: ["T1", "M-pump"] }]);
+  });
+  it("deleting an element drops it from every scenario", () => {
+    const a = deleteElement(deleteElement(doc, "motors", "M1"), "switches", "Q1");
+    expect(a.scenarios).toEqual([{ id: "SC1", switches: {}, out_of_service: ["T1"] }]);
+  });
+});
+
+describe("protective devices", () => {
+  it("a new device takes the initial values of its kind only; changing the kind drops the former kind's fields", async () => {
+    const { setKind } = await import("./doc");
+    let doc: NetworkDoc = { ...TEMPLATES[1].build(), switches: [{ id: "Q1", bus: "LV", element: "C1", closed: true, kind: "breaker" }] };
+    const dev = newElement(doc, "protective_devices");
+    // at the breaker without a device
+    expect(dev).toEqual({ id: "P1", kind: "relay", curve: "IEC_SI", pickup_a: 100, tms: 0.1, switch: "Q1" });
+    doc = addElement(doc, "protective_devices", dev);
+    const fuse = setKind(doc, "protective_devices", "P1", "fuse");
+    // a fuse has a `curve` too, but not a relay's: nothing of the relay stays
+    expect(fuse.protective_devices).toEqual([{ id: "P1", kind: "fuse", switch: "Q1" }]);
+    const unit = setKind(doc, "protective_devices", "P1", "trip_unit");
+    expect(unit.protective_devices).toEqual([{ id: "P1", kind: "trip_unit", switch: "Q1" }]);
+  });
+  it("goes with its switch, and follows its renaming", () => {
+    const doc: NetworkDoc = { ...TEMPLATES[1].build(), switches: [{ id: "Q1", bus: "LV", element: "C1", closed: true }], protective_devices: [{ id: "P1", kind: "fuse", switch: "Q1" }] };
+    expect(renameElement(doc, "switches", "Q1", "F-C1").protective_devices).toEqual([{ id: "P1", kind: "fuse", switch: "F-C1" }]);
+    expect(deleteElement(doc, "switches", "Q1").protective_devices).toEqual([]);
+    expect(deleteElement(doc, "lines", "C1").protective_devices).toEqual([]);
+  });
+});
+

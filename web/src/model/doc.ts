@@ -78,6 +78,7 @@ export function newElement(doc: NetworkDoc, table: TableName, buses: string[] = 
   });
   for (const f of spec.fields) {
     if (f.initial === undefined || f.key in el || f.key === "in_service") continue;
+    if (f.kinds && !f.kinds.includes(String(el.kind))) continue;
     el[f.key] = f.initial;
   }
   if (table === "switches" && el.bus !== undefined) {
@@ -85,6 +86,16 @@ export function newElement(doc: NetworkDoc, table: TableName, buses: string[] = 
     const branch = connectedTo(doc, el.bus as string).find((c) => BRANCH_TABLES.includes(c.table));
     const other = rows(doc, "buses").find((b) => b.id !== el.bus);
     if (branch ?? other) el.element = (branch ?? other)!.id;
+  }
+  if (table === "protective_devices") {
+    // at a breaker (or a fuse switch) without a device yet, else at any switch
+    const taken = new Set(rows(doc, "protective_devices").map((d) => d.switch));
+    const free = rows(doc, "switches").filter((s) => !taken.has(s.id));
+    const at = free.find((s) => s.kind === "breaker") ?? free.find((s) => s.kind === "fuse") ?? free[0] ?? rows(doc, "switches")[0];
+    if (at) {
+      el.switch = at.id;
+      if (at.kind === "fuse") { delete el.curve; delete el.pickup_a; delete el.tms; el.kind = "fuse"; el.curve = "generic_gG_100A"; }
+    }
   }
   // a new bus element or transformer takes the voltage of its bus where the form asks for one
   const vn = (id: unknown) => rows(doc, "buses").find((b) => b.id === id)?.vn_kv;
@@ -132,6 +143,25 @@ export function setField(doc: NetworkDoc, table: TableName, id: string, key: str
   return withTable(doc, table, rows(doc, table).map((e) => (e.id === id ? (setPath(e, key.split("."), value) as Element) : e)));
 }
 
+/**
+ * Sets the `kind` of an element whose fields depend on it (protective devices): the fields of
+ * the former kind go (the core rejects them), the new kind's initial values come.
+ */
+export function setKind(doc: NetworkDoc, table: TableName, id: string, kind: string): NetworkDoc {
+  let next = setField(doc, table, id, "kind", kind);
+  for (const f of TABLE_BY_NAME[table].fields) {
+    if (!f.kinds) continue;
+    const el = rows(next, table).find((e) => e.id === id)!;
+    const has = getField(el, f.key) !== undefined;
+    // a field the new kind also has stays when its value is one the new kind takes
+    const same = TABLE_BY_NAME[table].fields.find((g) => g.key === f.key && g.kinds?.includes(kind));
+    const keeps = same && (!same.options || same.options.some((o) => o.value === String(getField(el, f.key))));
+    if (!f.kinds.includes(kind) && has && !keeps) next = setField(next, table, id, f.key, undefined);
+    else if (f.kinds.includes(kind) && !has && f.initial !== undefined) next = setField(next, table, id, f.key, f.initial);
+  }
+  return next;
+}
+
 /** Renames an element and every reference to it (bus fields, switch elements, unit transformers). */
 export function renameElement(doc: NetworkDoc, table: TableName, id: string, newId: string): NetworkDoc {
   if (id === newId) return doc;
@@ -145,7 +175,13 @@ export function renameElement(doc: NetworkDoc, table: TableName, id: string, new
       let out = e;
       const set = (k: string, v: unknown) => { if (out === e) out = { ...e }; out[k] = v; };
       if (t.table === table && e.id === id) set("id", newId);
-      for (const f of [...t.busFields, "element", "unit_transformer"]) if (e[f] === id) set(f, newId);
+      for (const f of [...t.busFields, "element", "unit_transformer", "switch"]) if (e[f] === id) set(f, newId);
+      if (t.table === "scenarios") {
+        const sw = e.switches as Record<string, boolean> | undefined;
+        if (sw && id in sw) set("switches", Object.fromEntries(Object.entries(sw).map(([k, v]) => [k === id ? newId : k, v])));
+        const oos = e.out_of_service as string[] | undefined;
+        if (oos?.includes(id)) set("out_of_service", oos.map((x) => (x === id ? newId : x)));
+      }
       return out;
     });
   }
@@ -172,8 +208,10 @@ export function deleteElement(doc: NetworkDoc, table: TableName, id: string): Ne
   let gone = new Set<string>([id]);
   if (table === "buses") for (const c of connectedTo(doc, id)) gone.add(c.id);
   if (table === "buses" || BRANCH_TABLES.includes(table)) {
-    for (const s of rows(doc, "switches")) if (gone.has(s.element as string)) gone = gone.add(s.id);
+    for (const s of rows(doc, "switches")) if (gone.has(s.element as string) || gone.has(s.bus as string)) gone = gone.add(s.id);
   }
+  // a protective device goes with its switch
+  for (const d of rows(doc, "protective_devices")) if (gone.has(d.switch as string)) gone.add(d.id);
   const next: NetworkDoc = { ...doc };
   for (const t of TABLES) {
     const list = rows(doc, t.table);
@@ -183,9 +221,23 @@ export function deleteElement(doc: NetworkDoc, table: TableName, id: string): Ne
         const { unit_transformer: _, ...rest } = e;
         return rest as Element;
       }
+      if (t.table === "scenarios") return withoutIds(e, gone);
       return e;
     });
   }
+  return next;
+}
+
+/** A scenario without the ids in `gone` (deleted elements) in its switch states and out-of-service list. */
+function withoutIds(sc: Element, gone: Set<string>): Element {
+  const sw = sc.switches as Record<string, boolean> | undefined;
+  const oos = sc.out_of_service as string[] | undefined;
+  const swGone = sw && Object.keys(sw).some((k) => gone.has(k));
+  const oosGone = oos?.some((x) => gone.has(x));
+  if (!swGone && !oosGone) return sc;
+  const next: Element = { ...sc };
+  if (swGone) next.switches = Object.fromEntries(Object.entries(sw!).filter(([k]) => !gone.has(k)));
+  if (oosGone) next.out_of_service = oos!.filter((x) => !gone.has(x));
   return next;
 }
 
@@ -211,14 +263,51 @@ export function clearPositions(doc: NetworkDoc): NetworkDoc {
   }));
 }
 
+/**
+ * Compact JSON text of each table, by the table's array. The document's operations never
+ * change an array in place (each returns new arrays for the tables it changes), so a table's
+ * text stays valid as long as its array lives: after an edit only the changed table is
+ * written again, which keeps the text of a 100k-bus document cheap to renew.
+ */
+const tableTexts = new WeakMap<unknown[], string | (() => string)>();
+
+/** Compact JSON text of whole documents (documents are never changed in place either). */
+const docTexts = new WeakMap<NetworkDoc, string>();
+
+/** Records the compact JSON text of a table (e.g. as the document worker wrote it), or how to make it when it is needed. */
+export function primeTableText(list: unknown[], text: string | (() => string)) {
+  tableTexts.set(list, text);
+}
+
 /** The document's text for the engine and for downloads: empty tables left out. */
 export function toJsonText(doc: NetworkDoc, pretty = false): string {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc)) {
-    if (Array.isArray(v) && v.length === 0 && k !== "buses") continue;
-    out[k] = v;
+  if (pretty) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(doc)) {
+      if (Array.isArray(v) && v.length === 0 && k !== "buses") continue;
+      out[k] = v;
+    }
+    return JSON.stringify(out, null, 2);
   }
-  return JSON.stringify(out, null, pretty ? 2 : undefined);
+  const known = docTexts.get(doc);
+  if (known !== undefined) return known;
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(doc)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      if (v.length === 0 && k !== "buses") continue;
+      let t = tableTexts.get(v);
+      if (typeof t === "function") t = t();
+      if (t === undefined) t = JSON.stringify(v);
+      tableTexts.set(v, t);
+      parts.push(`${JSON.stringify(k)}:${t}`);
+    } else {
+      parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+    }
+  }
+  const text = `{${parts.join(",")}}`;
+  docTexts.set(doc, text);
+  return text;
 }
 
 /** Parses a form input into the document's value for `field` (`undefined`: absent). */

@@ -5,9 +5,10 @@
 
 export type TableName =
   | "buses" | "external_grids" | "lines" | "transformers" | "transformers3w" | "generators"
-  | "motors" | "converters" | "impedances" | "switches" | "loads";
+  | "motors" | "converters" | "impedances" | "switches" | "loads" | "protective_devices" | "scenarios";
 
-export type FieldKind = "number" | "integer" | "text" | "bus" | "select" | "bool" | "element";
+/** `switch_states`: a map switch id → closed; `id_list`: ids of elements of any table. */
+export type FieldKind = "number" | "integer" | "text" | "bus" | "select" | "bool" | "element" | "switch_states" | "id_list";
 
 export interface FieldSpec {
   key: string;
@@ -26,6 +27,8 @@ export interface FieldSpec {
   help?: string;
   /** Shown in the "more fields" part of the form. */
   advanced?: boolean;
+  /** Only for elements whose `kind` is one of these (protective devices: relay, trip unit, fuse). */
+  kinds?: string[];
 }
 
 export interface TableSpec {
@@ -62,6 +65,15 @@ export const TABLES: TableSpec[] = [
       n("ratings.ipk_ka", "Rated peak withstand Ipk", "kA", { advanced: true, help: "Busbar or switchgear assembly (IEC 61439-1, IEC 62271-200), against ip" }),
       n("ratings.icw_ka", "Rated short-time withstand Icw", "kA", { advanced: true, help: "Against Ith; give its duration too" }),
       n("ratings.icw_duration_s", "Icw duration", "s", { advanced: true }),
+      // the equipment at the bus for IEEE 1584-2018 (absent: typical values of its Tables 8 and 10)
+      { key: "arc_flash.equipment", label: "Arc flash: equipment class", kind: "select", advanced: true, options: [{ value: "", label: "switchgear (default)" }, { value: "switchgear", label: "switchgear" }, { value: "mcc", label: "motor control centre" }, { value: "panelboard", label: "panelboard" }, { value: "cable_junction_box", label: "cable junction box" }], help: "Its typical gap, enclosure and working distance fill absent fields (IEEE 1584-2018 Tables 8, 10)" },
+      { key: "arc_flash.electrode_configuration", label: "Arc flash: electrode configuration", kind: "select", advanced: true, options: [{ value: "", label: "VCB (default)" }, { value: "VCB", label: "VCB vertical, in a box" }, { value: "VCBB", label: "VCBB vertical, box, barrier" }, { value: "HCB", label: "HCB horizontal, in a box" }, { value: "VOA", label: "VOA vertical, open air" }, { value: "HOA", label: "HOA horizontal, open air" }] },
+      n("arc_flash.gap_mm", "Arc flash: gap between conductors", "mm", { advanced: true }),
+      n("arc_flash.working_distance_mm", "Arc flash: working distance", "mm", { advanced: true }),
+      n("arc_flash.enclosure.height_mm", "Arc flash: enclosure height", "mm", { advanced: true }),
+      n("arc_flash.enclosure.width_mm", "Arc flash: enclosure width", "mm", { advanced: true }),
+      n("arc_flash.enclosure.depth_mm", "Arc flash: enclosure depth", "mm", { advanced: true }),
+      { key: "arc_flash.label", label: "Arc flash: name on the label", kind: "text", advanced: true },
     ],
   },
   {
@@ -254,6 +266,48 @@ export const TABLES: TableSpec[] = [
       n("p_mw", "Active power", "MW", { required: true, initial: 0.1 }),
       n("q_mvar", "Reactive power", "Mvar", { initial: 0.03 }),
       ...common,
+    ],
+  },
+  {
+    // relays, LV trip units and fuses at a switch (docs/network-format.md, `protective_devices`)
+    table: "protective_devices", noun: "protective device", title: "Protective devices", prefix: "P", busFields: [],
+    fields: [
+      { key: "kind", label: "Kind", kind: "select", required: true, initial: "relay", options: [{ value: "relay", label: "relay (inverse time)" }, { value: "trip_unit", label: "LV trip unit" }, { value: "fuse", label: "fuse" }] },
+      { key: "switch", label: "At switch (the breaker it opens, or the fuse switch)", kind: "element", required: true },
+      { key: "curve", label: "Curve", kind: "select", kinds: ["relay"], initial: "IEC_SI", options: [
+        { value: "IEC_SI", label: "IEC standard inverse" }, { value: "IEC_VI", label: "IEC very inverse" }, { value: "IEC_EI", label: "IEC extremely inverse" }, { value: "IEC_LTI", label: "IEC long-time inverse" },
+        { value: "IEEE_MI", label: "IEEE moderately inverse" }, { value: "IEEE_VI", label: "IEEE very inverse" }, { value: "IEEE_EI", label: "IEEE extremely inverse" }], help: "IEC 60255-151 or IEEE C37.112" },
+      n("pickup_a", "Pickup Is (primary)", "A", { kinds: ["relay"], initial: 100 }),
+      n("tms", "Time multiplier TMS (IEC curves)", "", { kinds: ["relay"], initial: 0.1 }),
+      n("time_dial", "Time dial TD (IEEE curves)", "", { kinds: ["relay"] }),
+      n("definite_time.pickup_a", "Definite-time stage pickup", "A", { kinds: ["relay"], advanced: true }),
+      n("definite_time.time_s", "Definite-time stage delay", "s", { kinds: ["relay"], advanced: true }),
+      n("instantaneous.pickup_a", "Instantaneous stage pickup", "A", { kinds: ["relay"], advanced: true }),
+      n("instantaneous.time_s", "Instantaneous stage delay", "s", { kinds: ["relay"], advanced: true }),
+      n("breaker_time_s", "Breaker interrupting time", "s", { kinds: ["relay"], advanced: true, help: "Absent: 5 cycles" }),
+      n("ir_a", "Long-time pickup Ir", "A", { kinds: ["trip_unit"] }),
+      n("tr_s", "Long-time delay tr", "s", { kinds: ["trip_unit"] }),
+      n("tr_multiple", "tr given at … × Ir", "", { kinds: ["trip_unit"], advanced: true, help: "Absent: 6" }),
+      n("isd_a", "Short-time pickup Isd", "A", { kinds: ["trip_unit"] }),
+      n("tsd_s", "Short-time delay tsd", "s", { kinds: ["trip_unit"] }),
+      { key: "i2t", label: "Short time I²t on", kind: "bool", kinds: ["trip_unit"], advanced: true },
+      n("ii_a", "Instantaneous pickup Ii", "A", { kinds: ["trip_unit"] }),
+      n("clearing_time_s", "Instantaneous clearing time", "s", { kinds: ["trip_unit"], advanced: true, help: "Absent: 0.05 s" }),
+      n("pickup_tolerance_percent", "Pickup tolerance", "%", { kinds: ["trip_unit"], advanced: true, help: "Absent: 10 %" }),
+      n("time_tolerance_percent", "Time tolerance", "%", { kinds: ["trip_unit"], advanced: true, help: "Absent: 20 %" }),
+      { key: "curve", label: "Generic gG fuse curve", kind: "select", kinds: ["fuse"], options: ["16", "25", "32", "40", "63", "100", "160", "250", "400", "630"].map((a) => ({ value: `generic_gG_${a}A`, label: `generic gG ${a} A` })),
+        help: "AmpFlux's own generic curves (IEC 60269-1 conventional currents), not a maker's; a maker's curve goes in `points` (JSON)" },
+      n("rated_current_a", "Rated current", "A", { kinds: ["fuse"], advanced: true }),
+      ...common,
+    ],
+  },
+  {
+    // not elements but named alternatives to the network as drawn (docs/network-format.md, `scenarios`)
+    table: "scenarios", noun: "scenario", title: "Scenarios (operating alternatives)", prefix: "SC", busFields: [],
+    fields: [
+      { key: "name", label: "Name", kind: "text" },
+      { key: "switches", label: "Switch states in this scenario", kind: "switch_states", help: "Switches not listed keep their state as drawn" },
+      { key: "out_of_service", label: "Out of service in this scenario", kind: "id_list", help: "Ids of elements of any table taken out of service" },
     ],
   },
 ];

@@ -4,7 +4,7 @@
 import { useMemo, useState } from "react";
 import type { Issue } from "../../pkg/ampflux_wasm.js";
 import library from "../data/library.json";
-import { addElement, connectedTo, defaultBuses, deleteElement, getField, newElement, parseFieldValue, renameElement, rows, setField, type Element, type NetworkDoc } from "../model/doc";
+import { addElement, connectedTo, defaultBuses, deleteElement, getField, newElement, parseFieldValue, renameElement, rows, setField, setKind, type Element, type NetworkDoc } from "../model/doc";
 import { TABLES, TABLE_BY_NAME, type FieldSpec, type TableName } from "../model/schema";
 
 export interface Selection { table: TableName; id: string }
@@ -15,6 +15,8 @@ export interface EditorProps {
   selection: Selection | null;
   onSelect: (s: Selection | null) => void;
   onChange: (doc: NetworkDoc, what: string) => void;
+  /** The engine reads protective devices and the arc-flash data of buses (issue 15). */
+  protection?: boolean;
 }
 
 type LibraryEntry = { name: string; source: string; values: Record<string, number | string> };
@@ -29,7 +31,7 @@ export function issueTarget(doc: NetworkDoc, issue: Issue & { path?: string }): 
   return { table: m[1], element: el?.id, field: m[3] };
 }
 
-export function Editor({ doc, issues, selection, onSelect, onChange }: EditorProps) {
+export function Editor({ doc, issues, selection, onSelect, onChange, protection = true }: EditorProps) {
   const [filter, setFilter] = useState("");
   const byElement = useMemo(() => {
     const m = new Map<string, Issue[]>();
@@ -55,13 +57,13 @@ export function Editor({ doc, issues, selection, onSelect, onChange }: EditorPro
     <div className="editor">
       <div className="element-list">
         <input type="search" placeholder="Filter elements" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter elements" />
-        {TABLES.map((t) => {
+        {TABLES.filter((t) => protection || t.table !== "protective_devices").map((t) => {
           const list = rows(doc, t.table).filter((e) => !q || e.id.toLowerCase().includes(q) || String(e.name ?? "").toLowerCase().includes(q));
-          const needsBus = t.busFields.length > 0 && rows(doc, "buses").length === 0;
+          const needsBus = (t.busFields.length > 0 && rows(doc, "buses").length === 0) || (t.table === "protective_devices" && rows(doc, "switches").length === 0);
           return (
             <details key={t.table} open={t.table === "buses" || list.length > 0 && list.length < 30} data-table={t.table}>
               <summary>{t.title} <span className="count">{rows(doc, t.table).length}</span></summary>
-              <button type="button" className="add" onClick={() => add(t.table)} disabled={needsBus} title={needsBus ? "Add a bus first" : undefined}>+ Add {t.noun}</button>
+              <button type="button" className="add" onClick={() => add(t.table)} disabled={needsBus} title={needsBus ? (t.table === "protective_devices" ? "Add a breaker or fuse switch first" : "Add a bus first") : undefined}>+ Add {t.noun}</button>
               <ul>
                 {list.slice(0, 300).map((e) => {
                   const errs = byElement.get(`${t.table}/${e.id}`) ?? [];
@@ -82,7 +84,7 @@ export function Editor({ doc, issues, selection, onSelect, onChange }: EditorPro
       </div>
       <div className="element-form">
         {selected && selection ? (
-          <ElementForm key={`${selection.table}/${selection.id}`} doc={doc} table={selection.table} el={selected}
+          <ElementForm key={`${selection.table}/${selection.id}`} protection={protection} doc={doc} table={selection.table} el={selected}
             issues={byElement.get(`${selection.table}/${selection.id}`) ?? []} onChange={onChange} onSelect={onSelect} />
         ) : (
           <p className="hint">Choose an element on the left, or a bus on the diagram, to edit it; or add one. Documents are checked by the engine as you type.</p>
@@ -92,7 +94,7 @@ export function Editor({ doc, issues, selection, onSelect, onChange }: EditorPro
   );
 }
 
-function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: NetworkDoc; table: TableName; el: Element; issues: Issue[]; onChange: EditorProps["onChange"]; onSelect: EditorProps["onSelect"] }) {
+function ElementForm({ doc, table, el, issues, onChange, onSelect, protection }: { doc: NetworkDoc; table: TableName; el: Element; issues: Issue[]; onChange: EditorProps["onChange"]; onSelect: EditorProps["onSelect"]; protection: boolean }) {
   const spec = TABLE_BY_NAME[table];
   const [idText, setIdText] = useState(el.id);
   const [idError, setIdError] = useState<string | null>(null);
@@ -101,7 +103,9 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
   // an issue about an object field (`conductor`) shows at each of its fields (`conductor.material`, ...)
   const fieldIssues = (key: string) => issues.filter((i) => i.field === key || (i.field !== undefined && key.startsWith(`${i.field}.`)));
   const general = issues.filter((i) => !i.field || !spec.fields.some((f) => f.key === i.field || f.key.startsWith(`${i.field}.`)));
-  const set = (f: FieldSpec, value: unknown) => onChange(setField(doc, table, el.id, f.key, value), `set ${el.id}.${f.key}`);
+  const set = (f: FieldSpec, value: unknown) => onChange(
+    f.key === "kind" && spec.fields.some((g) => g.kinds) ? setKind(doc, table, el.id, String(value)) : setField(doc, table, el.id, f.key, value),
+    `set ${el.id}.${f.key}`);
 
   const rename = () => {
     try {
@@ -131,7 +135,7 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
     next = setField(next, table, el.id, "meta", { ...(el.meta ?? {}), std_type: entry.name });
     onChange(next, `apply standard type ${entry.name} to ${el.id}`);
   };
-  const fields = spec.fields.filter((f) => advanced || !f.advanced || getField(el, f.key) !== undefined || fieldIssues(f.key).length);
+  const fields = spec.fields.filter((f) => (protection || !f.key.startsWith("arc_flash.")) && (!f.kinds || f.kinds.includes(String(el.kind ?? ""))) && (advanced || !f.advanced || getField(el, f.key) !== undefined || fieldIssues(f.key).length));
   return (
     <form className="form" onSubmit={(e) => e.preventDefault()} aria-label={`${spec.noun} ${el.id}`} data-form={el.id}>
       <h3>{spec.noun[0].toUpperCase() + spec.noun.slice(1)} {el.id}</h3>
@@ -153,7 +157,7 @@ function ElementForm({ doc, table, el, issues, onChange, onSelect }: { doc: Netw
           })()}
         </label>
       )}
-      {fields.map((f) => <Field key={`${f.key}:${JSON.stringify(getField(el, f.key) ?? null)}`} f={f} value={getField(el, f.key)} busIds={busIds} doc={doc} issues={fieldIssues(f.key)} onSet={(v) => set(f, v)} />)}
+      {fields.map((f) => <Field key={`${f.key}:${f.kinds?.join() ?? ""}:${JSON.stringify(getField(el, f.key) ?? null)}`} f={f} value={getField(el, f.key)} busIds={busIds} doc={doc} issues={fieldIssues(f.key)} onSet={(v) => set(f, v)} />)}
       {general.length > 0 && (
         <ul className="element-issues">{general.map((i, k) => <li key={k} className={i.severity}>{i.message}</li>)}</ul>
       )}
@@ -193,6 +197,10 @@ function Field({ f, value, busIds, doc, issues, onSet }: { f: FieldSpec; value: 
         {f.options?.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
       </select>
     );
+  } else if (f.kind === "switch_states") {
+    input = <SwitchStates id={id} doc={doc} value={(value as Record<string, boolean> | undefined) ?? {}} onSet={onSet} invalid={invalid} />;
+  } else if (f.kind === "id_list") {
+    input = <IdList id={id} doc={doc} value={(value as string[] | undefined) ?? []} onSet={onSet} invalid={invalid} />;
   } else if (f.kind === "element") {
     const ids = TABLES.flatMap((t) => rows(doc, t.table).map((e) => e.id));
     input = <input {...common} list={`${id}-list`} value={text} onChange={(e) => setText(e.target.value)} onBlur={() => commit(text)} />;
@@ -212,3 +220,72 @@ function Field({ f, value, busIds, doc, issues, onSet }: { f: FieldSpec; value: 
     </div>
   );
 }
+
+/** Switch states of a scenario: each switch as drawn, closed or open (absent keys: as drawn). */
+function SwitchStates({ id, doc, value, onSet, invalid }: { id: string; doc: NetworkDoc; value: Record<string, boolean>; onSet: (v: unknown) => void; invalid: boolean }) {
+  const [filter, setFilter] = useState("");
+  const switches = rows(doc, "switches");
+  const q = filter.trim().toLowerCase();
+  // listed: the switches the scenario sets (even unknown ids, which the core reports), then the others
+  const listed = [...Object.keys(value), ...switches.map((s) => s.id).filter((s) => !(s in value))].filter((s) => !q || s.toLowerCase().includes(q));
+  const set = (sw: string, state: string) => {
+    const next = { ...value };
+    if (state === "") delete next[sw];
+    else next[sw] = state === "closed";
+    onSet(Object.keys(next).length ? next : undefined);
+  };
+  if (switches.length === 0 && Object.keys(value).length === 0) return <p className="hint" id={id}>No switches in the network.</p>;
+  return (
+    <div className="switch-states" id={id} role="group" aria-invalid={invalid || undefined}>
+      {switches.length > 12 && <input type="search" placeholder="Filter switches" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter switches" />}
+      <table className="compact">
+        <tbody>
+          {listed.slice(0, 200).map((sw) => {
+            const drawn = switches.find((s) => s.id === sw);
+            const asDrawn = drawn ? (drawn.closed === false ? "open" : "closed") : "not in the network";
+            return (
+              <tr key={sw} data-switch={sw}>
+                <th scope="row">{sw}</th>
+                <td>
+                  <select aria-label={`State of ${sw}`} name={`switches.${sw}`} value={sw in value ? (value[sw] ? "closed" : "open") : ""} onChange={(e) => set(sw, e.target.value)}>
+                    <option value="">as drawn ({asDrawn})</option>
+                    <option value="closed">closed</option>
+                    <option value="open">open</option>
+                  </select>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {listed.length > 200 && <p className="hint">… {listed.length - 200} more: filter to find one</p>}
+    </div>
+  );
+}
+
+/** Ids of elements of any table (a scenario's out-of-service list): chips, and a field to add one. */
+function IdList({ id, doc, value, onSet, invalid }: { id: string; doc: NetworkDoc; value: string[]; onSet: (v: unknown) => void; invalid: boolean }) {
+  const [text, setText] = useState("");
+  const ids = TABLES.filter((t) => t.table !== "scenarios").flatMap((t) => rows(doc, t.table).map((e) => e.id));
+  const add = () => {
+    const x = text.trim();
+    if (!x || value.includes(x)) return;
+    onSet([...value, x]);
+    setText("");
+  };
+  return (
+    <div className="id-list">
+      <ul className="chips" aria-label="Out of service">
+        {value.map((x) => (
+          <li key={x} data-id={x}>{x} <button type="button" className="link" onClick={() => onSet(value.length > 1 ? value.filter((y) => y !== x) : undefined)} aria-label={`Remove ${x}`}>×</button></li>
+        ))}
+        {value.length === 0 && <li className="hint">none</li>}
+      </ul>
+      <input id={id} list={`${id}-list`} value={text} placeholder="element id" aria-invalid={invalid || undefined}
+        onChange={(e) => setText(e.target.value)} onKeyDown={(e) => { if (e.key === "Enter") { e.preventDefault(); add(); } }} />
+      <button type="button" onClick={add} disabled={!text.trim()}>Add</button>
+      <datalist id={`${id}-list`}>{ids.filter((x) => !value.includes(x)).slice(0, 500).map((x) => <option key={x} value={x} />)}</datalist>
+    </div>
+  );
+}
+

@@ -18,9 +18,9 @@ export const SERIES = [
 
 /** The bars to draw: every location, or the CHART_MAX_BARS highest I''k in document order. */
 export function chartBuses(report: StudyReport) {
-  const ok = report.buses.filter((b) => b.status === "ok");
+  const ok = report.buses.filter((b) => b.status === "ok" && b.ikss_ka !== null);
   if (ok.length <= CHART_MAX_BARS) return { buses: ok, cut: false };
-  const keep = new Set([...ok].sort((a, b) => b.ikss_ka - a.ikss_ka).slice(0, CHART_MAX_BARS).map((b) => b.id));
+  const keep = new Set([...ok].sort((a, b) => (b.ikss_ka ?? 0) - (a.ikss_ka ?? 0)).slice(0, CHART_MAX_BARS).map((b) => b.id));
   return { buses: ok.filter((b) => keep.has(b.id)), cut: true };
 }
 
@@ -30,8 +30,8 @@ export function IkChart({ report, onSelect }: { report: StudyReport; onSelect?: 
   const { buses, cut } = useMemo(() => chartBuses(report), [report]);
   useEffect(() => {
     if (!canvas.current || buses.length === 0) return;
-    const max = Math.max(...buses.map((b) => b.ip_ka));
-    const min = Math.min(...buses.map((b) => Math.min(b.ikss_ka, b.ib_ka)).filter((v) => v > 0));
+    const max = Math.max(...buses.map((b) => b.ip_ka ?? b.ikss_ka ?? 0));
+    const min = Math.min(...buses.flatMap((b) => [b.ikss_ka, b.ib_ka]).filter((v): v is number => v !== null && v > 0));
     const ticks = log ? logTicks(min / 1.5, max * 1.2) : linearTicks(max);
     const chart = new Chart(canvas.current, {
       type: "bar",

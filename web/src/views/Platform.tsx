@@ -2,7 +2,12 @@
 // a project's circuit versions (history, element-by-element diff, restore).
 import { useEffect, useState } from "react";
 import { ApiError, type ApiClient } from "../api/client";
-import type { Change, DiffView, Me, Member, Paged, Project, User, Version } from "../api/types";
+import type { Change, Circuit, DiffView, Me, Member, Paged, Project, User, Version } from "../api/types";
+import { Diagram, type DiagramMarks } from "../diagram/Diagram";
+import { buildGraph } from "../diagram/graph";
+import { layoutGraph, type Layout, type Point } from "../diagram/layout";
+import { position, rows, type NetworkDoc } from "../model/doc";
+import { diagramDiff, type DiagramDiff } from "../model/versionDiff";
 
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
@@ -168,6 +173,37 @@ function MembersView({ api, project, isAdmin, onClose }: { api: ApiClient; proje
   );
 }
 
+/** The changes between two versions on the diagram of the newer one (click a bus or branch for its notes). */
+function DiffDiagram({ drawn, from, to }: { drawn: { diff: DiagramDiff; layout: Layout }; from: number; to: number }) {
+  const [picked, setPicked] = useState<string | null>(null);
+  const { diff, layout } = drawn;
+  const mark = picked ? diff.marks.get(picked) : undefined;
+  return (
+    <section className="diff-diagram" aria-label="Changes on the diagram" id="diff-diagram">
+      <h3>v{from} → v{to} on the diagram of v{to}</h3>
+      <Diagram layout={layout} report={null} selected={picked} onSelect={setPicked} marks={diffMarks(diff)} />
+      {mark && <p className="diff-notes" id="diff-notes"><b>{picked}</b> {mark.op}: {mark.notes.join("; ")}</p>}
+      {diff.elsewhere.length > 0 && <p className="hint">Not on the diagram: {diff.elsewhere.join("; ")}</p>}
+    </section>
+  );
+}
+
+/** The diff's marks for the diagram, with a legend of the colours and their counts. */
+function diffMarks(diff: DiagramDiff): DiagramMarks {
+  const byId = new Map([...diff.marks].map(([id, m]) => [id, { kind: m.op, notes: m.notes }]));
+  const count = (op: string) => [...diff.marks.values()].filter((m) => m.op === op).length;
+  return {
+    byId,
+    legend: (
+      <p className="legend mark-legend" aria-label="Legend of the changes">
+        <span className="swatch mark-added" /> added ({count("added")}){" "}
+        <span className="swatch mark-removed" /> removed ({count("removed")}){" "}
+        <span className="swatch mark-changed" /> changed ({count("changed")}) · buses carry the changes of their feeders, generators, motors, converters and loads; click or hover for details
+      </p>
+    ),
+  };
+}
+
 function changeList(d: DiffView): Change[] {
   return Array.isArray(d.changes) ? d.changes : d.changes.changes;
 }
@@ -196,6 +232,7 @@ export function VersionsView({ api, project, loaded, onOpenVersion, refreshKey }
   const [list, setList] = useState<Version[]>([]);
   const [pair, setPair] = useState<{ a: number | null; b: number | null }>({ a: null, b: null });
   const [diff, setDiff] = useState<DiffView | null>(null);
+  const [drawn, setDrawn] = useState<{ diff: DiagramDiff; layout: Layout } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const base = `/api/v1/projects/${project.id}/circuits`;
   const load = () => api.request<Paged<Version>>("GET", `${base}?per_page=100`).then((r) => {
@@ -207,8 +244,15 @@ export function VersionsView({ api, project, loaded, onOpenVersion, refreshKey }
   const compare = async () => {
     if (pair.a === null || pair.b === null) return;
     try {
-      setDiff(await api.request<DiffView>("GET", `${base}/${pair.a}/diff/${pair.b}`));
+      const d = await api.request<DiffView>("GET", `${base}/${pair.a}/diff/${pair.b}`);
+      setDiff(d);
+      setDrawn(null);
       setError(null);
+      // drawn on the diagram of the newer side, with what it lost put back as removed
+      const to = await api.request<Circuit>("GET", `${base}/${pair.b}`);
+      const dd = diagramDiff(to.network as unknown as NetworkDoc, changeList(d));
+      const positions = new Map(rows(dd.doc, "buses").flatMap((b) => { const p = position(b); return p ? [[b.id, p] as [string, Point]] : []; }));
+      setDrawn({ diff: dd, layout: await layoutGraph(buildGraph(dd.doc), positions) });
     } catch (err) { setError(errorText(err)); }
   };
   const restore = async (v: number) => {
@@ -250,6 +294,7 @@ export function VersionsView({ api, project, loaded, onOpenVersion, refreshKey }
       {diff && (
         <div className="diff">
           <p><b>v{diff.from} → v{diff.to}</b>: {diff.count} change{diff.count === 1 ? "" : "s"}. {diff.summary}</p>
+          {drawn && <DiffDiagram drawn={drawn} from={diff.from} to={diff.to} />}
           <DiffTable changes={changeList(diff)} />
         </div>
       )}

@@ -1,15 +1,22 @@
 // The printable report (browser print to PDF): inputs, options and standard edition, results,
 // warnings and the diagram, on pages of their own.
-import type { StudyReport } from "../../pkg/ampflux_wasm.js";
+import type { DutyReport, StudyReport } from "../../pkg/ampflux_wasm.js";
+import type { ArcFlashReport } from "../engine/protection";
 import { getField, rows, type NetworkDoc } from "../model/doc";
 import { TABLES } from "../model/schema";
 import { fmt } from "../util/format";
+import { arcFlashHeader } from "./ArcFlash";
+import { dutyHeader, worstFirst } from "./Duty";
 import { columnsFor, reportWarnings, STANDARD, studyHeader } from "./Results";
 
 /** Rows of the printed results table at most (a 100k-bus study is downloaded as JSON instead). */
 const PRINT_ROWS = 2000;
 
-export function ReportView({ doc, report, where, ms, digest, diagram }: { doc: NetworkDoc; report: StudyReport | null; where: string; ms?: number; digest?: string; diagram: React.ReactNode }) {
+export function ReportView({ doc, report, where, ms, digest, diagram, duty, arc }: {
+  doc: NetworkDoc; report: StudyReport | null; where: string; ms?: number; digest?: string; diagram: React.ReactNode;
+  /** Current duty and arc-flash results (not stale), printed after the short-circuit results. */
+  duty?: DutyReport | null; arc?: ArcFlashReport | null;
+}) {
   const columns = report ? columnsFor(report) : [];
   const warnings = report ? reportWarnings(report) : [];
   return (
@@ -42,6 +49,32 @@ export function ReportView({ doc, report, where, ms, digest, diagram }: { doc: N
           {report.buses.length > PRINT_ROWS && <p>… {report.buses.length - PRINT_ROWS} more locations: download the results as JSON for all of them.</p>}
         </section>
       )}
+      {duty && (
+        <section id="report-duty">
+          <h2>Equipment duty</h2>
+          <p>{dutyHeader(duty)} · {duty.summary.fail} fail, {duty.summary.marginal} marginal, {duty.summary.pass} pass, {duty.summary.unrated} unrated</p>
+          <table className="results-table compact">
+            <thead><tr><th>Device</th><th>Check</th><th>Duty</th><th>Rating</th><th>Unit</th><th>Utilization (%)</th><th>Verdict</th><th>Fault</th><th>Location</th><th>Scenario</th></tr></thead>
+            <tbody>{worstFirst(duty.checks).slice(0, PRINT_ROWS).map((c, i) => (
+              <tr key={i} className={`verdict-${c.verdict}`}><th scope="row">{c.element}</th><td>{c.check}</td><td>{fmt(c.duty, 2)}</td><td>{fmt(c.rating, 2)}</td><td>{c.unit}</td>
+                <td>{fmt(c.utilization_percent, 1)}</td><td className="verdict-cell">{c.verdict}</td><td>{c.fault ?? "–"}</td><td>{c.location ?? "–"}</td><td>{c.scenario ?? "–"}</td></tr>
+            ))}</tbody>
+          </table>
+        </section>
+      )}
+      {arc && (
+        <section id="report-arcflash">
+          <h2>Arc flash</h2>
+          <p>{arcFlashHeader(arc)}</p>
+          <table className="results-table compact">
+            <thead><tr><th>Bus</th><th>Ibf (kA)</th><th>Iarc (kA)</th><th>Iarc,min (kA)</th><th>Clearing (ms)</th><th>Device</th><th>Incident energy (cal/cm²)</th><th>AFB (mm)</th><th>PPE category</th></tr></thead>
+            <tbody>{arc.buses.slice(0, PRINT_ROWS).map((b) => (
+              <tr key={b.id}><th scope="row">{b.id}</th><td>{fmt(b.ibf_ka, 2)}</td><td>{fmt(b.iarc_ka, 2)}</td><td>{fmt(b.iarc_min_ka, 2)}</td><td>{fmt(b.clearing_time_ms, 0)}</td>
+                <td>{b.device ?? "none"}</td><td>{fmt(b.incident_energy_cal_per_cm2, 2)}</td><td>{fmt(b.afb_mm, 0)}</td><td>{b.ppe_category ?? "none (> 40 cal/cm²)"}</td></tr>
+            ))}</tbody>
+          </table>
+        </section>
+      )}
       <section className="report-diagram">
         <h2>One-line diagram</h2>
         {diagram}
@@ -58,7 +91,7 @@ export function ReportView({ doc, report, where, ms, digest, diagram }: { doc: N
               <h3>{t.title}</h3>
               <table className="results-table compact">
                 <thead><tr>{keys.map((k) => { const f = t.fields.find((x) => x.key === k); return <th key={k}>{f ? f.label : "Id"}{f?.unit ? ` (${f.unit})` : ""}</th>; })}</tr></thead>
-                <tbody>{list.slice(0, PRINT_ROWS).map((e) => <tr key={e.id}>{keys.map((k) => { const v = getField(e, k); return <td key={k}>{v === undefined ? "" : String(v)}</td>; })}</tr>)}</tbody>
+                <tbody>{list.slice(0, PRINT_ROWS).map((e) => <tr key={e.id}>{keys.map((k) => { const v = getField(e, k); return <td key={k}>{cellText(v)}</td>; })}</tr>)}</tbody>
               </table>
             </div>
           );
@@ -66,4 +99,12 @@ export function ReportView({ doc, report, where, ms, digest, diagram }: { doc: N
       </section>
     </article>
   );
+}
+
+/** A field's value in a table cell: switch states as `Q1 closed, Q2 open`, lists joined. */
+function cellText(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  if (Array.isArray(v)) return v.join(", ");
+  if (typeof v === "object") return Object.entries(v as Record<string, unknown>).map(([k, x]) => (typeof x === "boolean" ? `${k} ${x ? "closed" : "open"}` : `${k}: ${String(x)}`)).join(", ");
+  return String(v);
 }

@@ -15,7 +15,10 @@ export const COLUMNS: Column[] = [
   { key: "skss_mva", label: "S''k", unit: "MVA", decimals: 2 },
   { key: "ip_ka", label: "ip", unit: "kA", decimals: 3 },
   { key: "ib_ka", label: "Ib", unit: "kA", decimals: 3 },
+  { key: "ib_asym_ka", label: "Ib,asym", unit: "kA", decimals: 3 },
+  { key: "idc_ka", label: "iDC", unit: "kA", decimals: 3 },
   { key: "ith_ka", label: "Ith", unit: "kA", decimals: 3 },
+  { key: "ik_ka", label: "Ik", unit: "kA", decimals: 3 },
   { key: "kappa", label: "κ", unit: "", decimals: 4 },
   { key: "rk_ohm", label: "Rk", unit: "Ω", decimals: 5 },
   { key: "xk_ohm", label: "Xk", unit: "Ω", decimals: 5 },
@@ -27,8 +30,17 @@ const EARTH_COLUMNS: Column[] = [
   { key: "xk0_ohm", label: "X0", unit: "Ω", decimals: 5 },
 ];
 
+/** Earth faults outside IEC 60909 (isolated or resonance-earthed neutral, clause 1). */
+const OUTSIDE_COLUMNS: Column[] = [
+  { key: "ice_ka", label: "ICE", unit: "kA", decimals: 4 },
+  { key: "ires_ka", label: "IRes", unit: "kA", decimals: 4 },
+];
+
 export function columnsFor(report: StudyReport): Column[] {
-  return report.buses.some((b) => b.ikss_earth_ka !== undefined || b.rk0_ohm !== undefined) ? [...COLUMNS, ...EARTH_COLUMNS] : COLUMNS;
+  const has = (k: keyof BusResult) => report.buses.some((b) => b[k] !== undefined && b[k] !== null);
+  const base = COLUMNS.filter((c) => has(c.key) || c.key === "ikss_ka");
+  const earth = report.buses.some((b) => b.ikss_earth_ka !== undefined || b.rk0_ohm !== undefined) ? EARTH_COLUMNS : [];
+  return [...base, ...earth, ...OUTSIDE_COLUMNS.filter((c) => has(c.key))];
 }
 
 export function studyHeader(report: StudyReport, where: string, ms?: number): string {
@@ -45,7 +57,9 @@ export function reportWarnings(report: StudyReport): Issue[] {
   for (const b of report.buses) {
     if (b.status !== "ok" && !named.has(b.id)) {
       out.push({ severity: "warning", code: b.status, table: "buses", element: b.id,
-        message: b.status === "unsupplied" ? `bus ${b.id} is not supplied by any source: no short-circuit current` : `bus ${b.id} has no zero-sequence path: no earth-fault current` } as Issue);
+        message: b.status === "unsupplied" ? `bus ${b.id} is not supplied by any source: no short-circuit current`
+          : b.status === "resonance_earthed" ? `bus ${b.id} is resonance-earthed: a line-to-earth fault there is outside IEC 60909 (clause 1); the residual current is given where the coil is known`
+          : `bus ${b.id} has no zero-sequence path (isolated neutral): a line-to-earth fault there is outside IEC 60909 (clause 1); the capacitive earth-fault current is given where the capacitances are known` } as Issue);
     }
   }
   return out;
@@ -86,7 +100,9 @@ export function ResultsTable({ report, selected, onSelect }: { report: StudyRepo
       const x = (a as unknown as Record<string, number | string>)[sort.key];
       const y = (b as unknown as Record<string, number | string>)[sort.key];
       if (typeof x === "string" || typeof y === "string") return String(x).localeCompare(String(y), undefined, { numeric: true }) * sort.dir;
-      return ((x ?? -Infinity) - (y ?? -Infinity)) * sort.dir;
+      // locations without the quantity (null: outside IEC 60909, or unsupplied) last either way
+      if (x === null || x === undefined || y === null || y === undefined) return (x === null || x === undefined ? 1 : 0) - (y === null || y === undefined ? 1 : 0);
+      return (x - y) * sort.dir;
     });
   }, [report, sort]);
   const first = Math.max(0, Math.floor(top / ROW_H) - 10);
@@ -143,6 +159,19 @@ export function BranchTable({ report, fault }: { report: StudyReport; fault: str
           ))}
         </tbody>
       </table>
+      {(report.partial_currents ?? []).some((p) => p.fault_bus === fault) && (
+        <>
+          <h3>Partial currents of the sources</h3>
+          <table className="results-table compact" id="partial-table">
+            <thead><tr><th>Source</th><th>Kind</th><th>At bus</th><th>I''k (kA)</th><th>Angle (°)</th><th>ip (kA)</th><th>Ib (kA)</th><th>Ik (kA)</th><th>μ</th><th>q</th></tr></thead>
+            <tbody>
+              {report.partial_currents!.filter((p) => p.fault_bus === fault).map((p) => (
+                <tr key={p.source} data-source={p.source}><th scope="row">{p.source}</th><td>{p.kind}</td><td>{p.bus}</td><td>{fmt(p.ikss_ka)}</td><td>{fmt(p.angle_deg, 1)}</td><td>{fmt(p.ip_ka)}</td><td>{fmt(p.ib_ka)}</td><td>{fmt(p.ik_ka)}</td><td>{fmt(p.mu, 4)}</td><td>{fmt(p.q, 4)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
       <h3>Bus voltages during that fault</h3>
       <table className="results-table compact" id="voltage-table">
         <thead><tr><th>Bus</th><th>U1 (p.u.)</th><th>U2 (p.u.)</th><th>U0 (p.u.)</th><th>Ua (p.u.)</th><th>Ub (p.u.)</th><th>Uc (p.u.)</th></tr></thead>

@@ -2,9 +2,7 @@
 // on the server for a saved version), progress and cancel. The kinds of study are listed so
 // that duty and arc-flash studies join here as the engine gains them.
 import { useState } from "react";
-import { STUDY_OPTIONS, type OptionValues } from "../model/options";
-
-export const STUDY_KINDS = [{ id: "short_circuit", label: "Short circuit (IEC 60909)" }] as const;
+import { optionApplies, STUDY_KINDS, STUDY_OPTIONS, type FormStudy, type OptionValues } from "../model/options";
 
 export interface RunState {
   state: "idle" | "running" | "done" | "failed" | "cancelled";
@@ -14,7 +12,10 @@ export interface RunState {
   message?: string;
 }
 
-export function StudyForm({ values, onChange, run, onRunLocal, onRunServer, onCancel, serverHint, optionError }: {
+export function StudyForm({ study, onStudy, kinds = STUDY_KINDS, values, onChange, run, onRunLocal, onRunServer, onCancel, serverHint, optionError }: {
+  study: FormStudy; onStudy: (s: FormStudy) => void;
+  /** The studies the loaded engine offers. */
+  kinds?: typeof STUDY_KINDS;
   values: OptionValues; onChange: (v: OptionValues) => void; run: RunState;
   onRunLocal: () => void; onRunServer?: () => void; onCancel: () => void; serverHint?: string; optionError?: { option?: string; message: string } | null;
 }) {
@@ -24,10 +25,10 @@ export function StudyForm({ values, onChange, run, onRunLocal, onRunServer, onCa
   return (
     <form className="study-form" onSubmit={(e) => { e.preventDefault(); onRunLocal(); }} aria-label="Study options">
       <label className="field"><span>Study</span>
-        <select name="study_kind" defaultValue="short_circuit">{STUDY_KINDS.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}</select>
+        <select name="study_kind" value={study} onChange={(e) => onStudy(e.target.value as FormStudy)}>{kinds.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}</select>
       </label>
       <div className="options-grid">
-        {STUDY_OPTIONS.filter((o) => more || !o.advanced).map((o) => {
+        {STUDY_OPTIONS.filter((o) => optionApplies(o, study) && (more || !o.advanced)).map((o) => {
           const v = values[o.key];
           const bad = optionError?.option === o.key;
           const id = `opt-${o.key}`;
