@@ -208,7 +208,8 @@ export interface StudyReport {
 export type DutyBasis = "bus_total" | "through";
 
 /** Options of `duty`, as a report's `study` carries them: the study options (without `fault`,
- * `case`, `buses`, `line_faults`, `branch_results`, which the duty study decides) and its own. */
+ * `case`, `buses`, `line_faults`, `branch_results`, `partial_currents`, which the duty study
+ * decides) and its own. */
 export interface DutyOptions {
   topology: Topology;
   ip_method: PeakMethod;
@@ -227,6 +228,8 @@ export interface DutyOptions {
   x_fault_ohm: number;
   r_earth_ohm: number;
   x_earth_ohm: number;
+  /** K_T,S on the unit transformer at the generator terminals of a power station unit. */
+  kts_at_generator_terminals: boolean;
   method: Method;
   prefault_pu: number;
   base_mva: number;
@@ -249,7 +252,8 @@ export type DutyOptionsInput = Partial<Omit<DutyOptions, "faults" | "scenarios">
 
 /** What a duty check compares. */
 export type DutyCheckKind =
-  | "breaking" | "breaking_asym" | "service_breaking" | "making" | "short_time" | "peak" | "cable_thermal";
+  | "breaking" | "breaking_asym" | "dc_component" | "service_breaking" | "making" | "short_time" | "peak"
+  | "cable_thermal";
 
 /** Outcome of a duty check (`unrated`: the device has no rating for it). */
 export type Verdict = "pass" | "marginal" | "fail" | "unrated";
