@@ -16,6 +16,7 @@ fi
 BIN="${CARGO_TARGET_DIR:-target}/release/ampflux-server"
 
 WORK="$(mktemp -d)"
+OPERATOR="operator-token-of-this-run-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 SERVER_PID=""
 DB_NAME=""
 cleanup() {
@@ -34,7 +35,7 @@ else
     DATABASE_URL="sqlite://$WORK/load.db?mode=rwc"
 fi
 
-DATABASE_URL="$DATABASE_URL" AMPFLUX_BIND="127.0.0.1:$PORT" AMPFLUX_SECRET_KEY="load-test-secret-key-of-32-bytes-or-more" \
+DATABASE_URL="$DATABASE_URL" AMPFLUX_BIND="127.0.0.1:$PORT" AMPFLUX_SECRET_KEY="load-test-secret-key-of-32-bytes-or-more" AMPFLUX_OPERATOR_TOKEN="$OPERATOR" \
     AMPFLUX_WEB_DIR="$WORK/no-web" AMPFLUX_RATE_LIMIT_IP=0 AMPFLUX_RATE_LIMIT_USER=0 \
     AMPFLUX_RATE_LIMIT_LOGIN_EMAIL=0 AMPFLUX_RATE_LIMIT_LOGIN_IP=0 RUST_LOG=warn AMPFLUX_DATABASE_MAX_CONNECTIONS=16 \
     "$BIN" serve >"$WORK/server.log" 2>&1 &
@@ -48,7 +49,10 @@ PASSWORD="load test password"
 TOKEN="$(curl -sf -X POST "$BASE/api/v1/auth/register" -H 'content-type: application/json' \
     -d "{\"company_name\":\"Load\",\"name\":\"Load\",\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" | json "['access_token']")"
 AUTH="Authorization: Bearer $TOKEN"
-curl -sf -X PUT "$BASE/api/v1/license" -H "$AUTH" -H 'content-type: application/json' -d '{"plan":"enterprise"}' >/dev/null
+# plans are the operator's: the enterprise plan through the operator's route
+COMPANY="$(curl -sf "$BASE/api/v1/users/me" -H "$AUTH" | json "['company_id']")"
+curl -sf -X PUT "$BASE/api/v1/admin/companies/$COMPANY/license" -H "Authorization: Bearer $OPERATOR" \
+    -H 'content-type: application/json' -d '{"plan":"enterprise"}' >/dev/null
 PROJECT="$(curl -sf -X POST "$BASE/api/v1/projects" -H "$AUTH" -H 'content-type: application/json' -d '{"name":"Load"}' | json "['id']")"
 curl -sf -X POST "$BASE/api/v1/projects/$PROJECT/circuits" -H "$AUTH" -H 'content-type: application/json' \
     --data-binary @examples/networks/industrial_plant.json >/dev/null

@@ -28,6 +28,7 @@ cargo build --release -q -p ampflux-server
 BIN="${CARGO_TARGET_DIR:-target}/release/ampflux-server"
 
 WORK="$(mktemp -d)"
+OPERATOR="operator-token-of-this-run-$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 SERVER_PID=""
 cleanup() {
     if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; fi
@@ -40,7 +41,7 @@ BASE="http://127.0.0.1:$PORT"
 # Rate limits off: the fuzzer sends thousands of requests from one address and one user
 # (the limits have their own tests). The body limit stays at its default.
 DATABASE_URL="sqlite://$WORK/st.db?mode=rwc" AMPFLUX_BIND="127.0.0.1:$PORT" \
-    AMPFLUX_SECRET_KEY="schemathesis-secret-key-of-32-bytes-or-more" AMPFLUX_WEB_DIR="$WORK/no-web" \
+    AMPFLUX_SECRET_KEY="schemathesis-secret-key-of-32-bytes-or-more" AMPFLUX_OPERATOR_TOKEN="$OPERATOR" AMPFLUX_WEB_DIR="$WORK/no-web" \
     AMPFLUX_RATE_LIMIT_IP=0 AMPFLUX_RATE_LIMIT_USER=0 AMPFLUX_RATE_LIMIT_LOGIN_EMAIL=0 \
     AMPFLUX_RATE_LIMIT_LOGIN_IP=0 AMPFLUX_LOG_FORMAT=json RUST_LOG=warn \
     "$BIN" serve >"$WORK/server.log" 2>&1 &
@@ -55,7 +56,10 @@ post() { curl -sf -X POST "$BASE$1" -H "$AUTH" -H 'content-type: application/jso
 TOKEN="$(curl -sf -X POST "$BASE/api/v1/auth/register" -H 'content-type: application/json' \
     -d '{"company_name":"Fuzz","name":"Fuzz","email":"fuzz@example.com","password":"fuzz test password"}' | json "['access_token']")"
 AUTH="Authorization: Bearer $TOKEN"
-curl -sf -X PUT "$BASE/api/v1/license" -H "$AUTH" -H 'content-type: application/json' -d '{"plan":"enterprise"}' >/dev/null
+# plans are the operator's: the enterprise plan through the operator's route
+COMPANY="$(curl -sf "$BASE/api/v1/users/me" -H "$AUTH" | json "['company_id']")"
+curl -sf -X PUT "$BASE/api/v1/admin/companies/$COMPANY/license" -H "Authorization: Bearer $OPERATOR" \
+    -H 'content-type: application/json' -d '{"plan":"enterprise"}' >/dev/null
 PROJECT="$(post /api/v1/projects '{"name":"Fuzz"}' | json "['id']")"
 post "/api/v1/projects/$PROJECT/circuits" @examples/networks/industrial_plant.json >/dev/null
 python3 - "$PROJECT" >"$WORK/changed.json" <<'PY'

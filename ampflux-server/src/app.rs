@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, FromRef, Request};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::{Router, middleware};
 use tokio::net::TcpListener;
@@ -19,9 +19,11 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::{Config, CorsOrigins};
 use crate::jobs::events::Events;
-use crate::jobs::worker::Worker;
+use crate::ratelimit::RateLimiter;
+use crate::services::notifications::Notifier;
 use crate::state::{AppState, StartError, connect_db, connect_redis, make_queue};
-use crate::{ratelimit, routes, telemetry};
+use crate::worker::Worker;
+use crate::{headers, ratelimit, routes, telemetry};
 
 /// The whole HTTP application over `state`.
 pub fn app(state: AppState) -> Router {
@@ -31,11 +33,16 @@ pub fn app(state: AppState) -> Router {
     api.merge(routes::web::router(&state))
         .route_layer(middleware::from_fn(telemetry::track))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
-        .layer(middleware::from_fn_with_state(state.clone(), ratelimit::limit))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            RateLimiter::from_ref(&state),
+            ratelimit::limit,
+        ))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(CompressionLayer::new().gzip(true))
         .layer(cors(&config.cors_origins))
+        .layer(middleware::from_fn(headers::secure))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
@@ -50,7 +57,12 @@ pub fn app(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(middleware::from_fn(headers::sane_request_id))
         .with_state(state)
+}
+
+async fn method_not_allowed() -> crate::error::Error {
+    crate::error::Error::MethodNotAllowed
 }
 
 fn cors(origins: &CorsOrigins) -> CorsLayer {
@@ -118,6 +130,7 @@ pub async fn start(config: Config, listener: TcpListener) -> Result<Running, Sta
             state.events.clone(),
             state.job_wake.clone(),
         )
+        .with_notifier(state.notifier.clone())
         .spawn(stopped.clone())
     });
     let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -162,6 +175,8 @@ pub async fn worker(config: Config) -> Result<(), StartError> {
     let queue = make_queue(&config, &db, &redis);
     let _ = crate::telemetry::metrics_handle();
     let (stop, stopped) = watch::channel(false);
+    let mailer = crate::mail::Mailer::new(&config.mail).map_err(StartError::Setup)?;
+    let notifier = Notifier::new(db.clone(), mailer, config.mail.notify_min_compute);
     let handle = Worker::new(
         db,
         queue,
@@ -169,11 +184,87 @@ pub async fn worker(config: Config) -> Result<(), StartError> {
         Events::default(),
         Arc::new(Notify::new()),
     )
+    .with_notifier(notifier)
     .spawn(stopped);
     shutdown_signal().await;
     tracing::info!("worker shutting down after its current jobs");
     let _ = stop.send(true);
     let _ = handle.await;
+    Ok(())
+}
+
+/// A task of `ampflux-server admin`.
+pub enum AdminTask {
+    /// List the companies with their plans.
+    Companies,
+    /// Change a company's license.
+    License {
+        /// Company id, or the email of its company_admin.
+        company: String,
+        /// New plan.
+        plan: Option<String>,
+        /// New status.
+        status: Option<String>,
+        /// New end date (RFC 3339, or `none`).
+        end_date: Option<String>,
+    },
+}
+
+/// `ampflux-server admin`: the operator's tasks, printed as JSON lines.
+pub async fn admin(config: Config, task: AdminTask) -> Result<(), StartError> {
+    use crate::domain::{LicenseStatus, Plan};
+    use crate::services::licenses::LicenseChange;
+    use crate::services::operator::Operator;
+
+    let db = connect_db(&config, true).await?;
+    let operator = Operator::new(db, None);
+    let failed = |e: crate::error::Error| StartError::Setup(e.body().message);
+    match task {
+        AdminTask::Companies => {
+            for c in operator.companies().await.map_err(failed)? {
+                let line = serde_json::json!({"id": c.id, "name": c.name, "plan": c.plan,
+                    "status": c.status, "users": c.users, "projects": c.projects,
+                    "admin_email": c.admin_email});
+                println!("{line}");
+            }
+        }
+        AdminTask::License {
+            company,
+            plan,
+            status,
+            end_date,
+        } => {
+            let plan = plan
+                .map(|p| Plan::parse(&p).ok_or(format!("--plan: one of {}", Plan::allowed())))
+                .transpose()
+                .map_err(StartError::Setup)?;
+            let status = status
+                .map(|s| {
+                    LicenseStatus::parse(&s)
+                        .ok_or(format!("--status: one of {}", LicenseStatus::allowed()))
+                })
+                .transpose()
+                .map_err(StartError::Setup)?;
+            let change = LicenseChange {
+                plan,
+                status,
+                start_date: None,
+                end_date: end_date.map(|e| (e != "none").then_some(e)),
+            };
+            let company = operator.find_company(&company).await.map_err(failed)?;
+            let origin = crate::services::Origin {
+                ip: None,
+                request_id: Some("ampflux-server admin".into()),
+            };
+            let license = operator
+                .set_license(&origin, &company, change)
+                .await
+                .map_err(failed)?;
+            let line = serde_json::json!({"company": company, "plan": license.plan,
+                "status": license.status, "end_date": license.end_date.map(crate::clock::rfc3339)});
+            println!("{line}");
+        }
+    }
     Ok(())
 }
 

@@ -46,7 +46,8 @@ pub struct Features {
     pub live_progress: bool,
     /// Registration of new companies (joining by invitation always works).
     pub open_registration: bool,
-    /// A company_admin may change the company's plan with `PUT /api/v1/license`.
+    /// A company_admin may change the company's plan with `PUT /api/v1/license` (off by
+    /// default: plans are the operator's; for an installation whose one company runs it).
     pub self_service_license: bool,
 }
 
@@ -57,7 +58,7 @@ impl Default for Features {
             advanced_simulations: true,
             live_progress: true,
             open_registration: true,
-            self_service_license: true,
+            self_service_license: false,
         }
     }
 }
@@ -109,6 +110,44 @@ pub struct JobsConfig {
     pub in_process_worker: bool,
 }
 
+/// The cost of password hashing (argon2id) and how many hashes may run at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PasswordHashing {
+    /// Memory of one hash in KiB (`m`; OWASP's and the crate's default 19456 = 19 MiB).
+    pub memory_kib: u32,
+    /// Passes over the memory (`t`, default 2).
+    pub iterations: u32,
+    /// Hashes (and verifications) running at once; the others wait their turn, so the
+    /// memory they take is at most `memory_kib` times this.
+    pub concurrency: usize,
+}
+
+/// Outgoing email (notifications, invitations, password resets); off without `smtp_url`.
+#[derive(Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port` (plain, for a local relay), `smtp://...?tls=starttls` or
+    /// `smtps://host:port` (TLS), with `user:password@` when the relay wants a login.
+    pub smtp_url: Option<String>,
+    /// The sender, e.g. `AmpFlux <noreply@example.com>`.
+    pub from: String,
+    /// The address of the web client, for links in emails.
+    pub public_url: String,
+    /// Successful simulations computed faster than this are not mailed
+    /// (`AMPFLUX_NOTIFY_MIN_COMPUTE_S`, default 30; 0 mails every one).
+    pub notify_min_compute: Duration,
+}
+
+impl fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("from", &self.from)
+            .field("public_url", &self.public_url)
+            .field("notify_min_compute", &self.notify_min_compute)
+            .finish()
+    }
+}
+
 /// Request limits per minute; 0 switches a limit off.
 #[derive(Clone, Copy, Debug)]
 pub struct RateLimitConfig {
@@ -116,12 +155,17 @@ pub struct RateLimitConfig {
     pub per_ip_per_minute: u32,
     /// Requests per minute from one authenticated user.
     pub per_user_per_minute: u32,
-    /// Take the client address from the first `X-Forwarded-For` entry (behind a proxy).
+    /// Take the client address from `X-Forwarded-For` (behind a proxy): the last entry, the
+    /// one the proxy itself appended (the ones before it are the client's to choose).
     pub trust_forwarded_for: bool,
-    /// Login attempts per minute for one email (against password guessing on one account).
+    /// Failed logins per minute for one email from one client address (slows guessing on
+    /// one account; other addresses, the owner's among them, are not affected).
     pub login_per_email_per_minute: u32,
     /// Login attempts per minute from one client address (against guessing over accounts).
     pub login_per_ip_per_minute: u32,
+    /// Registrations per minute from one client address (each makes a company and hashes
+    /// a password).
+    pub register_per_ip_per_minute: u32,
 }
 
 /// Allowed browser origins for CORS.
@@ -158,6 +202,15 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// Lifetime of invitations.
     pub invitation_ttl: Duration,
+    /// Lifetime of password reset tokens.
+    pub password_reset_ttl: Duration,
+    /// Password hashing cost and concurrency.
+    pub password_hashing: PasswordHashing,
+    /// The operator's credential (`AMPFLUX_OPERATOR_TOKEN`) for `/api/v1/admin/...`; `None`:
+    /// plans are changed with `ampflux-server admin` only.
+    pub operator_token: Option<String>,
+    /// Outgoing email.
+    pub mail: MailConfig,
     /// CORS policy.
     pub cors_origins: CorsOrigins,
     /// Directory of the web page served at `/`.
@@ -335,6 +388,50 @@ impl Config {
         let access_minutes = r.positive("AMPFLUX_ACCESS_TOKEN_MINUTES", 30, "minutes");
         let refresh_days = r.positive("AMPFLUX_REFRESH_TOKEN_DAYS", 14, "days");
         let invitation_days = r.positive("AMPFLUX_INVITATION_DAYS", 7, "days");
+        let reset_minutes = r.positive("AMPFLUX_PASSWORD_RESET_MINUTES", 60, "minutes");
+        let password_hashing = PasswordHashing {
+            memory_kib: r.positive("AMPFLUX_PASSWORD_HASH_MEMORY_KIB", 19_456, "KiB") as u32,
+            iterations: r.positive("AMPFLUX_PASSWORD_HASH_ITERATIONS", 2, "passes") as u32,
+            concurrency: r.positive("AMPFLUX_PASSWORD_HASH_CONCURRENCY", 2, "hashes") as usize,
+        };
+        if password_hashing.memory_kib < 8 * 1024 {
+            r.errors.push(
+                "AMPFLUX_PASSWORD_HASH_MEMORY_KIB: at least 8192 (8 MiB) to resist GPU guessing"
+                    .to_string(),
+            );
+        }
+        let operator_token = r.text("AMPFLUX_OPERATOR_TOKEN");
+        if operator_token.as_ref().is_some_and(|t| t.len() < 32) {
+            r.errors.push(
+                "AMPFLUX_OPERATOR_TOKEN: must be at least 32 characters (e.g. `openssl rand -hex 32`)"
+                    .to_string(),
+            );
+        }
+        let smtp_url = r.text("AMPFLUX_SMTP_URL");
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            r.errors.push(format!(
+                "AMPFLUX_SMTP_URL: `{}` is not an smtp:// or smtps:// URL",
+                redact_url(url)
+            ));
+        }
+        let mail = MailConfig {
+            smtp_url,
+            from: r
+                .text("AMPFLUX_MAIL_FROM")
+                .unwrap_or_else(|| "AmpFlux <noreply@localhost>".to_string()),
+            public_url: r
+                .text("AMPFLUX_PUBLIC_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:8000".to_string())
+                .trim_end_matches('/')
+                .to_string(),
+            notify_min_compute: Duration::from_secs(r.parse(
+                "AMPFLUX_NOTIFY_MIN_COMPUTE_S",
+                30,
+                "a number of seconds",
+            )),
+        };
 
         let cors_origins = match r.text("AMPFLUX_CORS_ORIGINS").as_deref() {
             None | Some("none") => CorsOrigins::None,
@@ -410,6 +507,11 @@ impl Config {
                 "a whole number",
             ),
             login_per_ip_per_minute: r.parse("AMPFLUX_RATE_LIMIT_LOGIN_IP", 60, "a whole number"),
+            register_per_ip_per_minute: r.parse(
+                "AMPFLUX_RATE_LIMIT_REGISTER_IP",
+                10,
+                "a whole number",
+            ),
         };
         let log_format = match r.text("AMPFLUX_LOG_FORMAT").as_deref() {
             None | Some("json") => LogFormat::Json,
@@ -462,6 +564,10 @@ impl Config {
                 access_token_ttl: Duration::from_secs(access_minutes * 60),
                 refresh_token_ttl: Duration::from_secs(refresh_days * 86_400),
                 invitation_ttl: Duration::from_secs(invitation_days * 86_400),
+                password_reset_ttl: Duration::from_secs(reset_minutes * 60),
+                password_hashing,
+                operator_token,
+                mail,
                 cors_origins,
                 web_dir,
                 jobs,

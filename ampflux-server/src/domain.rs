@@ -145,6 +145,9 @@ pub struct PlanLimits {
     pub simulations_per_day: Option<i64>,
     /// AI assistant requests per day (UTC).
     pub ai_requests_per_day: Option<i64>,
+    /// Rows of one simulation's result: fault locations, and with branch results a row per
+    /// branch and bus for each (choose fault buses with `buses` to stay within it).
+    pub max_result_rows: Option<i64>,
     /// Queue priority of the company's jobs (higher first).
     pub queue_priority: i64,
 }
@@ -158,6 +161,7 @@ impl Plan {
                 max_buses_per_circuit: Some(50),
                 simulations_per_day: Some(50),
                 ai_requests_per_day: Some(10),
+                max_result_rows: Some(10_000),
                 queue_priority: 0,
             },
             Plan::Pro => PlanLimits {
@@ -165,6 +169,7 @@ impl Plan {
                 max_buses_per_circuit: Some(2_000),
                 simulations_per_day: Some(2_000),
                 ai_requests_per_day: Some(500),
+                max_result_rows: Some(2_000_000),
                 queue_priority: 10,
             },
             Plan::Enterprise => PlanLimits {
@@ -172,6 +177,7 @@ impl Plan {
                 max_buses_per_circuit: None,
                 simulations_per_day: None,
                 ai_requests_per_day: Some(10_000),
+                max_result_rows: Some(20_000_000),
                 queue_priority: 20,
             },
         }

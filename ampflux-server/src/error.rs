@@ -1,15 +1,18 @@
-//! The one HTTP error type: every failure leaves the server as `{code, message, issues}` with
-//! the status that fits it; internal details are logged, never sent.
+//! The one error of the server's operations ([`Error`]), and its one mapping to HTTP: every
+//! failure leaves the server as `{code, message, issues}` with the status that fits it;
+//! internal details are logged, never sent. Services, the AI assistant and the worker speak
+//! [`Error`]; only this module knows HTTP statuses.
 
 use ampflux_core::{Issue, Severity};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// The body of every error response.
-#[derive(Debug, Serialize, ToSchema)]
+/// `{code, message, issues}`: how an error is told to a client (the body of every error
+/// response) and how a failed study records why it failed.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
     /// Stable machine-readable code (`validation_error`, `not_found`, `plan_limit`, ...).
     pub code: String,
@@ -18,21 +21,31 @@ pub struct ErrorBody {
     /// Every problem found in the input, naming element and field where there is one
     /// (the core's validation issues for network documents).
     #[schema(value_type = Vec<Object>)]
+    #[serde(default)]
     pub issues: Vec<Issue>,
 }
 
-/// An error of a request.
+/// A service the server depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dependency {
+    /// The database.
+    Database,
+    /// Redis (queue, cache, rate limits).
+    Redis,
+}
+
+/// Why an operation failed.
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    /// 400: the request cannot be read (malformed JSON, wrong content type).
+pub enum Error {
+    /// The request cannot be read (malformed JSON, wrong content type, bad query string).
     #[error("{message}")]
-    BadRequest {
+    Unreadable {
         /// Stable code.
         code: &'static str,
         /// Explanation.
         message: String,
     },
-    /// 422: the input is readable but invalid; `issues` name each problem.
+    /// The input is readable but invalid; `issues` name each problem.
     #[error("{message}")]
     Invalid {
         /// Stable code (the core's codes for network documents and study options).
@@ -42,15 +55,15 @@ pub enum ApiError {
         /// Every problem.
         issues: Vec<Issue>,
     },
-    /// 401: no valid credentials.
+    /// No valid credentials.
     #[error("{message}")]
-    Unauthorized {
+    Unauthenticated {
         /// Stable code.
         code: &'static str,
         /// Explanation.
         message: String,
     },
-    /// 403: authenticated, but the role does not allow this.
+    /// Authenticated, but the caller's role does not allow this.
     #[error("{message}")]
     Forbidden {
         /// Stable code.
@@ -58,10 +71,10 @@ pub enum ApiError {
         /// Explanation.
         message: String,
     },
-    /// 404: absent, or belonging to another company (never told apart).
+    /// Absent, or belonging to another company (never told apart).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// 409: conflicts with the current state (an email already registered, the last owner).
+    /// Conflicts with the current state (the last owner, a version that moved on).
     #[error("{message}")]
     Conflict {
         /// Stable code.
@@ -69,7 +82,7 @@ pub enum ApiError {
         /// Explanation.
         message: String,
     },
-    /// 402: the company's plan does not allow this (limit reached, license not active).
+    /// The company's plan does not allow this (limit reached, license not active).
     #[error("{message}")]
     PlanLimit {
         /// Stable code (`plan_limit`, `license_inactive`).
@@ -77,16 +90,16 @@ pub enum ApiError {
         /// Explanation naming the limit, the usage and the plan.
         message: String,
     },
-    /// 413: the body is larger than the configured limit.
+    /// The body is larger than the configured limit.
     #[error("{0}")]
     TooLarge(String),
-    /// 429: too many requests; retry after the given seconds.
+    /// Too many requests; retry after the given seconds.
     #[error("too many requests; retry in {retry_after_s} s")]
     RateLimited {
         /// Seconds until the window resets.
         retry_after_s: u64,
     },
-    /// 429: the company's plan allows no more of this today (the AI assistant's daily
+    /// The company's plan allows no more of this today (the AI assistant's daily
     /// requests); retry after the given seconds (the next UTC day).
     #[error("{message}")]
     QuotaExceeded {
@@ -97,36 +110,47 @@ pub enum ApiError {
         /// Seconds until the quota resets.
         retry_after_s: u64,
     },
-    /// 502: an upstream service (the AI provider) failed or answered something unusable.
+    /// An upstream service (the AI provider) failed or answered something unusable.
     #[error("{message}")]
-    BadGateway {
+    Upstream {
         /// Stable code (`ai_provider_error`, `ai_provider_busy`, ...).
         code: &'static str,
         /// Explanation (the upstream status, never its credentials).
         message: String,
     },
-    /// 504: an upstream service (the AI provider) did not answer in time.
+    /// An upstream service (the AI provider), or a study waited for, did not answer in time.
     #[error("{0}")]
-    GatewayTimeout(String),
-    /// 501: the route exists but its feature is not built yet.
-    #[error("{0}")]
-    NotImplemented(String),
-    /// 503: a dependency (database, Redis) is unavailable.
-    #[error("{0}")]
-    Unavailable(String),
-    /// 500: anything else; the cause is logged, the client sees a generic message.
+    UpstreamTimeout(String),
+    /// A dependency is unavailable; the cause is logged, the client is told which one.
+    #[error("{dependency:?} unavailable: {cause}")]
+    Unavailable {
+        /// Which dependency.
+        dependency: Dependency,
+        /// The driver's error (logged only).
+        cause: String,
+    },
+    /// The route exists, but not with this method.
+    #[error("this route does not take this method")]
+    MethodNotAllowed,
+    /// The client went away before the answer was complete (the work stopped).
+    #[error("the client closed the connection")]
+    ClientClosed,
+    /// Anything else; the cause is logged, the client sees a generic message.
     #[error("internal error: {0}")]
     Internal(String),
 }
 
-/// Result of a handler.
-pub type ApiResult<T> = Result<T, ApiError>;
+/// Result of an operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl ApiError {
-    /// 422 for one field of a request body.
-    pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> ApiError {
+/// The name the static-file routes (`routes::web`) use for [`Error`].
+pub type ApiError = Error;
+
+impl Error {
+    /// An invalid value of one field of a request.
+    pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> Error {
         let message = message.into();
-        ApiError::Invalid {
+        Error::Invalid {
             code: "invalid_input".to_string(),
             message: format!("`{field}`: {message}"),
             issues: vec![Issue {
@@ -140,71 +164,74 @@ impl ApiError {
         }
     }
 
-    /// 403 with the code `forbidden`.
-    pub fn forbidden(message: impl Into<String>) -> ApiError {
-        ApiError::Forbidden {
+    /// Not allowed, with the code `forbidden`.
+    pub fn forbidden(message: impl Into<String>) -> Error {
+        Error::Forbidden {
             code: "forbidden",
             message: message.into(),
         }
     }
 
-    /// 500 from any displayable cause (logged when the response is built).
-    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
-        ApiError::Internal(cause.to_string())
+    /// An internal failure from any displayable cause (logged when it is answered).
+    pub fn internal(cause: impl std::fmt::Display) -> Error {
+        Error::Internal(cause.to_string())
     }
 
-    /// The HTTP status of this error.
+    /// The HTTP status of this error: the one place statuses are chosen.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Conflict { .. } => StatusCode::CONFLICT,
-            ApiError::PlanLimit { .. } => StatusCode::PAYMENT_REQUIRED,
-            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::RateLimited { .. } | ApiError::QuotaExceeded { .. } => {
+            Error::Unreadable { .. } => StatusCode::BAD_REQUEST,
+            Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            Error::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Conflict { .. } => StatusCode::CONFLICT,
+            Error::PlanLimit { .. } => StatusCode::PAYMENT_REQUIRED,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::RateLimited { .. } | Error::QuotaExceeded { .. } => {
                 StatusCode::TOO_MANY_REQUESTS
             }
-            ApiError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
-            ApiError::GatewayTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
-            ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Upstream { .. } => StatusCode::BAD_GATEWAY,
+            Error::UpstreamTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
+            Error::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            // nginx's "client closed request": no one receives it, the logs and audit do
+            Error::ClientClosed => {
+                StatusCode::from_u16(499).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    /// The response body of this error.
+    /// The error as a client is told it: stable code, a message without internal details,
+    /// the issues.
     pub fn body(&self) -> ErrorBody {
         let (code, message, issues) = match self {
-            ApiError::BadRequest { code, message }
-            | ApiError::Unauthorized { code, message }
-            | ApiError::Forbidden { code, message }
-            | ApiError::Conflict { code, message }
-            | ApiError::PlanLimit { code, message }
-            | ApiError::BadGateway { code, message }
-            | ApiError::QuotaExceeded { code, message, .. } => {
+            Error::Unreadable { code, message }
+            | Error::Unauthenticated { code, message }
+            | Error::Forbidden { code, message }
+            | Error::Conflict { code, message }
+            | Error::PlanLimit { code, message }
+            | Error::Upstream { code, message }
+            | Error::QuotaExceeded { code, message, .. } => {
                 (code.to_string(), message.clone(), Vec::new())
             }
-            ApiError::Invalid {
+            Error::Invalid {
                 code,
                 message,
                 issues,
             } => (code.clone(), message.clone(), issues.clone()),
-            ApiError::NotFound(_) => ("not_found".into(), self.to_string(), Vec::new()),
-            ApiError::TooLarge(m) => ("payload_too_large".into(), m.clone(), Vec::new()),
-            ApiError::RateLimited { .. } => ("rate_limited".into(), self.to_string(), Vec::new()),
-            ApiError::NotImplemented(m) => ("not_implemented".into(), m.clone(), Vec::new()),
-            ApiError::GatewayTimeout(m) => ("upstream_timeout".into(), m.clone(), Vec::new()),
-            ApiError::Unavailable(cause) => {
+            Error::NotFound(_) => ("not_found".into(), self.to_string(), Vec::new()),
+            Error::TooLarge(m) => ("payload_too_large".into(), m.clone(), Vec::new()),
+            Error::RateLimited { .. } => ("rate_limited".into(), self.to_string(), Vec::new()),
+            Error::UpstreamTimeout(m) => ("upstream_timeout".into(), m.clone(), Vec::new()),
+            Error::MethodNotAllowed => ("method_not_allowed".into(), self.to_string(), Vec::new()),
+            Error::ClientClosed => ("client_closed".into(), self.to_string(), Vec::new()),
+            Error::Unavailable { dependency, .. } => {
                 // name the dependency, not its address or error text
-                let what = if cause.starts_with("database") {
-                    "the database is unavailable"
-                } else if cause.starts_with("redis") {
-                    "Redis (queue and rate limits) is unavailable"
-                } else {
-                    "a service the request needs is unavailable"
+                let what = match dependency {
+                    Dependency::Database => "the database is unavailable",
+                    Dependency::Redis => "Redis (queue and rate limits) is unavailable",
                 };
                 (
                     "unavailable".into(),
@@ -212,7 +239,7 @@ impl ApiError {
                     Vec::new(),
                 )
             }
-            ApiError::Internal(_) => (
+            Error::Internal(_) => (
                 "internal_error".into(),
                 "internal server error".into(),
                 Vec::new(),
@@ -226,36 +253,34 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match &self {
-            ApiError::Internal(cause) => tracing::error!(error = %cause, "internal error"),
-            ApiError::Unavailable(cause) => {
+            Error::Internal(cause) => tracing::error!(error = %cause, "internal error"),
+            Error::Unavailable { cause, .. } => {
                 tracing::warn!(error = %cause, "dependency unavailable")
             }
             _ => {}
         }
         let mut response = (self.status(), Json(self.body())).into_response();
-        match self {
-            ApiError::RateLimited { retry_after_s }
-            | ApiError::QuotaExceeded { retry_after_s, .. } => {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s.max(1)));
+        let retry_after = match self {
+            Error::RateLimited { retry_after_s } | Error::QuotaExceeded { retry_after_s, .. } => {
+                Some(retry_after_s.max(1))
             }
-            ApiError::Unavailable(_) => {
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(5u64));
-            }
-            _ => {}
+            Error::Unavailable { .. } => Some(5),
+            _ => None,
+        };
+        if let Some(s) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
         }
         response
     }
 }
 
-impl From<ampflux_core::Error> for ApiError {
-    fn from(err: ampflux_core::Error) -> ApiError {
+impl From<ampflux_core::Error> for Error {
+    fn from(err: ampflux_core::Error) -> Error {
         let mut issues = err.issues().to_vec();
         if issues.is_empty() {
             // format, option and topology errors carry their location in the message; give
@@ -274,7 +299,7 @@ impl From<ampflux_core::Error> for ApiError {
                 message: err.to_string(),
             });
         }
-        ApiError::Invalid {
+        Error::Invalid {
             code: err.code().to_string(),
             message: err.to_string(),
             issues,
@@ -282,13 +307,13 @@ impl From<ampflux_core::Error> for ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(err: sqlx::Error) -> ApiError {
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Error {
         if let sqlx::Error::Database(db) = &err
             && db.code().is_some_and(|c| c == "22021" || c == "22P05")
         {
             // PostgreSQL refuses a character of the input (NUL): the request's fault
-            return ApiError::Invalid {
+            return Error::Invalid {
                 code: "invalid_input".into(),
                 message: "a text of the request contains a character that cannot be stored (NUL)"
                     .into(),
@@ -296,9 +321,12 @@ impl From<sqlx::Error> for ApiError {
             };
         }
         if db_unavailable(&err) {
-            ApiError::Unavailable(format!("database: {err}"))
+            Error::Unavailable {
+                dependency: Dependency::Database,
+                cause: err.to_string(),
+            }
         } else {
-            ApiError::Internal(format!("database: {err}"))
+            Error::Internal(format!("database: {err}"))
         }
     }
 }
@@ -327,15 +355,18 @@ pub fn db_unavailable(err: &sqlx::Error) -> bool {
     }
 }
 
-impl From<redis::RedisError> for ApiError {
-    fn from(err: redis::RedisError) -> ApiError {
-        ApiError::Unavailable(format!("redis: {err}"))
+impl From<redis::RedisError> for Error {
+    fn from(err: redis::RedisError) -> Error {
+        Error::Unavailable {
+            dependency: Dependency::Redis,
+            cause: err.to_string(),
+        }
     }
 }
 
-impl From<tokio::task::JoinError> for ApiError {
-    fn from(err: tokio::task::JoinError) -> ApiError {
-        ApiError::Internal(format!("blocking task: {err}"))
+impl From<tokio::task::JoinError> for Error {
+    fn from(err: tokio::task::JoinError) -> Error {
+        Error::Internal(format!("blocking task: {err}"))
     }
 }
 
@@ -352,17 +383,23 @@ mod tests {
         )
         .map(|net| net.validate())
         .unwrap();
-        let api: ApiError = ampflux_core::Error::Invalid(err.clone()).into();
-        assert_eq!(api.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        let body = api.body();
+        let e: Error = ampflux_core::Error::Invalid(err.clone()).into();
+        assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = e.body();
         assert_eq!(body.code, "validation_error");
         assert_eq!(body.issues.len(), err.len());
     }
 
     #[test]
     fn internal_errors_hide_their_cause() {
-        let body = ApiError::internal("connection string postgres://secret").body();
+        let body = Error::internal("connection string postgres://secret").body();
         assert_eq!(body.code, "internal_error");
         assert!(!body.message.contains("secret"));
+        let unavailable = Error::Unavailable {
+            dependency: Dependency::Database,
+            cause: "connect postgres://u:pw@db".into(),
+        };
+        assert_eq!(unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(!unavailable.body().message.contains("pw"));
     }
 }

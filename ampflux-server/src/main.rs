@@ -38,6 +38,32 @@ enum Role {
     },
     /// Applies the database migrations and exits.
     Migrate,
+    /// The operator's tasks on the server's database: companies and their plans.
+    Admin {
+        #[command(subcommand)]
+        task: AdminTask,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminTask {
+    /// Lists the companies with their plans.
+    Companies,
+    /// Changes a company's license (plan, status, end date).
+    License {
+        /// The company: its id, or the email of its company_admin.
+        #[arg(long)]
+        company: String,
+        /// free, pro or enterprise.
+        #[arg(long)]
+        plan: Option<String>,
+        /// active or suspended.
+        #[arg(long)]
+        status: Option<String>,
+        /// End of the license (RFC 3339), or `none`.
+        #[arg(long)]
+        end_date: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -68,6 +94,23 @@ async fn main() -> ExitCode {
             app::worker(config).await
         }
         Role::Migrate => app::migrate(config).await,
+        Role::Admin { task } => {
+            let task = match task {
+                AdminTask::Companies => app::AdminTask::Companies,
+                AdminTask::License {
+                    company,
+                    plan,
+                    status,
+                    end_date,
+                } => app::AdminTask::License {
+                    company,
+                    plan,
+                    status,
+                    end_date,
+                },
+            };
+            app::admin(config, task).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

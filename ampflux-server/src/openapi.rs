@@ -11,13 +11,15 @@ use utoipa::{Modify, OpenApi};
         title = "AmpFlux API",
         description = "IEC 60909 short-circuit studies as a service: companies, projects, circuit versions \
                        and simulations over the AmpFlux core. Authenticate with `POST /api/v1/auth/login` and \
-                       send `Authorization: Bearer <access_token>`. Errors are `{code, message, issues}`.",
+                       send `Authorization: Bearer <access_token>`, or make an API key (`POST /api/v1/api-keys`) and send \
+                       `Authorization: Bearer afk_...`. Errors are `{code, message, issues}`.",
         license(name = "MIT OR Apache-2.0")
     ),
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Registration, login, token refresh, logout"),
         (name = "users", description = "The caller and the company's users"),
+        (name = "api-keys", description = "API keys for programs: `Authorization: Bearer afk_...` acts as the user who made the key"),
         (name = "projects", description = "Projects of the company"),
         (name = "members", description = "Project members and their roles"),
         (name = "circuits", description = "Circuit versions: save, history, diff, restore"),
@@ -26,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         (name = "audit", description = "Audit log"),
         (name = "license", description = "Plan, limits, usage"),
         (name = "health", description = "Health and metrics"),
+        (name = "admin", description = "The operator's routes (AMPFLUX_OPERATOR_TOKEN): companies and their plans"),
     )
 )]
 pub struct ApiDoc;
@@ -38,6 +41,10 @@ impl Modify for BearerScheme {
         let mut http = Http::new(HttpAuthScheme::Bearer);
         http.bearer_format = Some("JWT".to_string());
         components.add_security_scheme("bearer", SecurityScheme::Http(http));
+        components.add_security_scheme(
+            "operator",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 

@@ -10,10 +10,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use redis::aio::ConnectionManager;
 
+use crate::auth::tokens::TokenKeys;
 use crate::clock::now_ms;
-use crate::error::ApiError;
-use crate::extract::client_ip;
-use crate::state::AppState;
+use crate::config::RateLimitConfig;
+use crate::error::Error;
+use crate::peer::client_ip;
 
 const WINDOW_MS: i64 = 60_000;
 const MEMORY_KEYS_MAX: usize = 100_000;
@@ -72,58 +73,83 @@ impl RateStore {
             reset_s: ((window + 1) * WINDOW_MS - now).div_euclid(1000).max(1) as u64,
         })
     }
+
+    /// The standing of `key` against `limit` without counting a request.
+    pub async fn peek(&self, key: &str, limit: u32) -> Result<Decision, redis::RedisError> {
+        let now = now_ms();
+        let window = now / WINDOW_MS;
+        let count: u32 = match self {
+            RateStore::Memory(map) => {
+                let map = map.lock().unwrap_or_else(|p| p.into_inner());
+                map.get(key)
+                    .filter(|(w, _)| *w == window)
+                    .map_or(0, |(_, n)| *n)
+            }
+            RateStore::Redis(conn, prefix) => {
+                let redis_key = format!("{prefix}:rl:{key}:{window}");
+                let n: Option<u32> = redis::cmd("GET")
+                    .arg(&redis_key)
+                    .query_async(&mut conn.clone())
+                    .await?;
+                n.unwrap_or(0)
+            }
+        };
+        Ok(Decision {
+            allowed: count < limit,
+            remaining: limit.saturating_sub(count),
+            reset_s: ((window + 1) * WINDOW_MS - now).div_euclid(1000).max(1) as u64,
+        })
+    }
 }
 
-/// Counts one attempt of a sensitive action (a login) for `key` against `limit` per
-/// minute (0: no limit); 429 past it. Fails open when Redis is unreachable, as the middleware.
-pub async fn attempt(state: &AppState, key: &str, limit: u32) -> Result<(), ApiError> {
-    if limit == 0 {
-        return Ok(());
-    }
-    match state.rate_store.hit(key, limit).await {
-        Ok(d) if !d.allowed => {
-            metrics::counter!("ampflux_rate_limited_total").increment(1);
-            Err(ApiError::RateLimited {
-                retry_after_s: d.reset_s,
-            })
-        }
-        Ok(_) => Ok(()),
-        Err(e) => {
-            tracing::warn!(error = %e, "rate limit store unavailable; attempt allowed");
-            Ok(())
-        }
-    }
+/// What the request limits need: the counters, the limits, and the token keys (requests
+/// are also counted per user).
+#[derive(Clone)]
+pub struct RateLimiter {
+    /// The counters.
+    pub store: RateStore,
+    /// The limits.
+    pub config: RateLimitConfig,
+    /// Keys of the access tokens.
+    pub tokens: Arc<TokenKeys>,
 }
 
 /// Middleware: limits `/api/` requests per address and per user; answers 429 with
 /// `Retry-After` past a limit. Fails open when Redis is unreachable.
-pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn limit(State(limiter): State<RateLimiter>, req: Request, next: Next) -> Response {
     if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let cfg = state.config.rate_limit;
+    let cfg = limiter.config;
     let mut checks: Vec<(String, u32)> = Vec::with_capacity(2);
     if cfg.per_ip_per_minute > 0 {
         let ip = client_ip(&req, cfg.trust_forwarded_for).unwrap_or_else(|| "unknown".into());
         checks.push((format!("ip:{ip}"), cfg.per_ip_per_minute));
     }
+    let bearer = req
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
     if cfg.per_user_per_minute > 0
-        && let Some(user) = req
-            .headers()
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .and_then(|(_, token)| state.tokens.verify(token.trim()))
+        && let Some(token) = bearer
     {
-        checks.push((format!("user:{}", user.sub), cfg.per_user_per_minute));
+        if token.starts_with(crate::auth::tokens::API_KEY_PREFIX) {
+            // per key (by digest: the counters never hold a key), checked before its lookup
+            let digest = crate::auth::tokens::digest(token);
+            checks.push((format!("key:{}", &digest[..32]), cfg.per_user_per_minute));
+        } else if let Some(user) = limiter.tokens.verify(token) {
+            checks.push((format!("user:{}", user.sub), cfg.per_user_per_minute));
+        }
     }
     let mut tightest: Option<(Decision, u32)> = None;
     for (key, max) in checks {
-        match state.rate_store.hit(&key, max).await {
+        match limiter.store.hit(&key, max).await {
             Ok(d) if !d.allowed => {
                 metrics::counter!("ampflux_rate_limited_total").increment(1);
-                return ApiError::RateLimited {
+                return Error::RateLimited {
                     retry_after_s: d.reset_s,
                 }
                 .into_response();

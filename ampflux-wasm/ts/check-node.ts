@@ -57,7 +57,7 @@ net.shortCircuit({ tk_s: "1" });
 // @ts-expect-error: the document is text
 Network.fromJson({ buses: [] });
 // @ts-expect-error: no such field in a bus result
-void report.buses[0]?.ik_ka;
+void report.buses[0]?.ik3_ka;
 // @ts-expect-error: unknown duty basis
 net.duty({ duty_basis: "sideways" });
 // @ts-expect-error: the duty study decides the fault type (use faults)

@@ -228,7 +228,8 @@ export interface DutyOptions {
   x_fault_ohm: number;
   r_earth_ohm: number;
   x_earth_ohm: number;
-  /** K_T,S on the unit transformer at the generator terminals of a power station unit. */
+  /** Faults at the generator terminals of a power station unit: K_T,S on the unit transformer
+   * (IEC 60909-0:2016 §6.7.1, default true); false follows PowerFactory and pandapower. */
   kts_at_generator_terminals: boolean;
   method: Method;
   prefault_pu: number;

@@ -136,22 +136,43 @@ pub fn short_circuit_with_progress(
         let d = unit_data(&ctx, &set, loc, unit, &zss, &counter);
         (bus_result(&ctx, &mesh, loc, d.as_ref(), Some(unit)), d)
     });
+    // memory (issue 16): what the bus rows no longer need goes before they are built: the
+    // entries and the plain locations always, the factors unless branch results or partial
+    // currents solve with them afterwards
+    drop(entries);
+    drop(plain);
+    let set = if options.branch_results || options.partial_currents {
+        Some(set)
+    } else {
+        drop(set);
+        None
+    };
+    let keep_data = options.partial_currents;
+    let mut kept: Vec<Option<LocationData>> = Vec::new();
     let mut unit_rows = unit_rows.into_iter();
-    let (buses, data): (Vec<BusResult>, Vec<Option<LocationData>>) = locations
+    let buses: Vec<BusResult> = locations
         .iter()
-        .map(|loc| match unit_of(loc) {
-            Some(_) => unit_rows.next().expect("one row per unit location"),
-            None => {
-                let d = data.next().expect("one datum per location");
-                (bus_result(&ctx, &mesh, loc, d.as_ref(), None), d)
+        .map(|loc| {
+            let (row, d) = match unit_of(loc) {
+                Some(_) => unit_rows.next().expect("one row per unit location"),
+                None => {
+                    let d = data.next().expect("one datum per location");
+                    (bus_result(&ctx, &mesh, loc, d.as_ref(), None), d)
+                }
+            };
+            if keep_data {
+                kept.push(d);
             }
+            row
         })
-        .unzip();
+        .collect();
+    let data = kept;
     check_finite(&buses)?;
     warn_negative_impedance(&buses, &mut warnings);
     warn_locations(&ctx, &locations, &buses, &mut warnings);
     let (branches, voltages) = if options.branch_results {
-        branch_flows::compute(&ctx, &set, &locations, &buses, &unit_of, &counter)?
+        let set = set.as_ref().expect("kept for the branch results");
+        branch_flows::compute(&ctx, set, &locations, &buses, &unit_of, &counter)?
     } else {
         (Vec::new(), Vec::new())
     };
@@ -175,7 +196,11 @@ pub fn short_circuit_with_progress(
                 unit: unit_of(&locations[i]),
             })
             .collect();
-        partials::table(&ctx, &set, &entries)
+        partials::table(
+            &ctx,
+            set.as_ref().expect("kept for the partial currents"),
+            &entries,
+        )
     } else {
         Vec::new()
     };

@@ -107,13 +107,13 @@ impl NumericLdl {
                 continue;
             }
             for p in sym.lp[j]..sym.lp[j + 1] {
-                w.touch(sym.li[p], k);
+                w.touch(sym.li[p] as usize, k);
             }
             let (re_head, re_tail) = w.re.split_at_mut((j + 1) * k);
             let (im_head, im_tail) = w.im.split_at_mut((j + 1) * k);
             let y = (&re_head[j * k..], &im_head[j * k..]);
             for p in sym.lp[j]..sym.lp[j + 1] {
-                let at = (sym.li[p] - j - 1) * k;
+                let at = (sym.li[p] as usize - j - 1) * k;
                 let row = (&mut re_tail[at..at + k], &mut im_tail[at..at + k]);
                 sub_scaled(row, self.lx[p], y);
             }
@@ -134,7 +134,7 @@ impl NumericLdl {
                 xi.fill(0.0);
             }
             for p in sym.lp[j]..sym.lp[j + 1] {
-                let at = (sym.li[p] - j - 1) * k;
+                let at = (sym.li[p] as usize - j - 1) * k;
                 let x = (&re_tail[at..at + k], &im_tail[at..at + k]);
                 sub_scaled((&mut *xr, &mut *xi), self.lx[p], x);
             }

@@ -27,9 +27,11 @@ pub(crate) struct SymbolicLdl {
     pub ai: Vec<usize>,
     /// Elimination tree (`usize::MAX` = root).
     pub parent: Vec<usize>,
-    /// Column pointers and row indices (strictly below the diagonal, ascending) of L.
+    /// Column pointers and row indices (strictly below the diagonal, ascending) of L. The row
+    /// indices, the largest array of the analysis, are held as `u32` (half the memory and
+    /// memory traffic of the solves); [`SymbolicLdl::new`] refuses larger matrices.
     pub lp: Vec<usize>,
-    pub li: Vec<usize>,
+    pub li: Vec<u32>,
 }
 
 /// Numeric factor P·A·Pᵀ = L·D·Lᵀ with unit lower-triangular L.
@@ -54,6 +56,11 @@ impl SymbolicLdl {
     /// Analyses the pattern given as the strictly-lower entries `(i, j)` (or either order) of an
     /// `n × n` symmetric matrix (the diagonal is always part of the pattern).
     pub fn new(n: usize, entries: &[(usize, usize)]) -> Result<SymbolicLdl> {
+        if u32::try_from(n).is_err() {
+            return Err(Error::Solver(format!(
+                "{n} nodes are more than the sparse solver indexes (2^32 - 1)"
+            )));
+        }
         // full symmetric pattern for AMD (compressed columns, sorted, deduplicated)
         let mut pairs: Vec<(usize, usize)> = Vec::with_capacity(2 * entries.len() + n);
         pairs.extend((0..n).map(|j| (j, j)));
@@ -117,7 +124,7 @@ impl SymbolicLdl {
             lp[k + 1] = lp[k] + lnz[k];
         }
         // row indices of L: a dry run of the numeric pattern (rows appended in order k)
-        let mut li = vec![0usize; lp[n]];
+        let mut li = vec![0u32; lp[n]];
         let mut fill = lp.clone();
         flag.iter_mut().for_each(|f| *f = NONE);
         for k in 0..n {
@@ -128,7 +135,7 @@ impl SymbolicLdl {
                     continue;
                 }
                 while flag[i] != k {
-                    li[fill[i]] = k;
+                    li[fill[i]] = k as u32; // k < n ≤ u32::MAX, checked above
                     fill[i] += 1;
                     flag[i] = k;
                     i = parent[i];
@@ -211,7 +218,7 @@ impl SymbolicLdl {
                 let start = self.lp[i];
                 let end = start + lnz[i];
                 for p in start..end {
-                    y[self.li[p]] -= lx[p] * yi;
+                    y[self.li[p] as usize] -= lx[p] * yi;
                 }
                 let l_ki = yi / d[i];
                 dk -= l_ki * yi;
@@ -245,7 +252,7 @@ impl NumericLdl {
             let yj = work[j];
             if yj != C64::new(0.0, 0.0) {
                 for p in sym.lp[j]..sym.lp[j + 1] {
-                    work[sym.li[p]] -= self.lx[p] * yj;
+                    work[sym.li[p] as usize] -= self.lx[p] * yj;
                 }
             }
         }
@@ -257,7 +264,7 @@ impl NumericLdl {
         for j in (0..n).rev() {
             let mut acc = work[j];
             for p in sym.lp[j]..sym.lp[j + 1] {
-                acc -= self.lx[p] * work[sym.li[p]];
+                acc -= self.lx[p] * work[sym.li[p] as usize];
             }
             work[j] = acc;
         }

@@ -37,6 +37,7 @@ impl SelectedInverse {
             zcol.clear();
             zcol.resize(rows.len(), zero);
             for (q, &k) in rows.iter().enumerate() {
+                let k = k as usize;
                 let l_kj = lvals[q];
                 zcol[q] -= diag[k] * l_kj;
                 // rows of S_j after k are a subset of column k's rows: merge-walk them
@@ -71,6 +72,7 @@ impl SelectedInverse {
         }
         let (row, col) = if a > b { (a, b) } else { (b, a) };
         let range = sym.lp[col]..sym.lp[col + 1];
+        let row = u32::try_from(row).ok()?;
         sym.li[range.clone()]
             .binary_search(&row)
             .ok()

@@ -12,11 +12,13 @@ use crate::sparse::{Factor, SymbolicLdl, Values};
 /// The analysed pattern and the slots of every element.
 pub(crate) struct Admittance {
     pub sym: SymbolicLdl,
-    /// Slots (aa, ab, bb) of each branch; `ab` is `usize::MAX` when both ends share a node.
-    branch_slots: Vec<(usize, usize, usize)>,
-    diag_slots: Vec<usize>,
+    /// Slots (aa, ab, bb) of each branch; `ab` is `u32::MAX` when both ends share a node.
+    /// Slots and nodes are held as `u32` (half the memory of `usize` on the largest grids;
+    /// [`Admittance::new`] refuses patterns they cannot index).
+    branch_slots: Vec<[u32; 3]>,
+    diag_slots: Vec<u32>,
     /// Off-diagonal slots with their (row, col) nodes, for clearing islands.
-    off_slots: Vec<(usize, usize, usize)>,
+    off_slots: Vec<[u32; 3]>,
 }
 
 /// One assembled sequence matrix.
@@ -52,23 +54,33 @@ impl Admittance {
             .map(|b| (b.a, b.b))
             .collect();
         let sym = SymbolicLdl::new(n, &edges)?;
-        let diag_slots: Vec<usize> = (0..n).map(|i| sym.slot(i, i)).collect();
+        if u32::try_from(sym.nnz_a()).is_err() {
+            return Err(crate::error::Error::Solver(format!(
+                "{} matrix entries are more than the assembly indexes (2^32 - 1)",
+                sym.nnz_a()
+            )));
+        }
+        // every slot < nnz_a and every node < n ≤ nnz_a fit in u32 (checked above)
+        let small = |v: usize| v as u32;
+        let diag_slots: Vec<u32> = (0..n).map(|i| small(sym.slot(i, i))).collect();
         let branch_slots = sys
             .branches
             .iter()
             .map(|b| {
                 let ab = if b.a == b.b {
-                    usize::MAX
+                    u32::MAX
                 } else {
-                    sym.slot(b.a, b.b)
+                    small(sym.slot(b.a, b.b))
                 };
-                (diag_slots[b.a], ab, diag_slots[b.b])
+                [diag_slots[b.a], ab, diag_slots[b.b]]
             })
             .collect();
-        let mut off_slots: Vec<(usize, usize, usize)> =
-            edges.iter().map(|&(a, b)| (sym.slot(a, b), a, b)).collect();
+        let mut off_slots: Vec<[u32; 3]> = edges
+            .iter()
+            .map(|&(a, b)| [small(sym.slot(a, b)), small(a), small(b)])
+            .collect();
         off_slots.sort_unstable();
-        off_slots.dedup_by_key(|e| e.0);
+        off_slots.dedup_by_key(|e| e[0]);
         Ok(Admittance {
             sym,
             branch_slots,
@@ -99,7 +111,7 @@ impl Admittance {
                 _ => model,
             };
             let Some(y) = model.y(stamp.s) else { continue };
-            let (saa, sab, sbb) = self.branch_slots[k];
+            let [saa, sab, sbb] = self.branch_slots[k].map(|s| s as usize);
             if br.a == br.b {
                 ax[saa] += y.aa + y.bb + y.ab * 2.0;
                 grounded[br.a] |= model.grounds() != (false, false);
@@ -131,7 +143,7 @@ impl Admittance {
                 Some(u) if u.shunt == k => scale_one_port(port, u.gen_scale),
                 _ => port,
             };
-            ax[self.diag_slots[sh.node]] += port.y(stamp.s);
+            ax[self.diag_slots[sh.node] as usize] += port.y(stamp.s);
             // a source supplies its node; a passive shunt is a path to earth only in the
             // zero sequence
             grounded[sh.node] |= sh.is_source() || stamp.seq == Sequence::Zero;
@@ -140,10 +152,11 @@ impl Admittance {
         if dead.iter().any(|d| *d) {
             for (i, d) in dead.iter().enumerate() {
                 if *d {
-                    ax[self.diag_slots[i]] = C64::new(1.0, 0.0);
+                    ax[self.diag_slots[i] as usize] = C64::new(1.0, 0.0);
                 }
             }
-            for &(slot, a, b) in &self.off_slots {
+            for &[slot, a, b] in &self.off_slots {
+                let (slot, a, b) = (slot as usize, a as usize, b as usize);
                 if dead[a] || dead[b] {
                     ax[slot] = C64::new(0.0, 0.0);
                 }
@@ -157,10 +170,12 @@ impl Admittance {
         }
     }
 
-    /// Assembles and factorizes.
+    /// Assembles and factorizes. The matrix's values are not kept (the factor replaces them;
+    /// [`Admittance::assemble`] gives them): only which nodes are dead and the components.
     pub fn factor(&self, sys: &System, stamp: Stamp<'_>) -> Result<(SequenceMatrix, Factor)> {
-        let m = self.assemble(sys, stamp);
+        let mut m = self.assemble(sys, stamp);
         let f = Factor::new(&self.sym, &m.values.ax)?;
+        m.values.ax = Vec::new();
         Ok((m, f))
     }
 }

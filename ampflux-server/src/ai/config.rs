@@ -59,6 +59,12 @@ pub struct AiConfig {
     pub max_answer_tokens: u32,
     /// How long a tool waits for a simulation it requested.
     pub tool_wait: Duration,
+    /// Tool calls run per request; further calls are answered with an error.
+    pub max_tool_calls: u32,
+    /// Tool calls run per model step.
+    pub max_tool_calls_per_step: u32,
+    /// Simulations (`run_short_circuit` calls) run per request.
+    pub max_simulations: u32,
 }
 
 impl AiConfig {
@@ -92,6 +98,10 @@ impl AiConfig {
         let context_tokens = number("AI_CONTEXT_TOKENS", 1500, 100, "tokens") as usize;
         let max_answer_tokens = number("AI_MAX_TOKENS", 1000, 16, "tokens") as u32;
         let tool_wait = Duration::from_secs(number("AI_TOOL_WAIT_SECS", 60, 1, "seconds"));
+        let max_tool_calls = number("AI_MAX_TOOL_CALLS", 8, 0, "tool calls") as u32;
+        let max_tool_calls_per_step =
+            number("AI_MAX_TOOL_CALLS_PER_STEP", 4, 1, "tool calls") as u32;
+        let max_simulations = number("AI_MAX_SIMULATIONS", 4, 0, "simulations") as u32;
 
         let api_key = text("AI_API_KEY");
         let base_url = text("AI_BASE_URL");
@@ -127,6 +137,9 @@ impl AiConfig {
             context_tokens,
             max_answer_tokens,
             tool_wait,
+            max_tool_calls,
+            max_tool_calls_per_step,
+            max_simulations,
         }
     }
 }

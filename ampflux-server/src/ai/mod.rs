@@ -27,12 +27,12 @@ use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::ApiError;
-use provider::{ChatRequest, Completion, Usage};
+use provider::{ChatRequest, Completion, ProviderError, Usage};
 
 /// A question to the assistant.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"prompt": "Which bus has the highest initial short-circuit current?", "project_id": "5f0c2a9e-8d1b-4c3a-9e7f-2b6d4a1c8e90"}))]
 pub struct AskRequest {
     /// The question (at most 8000 characters).
     pub prompt: String,
@@ -119,12 +119,12 @@ pub trait Provider: Send + Sync {
     fn model(&self) -> &str;
 
     /// One completion of `req`; with `deltas`, streamed, each piece of text passed to it
-    /// as it arrives. Failures are 502 (`BadGateway`) or 504 (`GatewayTimeout`).
+    /// as it arrives.
     fn complete<'a>(
         &'a self,
         req: &'a ChatRequest,
         deltas: Option<&'a (dyn Fn(String) + Send + Sync)>,
-    ) -> BoxFuture<'a, Result<Completion, ApiError>>;
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>>;
 }
 
 /// The status of the assistant for `/health/detailed`.

@@ -14,7 +14,32 @@ use serde_json::{Value, json};
 
 use super::Provider;
 use super::config::{AiConfig, ProviderConfig};
-use crate::error::ApiError;
+use crate::error::Error;
+
+/// Why the provider gave no usable completion.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// The provider failed, refused, or answered something unusable.
+    #[error("{message}")]
+    Failed {
+        /// Stable code (`ai_provider_error`, `ai_provider_busy`, `ai_provider_auth`, ...).
+        code: &'static str,
+        /// Explanation: the provider's status and error kind, never its message.
+        message: String,
+    },
+    /// No answer within the time limit.
+    #[error("{0}")]
+    Timeout(String),
+}
+
+impl From<ProviderError> for Error {
+    fn from(err: ProviderError) -> Error {
+        match err {
+            ProviderError::Failed { code, message } => Error::Upstream { code, message },
+            ProviderError::Timeout(message) => Error::UpstreamTimeout(message),
+        }
+    }
+}
 
 /// One message of a conversation, as the chat-completions API spells it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -181,7 +206,7 @@ impl OpenAiCompatible {
 
     /// Sends the request, retrying 429, 5xx and connection failures; returns the first
     /// successful response (its body not read yet).
-    async fn send(&self, body: &Value) -> Result<reqwest::Response, ApiError> {
+    async fn send(&self, body: &Value) -> Result<reqwest::Response, ProviderError> {
         let url = format!("{}/chat/completions", self.config.base_url);
         let mut attempt = 0u32;
         loop {
@@ -196,7 +221,7 @@ impl OpenAiCompatible {
                 Ok(Err(e)) => {
                     tracing::warn!(error = %e, attempt, "AI provider unreachable");
                     if attempt >= self.max_retries {
-                        return Err(ApiError::BadGateway {
+                        return Err(ProviderError::Failed {
                             code: "ai_provider_unreachable",
                             message: format!(
                                 "the AI provider could not be reached after {} attempt(s)",
@@ -238,7 +263,7 @@ impl OpenAiCompatible {
         }
     }
 
-    async fn complete_plain(&self, req: &ChatRequest) -> Result<Completion, ApiError> {
+    async fn complete_plain(&self, req: &ChatRequest) -> Result<Completion, ProviderError> {
         let res = self.send(&self.body(req, false)).await?;
         let bytes = tokio::time::timeout(self.timeout, res.bytes())
             .await
@@ -251,7 +276,7 @@ impl OpenAiCompatible {
         &self,
         req: &ChatRequest,
         deltas: &(dyn Fn(String) + Send + Sync),
-    ) -> Result<Completion, ApiError> {
+    ) -> Result<Completion, ProviderError> {
         let res = self.send(&self.body(req, true)).await?;
         let is_sse = res
             .headers()
@@ -312,7 +337,7 @@ impl Provider for OpenAiCompatible {
         &'a self,
         req: &'a ChatRequest,
         deltas: Option<&'a (dyn Fn(String) + Send + Sync)>,
-    ) -> BoxFuture<'a, Result<Completion, ApiError>> {
+    ) -> BoxFuture<'a, Result<Completion, ProviderError>> {
         Box::pin(async move {
             let started = std::time::Instant::now();
             let out = match deltas {
@@ -332,15 +357,15 @@ impl Provider for OpenAiCompatible {
     }
 }
 
-fn timeout_error(limit: Duration) -> ApiError {
-    ApiError::GatewayTimeout(format!(
+fn timeout_error(limit: Duration) -> ProviderError {
+    ProviderError::Timeout(format!(
         "the AI provider did not answer within {} s (AI_TIMEOUT_SECS)",
         limit.as_secs()
     ))
 }
 
-fn malformed(message: String) -> ApiError {
-    ApiError::BadGateway {
+fn malformed(message: String) -> ProviderError {
+    ProviderError::Failed {
         code: "ai_provider_error",
         message: format!("the AI provider's answer is unusable: {message}"),
     }
@@ -348,7 +373,7 @@ fn malformed(message: String) -> ApiError {
 
 /// The 502 for an error status of the provider: its status and error type or code, never
 /// its message (which may quote credentials).
-fn status_error(status: StatusCode, body: &str, attempts: u32) -> ApiError {
+fn status_error(status: StatusCode, body: &str, attempts: u32) -> ProviderError {
     let kind = serde_json::from_str::<Value>(body)
         .ok()
         .and_then(|v| {
@@ -373,7 +398,7 @@ fn status_error(status: StatusCode, body: &str, attempts: u32) -> ApiError {
         s if s.is_server_error() => ("ai_provider_error", "failed"),
         _ => ("ai_provider_error", "refused the request"),
     };
-    ApiError::BadGateway {
+    ProviderError::Failed {
         code,
         message: format!(
             "the AI provider {what}: HTTP {}{detail} after {attempts} attempt(s)",
@@ -390,7 +415,7 @@ fn truncate(text: &str, max: usize) -> &str {
 }
 
 /// A non-streamed answer.
-fn parse_completion(bytes: &[u8]) -> Result<Completion, ApiError> {
+fn parse_completion(bytes: &[u8]) -> Result<Completion, ProviderError> {
     #[derive(Deserialize)]
     struct Choice {
         message: Message,
@@ -445,7 +470,7 @@ struct StreamAccumulator {
 
 impl StreamAccumulator {
     /// Takes one server-sent event; true at `[DONE]`.
-    fn event(&mut self, text: &str, deltas: &dyn Fn(String)) -> Result<bool, ApiError> {
+    fn event(&mut self, text: &str, deltas: &dyn Fn(String)) -> Result<bool, ProviderError> {
         let data: Vec<&str> = text
             .lines()
             .filter_map(|l| l.strip_prefix("data:"))
@@ -465,7 +490,7 @@ impl StreamAccumulator {
             .or(chunk["error"].as_str())
         {
             tracing::warn!(error = %truncate(message, 500), "AI provider error in the stream");
-            return Err(ApiError::BadGateway {
+            return Err(ProviderError::Failed {
                 code: "ai_provider_error",
                 message: "the AI provider reported an error in the middle of its answer".into(),
             });
@@ -575,6 +600,7 @@ mod tests {
             r#"{"error":{"message":"Incorrect API key sk-abc","code":"invalid_api_key"}}"#,
             1,
         );
+        let e = Error::from(e);
         let body = e.body();
         assert_eq!(e.status(), axum::http::StatusCode::BAD_GATEWAY);
         assert_eq!(body.code, "ai_provider_auth");

@@ -2,15 +2,15 @@
 //! configured. Fixed rules over the reports the core computed (through the simulations' job
 //! path) on the project's latest circuit version; the server only compares and formats.
 //!
-//! Ratings: format v1 has no rating fields, so the review reads them from the free-form
-//! `meta` object the format allows on every element (an AmpFlux convention, in kA):
+//! Ratings: the typed rating fields of the format (the core moves the older `meta` keys of
+//! the same meaning into them when it reads a document, see its `format::meta_ratings`):
 //!
-//! | element | `meta` key | rating | compared with |
+//! | element | field | rating | compared with |
 //! |---|---|---|---|
-//! | bus | `icw_ka` | rated short-time withstand current I_cw (for T_k of the study) | I_th |
-//! | bus | `ipk_ka` | rated peak withstand current I_pk | i_p |
-//! | switch | `isc_ka` (or `icu_ka`) | rated short-circuit breaking current | I_b at the switch's bus |
-//! | switch | `ima_ka` (or `icm_ka`) | rated short-circuit making current (peak) | i_p at the switch's bus |
+//! | bus | `ratings.icw_ka` | rated short-time withstand current I_cw (for T_k of the study) | I_th |
+//! | bus | `ratings.ipk_ka` | rated peak withstand current I_pk | i_p |
+//! | switch | `ratings.breaking_ka` | rated short-circuit breaking current | I_b at the switch's bus |
+//! | switch | `ratings.making_ka` | rated short-circuit making current (peak) | i_p at the switch's bus |
 //!
 //! Each duty is the largest over the fault types computed (three-phase and line-to-earth,
 //! maximum case). For a switch the duty is the whole fault current of its bus, which is on
@@ -60,7 +60,7 @@ pub struct Rating {
     pub table: &'static str,
     /// The bus whose fault currents it is compared with.
     pub bus: String,
-    /// The `meta` key it was read from.
+    /// The rating field it was read from (`icw_ka`, `ipk_ka`, `breaking_ka`, `making_ka`).
     pub key: &'static str,
     /// The rated current in kA.
     pub rated_ka: f64,
@@ -68,44 +68,58 @@ pub struct Rating {
     pub duty: Duty,
 }
 
-const BUS_KEYS: &[(&str, Duty)] = &[("icw_ka", Duty::Ith), ("ipk_ka", Duty::Ip)];
-const SWITCH_KEYS: &[(&str, Duty)] = &[
-    ("isc_ka", Duty::Ib),
-    ("icu_ka", Duty::Ib),
-    ("ima_ka", Duty::Ip),
-    ("icm_ka", Duty::Ip),
-];
-
-/// Every rating given in the `meta` objects of buses and switches (see the module docs).
+/// Every rating given in the rating fields of buses and switches (see the module docs).
 pub fn ratings(net: &Network) -> Vec<Rating> {
     let mut out = Vec::new();
-    let mut read = |element: &str,
-                    table: &'static str,
-                    bus: &str,
-                    meta: Option<&ampflux_core::model::Meta>,
-                    keys: &[(&'static str, Duty)]| {
-        let Some(meta) = meta else { return };
-        for (key, duty) in keys {
-            if let Some(v) = meta.get(*key).and_then(serde_json::Value::as_f64)
-                && v.is_finite()
-                && v > 0.0
-            {
-                out.push(Rating {
-                    element: element.to_string(),
-                    table,
-                    bus: bus.to_string(),
-                    key,
-                    rated_ka: v,
-                    duty: *duty,
-                });
-            }
+    let mut add = |element: &str, table: &'static str, bus: &str, key, rated: Option<f64>, duty| {
+        if let Some(v) = rated.filter(|v| v.is_finite() && *v > 0.0) {
+            out.push(Rating {
+                element: element.to_string(),
+                table,
+                bus: bus.to_string(),
+                key,
+                rated_ka: v,
+                duty,
+            });
         }
     };
     for b in &net.buses {
-        read(&b.id, "bus", &b.id, b.meta.as_ref(), BUS_KEYS);
+        let r = b.ratings.as_ref();
+        add(
+            &b.id,
+            "bus",
+            &b.id,
+            "icw_ka",
+            r.and_then(|r| r.icw_ka),
+            Duty::Ith,
+        );
+        add(
+            &b.id,
+            "bus",
+            &b.id,
+            "ipk_ka",
+            r.and_then(|r| r.ipk_ka),
+            Duty::Ip,
+        );
     }
     for s in &net.switches {
-        read(&s.id, "switch", &s.bus, s.meta.as_ref(), SWITCH_KEYS);
+        let r = s.ratings.as_ref();
+        add(
+            &s.id,
+            "switch",
+            &s.bus,
+            "breaking_ka",
+            r.and_then(|r| r.breaking_ka),
+            Duty::Ib,
+        );
+        add(
+            &s.id,
+            "switch",
+            &s.bus,
+            "making_ka",
+            r.and_then(|r| r.making_ka),
+            Duty::Ip,
+        );
     }
     out
 }
@@ -285,8 +299,8 @@ impl Review {
         if self.ratings_checked == 0 {
             let _ = writeln!(
                 t,
-                "Ratings: the circuit gives none. Add them in `meta` (bus `icw_ka`, `ipk_ka`; \
-                 switch `isc_ka`, `ima_ka`, in kA) to have them checked."
+                "Ratings: the circuit gives none. Add them (bus `ratings.icw_ka`, `ratings.ipk_ka`; \
+                 switch `ratings.breaking_ka`, `ratings.making_ka`, in kA) to have them checked."
             );
         } else if self.exceeded.is_empty() {
             let _ = writeln!(

@@ -2,27 +2,27 @@
 //!
 //! - `get_circuit_summary`: voltage levels, element counts, buses, key ratings of a version;
 //! - `run_short_circuit`: a study of the core on the latest version, requested through
-//!   [`crate::routes::simulations::submit`] like any simulation (same access rules, plan
-//!   limits, audit, and the cache by circuit digest and options), then awaited;
-//! - `compare_versions`: the core's `version::diff` of two versions.
+//!   [`Simulations::run_and_wait`] like any simulation (same access rules, plan limits,
+//!   audit, and the cache by circuit digest and options), then awaited;
+//! - `compare_versions`: the core's `version::diff` of two versions, through
+//!   [`Circuits::diff_versions`] like `GET .../diff`.
 //!
 //! A tool's failure (no write access, a study the circuit lacks data for) is told to the
 //! model as `{"error": {code, message}}`; it does not fail the request.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use ampflux_core::{Network, StudyReport, version as history};
+use ampflux_core::Network;
 use serde_json::{Map, Value, json};
 
 use super::ToolRun;
 use super::context;
 use super::provider::ToolCall;
-use crate::auth::CurrentUser;
-use crate::db::{self, projects::Project, simulations::Simulation};
-use crate::error::{ApiError, ApiResult};
-use crate::extract::RequestMeta;
-use crate::routes::simulations::{Priority, SimulationRequest, VersionRef, submit};
-use crate::state::AppState;
+use crate::db::{circuits::Version, projects::Project};
+use crate::error::{Error, Result};
+use crate::services::Actor;
+use crate::services::circuits::{Circuits, VersionRef};
+use crate::services::simulations::Simulations;
 
 /// Study options the model may set in `run_short_circuit`.
 const STUDY_KEYS: &[&str] = &[
@@ -76,14 +76,16 @@ pub fn definitions() -> Vec<Value> {
 
 /// Who runs the tools, on which project.
 pub struct ToolEnv<'a> {
-    /// Server state.
-    pub state: &'a AppState,
-    /// The caller (the tools act with the caller's rights).
-    pub user: &'a CurrentUser,
-    /// Request facts for the audit entries of simulations.
-    pub meta: &'a RequestMeta,
+    /// The circuit versions.
+    pub circuits: &'a Circuits,
+    /// The simulations.
+    pub simulations: &'a Simulations,
+    /// The caller (the tools act with the caller's rights) and the request's origin.
+    pub actor: &'a Actor,
     /// The project.
     pub project: &'a Project,
+    /// How long a tool waits for its simulation.
+    pub wait: Duration,
 }
 
 /// What a tool call gave: the text for the model and the record for the response.
@@ -124,7 +126,7 @@ pub async fn run(env: &ToolEnv<'_>, call: &ToolCall) -> ToolOutcome {
         "get_circuit_summary" => circuit_summary(env, &args).await.map(|v| (v, None)),
         "run_short_circuit" => run_short_circuit(env, &args).await,
         "compare_versions" => compare_versions(env, &args).await.map(|v| (v, None)),
-        other => Err(ApiError::invalid_field(
+        other => Err(Error::invalid_field(
             "name",
             "unknown_tool",
             format!(
@@ -149,6 +151,13 @@ pub async fn run(env: &ToolEnv<'_>, call: &ToolCall) -> ToolOutcome {
     }
 }
 
+/// A tool call that is not run (a bound of the tool loop), told to the model as an error.
+pub fn refused(call: &ToolCall, code: &str, message: &str) -> ToolOutcome {
+    let arguments = serde_json::from_str(&call.function.arguments)
+        .unwrap_or_else(|_| Value::String(call.function.arguments.clone()));
+    failed(&call.function.name, arguments, code, message)
+}
+
 fn failed(name: &str, arguments: Value, code: &str, message: &str) -> ToolOutcome {
     ToolOutcome {
         content: json!({"error": {"code": code, "message": message}}).to_string(),
@@ -161,36 +170,26 @@ fn failed(name: &str, arguments: Value, code: &str, message: &str) -> ToolOutcom
     }
 }
 
-fn version_arg(args: &Map<String, Value>, key: &str) -> ApiResult<Option<i64>> {
+fn version_arg(args: &Map<String, Value>, key: &str) -> Result<Option<i64>> {
     match args.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => v.as_i64().filter(|n| *n >= 1).map(Some).ok_or_else(|| {
-            ApiError::invalid_field(key, "invalid_version", "must be a version number from 1")
+            Error::invalid_field(key, "invalid_version", "must be a version number from 1")
         }),
     }
 }
 
-async fn network_of(
-    env: &ToolEnv<'_>,
-    version: Option<i64>,
-) -> ApiResult<(db::circuits::Version, Network)> {
-    let pool = &env.state.db.pool;
-    let (company, project) = (&env.project.company_id, &env.project.id);
-    let v = match version {
-        Some(n) => db::circuits::get(pool, company, project, n).await?,
-        None => db::circuits::latest(pool, company, project).await?,
-    }
-    .ok_or(ApiError::NotFound("circuit version"))?;
-    let text = db::circuits::blob(pool, company, &v.digest)
+async fn network_of(env: &ToolEnv<'_>, version: Option<i64>) -> Result<(Version, Network)> {
+    let which = version.map_or(VersionRef::Latest, VersionRef::Number);
+    env.circuits
+        .load(&env.project.company_id, &env.project.id, which)
         .await?
-        .ok_or_else(|| ApiError::internal("circuit blob missing"))?;
-    let net = tokio::task::spawn_blocking(move || Network::from_json(&text)).await??;
-    Ok((v, net))
+        .ok_or(Error::NotFound("circuit version"))
 }
 
-async fn circuit_summary(env: &ToolEnv<'_>, args: &Map<String, Value>) -> ApiResult<Value> {
+async fn circuit_summary(env: &ToolEnv<'_>, args: &Map<String, Value>) -> Result<Value> {
     if let Some(k) = args.keys().find(|k| k.as_str() != "version") {
-        return Err(ApiError::invalid_field(
+        return Err(Error::invalid_field(
             k,
             "unknown_argument",
             "not an argument of this tool",
@@ -222,104 +221,22 @@ async fn circuit_summary(env: &ToolEnv<'_>, args: &Map<String, Value>) -> ApiRes
     }))
 }
 
-/// Requests `study` on the latest version of `project_id` through the simulations' job
-/// path and waits up to `wait` for it: the simulation (final) and its report. A study the
-/// core refused is a 422 with the core's issues; one still running after `wait` a 504.
-pub async fn run_study(
-    state: &AppState,
-    user: &CurrentUser,
-    meta: &RequestMeta,
-    project_id: &str,
-    study: Value,
-    wait: Duration,
-) -> ApiResult<(Simulation, StudyReport)> {
-    let created = submit(
-        state,
-        user,
-        meta,
-        project_id,
-        SimulationRequest {
-            version: VersionRef::Name("latest".into()),
-            study,
-            priority: Priority::Normal,
-        },
-    )
-    .await?;
-    let sim = wait_final(state, &user.company_id, &created.id, wait).await?;
-    match (&sim.study.result_json, &sim.study.error_json) {
-        (Some(json), _) => {
-            let report: StudyReport = serde_json::from_str(json).map_err(ApiError::internal)?;
-            Ok((sim, report))
-        }
-        (None, error) => {
-            let e: Value = error
-                .as_deref()
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or(Value::Null);
-            Err(ApiError::Invalid {
-                code: e["code"].as_str().unwrap_or("study_failed").to_string(),
-                message: format!(
-                    "simulation {} {}: {}",
-                    sim.id,
-                    sim.study.status,
-                    e["message"].as_str().unwrap_or("no result")
-                ),
-                issues: serde_json::from_value(e["issues"].clone()).unwrap_or_default(),
-            })
-        }
-    }
-}
-
-/// The simulation once its study is final, or 504 after `wait`.
-async fn wait_final(
-    state: &AppState,
-    company: &str,
-    id: &str,
-    wait: Duration,
-) -> ApiResult<Simulation> {
-    let started = Instant::now();
-    let mut changes = state.events.subscribe();
-    loop {
-        let sim = db::simulations::get(&state.db.pool, company, id, true)
-            .await?
-            .ok_or_else(|| ApiError::internal(format!("simulation {id} vanished")))?;
-        if sim.study.status.is_final() {
-            return Ok(sim);
-        }
-        let left = wait.saturating_sub(started.elapsed());
-        if left.is_zero() {
-            return Err(ApiError::GatewayTimeout(format!(
-                "simulation {id} is still {} after {} s (AI_TOOL_WAIT_SECS); it goes on in the queue",
-                sim.study.status,
-                wait.as_secs()
-            )));
-        }
-        // local workers signal at once; workers elsewhere are seen by polling
-        let _ = tokio::time::timeout(left.min(Duration::from_millis(200)), changes.changed()).await;
-    }
-}
-
 async fn run_short_circuit(
     env: &ToolEnv<'_>,
     args: &Map<String, Value>,
-) -> ApiResult<(Value, Option<String>)> {
+) -> Result<(Value, Option<String>)> {
     if let Some(k) = args.keys().find(|k| !STUDY_KEYS.contains(&k.as_str())) {
-        return Err(ApiError::invalid_field(
+        return Err(Error::invalid_field(
             k,
             "unknown_argument",
             "not an argument of this tool",
         ));
     }
     let study = Value::Object(args.clone());
-    let (sim, report) = run_study(
-        env.state,
-        env.user,
-        env.meta,
-        &env.project.id,
-        study,
-        env.state.config.ai.tool_wait,
-    )
-    .await?;
+    let (sim, report) = env
+        .simulations
+        .run_and_wait(env.actor, &env.project.id, study, env.wait)
+        .await?;
     let bus_json = |b: &ampflux_core::BusResult| {
         let mut v = json!({"bus": b.id, "vn_kv": b.vn_kv, "ikss_ka": round(b.ikss_ka),
             "ip_ka": round(b.ip_ka), "ib_ka": round(b.ib_ka), "ith_ka": round(b.ith_ka),
@@ -359,7 +276,7 @@ async fn run_short_circuit(
             "requested_buses": requested,
             "warnings": report.warnings.iter().take(5).map(|w| w.message.clone()).collect::<Vec<_>>(),
         }),
-        Some(sim.id),
+        Some(sim.id.to_string()),
     ))
 }
 
@@ -371,33 +288,39 @@ fn round(x: f64) -> f64 {
     }
 }
 
-async fn compare_versions(env: &ToolEnv<'_>, args: &Map<String, Value>) -> ApiResult<Value> {
+async fn compare_versions(env: &ToolEnv<'_>, args: &Map<String, Value>) -> Result<Value> {
     if let Some(k) = args.keys().find(|k| !["from", "to"].contains(&k.as_str())) {
-        return Err(ApiError::invalid_field(
+        return Err(Error::invalid_field(
             k,
             "unknown_argument",
             "not an argument of this tool",
         ));
     }
-    let (to_v, new) = network_of(env, version_arg(args, "to")?).await?;
+    let which = |v: Option<i64>| v.map_or(VersionRef::Latest, VersionRef::Number);
+    let (company, project) = (&env.project.company_id, &env.project.id);
+    let to_v = env
+        .circuits
+        .version_of(company, project, which(version_arg(args, "to")?))
+        .await?
+        .ok_or(Error::NotFound("circuit version"))?;
     let from = match version_arg(args, "from")? {
         Some(n) => n,
         None if to_v.version > 1 => to_v.version - 1,
         None => {
-            return Err(ApiError::invalid_field(
+            return Err(Error::invalid_field(
                 "from",
                 "no_earlier_version",
                 "the circuit has only one version",
             ));
         }
     };
-    let (from_v, old) = network_of(env, Some(from)).await?;
-    let (count, summary, changes) = tokio::task::spawn_blocking(move || {
-        let set = history::diff(&old, &new);
-        let changes = serde_json::to_value(&set.changes).unwrap_or(Value::Null);
-        (set.len(), set.summary(), changes)
-    })
-    .await?;
+    let from_v = env
+        .circuits
+        .version_of(company, project, VersionRef::Number(from))
+        .await?
+        .ok_or(Error::NotFound("circuit version"))?;
+    let diff = env.circuits.diff_versions(company, from_v, to_v).await?;
+    let (count, summary, changes) = (diff.count, diff.summary, diff.changes);
     let mut changes = changes;
     let mut left_out = 0;
     if let Some(list) = changes.as_array_mut()
@@ -407,8 +330,8 @@ async fn compare_versions(env: &ToolEnv<'_>, args: &Map<String, Value>) -> ApiRe
         list.truncate(40);
     }
     Ok(json!({
-        "from": from_v.version,
-        "to": to_v.version,
+        "from": diff.from.version,
+        "to": diff.to.version,
         "count": count,
         "summary": summary,
         "changes": changes,

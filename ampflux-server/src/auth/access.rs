@@ -10,11 +10,10 @@
 //! | other user, visibility `members`    | 404  | 404                             | 404             |
 //! | user of another company             | 404  | 404                             | 404             |
 
-use super::CurrentUser;
+use super::Caller;
 use crate::db::projects::Project;
-use crate::db::{self, Db};
 use crate::domain::{ProjectRole, Visibility};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{Error, Result};
 
 /// What the caller may do in a project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -25,6 +24,17 @@ pub enum Level {
     Write,
     /// Also delete the project and manage its members.
     Manage,
+}
+
+impl Level {
+    /// `read`, `write` or `manage`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Read => "read",
+            Level::Write => "write",
+            Level::Manage => "manage",
+        }
+    }
 }
 
 /// A project the caller may at least read, with the caller's standing in it.
@@ -39,11 +49,7 @@ pub struct ProjectAccess {
 }
 
 /// The caller's level in a project, or `None` when the project is hidden from the caller.
-pub fn level(
-    user: &CurrentUser,
-    project: &Project,
-    member_role: Option<ProjectRole>,
-) -> Option<Level> {
+pub fn level(user: &Caller, project: &Project, member_role: Option<ProjectRole>) -> Option<Level> {
     if user.is_admin() {
         return Some(Level::Manage);
     }
@@ -56,27 +62,9 @@ pub fn level(
     }
 }
 
-/// Project `id` as the caller sees it: 404 when it does not exist, belongs to another
-/// company or is hidden from the caller.
-pub async fn project(db: &Db, user: &CurrentUser, id: &str) -> ApiResult<ProjectAccess> {
-    if !db::is_id(id) {
-        return Err(ApiError::NotFound("project"));
-    }
-    let found = db::projects::get_for_user(&db.pool, &user.company_id, &user.id, id)
-        .await?
-        .ok_or(ApiError::NotFound("project"))?;
-    let level =
-        level(user, &found.project, found.member_role).ok_or(ApiError::NotFound("project"))?;
-    Ok(ProjectAccess {
-        project: found.project,
-        member_role: found.member_role,
-        level,
-    })
-}
-
 impl ProjectAccess {
-    /// 403 unless the caller's level reaches `needed`.
-    pub fn require(&self, needed: Level, action: &str) -> ApiResult<()> {
+    /// Forbidden unless the caller's level reaches `needed`.
+    pub fn require(&self, needed: Level, action: &str) -> Result<()> {
         if self.level >= needed {
             return Ok(());
         }
@@ -89,7 +77,7 @@ impl ProjectAccess {
             Level::Write => "the owner or editor role (or company_admin)",
             Level::Manage => "the owner role (or company_admin)",
         };
-        Err(ApiError::forbidden(format!(
+        Err(Error::forbidden(format!(
             "{action} needs {needs}; you have {standing}"
         )))
     }
@@ -99,12 +87,13 @@ impl ProjectAccess {
 mod tests {
     use super::*;
     use crate::domain::Role;
+    use crate::ids::{CompanyId, ProjectId, UserId};
 
     fn project(visibility: Visibility) -> Project {
         Project {
-            id: "p".into(),
-            company_id: "c".into(),
-            owner_id: "o".into(),
+            id: ProjectId::new(),
+            company_id: CompanyId::new(),
+            owner_id: UserId::new(),
             name: "n".into(),
             description: String::new(),
             visibility,
@@ -113,11 +102,13 @@ mod tests {
         }
     }
 
-    fn user(role: Role) -> CurrentUser {
-        CurrentUser {
-            id: "u".into(),
-            company_id: "c".into(),
+    fn user(role: Role) -> Caller {
+        Caller {
+            id: UserId::new(),
+            company_id: CompanyId::new(),
             role,
+            session: None,
+            api_key: None,
         }
     }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::Role;
+use crate::ids::{CompanyId, SessionId, UserId};
 
 /// The claims of an access token.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -14,6 +15,9 @@ pub struct Claims {
     pub sub: String,
     /// Company id.
     pub cid: String,
+    /// Session id: the login the token belongs to (ending it ends the token).
+    #[serde(default)]
+    pub sid: String,
     /// Role in the company.
     pub role: Role,
     /// Issued at (s since the epoch).
@@ -49,11 +53,19 @@ impl TokenKeys {
     }
 
     /// A signed access token for the user.
-    pub fn issue(&self, user: &str, company: &str, role: Role, now_ms: i64) -> String {
+    pub fn issue(
+        &self,
+        user: &UserId,
+        company: &CompanyId,
+        session: &SessionId,
+        role: Role,
+        now_ms: i64,
+    ) -> String {
         let iat = now_ms / 1000;
         let claims = Claims {
             sub: user.to_string(),
             cid: company.to_string(),
+            sid: session.to_string(),
             role,
             iat,
             exp: iat + self.ttl_s,
@@ -63,14 +75,21 @@ impl TokenKeys {
             .expect("HS256 signing of plain claims cannot fail")
     }
 
-    /// The claims of a valid, unexpired access token.
+    /// The claims of a valid, unexpired access token of a session, issued no later than now
+    /// (with the validation's leeway).
     pub fn verify(&self, token: &str) -> Option<Claims> {
+        let now_s = crate::clock::now_ms() / 1000;
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .ok()
             .map(|data| data.claims)
-            .filter(|c| c.typ == "access")
+            .filter(|c| c.typ == "access" && !c.sid.is_empty())
+            .filter(|c| c.iat <= now_s + self.validation.leeway as i64)
     }
 }
+
+/// How every API key starts (`afk_`: AmpFlux key), so that a key is told from an access
+/// token before any lookup, and secret scanners can find leaked keys.
+pub const API_KEY_PREFIX: &str = "afk_";
 
 /// A new opaque token (64 hex digits of system randomness).
 pub fn opaque() -> String {
@@ -103,16 +122,22 @@ mod tests {
     fn access_tokens_verify_only_with_their_key_and_before_expiry() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 1800).unwrap();
         let now = crate::clock::now_ms();
-        let token = keys.issue("u1", "c1", Role::User, now);
+        let (u1, c1, s1) = (UserId::new(), CompanyId::new(), SessionId::new());
+        let token = keys.issue(&u1, &c1, &s1, Role::User, now);
         let claims = keys.verify(&token).unwrap();
-        assert_eq!((claims.sub.as_str(), claims.cid.as_str()), ("u1", "c1"));
+        assert_eq!(
+            (claims.sub.as_str(), claims.cid.as_str()),
+            (u1.as_str(), c1.as_str())
+        );
         assert_eq!(claims.exp - claims.iat, 1800);
 
         let other = TokenKeys::new(b"another key of thirty-two bytes!", 1800).unwrap();
         assert!(TokenKeys::new(b"", 1800).is_err());
         assert!(other.verify(&token).is_none());
-        let old = keys.issue("u1", "c1", Role::User, now - 3_600_000);
+        let old = keys.issue(&u1, &c1, &s1, Role::User, now - 3_600_000);
         assert!(keys.verify(&old).is_none());
+        let future = keys.issue(&u1, &c1, &s1, Role::User, now + 3_600_000);
+        assert!(keys.verify(&future).is_none(), "issued in the future");
         assert!(keys.verify("not.a.token").is_none());
     }
 

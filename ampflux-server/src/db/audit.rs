@@ -5,16 +5,17 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, FromRow, Row};
 
 use super::Page;
+use crate::ids::{AuditId, CompanyId, ProjectId, UserId};
 
 /// One audit entry.
 #[derive(Clone, Debug)]
 pub struct Entry {
     /// Id.
-    pub id: String,
-    /// Acting user (absent for failed logins of unknown accounts).
-    pub user_id: Option<String>,
+    pub id: AuditId,
+    /// Acting user (absent for the operator and for events without an account).
+    pub user_id: Option<UserId>,
     /// Project concerned.
-    pub project_id: Option<String>,
+    pub project_id: Option<ProjectId>,
     /// What happened (`project.create`, `circuit.save`, ...).
     pub action: String,
     /// Id of the resource written.
@@ -49,7 +50,7 @@ impl FromRow<'_, AnyRow> for Entry {
 /// Appends an entry for `company`.
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     e: &Entry,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -89,7 +90,7 @@ const WHERE: &str =
 /// The entries of `company`, newest first.
 pub async fn list<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     filter: &Filter,
     page: Page,
 ) -> Result<Vec<Entry>, sqlx::Error> {
@@ -110,7 +111,7 @@ pub async fn list<'e, E: Executor<'e, Database = Any>>(
 /// Number of entries [`list`] would list in all.
 pub async fn count<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     filter: &Filter,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(

@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, FromRow, Row};
 
 use super::Page;
+use crate::ids::{CompanyId, ProjectId, UserId};
 
 /// One version of a project's circuit (without the document).
 #[derive(Clone, Debug)]
@@ -18,7 +19,7 @@ pub struct Version {
     /// Version whose content this one restored.
     pub restored_from: Option<i64>,
     /// Author.
-    pub created_by: String,
+    pub created_by: UserId,
     /// Creation time (ms).
     pub created_at: i64,
     /// Buses of the network.
@@ -42,13 +43,22 @@ impl FromRow<'_, AnyRow> for Version {
 const SELECT: &str = "SELECT v.version, v.digest, v.message, v.restored_from, v.created_by, v.created_at, b.bus_count
      FROM circuit_versions v JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest";
 
+/// A canonical network document, stored once per company and digest.
+#[derive(Clone, Copy, Debug)]
+pub struct Blob<'a> {
+    /// SHA-256 of the canonical form.
+    pub digest: &'a str,
+    /// The canonical form.
+    pub canonical_json: &'a str,
+    /// Buses of the network.
+    pub bus_count: i64,
+}
+
 /// Stores a canonical document unless the company already has it.
 pub async fn put_blob<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    digest: &str,
-    canonical_json: &str,
-    bus_count: i64,
+    company: &CompanyId,
+    blob: Blob<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -56,9 +66,9 @@ pub async fn put_blob<'e, E: Executor<'e, Database = Any>>(
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (company_id, digest) DO NOTHING",
     )
     .bind(company)
-    .bind(digest)
-    .bind(canonical_json)
-    .bind(bus_count)
+    .bind(blob.digest)
+    .bind(blob.canonical_json)
+    .bind(blob.bus_count)
     .bind(now)
     .execute(ex)
     .await
@@ -68,7 +78,7 @@ pub async fn put_blob<'e, E: Executor<'e, Database = Any>>(
 /// The canonical document with `digest` of `company`.
 pub async fn blob<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     digest: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT data_json FROM circuit_blobs WHERE company_id = $1 AND digest = $2")
@@ -81,8 +91,8 @@ pub async fn blob<'e, E: Executor<'e, Database = Any>>(
 /// The newest version of the project.
 pub async fn latest<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
+    company: &CompanyId,
+    project: &ProjectId,
 ) -> Result<Option<Version>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE v.company_id = $1 AND v.project_id = $2 ORDER BY v.version DESC LIMIT 1"
@@ -96,8 +106,8 @@ pub async fn latest<'e, E: Executor<'e, Database = Any>>(
 /// Version `version` of the project.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
+    company: &CompanyId,
+    project: &ProjectId,
     version: i64,
 ) -> Result<Option<Version>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -113,8 +123,8 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
 /// The history of the project, newest first.
 pub async fn list<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
+    company: &CompanyId,
+    project: &ProjectId,
     page: Page,
 ) -> Result<Vec<Version>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -131,8 +141,8 @@ pub async fn list<'e, E: Executor<'e, Database = Any>>(
 /// Number of versions of the project.
 pub async fn count<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
+    company: &CompanyId,
+    project: &ProjectId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM circuit_versions WHERE company_id = $1 AND project_id = $2",
@@ -143,32 +153,65 @@ pub async fn count<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
-/// Appends a version (number = last + 1) pointing at `digest`; returns its number.
-#[allow(clippy::too_many_arguments)]
+/// A version to append.
+#[derive(Clone, Copy, Debug)]
+pub struct NewVersion<'a> {
+    /// The project.
+    pub project: &'a ProjectId,
+    /// Digest of its (stored) document.
+    pub digest: &'a str,
+    /// Note for the history.
+    pub message: &'a str,
+    /// The version whose content it restores.
+    pub restored_from: Option<i64>,
+    /// Author.
+    pub created_by: &'a UserId,
+    /// Creation (ms).
+    pub created_at: i64,
+    /// The document's bus ids in its order (JSON array), when not the canonical order.
+    pub bus_order: Option<&'a str>,
+}
+
+/// Appends a version (number = last + 1); returns its number.
 pub async fn append<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
-    digest: &str,
-    message: &str,
-    restored_from: Option<i64>,
-    user: &str,
-    now: i64,
+    company: &CompanyId,
+    v: NewVersion<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at)
-         SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8
+        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at, bus_order)
+         SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8, $9
          FROM circuit_versions WHERE project_id = $3
          RETURNING version",
     )
-    .bind(super::new_id())
+    .bind(uuid::Uuid::new_v4().to_string())
     .bind(company)
-    .bind(project)
-    .bind(digest)
-    .bind(message)
-    .bind(restored_from)
-    .bind(user)
-    .bind(now)
+    .bind(v.project)
+    .bind(v.digest)
+    .bind(v.message)
+    .bind(v.restored_from)
+    .bind(v.created_by)
+    .bind(v.created_at)
+    .bind(v.bus_order)
     .fetch_one(ex)
     .await
+}
+
+/// The document's bus order of a version (a JSON array of ids), or `None` when it is the
+/// canonical order (or the version does not exist).
+pub async fn bus_order<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    project: &ProjectId,
+    version: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let found: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT bus_order FROM circuit_versions WHERE company_id = $1 AND project_id = $2 AND version = $3",
+    )
+    .bind(company)
+    .bind(project)
+    .bind(version)
+    .fetch_optional(ex)
+    .await?;
+    Ok(found.flatten())
 }

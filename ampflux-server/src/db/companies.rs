@@ -2,10 +2,12 @@
 
 use sqlx::{Any, Executor};
 
+use crate::ids::CompanyId;
+
 /// Inserts a company.
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    id: &str,
+    id: &CompanyId,
     name: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -21,7 +23,7 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
 /// The name of the company.
 pub async fn name<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT name FROM companies WHERE id = $1")
         .bind(company)

@@ -5,14 +5,15 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::enum_col;
 use crate::domain::Role;
+use crate::ids::{CompanyId, InvitationId, UserId};
 
 /// An open or accepted invitation.
 #[derive(Clone, Debug)]
 pub struct Invitation {
     /// Id.
-    pub id: String,
+    pub id: InvitationId,
     /// Company joined by accepting it.
-    pub company_id: String,
+    pub company_id: CompanyId,
     /// Email the invitation is for (the registration must use it).
     pub email: String,
     /// Role of the new user.
@@ -36,31 +37,44 @@ impl FromRow<'_, AnyRow> for Invitation {
     }
 }
 
-/// Stores an invitation of `company` under the hash of its token.
-#[allow(clippy::too_many_arguments)]
+/// A new invitation, as stored: the token only as its hash.
+#[derive(Clone, Debug)]
+pub struct NewInvitation<'a> {
+    /// Id.
+    pub id: &'a InvitationId,
+    /// The inviting company.
+    pub company_id: &'a CompanyId,
+    /// Email invited.
+    pub email: &'a str,
+    /// Role granted.
+    pub role: Role,
+    /// SHA-256 of the token.
+    pub token_hash: &'a str,
+    /// The company_admin who invited.
+    pub created_by: &'a UserId,
+    /// Creation (ms).
+    pub created_at: i64,
+    /// Expiry (ms).
+    pub expires_at: i64,
+}
+
+/// Stores an invitation.
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
-    email: &str,
-    role: Role,
-    token_hash: &str,
-    created_by: &str,
-    now: i64,
-    expires_at: i64,
+    inv: &NewInvitation<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO invitations (id, company_id, email, role, token_hash, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(id)
-    .bind(company)
-    .bind(email)
-    .bind(role.as_str())
-    .bind(token_hash)
-    .bind(created_by)
-    .bind(now)
-    .bind(expires_at)
+    .bind(inv.id)
+    .bind(inv.company_id)
+    .bind(inv.email)
+    .bind(inv.role.as_str())
+    .bind(inv.token_hash)
+    .bind(inv.created_by)
+    .bind(inv.created_at)
+    .bind(inv.expires_at)
     .execute(ex)
     .await
     .map(|_| ())
@@ -83,9 +97,9 @@ pub async fn find_by_token<'e, E: Executor<'e, Database = Any>>(
 /// Marks the invitation accepted; false when it already was (two registrations raced).
 pub async fn accept<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
-    user: &str,
+    company: &CompanyId,
+    id: &InvitationId,
+    user: &UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(

@@ -5,6 +5,7 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::enum_col;
 use crate::domain::{LicenseStatus, Plan};
+use crate::ids::{CompanyId, UserId};
 
 /// A company's license.
 #[derive(Clone, Debug)]
@@ -19,8 +20,8 @@ pub struct License {
     pub status: LicenseStatus,
     /// Last change (ms).
     pub updated_at: i64,
-    /// Who changed it last.
-    pub updated_by: Option<String>,
+    /// Who changed it last (a user, or `None` for the operator).
+    pub updated_by: Option<UserId>,
 }
 
 impl License {
@@ -50,7 +51,7 @@ impl FromRow<'_, AnyRow> for License {
 /// Creates the license of a new company.
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     plan: Plan,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -58,7 +59,7 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
         "INSERT INTO licenses (id, company_id, plan, start_date, end_date, status, updated_at)
          VALUES ($1, $2, $3, $4, NULL, 'active', $4)",
     )
-    .bind(super::new_id())
+    .bind(uuid::Uuid::new_v4().to_string())
     .bind(company)
     .bind(plan.as_str())
     .bind(now)
@@ -70,7 +71,7 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
 /// The license of `company`.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
 ) -> Result<Option<License>, sqlx::Error> {
     sqlx::query_as(
         "SELECT plan, start_date, end_date, status, updated_at, updated_by FROM licenses WHERE company_id = $1",
@@ -83,7 +84,7 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
 /// Replaces the license terms of `company`.
 pub async fn update<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     license: &License,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -107,7 +108,7 @@ pub async fn update<'e, E: Executor<'e, Database = Any>>(
 /// with another request of the same company.
 pub async fn lock<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE licenses SET updated_at = updated_at WHERE company_id = $1")
         .bind(company)

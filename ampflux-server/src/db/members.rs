@@ -5,12 +5,13 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::enum_col;
 use crate::domain::ProjectRole;
+use crate::ids::{CompanyId, ProjectId, UserId};
 
 /// A member of a project, with the user's name and email.
 #[derive(Clone, Debug)]
 pub struct Member {
     /// The user.
-    pub user_id: String,
+    pub user_id: UserId,
     /// The user's name.
     pub name: String,
     /// The user's email.
@@ -36,8 +37,8 @@ impl FromRow<'_, AnyRow> for Member {
 /// The members of project `project` of `company`.
 pub async fn list<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
+    company: &CompanyId,
+    project: &ProjectId,
 ) -> Result<Vec<Member>, sqlx::Error> {
     sqlx::query_as(
         "SELECT m.user_id, u.name, u.email, m.role, m.created_at
@@ -53,9 +54,9 @@ pub async fn list<'e, E: Executor<'e, Database = Any>>(
 /// The role of `user` in `project`, if a member.
 pub async fn role_of<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
-    user: &str,
+    company: &CompanyId,
+    project: &ProjectId,
+    user: &UserId,
 ) -> Result<Option<ProjectRole>, sqlx::Error> {
     let role: Option<String> = sqlx::query_scalar(
         "SELECT role FROM project_members WHERE company_id = $1 AND project_id = $2 AND user_id = $3",
@@ -71,9 +72,9 @@ pub async fn role_of<'e, E: Executor<'e, Database = Any>>(
 /// Adds `user` to the project with `role`, or changes the role of a member.
 pub async fn upsert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
-    user: &str,
+    company: &CompanyId,
+    project: &ProjectId,
+    user: &UserId,
     role: ProjectRole,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -82,7 +83,7 @@ pub async fn upsert<'e, E: Executor<'e, Database = Any>>(
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role",
     )
-    .bind(super::new_id())
+    .bind(uuid::Uuid::new_v4().to_string())
     .bind(company)
     .bind(project)
     .bind(user)
@@ -96,9 +97,9 @@ pub async fn upsert<'e, E: Executor<'e, Database = Any>>(
 /// Removes `user` from the project; returns whether it was a member.
 pub async fn remove<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
-    user: &str,
+    company: &CompanyId,
+    project: &ProjectId,
+    user: &UserId,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "DELETE FROM project_members WHERE company_id = $1 AND project_id = $2 AND user_id = $3",
@@ -114,8 +115,8 @@ pub async fn remove<'e, E: Executor<'e, Database = Any>>(
 /// Number of owners of the project.
 pub async fn owners<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
+    company: &CompanyId,
+    project: &ProjectId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM project_members WHERE company_id = $1 AND project_id = $2 AND role = 'owner'",

@@ -1,19 +1,24 @@
 //! Persistence: one pool over SQLite or PostgreSQL through sqlx's `Any` driver, the embedded
 //! migrations, and one repository module per table. Every repository function that reads or
-//! writes tenant data takes the company id first, so no query can forget the tenant.
+//! writes tenant data takes the company id first, so no query can forget the tenant; rows
+//! are written from row structs, never from long lists of positional arguments.
 //!
 //! The SQL is the portable subset of both databases: `$n` placeholders, `RETURNING`,
 //! `ON CONFLICT`, text ids, BIGINT millisecond times and JSON as text. The one dialect switch
 //! is the job claim (`FOR UPDATE SKIP LOCKED` on PostgreSQL), in `jobs::db_queue`.
 
+pub mod api_keys;
 pub mod audit;
 pub mod circuits;
 pub mod companies;
 pub mod invitations;
 pub mod licenses;
 pub mod members;
+pub mod password_resets;
 pub mod projects;
 pub mod refresh_tokens;
+pub mod result_parts;
+pub mod sessions;
 pub mod simulations;
 pub mod studies;
 pub mod usage;
@@ -21,14 +26,13 @@ pub mod users;
 pub mod workers;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::{AnyPool, Executor, SqlSafeStr, Transaction};
-
-/// A transaction on the pool's database.
-pub type Tx = Transaction<'static, sqlx::Any>;
+use sqlx::{AnyConnection, AnyPool, Executor, SqlSafeStr, Transaction};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Which database the pool talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +60,28 @@ pub struct Db {
     pub pool: AnyPool,
     /// The database kind.
     pub backend: Backend,
+    /// On SQLite, one writer of this process at a time: the database takes one writer
+    /// anyway, and waiting here (in order, woken at once) is much cheaper than in SQLite's
+    /// busy handler, which sleeps and retries.
+    write_gate: Arc<Semaphore>,
+}
+
+/// A write transaction (see [`Db::begin_write`]).
+pub struct Tx {
+    tx: Transaction<'static, sqlx::Any>,
+    _gate: Option<OwnedSemaphorePermit>,
+}
+
+impl Tx {
+    /// The connection of the transaction, to run statements on.
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
 }
 
 /// The migrations, embedded in the binary; the same files for both databases.
@@ -69,6 +95,26 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "user deletion",
         include_str!("../../migrations/0002_user_deletion.sql"),
+    ),
+    (
+        3,
+        "sessions and accounts",
+        include_str!("../../migrations/0003_sessions_and_accounts.sql"),
+    ),
+    (
+        4,
+        "result parts",
+        include_str!("../../migrations/0004_result_parts.sql"),
+    ),
+    (
+        5,
+        "api keys",
+        include_str!("../../migrations/0005_api_keys.sql"),
+    ),
+    (
+        6,
+        "bus order",
+        include_str!("../../migrations/0006_bus_order.sql"),
     ),
 ];
 
@@ -119,7 +165,11 @@ impl Db {
             // persistent in the file; set once
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            write_gate: Arc::new(Semaphore::new(1)),
+        })
     }
 
     /// Applies the migrations that have not run yet.
@@ -127,13 +177,29 @@ impl Db {
         migrator().run(&self.pool).await
     }
 
-    /// Starts a transaction that will write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so a transaction that reads before it writes cannot fail with
-    /// `SQLITE_BUSY` when another connection wrote in between.
+    /// Starts a transaction that will write. On SQLite it waits for the other writers of
+    /// this process, then takes the write lock at once (`BEGIN IMMEDIATE`), so a transaction
+    /// that reads before it writes cannot fail with `SQLITE_BUSY` when another connection
+    /// wrote in between.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => {
+                let gate = self
+                    .write_gate
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(|_| sqlx::Error::PoolClosed)?;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(Tx {
+                    tx,
+                    _gate: Some(gate),
+                })
+            }
+            Backend::Postgres => Ok(Tx {
+                tx: self.pool.begin().await?,
+                _gate: None,
+            }),
         }
     }
 
@@ -157,16 +223,6 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         }
         _ => false,
     }
-}
-
-/// A new random id (UUID v4 text).
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
-}
-
-/// Whether `text` is an id this server could have made (path parameters that are not are 404).
-pub fn is_id(text: &str) -> bool {
-    uuid::Uuid::parse_str(text).is_ok()
 }
 
 /// One page of a list.

@@ -5,16 +5,17 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::{Page, enum_col};
 use crate::domain::{ProjectRole, Visibility};
+use crate::ids::{CompanyId, ProjectId, UserId};
 
 /// A project.
 #[derive(Clone, Debug)]
 pub struct Project {
     /// Id.
-    pub id: String,
+    pub id: ProjectId,
     /// Company.
-    pub company_id: String,
+    pub company_id: CompanyId,
     /// Creator.
-    pub owner_id: String,
+    pub owner_id: UserId,
     /// Name.
     pub name: String,
     /// Description.
@@ -67,10 +68,9 @@ const SELECT_FOR_USER: &str =
      FROM projects p
      LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2";
 
-/// Inserts a project of `company`.
+/// Inserts a project (of its company).
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
     p: &Project,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -78,7 +78,7 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&p.id)
-    .bind(company)
+    .bind(&p.company_id)
     .bind(&p.owner_id)
     .bind(&p.name)
     .bind(&p.description)
@@ -93,9 +93,9 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
 /// Project `id` of `company` with the membership of `user`.
 pub async fn get_for_user<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    user: &str,
-    id: &str,
+    company: &CompanyId,
+    user: &UserId,
+    id: &ProjectId,
 ) -> Result<Option<ProjectForUser>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{SELECT_FOR_USER} WHERE p.company_id = $1 AND p.id = $3"
@@ -114,8 +114,8 @@ const VISIBLE: &str =
 /// company admins), most recently changed first.
 pub async fn list_for_user<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    user: &str,
+    company: &CompanyId,
+    user: &UserId,
     all: bool,
     page: Page,
 ) -> Result<Vec<ProjectForUser>, sqlx::Error> {
@@ -134,8 +134,8 @@ pub async fn list_for_user<'e, E: Executor<'e, Database = Any>>(
 /// How many projects [`list_for_user`] would list in all.
 pub async fn count_for_user<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    user: &str,
+    company: &CompanyId,
+    user: &UserId,
     all: bool,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
@@ -153,7 +153,7 @@ pub async fn count_for_user<'e, E: Executor<'e, Database = Any>>(
 /// Number of projects of `company` (for the plan limit).
 pub async fn count<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM projects WHERE company_id = $1")
         .bind(company)
@@ -164,14 +164,13 @@ pub async fn count<'e, E: Executor<'e, Database = Any>>(
 /// Writes name, description and visibility of the project.
 pub async fn update<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
     p: &Project,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE projects SET name = $3, description = $4, visibility = $5, updated_at = $6
          WHERE company_id = $1 AND id = $2",
     )
-    .bind(company)
+    .bind(&p.company_id)
     .bind(&p.id)
     .bind(&p.name)
     .bind(&p.description)
@@ -185,8 +184,8 @@ pub async fn update<'e, E: Executor<'e, Database = Any>>(
 /// Sets the time of the last change.
 pub async fn touch<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &ProjectId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE projects SET updated_at = $3 WHERE company_id = $1 AND id = $2")
@@ -200,7 +199,11 @@ pub async fn touch<'e, E: Executor<'e, Database = Any>>(
 
 /// Deletes the project with its members, versions and simulations; then the network
 /// documents and cached studies nothing refers to any more. Returns whether it existed.
-pub async fn delete(tx: &mut super::Tx, company: &str, id: &str) -> Result<bool, sqlx::Error> {
+pub async fn delete(
+    conn: &mut sqlx::AnyConnection,
+    company: &CompanyId,
+    id: &ProjectId,
+) -> Result<bool, sqlx::Error> {
     for sql in [
         "DELETE FROM simulations WHERE company_id = $1 AND project_id = $2",
         "DELETE FROM circuit_versions WHERE company_id = $1 AND project_id = $2",
@@ -209,13 +212,13 @@ pub async fn delete(tx: &mut super::Tx, company: &str, id: &str) -> Result<bool,
         sqlx::query(sql)
             .bind(company)
             .bind(id)
-            .execute(&mut **tx)
+            .execute(&mut *conn)
             .await?;
     }
     let gone = sqlx::query("DELETE FROM projects WHERE company_id = $1 AND id = $2")
         .bind(company)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?
         .rows_affected()
         == 1;
@@ -225,14 +228,14 @@ pub async fn delete(tx: &mut super::Tx, company: &str, id: &str) -> Result<bool,
               AND v.digest = circuit_blobs.digest)",
     )
     .bind(company)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     sqlx::query(
         "DELETE FROM studies WHERE company_id = $1 AND status IN ('succeeded', 'failed', 'dead')
            AND NOT EXISTS (SELECT 1 FROM simulations s WHERE s.study_id = studies.id)",
     )
     .bind(company)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(gone)
 }

@@ -3,17 +3,19 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, FromRow, Row};
 
+use crate::ids::{CompanyId, RefreshTokenId, SessionId, UserId};
+
 /// A stored refresh token.
 #[derive(Clone, Debug)]
 pub struct RefreshToken {
     /// Id.
-    pub id: String,
+    pub id: RefreshTokenId,
     /// Company of the user.
-    pub company_id: String,
+    pub company_id: CompanyId,
     /// Owner.
-    pub user_id: String,
-    /// The chain of rotations started by one login.
-    pub family_id: String,
+    pub user_id: UserId,
+    /// The chain of rotations started by one login: the session.
+    pub family_id: SessionId,
     /// Expiry (ms).
     pub expires_at: i64,
     /// When it was exchanged for a new one (ms).
@@ -36,29 +38,40 @@ impl FromRow<'_, AnyRow> for RefreshToken {
     }
 }
 
-/// Stores a new refresh token of `user` in `company`.
-#[allow(clippy::too_many_arguments)]
+/// A refresh token to store (only its hash).
+#[derive(Clone, Copy, Debug)]
+pub struct NewRefreshToken<'a> {
+    /// Id.
+    pub id: &'a RefreshTokenId,
+    /// Owner.
+    pub user: &'a UserId,
+    /// Its session.
+    pub family: &'a SessionId,
+    /// SHA-256 of the token.
+    pub token_hash: &'a str,
+    /// Creation (ms).
+    pub created_at: i64,
+    /// Expiry (ms).
+    pub expires_at: i64,
+}
+
+/// Stores a new refresh token of a user of `company`.
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
-    user: &str,
-    family: &str,
-    token_hash: &str,
-    now: i64,
-    expires_at: i64,
+    company: &CompanyId,
+    t: NewRefreshToken<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO refresh_tokens (id, company_id, user_id, family_id, token_hash, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(id)
+    .bind(t.id)
     .bind(company)
-    .bind(user)
-    .bind(family)
-    .bind(token_hash)
-    .bind(now)
-    .bind(expires_at)
+    .bind(t.user)
+    .bind(t.family)
+    .bind(t.token_hash)
+    .bind(t.created_at)
+    .bind(t.expires_at)
     .execute(ex)
     .await
     .map(|_| ())
@@ -82,9 +95,9 @@ pub async fn find<'e, E: Executor<'e, Database = Any>>(
 /// the same token gets `true`; the others see a reuse.
 pub async fn mark_used<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
-    replaced_by: &str,
+    company: &CompanyId,
+    id: &RefreshTokenId,
+    replaced_by: &RefreshTokenId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
@@ -103,8 +116,8 @@ pub async fn mark_used<'e, E: Executor<'e, Database = Any>>(
 /// Revokes every token of the family; returns how many were still unrevoked.
 pub async fn revoke_family<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    family: &str,
+    company: &CompanyId,
+    family: &SessionId,
     now: i64,
 ) -> Result<u64, sqlx::Error> {
     sqlx::query(

@@ -5,18 +5,19 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::Page;
 use super::studies::{COLUMNS as STUDY_COLUMNS, Study};
+use crate::ids::{CompanyId, ProjectId, SimulationId, StudyId, UserId};
 
 /// A simulation with the study it asked for.
 #[derive(Clone, Debug)]
 pub struct Simulation {
     /// Id.
-    pub id: String,
+    pub id: SimulationId,
     /// Project.
-    pub project_id: String,
+    pub project_id: ProjectId,
     /// Circuit version.
     pub circuit_version: i64,
     /// Who asked.
-    pub requested_by: String,
+    pub requested_by: UserId,
     /// Whether the study was already known when it was asked for.
     pub cached: bool,
     /// Request time (ms).
@@ -52,31 +53,43 @@ fn select(result: bool) -> String {
     )
 }
 
+/// A new simulation.
+#[derive(Clone, Copy, Debug)]
+pub struct NewSimulation<'a> {
+    /// Id.
+    pub id: &'a SimulationId,
+    /// Project.
+    pub project: &'a ProjectId,
+    /// Circuit version.
+    pub version: i64,
+    /// The study it asks for.
+    pub study: &'a StudyId,
+    /// Who asks.
+    pub requested_by: &'a UserId,
+    /// Whether the study was known already.
+    pub cached: bool,
+    /// Request time (ms).
+    pub created_at: i64,
+}
+
 /// Inserts a simulation of `company`.
-#[allow(clippy::too_many_arguments)]
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
-    project: &str,
-    version: i64,
-    study: &str,
-    user: &str,
-    cached: bool,
-    now: i64,
+    company: &CompanyId,
+    s: NewSimulation<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO simulations (id, company_id, project_id, circuit_version, study_id, requested_by, cached, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(id)
+    .bind(s.id)
     .bind(company)
-    .bind(project)
-    .bind(version)
-    .bind(study)
-    .bind(user)
-    .bind(i64::from(cached))
-    .bind(now)
+    .bind(s.project)
+    .bind(s.version)
+    .bind(s.study)
+    .bind(s.requested_by)
+    .bind(i64::from(s.cached))
+    .bind(s.created_at)
     .execute(ex)
     .await
     .map(|_| ())
@@ -85,8 +98,8 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
 /// Simulation `id` of `company`, with the result when `with_result`.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &SimulationId,
     with_result: bool,
 ) -> Result<Option<Simulation>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -102,8 +115,8 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
 /// The simulations of the project, newest first (without results).
 pub async fn list<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
+    company: &CompanyId,
+    project: &ProjectId,
     page: Page,
 ) -> Result<Vec<Simulation>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -121,12 +134,61 @@ pub async fn list<'e, E: Executor<'e, Database = Any>>(
 /// Number of simulations of the project.
 pub async fn count<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    project: &str,
+    company: &CompanyId,
+    project: &ProjectId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM simulations WHERE company_id = $1 AND project_id = $2")
         .bind(company)
         .bind(project)
         .fetch_one(ex)
         .await
+}
+
+/// Who asked for a study: one row per simulation of the study, with its project's name and
+/// the requester's account (deleted accounts left out).
+#[derive(Clone, Debug)]
+pub struct Requester {
+    /// The simulation.
+    pub simulation_id: SimulationId,
+    /// Its project's name.
+    pub project_name: String,
+    /// The circuit version it studies.
+    pub circuit_version: i64,
+    /// The requester's email.
+    pub email: String,
+    /// The requester's name.
+    pub name: String,
+}
+
+/// The requesters of study `study` (at most `limit`, oldest first).
+pub async fn requesters<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    study: &StudyId,
+    limit: i64,
+) -> Result<Vec<Requester>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.circuit_version, p.name AS project_name, u.email, u.name
+         FROM simulations s
+         JOIN projects p ON p.id = s.project_id AND p.company_id = s.company_id
+         JOIN users u ON u.id = s.requested_by AND u.company_id = s.company_id
+         WHERE s.company_id = $1 AND s.study_id = $2 AND u.deleted_at IS NULL
+         ORDER BY s.created_at, s.id LIMIT $3",
+    )
+    .bind(company)
+    .bind(study)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Requester {
+                simulation_id: r.try_get("id")?,
+                project_name: r.try_get("project_name")?,
+                circuit_version: r.try_get("circuit_version")?,
+                email: r.try_get("email")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
 }

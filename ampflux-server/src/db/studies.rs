@@ -7,14 +7,15 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::enum_col;
 use crate::domain::StudyStatus;
+use crate::ids::{CompanyId, JobId, StudyId};
 
 /// A study.
 #[derive(Clone, Debug)]
 pub struct Study {
     /// Id.
-    pub id: String,
+    pub id: StudyId,
     /// Company.
-    pub company_id: String,
+    pub company_id: CompanyId,
     /// Digest of the network.
     pub digest: String,
     /// The study options (JSON, every option spelled out).
@@ -24,7 +25,7 @@ pub struct Study {
     /// Queue priority.
     pub priority: i64,
     /// The current job.
-    pub job_id: Option<String>,
+    pub job_id: Option<JobId>,
     /// Attempts started.
     pub attempts: i64,
     /// Completed computations (at most 1).
@@ -37,6 +38,10 @@ pub struct Study {
     pub result_json: Option<String>,
     /// `{code, message, issues}` when failed or dead.
     pub error_json: Option<String>,
+    /// Branch rows of the result in all (`None`: stored whole in `result_json`).
+    pub branch_rows: Option<i64>,
+    /// Voltage rows of the result in all.
+    pub voltage_rows: Option<i64>,
     /// Worker that holds or held it.
     pub worker_id: Option<String>,
     /// Computation time (ms).
@@ -65,6 +70,8 @@ impl FromRow<'_, AnyRow> for Study {
             progress_total: row.try_get("progress_total")?,
             result_json: row.try_get("result_json")?,
             error_json: row.try_get("error_json")?,
+            branch_rows: row.try_get("branch_rows")?,
+            voltage_rows: row.try_get("voltage_rows")?,
             worker_id: row.try_get("worker_id")?,
             compute_ms: row.try_get("compute_ms")?,
             created_at: row.try_get("created_at")?,
@@ -78,35 +85,48 @@ impl FromRow<'_, AnyRow> for Study {
 pub(crate) const COLUMNS: &str =
     "s.id, s.company_id, s.digest, s.options_json, s.status, s.priority, s.job_id,
     s.attempts, s.computations, s.progress_done, s.progress_total, s.result_json, s.error_json,
+    s.branch_rows, s.voltage_rows,
     s.worker_id, s.compute_ms, s.created_at, s.started_at, s.finished_at";
+
+/// A new study, queued under its first job.
+#[derive(Clone, Copy, Debug)]
+pub struct NewStudy<'a> {
+    /// Id.
+    pub id: &'a StudyId,
+    /// The cache key: digest and options (see `services::simulations::study_key`).
+    pub key: &'a str,
+    /// Digest of the network.
+    pub digest: &'a str,
+    /// The options, every one spelled out (JSON).
+    pub options_json: &'a str,
+    /// Queue priority.
+    pub priority: i64,
+    /// Its job.
+    pub job_id: &'a JobId,
+    /// Creation (ms).
+    pub created_at: i64,
+}
 
 /// Inserts a queued study unless the company has one with the same key; returns whether it
 /// was inserted.
-#[allow(clippy::too_many_arguments)]
 pub async fn insert_if_absent<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
-    key: &str,
-    digest: &str,
-    options_json: &str,
-    priority: i64,
-    job_id: &str,
-    now: i64,
+    company: &CompanyId,
+    study: NewStudy<'_>,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "INSERT INTO studies (id, company_id, study_key, digest, options_json, status, priority, job_id, created_at, queued_at)
          VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $8)
          ON CONFLICT (company_id, study_key) DO NOTHING",
     )
-    .bind(id)
+    .bind(study.id)
     .bind(company)
-    .bind(key)
-    .bind(digest)
-    .bind(options_json)
-    .bind(priority)
-    .bind(job_id)
-    .bind(now)
+    .bind(study.key)
+    .bind(study.digest)
+    .bind(study.options_json)
+    .bind(study.priority)
+    .bind(study.job_id)
+    .bind(study.created_at)
     .execute(ex)
     .await
     .map(|r| r.rows_affected() == 1)
@@ -115,7 +135,7 @@ pub async fn insert_if_absent<'e, E: Executor<'e, Database = Any>>(
 /// The study with key `key` of `company`.
 pub async fn by_key<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     key: &str,
 ) -> Result<Option<Study>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -130,8 +150,8 @@ pub async fn by_key<'e, E: Executor<'e, Database = Any>>(
 /// Study `id` of `company`.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &StudyId,
 ) -> Result<Option<Study>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM studies s WHERE s.company_id = $1 AND s.id = $2"
@@ -145,9 +165,9 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
 /// Puts a dead study back in the queue under a new job; false if it was not dead.
 pub async fn requeue_dead<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
-    job_id: &str,
+    company: &CompanyId,
+    id: &StudyId,
+    job_id: &JobId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
@@ -168,8 +188,8 @@ pub async fn requeue_dead<'e, E: Executor<'e, Database = Any>>(
 /// is already final (or gone).
 pub async fn start<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &StudyId,
     lease_token: &str,
     worker: &str,
     now: i64,
@@ -192,11 +212,10 @@ pub async fn start<'e, E: Executor<'e, Database = Any>>(
 /// Records progress under the lease; false when the lease went to another worker.
 pub async fn progress<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &StudyId,
     lease_token: &str,
-    done: i64,
-    total: i64,
+    (done, total): (i64, i64),
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
@@ -214,29 +233,48 @@ pub async fn progress<'e, E: Executor<'e, Database = Any>>(
     .map(|r| r.rows_affected() == 1)
 }
 
+/// The result of a computation.
+#[derive(Clone, Copy, Debug)]
+pub struct Outcome<'a> {
+    /// The report's summary (JSON; its branch and voltage rows are stored in parts).
+    pub result_json: &'a str,
+    /// Branch rows in all.
+    pub branch_rows: i64,
+    /// Voltage rows in all.
+    pub voltage_rows: i64,
+    /// Computing time (ms).
+    pub compute_ms: i64,
+    /// End (ms).
+    pub finished_at: i64,
+    /// Final progress (done, total work units).
+    pub progress: (i64, i64),
+}
+
 /// Stores the result under the lease; false when the lease went to another worker (whose
 /// result will be stored instead).
-#[allow(clippy::too_many_arguments)]
 pub async fn succeed<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &StudyId,
     lease_token: &str,
-    result_json: &str,
-    compute_ms: i64,
-    now: i64,
+    outcome: Outcome<'_>,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
         "UPDATE studies SET status = 'succeeded', result_json = $4, compute_ms = $5, finished_at = $6,
-             computations = computations + 1, progress_done = progress_total, lease_token = NULL
+             computations = computations + 1, progress_done = $9, progress_total = $10,
+             lease_token = NULL, branch_rows = $7, voltage_rows = $8
          WHERE company_id = $1 AND id = $2 AND lease_token = $3 AND status = 'running'",
     )
     .bind(company)
     .bind(id)
     .bind(lease_token)
-    .bind(result_json)
-    .bind(compute_ms)
-    .bind(now)
+    .bind(outcome.result_json)
+    .bind(outcome.compute_ms)
+    .bind(outcome.finished_at)
+    .bind(outcome.branch_rows)
+    .bind(outcome.voltage_rows)
+    .bind(outcome.progress.0)
+    .bind(outcome.progress.1)
     .execute(ex)
     .await
     .map(|r| r.rows_affected() == 1)
@@ -246,8 +284,8 @@ pub async fn succeed<'e, E: Executor<'e, Database = Any>>(
 /// and the error; false when the lease went to another worker.
 pub async fn end_attempt<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &StudyId,
     lease_token: &str,
     status: StudyStatus,
     error_json: &str,
@@ -273,8 +311,8 @@ pub async fn end_attempt<'e, E: Executor<'e, Database = Any>>(
 /// attempt), whoever held the lease.
 pub async fn bury<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &StudyId,
     error_json: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
@@ -311,8 +349,8 @@ pub async fn stale_queued<'e, E: Executor<'e, Database = Any>>(
 /// Moves `queued_at` of a study forward after the sweep handed it to the queue again.
 pub async fn touch_queued<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &StudyId,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(

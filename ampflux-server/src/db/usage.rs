@@ -2,6 +2,8 @@
 
 use sqlx::{Any, Executor};
 
+use crate::ids::CompanyId;
+
 /// What is counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -12,7 +14,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn as_str(self) -> &'static str {
+    /// The name of the counter.
+    pub fn as_str(self) -> &'static str {
         match self {
             Kind::Simulations => "simulations",
             Kind::AiRequests => "ai_requests",
@@ -23,7 +26,7 @@ impl Kind {
 /// Adds one to today's counter and returns the new count.
 pub async fn increment<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     kind: Kind,
     day: i64,
 ) -> Result<i64, sqlx::Error> {
@@ -42,7 +45,7 @@ pub async fn increment<'e, E: Executor<'e, Database = Any>>(
 /// Today's count.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     kind: Kind,
     day: i64,
 ) -> Result<i64, sqlx::Error> {

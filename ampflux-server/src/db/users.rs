@@ -5,14 +5,15 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::{Page, enum_col};
 use crate::domain::Role;
+use crate::ids::{CompanyId, SessionId, UserId};
 
 /// A user, without the password hash.
 #[derive(Clone, Debug)]
 pub struct User {
     /// Id.
-    pub id: String,
+    pub id: UserId,
     /// Company.
-    pub company_id: String,
+    pub company_id: CompanyId,
     /// Display name.
     pub name: String,
     /// Login email (unique).
@@ -38,10 +39,9 @@ impl FromRow<'_, AnyRow> for User {
 
 const COLUMNS: &str = "id, company_id, name, email, role, created_at";
 
-/// Inserts a user of `company`.
+/// Inserts `user` (of its company) with its password hash.
 pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
     user: &User,
     password_hash: &str,
 ) -> Result<(), sqlx::Error> {
@@ -50,7 +50,7 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&user.id)
-    .bind(company)
+    .bind(&user.company_id)
     .bind(&user.name)
     .bind(&user.email)
     .bind(password_hash)
@@ -64,8 +64,8 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
 /// The user `id` of `company`, unless deleted.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
-    id: &str,
+    company: &CompanyId,
+    id: &UserId,
 ) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM users WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL"
@@ -79,7 +79,7 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
 /// The users of `company` by name, one page (deleted users are not listed).
 pub async fn list<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
     page: Page,
 ) -> Result<Vec<User>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -96,7 +96,7 @@ pub async fn list<'e, E: Executor<'e, Database = Any>>(
 /// Number of users of `company`, without deleted users.
 pub async fn count<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE company_id = $1 AND deleted_at IS NULL")
         .bind(company)
@@ -104,40 +104,95 @@ pub async fn count<'e, E: Executor<'e, Database = Any>>(
         .await
 }
 
-/// The user with login `email` and the password hash, in whatever company: login is the one
-/// lookup that comes before the tenant is known.
+/// The user `id` of `company` if its session `session` is open (one query per
+/// authenticated request).
+pub async fn get_in_session<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    id: &UserId,
+    session: &SessionId,
+) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT u.id, u.company_id, u.name, u.email, u.role, u.created_at
+         FROM users u JOIN sessions s ON s.user_id = u.id AND s.company_id = u.company_id
+         WHERE u.company_id = $1 AND u.id = $2 AND u.deleted_at IS NULL
+           AND s.id = $3 AND s.revoked_at IS NULL",
+    )
+    .bind(company)
+    .bind(id)
+    .bind(session)
+    .fetch_optional(ex)
+    .await
+}
+
+/// The accounts with login `email` and their password hashes, in whatever company: login
+/// is the one lookup that comes before the tenant is known.
 pub async fn find_for_login<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     email: &str,
-) -> Result<Option<(User, String)>, sqlx::Error> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1 AND deleted_at IS NULL"
+) -> Result<Vec<(User, String)>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1 AND deleted_at IS NULL
+         ORDER BY created_at, id LIMIT 20"
     )))
     .bind(email)
-    .fetch_optional(ex)
+    .fetch_all(ex)
     .await?;
-    match row {
-        Some(row) => Ok(Some((User::from_row(&row)?, row.try_get("password_hash")?))),
-        None => Ok(None),
-    }
+    rows.iter()
+        .map(|row| Ok((User::from_row(row)?, row.try_get("password_hash")?)))
+        .collect()
 }
 
-/// Whether an account with login `email` exists.
-pub async fn email_exists<'e, E: Executor<'e, Database = Any>>(
+/// Whether `company` has an account with login `email`.
+pub async fn email_in_company<'e, E: Executor<'e, Database = Any>>(
     ex: E,
+    company: &CompanyId,
     email: &str,
 ) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
-        .bind(email)
-        .fetch_one(ex)
-        .await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE company_id = $1 AND email = $2")
+            .bind(company)
+            .bind(email)
+            .fetch_one(ex)
+            .await?;
     Ok(n > 0)
+}
+
+/// The password hash of user `id`.
+pub async fn password_hash<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    id: &UserId,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT password_hash FROM users WHERE company_id = $1 AND id = $2 AND deleted_at IS NULL",
+    )
+    .bind(company)
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Replaces the password hash of user `id`.
+pub async fn set_password<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    id: &UserId,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $3 WHERE company_id = $1 AND id = $2")
+        .bind(company)
+        .bind(id)
+        .bind(hash)
+        .execute(ex)
+        .await
+        .map(|_| ())
 }
 
 /// Number of company_admins of `company`, without deleted users.
 pub async fn admins<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &str,
+    company: &CompanyId,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM users WHERE company_id = $1 AND role = 'company_admin' AND deleted_at IS NULL",
@@ -152,9 +207,9 @@ pub async fn admins<'e, E: Executor<'e, Database = Any>>(
 /// its email is released, its project memberships are removed and its refresh tokens
 /// revoked. Returns whether there was such a user.
 pub async fn delete(
-    tx: &mut super::Tx,
-    company: &str,
-    id: &str,
+    conn: &mut sqlx::AnyConnection,
+    company: &CompanyId,
+    id: &UserId,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let gone = sqlx::query(
@@ -165,7 +220,7 @@ pub async fn delete(
     .bind(id)
     .bind(now)
     .bind(format!("deleted-{id}@deleted.invalid"))
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected()
         == 1;
@@ -175,16 +230,8 @@ pub async fn delete(
     sqlx::query("DELETE FROM project_members WHERE company_id = $1 AND user_id = $2")
         .bind(company)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
-    sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = $3
-         WHERE company_id = $1 AND user_id = $2 AND revoked_at IS NULL",
-    )
-    .bind(company)
-    .bind(id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    super::sessions::revoke_all(conn, company, id, None, now).await?;
     Ok(true)
 }

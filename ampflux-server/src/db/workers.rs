@@ -2,16 +2,27 @@
 
 use sqlx::{Any, Executor};
 
+/// A worker's row in the registry.
+#[derive(Clone, Copy, Debug)]
+pub struct WorkerRow<'a> {
+    /// Unique id of the worker process.
+    pub id: &'a str,
+    /// Its machine.
+    pub hostname: &'a str,
+    /// Its process id.
+    pub pid: i64,
+    /// `database` or `redis`.
+    pub queue: &'a str,
+    /// Jobs at a time.
+    pub concurrency: i64,
+    /// Jobs finished so far.
+    pub jobs_done: i64,
+}
+
 /// Registers a worker or refreshes its heartbeat.
-#[allow(clippy::too_many_arguments)]
 pub async fn heartbeat<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    id: &str,
-    hostname: &str,
-    pid: i64,
-    queue: &str,
-    concurrency: i64,
-    jobs_done: i64,
+    w: WorkerRow<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -19,13 +30,13 @@ pub async fn heartbeat<'e, E: Executor<'e, Database = Any>>(
          VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
          ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, jobs_done = excluded.jobs_done",
     )
-    .bind(id)
-    .bind(hostname)
-    .bind(pid)
-    .bind(queue)
-    .bind(concurrency)
+    .bind(w.id)
+    .bind(w.hostname)
+    .bind(w.pid)
+    .bind(w.queue)
+    .bind(w.concurrency)
     .bind(now)
-    .bind(jobs_done)
+    .bind(w.jobs_done)
     .execute(ex)
     .await
     .map(|_| ())

@@ -100,7 +100,7 @@ impl DbQueue {
              WHERE id = ({CLAIMABLE}{lock})
              RETURNING id, company_id, study_id, attempts"
         );
-        let token = crate::db::new_id();
+        let token = uuid::Uuid::new_v4().to_string();
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(worker)
             .bind(&token)

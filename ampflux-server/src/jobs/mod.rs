@@ -1,4 +1,4 @@
-//! Simulation jobs: a durable queue (the database, or Redis), and the worker that runs them.
+//! Simulation jobs: a durable queue (the database, or Redis); `crate::worker` runs them.
 //!
 //! The queue only dispatches: it hands each job to one worker at a time under a lease that
 //! the worker renews with heartbeats. A job whose lease runs out (its worker died) goes back
@@ -11,13 +11,12 @@
 pub mod db_queue;
 pub mod events;
 pub mod redis_queue;
-pub mod worker;
 
 use std::time::Duration;
 
 use crate::config::JobsConfig;
 use crate::db::Tx;
-use crate::error::ApiError;
+use crate::error::Error;
 
 pub use db_queue::DbQueue;
 pub use redis_queue::RedisQueue;
@@ -105,8 +104,8 @@ pub enum QueueError {
     Redis(#[from] redis::RedisError),
 }
 
-impl From<QueueError> for ApiError {
-    fn from(err: QueueError) -> ApiError {
+impl From<QueueError> for Error {
+    fn from(err: QueueError) -> Error {
         match err {
             QueueError::Db(e) => e.into(),
             QueueError::Redis(e) => e.into(),
@@ -153,7 +152,7 @@ impl Queue {
     /// queue receives it in [`Queue::publish`] after the commit.
     pub async fn stage(&self, tx: &mut Tx, job: &NewJob) -> Result<(), QueueError> {
         match self {
-            Queue::Database(q) => q.insert(&mut **tx, job).await,
+            Queue::Database(q) => q.insert(tx.conn(), job).await,
             Queue::Redis(_) => Ok(()),
         }
     }

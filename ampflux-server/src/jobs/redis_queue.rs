@@ -150,7 +150,7 @@ impl RedisQueue {
 
     /// Promotes due retries, takes back expired leases, leases the next job.
     pub async fn claim(&self, worker: &str) -> Result<ClaimOutcome, QueueError> {
-        let token = crate::db::new_id();
+        let token = uuid::Uuid::new_v4().to_string();
         let (claimed, buried): (Vec<String>, Vec<String>) = Script::new(CLAIM)
             .key(self.key("ready"))
             .key(self.key("delayed"))

@@ -16,11 +16,12 @@ use tokio::sync::mpsc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::ai::assistant::{StreamEvent, answer_and_audit};
+use crate::ai::assistant::{Assistant, StreamEvent};
 use crate::ai::{AskRequest, AskResponse};
-use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Body, RequestMeta};
+use crate::auth::Authenticator;
+use crate::error::{Error, ErrorBody, Result};
+use crate::extract::Body;
+use crate::services::Actor;
 use crate::state::AppState;
 
 /// The routes of this module.
@@ -28,17 +29,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(ask))
         .routes(routes!(chat))
-}
-
-fn enabled(state: &AppState) -> ApiResult<()> {
-    if state.config.features.ai_assistant {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden {
-            code: "feature_disabled",
-            message: "the AI assistant is switched off on this server".into(),
-        })
-    }
 }
 
 #[utoipa::path(post, path = "/api/v1/ai/ask", tag = "ai", security(("bearer" = [])), request_body = AskRequest,
@@ -57,13 +47,13 @@ fn enabled(state: &AppState) -> ApiResult<()> {
               (status = 502, description = "The AI provider failed, refused, or gave no usable answer", body = ErrorBody),
               (status = 504, description = "The AI provider (or a study the review waits for) did not answer in time", body = ErrorBody)))]
 async fn ask(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(assistant): State<Assistant>,
+    actor: Actor,
     Body(req): Body<AskRequest>,
-) -> ApiResult<Json<AskResponse>> {
-    enabled(&state)?;
-    answer_and_audit(&state, &user, &meta, req, None)
+) -> Result<Json<AskResponse>> {
+    assistant.require_enabled()?;
+    assistant
+        .answer_and_audit(&actor, req, None)
         .await
         .map(Json)
 }
@@ -79,15 +69,18 @@ async fn ask(
               (status = 422, body = ErrorBody), (status = 429, body = ErrorBody),
               (status = 502, body = ErrorBody), (status = 504, body = ErrorBody)))]
 async fn chat(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(assistant): State<Assistant>,
+    State(auth): State<Authenticator>,
+    actor: Actor,
     Body(req): Body<AskRequest>,
-) -> ApiResult<Response> {
-    enabled(&state)?;
+) -> Result<Response> {
+    assistant.require_enabled()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
+    let revoked = auth.revoked(actor.caller.clone(), Duration::from_secs(2));
     tokio::spawn(async move {
-        let done = answer_and_audit(&state, &user, &meta, req, Some(tx.clone())).await;
+        let done = assistant
+            .answer_and_audit(&actor, req, Some(tx.clone()))
+            .await;
         let _ = tx.send(StreamEvent::Done(Box::new(done)));
     });
     // the status is decided by the first event: an error before any output is a real
@@ -95,7 +88,7 @@ async fn chat(
     let first = rx
         .recv()
         .await
-        .ok_or_else(|| ApiError::internal("the assistant task ended without a result"))?;
+        .ok_or_else(|| Error::internal("the assistant task ended without a result"))?;
     if let StreamEvent::Done(done) = first {
         let response = (*done)?;
         let events = vec![
@@ -107,7 +100,12 @@ async fn chat(
     let rest = stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|event| (event, rx))
     });
-    let events = stream::once(async move { first }).chain(rest).map(sse);
+    // the stream ends when the caller's account or session does; the assistant stops when
+    // the stream is gone (its client left, or this)
+    let events = stream::once(async move { first })
+        .chain(rest)
+        .take_until(revoked)
+        .map(sse);
     Ok(Sse::new(events)
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response())

@@ -8,11 +8,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::CurrentUser;
+use crate::auth::Caller;
 use crate::clock::rfc3339;
-use crate::db::{self, audit::Filter};
-use crate::error::{ApiResult, ErrorBody};
+use crate::db::audit::Filter;
+use crate::error::{ErrorBody, Result};
 use crate::extract::{PageParams, QueryParams};
+use crate::ids::{AuditId, ProjectId, UserId};
+use crate::services::audit::AuditLog;
 use crate::state::AppState;
 
 /// The routes of this module.
@@ -40,11 +42,14 @@ pub struct AuditParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditView {
     /// Id.
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: AuditId,
     /// Acting user.
-    pub user_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub user_id: Option<UserId>,
     /// Project concerned.
-    pub project_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub project_id: Option<ProjectId>,
     /// What happened.
     pub action: String,
     /// Resource written.
@@ -76,11 +81,11 @@ pub struct AuditList {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])), params(AuditParams),
     responses((status = 200, body = AuditList), (status = 403, body = ErrorBody)))]
 async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    State(log): State<AuditLog>,
+    caller: Caller,
     QueryParams(q): QueryParams<AuditParams>,
-) -> ApiResult<Json<AuditList>> {
-    user.require_admin("reading the audit log")?;
+) -> Result<Json<AuditList>> {
+    caller.require_admin("reading the audit log")?;
     let (rows, page, per_page) = PageParams {
         page: q.page,
         per_page: q.per_page,
@@ -91,10 +96,10 @@ async fn list(
         project_id: q.project_id,
         action: q.action,
     };
-    let found = db::audit::list(&state.db.pool, &user.company_id, &filter, rows).await?;
-    let total = db::audit::count(&state.db.pool, &user.company_id, &filter).await?;
+    let found = log.list(&caller, &filter, rows).await?;
     Ok(Json(AuditList {
         items: found
+            .items
             .into_iter()
             .map(|e| AuditView {
                 id: e.id,
@@ -108,7 +113,7 @@ async fn list(
                 timestamp: rfc3339(e.created_at),
             })
             .collect(),
-        total,
+        total: found.total,
         page,
         per_page,
     }))

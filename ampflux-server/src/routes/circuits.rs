@@ -1,24 +1,25 @@
 //! `/api/v1/projects/{id}/circuits`: the versions of a project's network document. The core
 //! reads, validates, canonicalizes and diffs every document; the server stores and numbers.
 
-use ampflux_core::{Issue, Network, version as history};
+use ampflux_core::Issue;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
-use crate::auth::access::{self, Level, ProjectAccess};
-use crate::clock::{now_ms, rfc3339};
-use crate::db::{self, circuits::Version};
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Body, PageParams, QueryParams, RequestMeta};
-use crate::licensing;
+use crate::auth::Caller;
+use crate::clock::rfc3339;
+use crate::db::circuits::Version;
+use crate::error::Error;
+use crate::error::{ErrorBody, Result};
+use crate::extract::{Body, JsonBytes, PageParams, QueryParams};
+use crate::ids::UserId;
+use crate::services::Actor;
+use crate::services::circuits::{self as versions, Circuits, MergeRequest, Saved};
 use crate::state::AppState;
 
 /// The routes of this module.
@@ -28,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one))
         .routes(routes!(diff))
         .routes(routes!(restore))
+        .routes(routes!(merge))
 }
 
 /// A stored version (without the document).
@@ -42,7 +44,8 @@ pub struct VersionView {
     /// The version whose content this one restored.
     pub restored_from: Option<i64>,
     /// Author.
-    pub created_by: String,
+    #[schema(value_type = String)]
+    pub created_by: UserId,
     /// Creation time (RFC 3339).
     pub created_at: String,
     /// Buses of the network.
@@ -133,190 +136,70 @@ pub struct SaveParams {
     pub message: Option<String>,
 }
 
-/// A version number from the path: a number from 1, or `latest`.
-fn version_param(text: &str) -> ApiResult<Option<i64>> {
-    if text == "latest" {
-        return Ok(None);
-    }
-    match text.parse::<i64>() {
-        Ok(v) if v >= 1 => Ok(Some(v)),
-        _ => Err(ApiError::NotFound("circuit version")),
+impl From<Saved> for SavedVersion {
+    fn from(s: Saved) -> SavedVersion {
+        SavedVersion {
+            version: s.version.version,
+            digest: s.version.digest,
+            created_at: rfc3339(s.version.created_at),
+            created: s.created,
+            restored_from: s.version.restored_from,
+            warnings: s.warnings,
+        }
     }
 }
 
-async fn find_version(state: &AppState, a: &ProjectAccess, text: &str) -> ApiResult<Version> {
-    let pool = &state.db.pool;
-    let (company, project) = (&a.project.company_id, &a.project.id);
-    match version_param(text)? {
-        Some(v) => db::circuits::get(pool, company, project, v).await?,
-        None => db::circuits::latest(pool, company, project).await?,
+fn saved_status(s: &Saved) -> StatusCode {
+    if s.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
     }
-    .ok_or(ApiError::NotFound("circuit version"))
-}
-
-async fn load_network(state: &AppState, company: &str, digest: &str) -> ApiResult<String> {
-    db::circuits::blob(&state.db.pool, company, digest)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("circuit blob {digest} missing")))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{id}/circuits", tag = "circuits", security(("bearer" = [])),
     params(("id" = String, Path, description = "Project id"), PageParams),
     responses((status = 200, body = VersionList), (status = 404, body = ErrorBody)))]
 async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    State(circuits): State<Circuits>,
+    caller: Caller,
     Path(id): Path<String>,
     QueryParams(params): QueryParams<PageParams>,
-) -> ApiResult<Json<VersionList>> {
+) -> Result<Json<VersionList>> {
     let (rows, page, per_page) = params.page()?;
-    access::project(&state.db, &user, &id).await?;
-    let items = db::circuits::list(&state.db.pool, &user.company_id, &id, rows).await?;
-    let total = db::circuits::count(&state.db.pool, &user.company_id, &id).await?;
+    let found = circuits.list(&caller, &id, rows).await?;
     Ok(Json(VersionList {
-        items: items.into_iter().map(VersionView::from).collect(),
-        total,
+        items: found.items.into_iter().map(VersionView::from).collect(),
+        total: found.total,
         page,
         per_page,
     }))
 }
 
-/// What the core made of a posted document.
-struct Checked {
-    canonical: String,
-    digest: String,
-    buses: i64,
-    warnings: Vec<Issue>,
-}
-
-fn check_document(document: Value) -> Result<Checked, ampflux_core::Error> {
-    let net = Network::from_value(document)?;
-    let issues = net.validate();
-    if issues.iter().any(Issue::is_error) {
-        return Err(ampflux_core::Error::Invalid(issues));
-    }
-    Ok(Checked {
-        canonical: net.canonical_json(),
-        digest: net.digest(),
-        buses: net.buses.len() as i64,
-        warnings: issues,
-    })
-}
-
-/// Appends a version with `digest` unless it equals the latest; returns the outcome.
-#[allow(clippy::too_many_arguments)]
-async fn append(
-    state: &AppState,
-    user: &CurrentUser,
-    meta: &RequestMeta,
-    project: &str,
-    digest: &str,
-    store: Option<(&str, i64)>,
-    message: &str,
-    restored_from: Option<i64>,
-) -> ApiResult<(bool, Version)> {
-    let company = &user.company_id;
-    let now = now_ms();
-    let mut tx = state.db.begin_write().await?;
-    // the project row's lock orders concurrent saves of one project (numbers stay dense)
-    db::projects::touch(&mut *tx, company, project, now).await?;
-    if let Some((canonical, buses)) = store {
-        db::circuits::put_blob(&mut *tx, company, digest, canonical, buses, now).await?;
-    }
-    if let Some(latest) = db::circuits::latest(&mut *tx, company, project).await?
-        && latest.digest == digest
-    {
-        return Ok((false, latest));
-    }
-    let version = db::circuits::append(
-        &mut *tx,
-        company,
-        project,
-        digest,
-        message,
-        restored_from,
-        &user.id,
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        user,
-        meta,
-        Event {
-            action: if restored_from.is_some() {
-                "circuit.restore"
-            } else {
-                "circuit.save"
-            },
-            project_id: Some(project),
-            target: Some(&version.to_string()),
-            detail: json!({"version": version, "digest": digest, "restored_from": restored_from}),
-        },
-    )
-    .await?;
-    let saved = db::circuits::get(&mut *tx, company, project, version)
-        .await?
-        .ok_or_else(|| ApiError::internal("version vanished in its own transaction"))?;
-    tx.commit().await?;
-    Ok((true, saved))
-}
-
 #[utoipa::path(post, path = "/api/v1/projects/{id}/circuits", tag = "circuits", security(("bearer" = [])),
     params(("id" = String, Path, description = "Project id"), SaveParams),
-    request_body(content = Object, description = "A network document (format v1; older versions are upgraded)"),
+    request_body(content = Object, description = "A network document (format v1; older versions are upgraded)",
+        example = json!({"format": "ampflux-network", "version": 1, "name": "README example", "frequency_hz": 50,
+            "buses": [{"id": "Q", "vn_kv": 20.0}, {"id": "F", "vn_kv": 0.4}],
+            "external_grids": [{"id": "Grid", "bus": "Q", "s_sc_max_mva": 346.41, "rx_max": 0.1}],
+            "transformers": [{"id": "T1", "hv_bus": "Q", "lv_bus": "F", "sn_mva": 0.63, "vn_hv_kv": 20.0,
+                "vn_lv_kv": 0.41, "vk_percent": 4.0, "vkr_percent": 1.0317, "vector_group": "Dyn5"}]})),
     responses((status = 201, description = "New version", body = SavedVersion),
               (status = 200, description = "Same content as the latest version: nothing stored", body = SavedVersion),
-              (status = 402, description = "Bus limit of the plan", body = ErrorBody),
+              (status = 402, description = "Bus limit of the plan (checked before the document is read in full)", body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, description = "The core's issues, naming element and field", body = ErrorBody)))]
 async fn save(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(circuits): State<Circuits>,
+    actor: Actor,
     Path(id): Path<String>,
     QueryParams(params): QueryParams<SaveParams>,
-    Body(document): Body<Value>,
-) -> ApiResult<(StatusCode, Json<SavedVersion>)> {
-    let a = access::project(&state.db, &user, &id).await?;
-    a.require(Level::Write, "saving a circuit version")?;
-    let message =
-        super::input::optional_text("message", params.message.as_deref().unwrap_or(""), 500)?;
-    let checked = tokio::task::spawn_blocking(move || check_document(document)).await??;
-    let license = licensing::active(&state.db.pool, &user.company_id).await?;
-    licensing::within(
-        &license,
-        "buses per circuit",
-        license.plan.limits().max_buses_per_circuit,
-        checked.buses,
-    )?;
-    let (created, v) = append(
-        &state,
-        &user,
-        &meta,
-        &id,
-        &checked.digest,
-        Some((&checked.canonical, checked.buses)),
-        &message,
-        None,
-    )
-    .await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((
-        status,
-        Json(SavedVersion {
-            version: v.version,
-            digest: v.digest,
-            created_at: rfc3339(v.created_at),
-            created,
-            restored_from: v.restored_from,
-            warnings: checked.warnings,
-        }),
-    ))
+    JsonBytes(document): JsonBytes,
+) -> Result<(StatusCode, Json<SavedVersion>)> {
+    let saved = circuits
+        .save(&actor, &id, document, params.message.as_deref())
+        .await?;
+    Ok((saved_status(&saved), Json(saved.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{id}/circuits/{version}", tag = "circuits", security(("bearer" = [])),
@@ -324,14 +207,11 @@ async fn save(
            ("version" = String, Path, description = "Version number, or `latest`")),
     responses((status = 200, body = CircuitView), (status = 404, body = ErrorBody)))]
 async fn get_one(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    State(circuits): State<Circuits>,
+    caller: Caller,
     Path((id, version)): Path<(String, String)>,
-) -> ApiResult<Json<CircuitView>> {
-    let a = access::project(&state.db, &user, &id).await?;
-    let v = find_version(&state, &a, &version).await?;
-    let text = load_network(&state, &user.company_id, &v.digest).await?;
-    let network = serde_json::from_str(&text).map_err(ApiError::internal)?;
+) -> Result<Json<CircuitView>> {
+    let (v, network) = circuits.get(&caller, &id, &version).await?;
     Ok(Json(CircuitView {
         version: v.into(),
         network,
@@ -344,34 +224,19 @@ async fn get_one(
            ("b" = String, Path, description = "Version diffed to (number or `latest`)")),
     responses((status = 200, body = DiffView), (status = 404, body = ErrorBody)))]
 async fn diff(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, a_text, b_text)): Path<(String, String, String)>,
-) -> ApiResult<Json<DiffView>> {
-    let a = access::project(&state.db, &user, &id).await?;
-    let from = find_version(&state, &a, &a_text).await?;
-    let to = find_version(&state, &a, &b_text).await?;
-    let old = load_network(&state, &user.company_id, &from.digest).await?;
-    let new = load_network(&state, &user.company_id, &to.digest).await?;
-    let (count, summary, changes) = tokio::task::spawn_blocking(move || {
-        let set = history::diff(&Network::from_json(&old)?, &Network::from_json(&new)?);
-        let changes =
-            serde_json::to_value(&set.changes).map_err(|e| ampflux_core::Error::Format {
-                path: ".".into(),
-                message: e.to_string(),
-            })?;
-        Ok::<_, ampflux_core::Error>((set.len(), set.summary(), changes))
-    })
-    .await?
-    .map_err(ApiError::internal)?;
+    State(circuits): State<Circuits>,
+    caller: Caller,
+    Path((id, a, b)): Path<(String, String, String)>,
+) -> Result<Json<DiffView>> {
+    let d = circuits.diff(&caller, &id, &a, &b).await?;
     Ok(Json(DiffView {
-        from: from.version,
-        to: to.version,
-        from_digest: from.digest,
-        to_digest: to.digest,
-        count,
-        summary,
-        changes,
+        from: d.from.version,
+        to: d.to.version,
+        from_digest: d.from.digest,
+        to_digest: d.to.digest,
+        count: d.count,
+        summary: d.summary,
+        changes: d.changes,
     }))
 }
 
@@ -382,40 +247,130 @@ async fn diff(
               (status = 200, description = "The latest version already has that content", body = SavedVersion),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn restore(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(circuits): State<Circuits>,
+    actor: Actor,
     Path((id, version)): Path<(String, String)>,
-) -> ApiResult<(StatusCode, Json<SavedVersion>)> {
-    let a = access::project(&state.db, &user, &id).await?;
-    a.require(Level::Write, "restoring a circuit version")?;
-    let old = find_version(&state, &a, &version).await?;
-    let message = format!("restore of version {}", old.version);
-    let (created, v) = append(
-        &state,
-        &user,
-        &meta,
-        &id,
-        &old.digest,
-        None,
-        &message,
-        Some(old.version),
-    )
-    .await?;
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
+) -> Result<(StatusCode, Json<SavedVersion>)> {
+    let saved = circuits.restore(&actor, &id, &version).await?;
+    Ok((saved_status(&saved), Json(saved.into())))
+}
+
+/// A version named in a merge: a number from 1, or `"latest"`.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum MergeVersion {
+    /// Version number.
+    Number(i64),
+    /// `latest`.
+    Name(String),
+}
+
+impl MergeVersion {
+    fn parse(&self, field: &str) -> Result<versions::VersionRef> {
+        let parsed = match self {
+            MergeVersion::Number(n) => versions::VersionRef::parse(&n.to_string()),
+            MergeVersion::Name(n) => versions::VersionRef::parse(n),
+        };
+        parsed.ok_or_else(|| {
+            Error::invalid_field(
+                field,
+                "invalid_version",
+                "a version number from 1, or \"latest\"",
+            )
+        })
+    }
+}
+
+/// A three-way merge: the changes from `base` to `theirs` applied to `ours`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"base": 1, "ours": "latest", "theirs": 2, "save": false}))]
+pub struct MergeBody {
+    /// The common base of both versions.
+    pub base: MergeVersion,
+    /// The version merged into; its values win in conflicts (default `latest`).
+    #[serde(default)]
+    pub ours: Option<MergeVersion>,
+    /// The version whose changes since `base` are merged in.
+    pub theirs: MergeVersion,
+    /// Save the merged network as the newest version when there are no conflicts (default
+    /// false: only report the merge).
+    #[serde(default)]
+    pub save: bool,
+}
+
+/// The outcome of a merge.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MergeView {
+    /// The base version.
+    pub base: i64,
+    /// The version merged into.
+    pub ours: i64,
+    /// The version merged in.
+    pub theirs: i64,
+    /// Whether the merge is clean (no conflicts).
+    pub clean: bool,
+    /// Fields changed to different values on both sides, each `{table, id, field, base,
+    /// ours, theirs}` (`field` `*`: the element as a whole, removed on one side and changed on
+    /// the other); the merged network keeps ours.
+    #[schema(value_type = Vec<Object>)]
+    pub conflicts: Value,
+    /// Their changes applied on top of ours (the change format of the diff).
+    #[schema(value_type = Vec<Object>)]
+    pub applied: Value,
+    /// Number of changes applied.
+    pub applied_count: usize,
+    /// One line per element changed by the merge.
+    pub summary: String,
+    /// The merged network document (format v1, canonical form).
+    #[schema(value_type = Object)]
+    pub network: Value,
+    /// The version saved (with `save` and no conflicts), else null.
+    pub saved: Option<SavedVersion>,
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{id}/circuits/merge", tag = "circuits", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Project id")), request_body = MergeBody,
+    description = "Three-way merge with the core: the changes from `base` to `theirs` are applied to `ours`. Changes to \
+                   different fields combine; a field changed to different values on both sides is a conflict (the merged \
+                   network keeps ours) and is listed in `conflicts`. With `save: true` and no conflicts the merged network \
+                   becomes the newest version (201); otherwise nothing is stored (200).",
+    responses((status = 200, description = "Merged (not saved: asked not to, or conflicts)", body = MergeView),
+              (status = 201, description = "Merged and saved as a new version", body = MergeView),
+              (status = 402, description = "Bus limit of the plan", body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 422, description = "A version that cannot exist, or a merged network the core refuses", body = ErrorBody)))]
+async fn merge(
+    State(circuits): State<Circuits>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Body(req): Body<MergeBody>,
+) -> Result<(StatusCode, Json<MergeView>)> {
+    let request = MergeRequest {
+        base: req.base.parse("base")?,
+        ours: match &req.ours {
+            Some(v) => v.parse("ours")?,
+            None => versions::VersionRef::Latest,
+        },
+        theirs: req.theirs.parse("theirs")?,
+        save: req.save,
     };
-    Ok((
-        status,
-        Json(SavedVersion {
-            version: v.version,
-            digest: v.digest,
-            created_at: rfc3339(v.created_at),
-            created,
-            restored_from: v.restored_from,
-            warnings: Vec::new(),
-        }),
-    ))
+    let m = circuits.merge(&actor, &id, request).await?;
+    let status = match &m.saved {
+        Some(s) if s.created => StatusCode::CREATED,
+        _ => StatusCode::OK,
+    };
+    let view = MergeView {
+        base: m.base.version,
+        ours: m.ours.version,
+        theirs: m.theirs.version,
+        clean: m.conflict_count == 0,
+        conflicts: m.conflicts,
+        applied: m.applied,
+        applied_count: m.applied_count,
+        summary: m.summary,
+        network: m.network,
+        saved: m.saved.map(SavedVersion::from),
+    };
+    Ok((status, Json(view)))
 }

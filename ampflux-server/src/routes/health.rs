@@ -11,10 +11,36 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use metrics_exporter_prometheus::PrometheusHandle;
+use redis::aio::ConnectionManager;
+
 use crate::clock::{now_ms, rfc3339};
-use crate::jobs::Depth;
-use crate::jobs::worker::REGISTRY_INTERVAL;
+use crate::config::Features;
+use crate::db::Db;
+use crate::jobs::{Depth, Queue};
 use crate::state::AppState;
+use crate::worker::REGISTRY_INTERVAL;
+
+/// What the health checks look at.
+#[derive(Clone)]
+pub struct Probe {
+    /// The database.
+    pub db: Db,
+    /// Redis, when configured.
+    pub redis: Option<ConnectionManager>,
+    /// The job queue.
+    pub queue: Queue,
+    /// Whether this process runs a worker.
+    pub in_process_worker: bool,
+    /// The AI provider and model (or `not configured`).
+    pub ai_provider: String,
+    /// Feature flags.
+    pub features: Features,
+    /// Start of the process.
+    pub started: Instant,
+    /// Prometheus registry.
+    pub metrics: PrometheusHandle,
+}
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -107,7 +133,7 @@ async fn health() -> Json<Health> {
 #[utoipa::path(get, path = "/health/detailed", tag = "health",
     responses((status = 200, description = "Every dependency answers", body = DetailedHealth),
               (status = 503, description = "A dependency fails", body = DetailedHealth)))]
-async fn detailed(State(state): State<AppState>) -> (StatusCode, Json<DetailedHealth>) {
+async fn detailed(State(state): State<Probe>) -> (StatusCode, Json<DetailedHealth>) {
     let t = Instant::now();
     let db = state.db.ping().await;
     let database = Check {
@@ -156,11 +182,10 @@ async fn detailed(State(state): State<AppState>) -> (StatusCode, Json<DetailedHe
         queue,
         workers: Workers {
             alive,
-            in_process: state.config.jobs.in_process_worker,
+            in_process: state.in_process_worker,
         },
-        ai_provider: crate::ai::status(state.ai.as_deref()),
+        ai_provider: state.ai_provider.clone(),
         features: state
-            .config
             .features
             .list()
             .into_iter()
@@ -177,7 +202,7 @@ async fn detailed(State(state): State<AppState>) -> (StatusCode, Json<DetailedHe
 
 #[utoipa::path(get, path = "/metrics", tag = "health",
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
-async fn prometheus(State(state): State<AppState>) -> impl IntoResponse {
+async fn prometheus(State(state): State<Probe>) -> impl IntoResponse {
     if let Ok(depth) = state.queue.depth().await {
         for (label, n) in [
             ("queued", depth.queued),

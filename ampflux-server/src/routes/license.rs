@@ -3,18 +3,19 @@
 use axum::Json;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
-use crate::clock::{day_of, now_ms, parse_rfc3339, rfc3339};
-use crate::db::{self, licenses::License, usage};
+use crate::auth::Caller;
+use crate::clock::{now_ms, rfc3339};
+use crate::db::licenses::License;
 use crate::domain::{LicenseStatus, Plan, PlanLimits};
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Body, RequestMeta};
+use crate::error::{ErrorBody, Result};
+use crate::extract::Body;
+use crate::ids::UserId;
+use crate::services::Actor;
+use crate::services::licenses::{self, LicenseChange, Licenses};
 use crate::state::AppState;
 
 /// The routes of this module.
@@ -51,12 +52,14 @@ pub struct LicenseView {
     /// Last change (RFC 3339).
     pub updated_at: String,
     /// Who changed it last.
-    pub updated_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub updated_by: Option<UserId>,
 }
 
 /// New license terms; absent fields stay.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"plan": "pro", "status": "active", "end_date": "2027-12-31T00:00:00Z"}))]
 pub struct UpdateLicense {
     /// Plan.
     #[serde(default)]
@@ -83,108 +86,52 @@ mod double_option {
     }
 }
 
-async fn view(state: &AppState, company: &str, license: License) -> ApiResult<LicenseView> {
-    let pool = &state.db.pool;
-    let today = day_of(now_ms());
-    Ok(LicenseView {
-        status: license.status_at(now_ms()),
-        plan: license.plan,
-        start_date: rfc3339(license.start_date),
-        end_date: license.end_date.map(rfc3339),
-        limits: license.plan.limits(),
-        usage: Usage {
-            projects: db::projects::count(pool, company).await?,
-            simulations_today: usage::get(pool, company, usage::Kind::Simulations, today).await?,
-            ai_requests_today: usage::get(pool, company, usage::Kind::AiRequests, today).await?,
-        },
-        updated_at: rfc3339(license.updated_at),
-        updated_by: license.updated_by,
-    })
-}
-
-async fn current(state: &AppState, company: &str) -> ApiResult<License> {
-    db::licenses::get(&state.db.pool, company)
-        .await?
-        .ok_or_else(|| ApiError::internal("company without license"))
+impl LicenseView {
+    /// The view of `license` with `usage`.
+    pub fn new(license: License, usage: licenses::Usage) -> LicenseView {
+        LicenseView {
+            status: license.status_at(now_ms()),
+            plan: license.plan,
+            start_date: rfc3339(license.start_date),
+            end_date: license.end_date.map(rfc3339),
+            limits: license.plan.limits(),
+            usage: Usage {
+                projects: usage.projects,
+                simulations_today: usage.simulations_today,
+                ai_requests_today: usage.ai_requests_today,
+            },
+            updated_at: rfc3339(license.updated_at),
+            updated_by: license.updated_by,
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/license", tag = "license", security(("bearer" = [])),
     responses((status = 200, body = LicenseView), (status = 401, body = ErrorBody)))]
 async fn get_license(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Json<LicenseView>> {
-    let license = current(&state, &user.company_id).await?;
-    Ok(Json(view(&state, &user.company_id, license).await?))
+    State(licenses): State<Licenses>,
+    caller: Caller,
+) -> Result<Json<LicenseView>> {
+    let (license, usage) = licenses.get(&caller).await?;
+    Ok(Json(LicenseView::new(license, usage)))
 }
 
 #[utoipa::path(put, path = "/api/v1/license", tag = "license", security(("bearer" = [])), request_body = UpdateLicense,
+    description = "Plans are the operator's: company admins get 403 `operator_only` unless the server lets \
+                   companies manage their plan (AMPFLUX_FEATURES=+self_service_license). The operator uses \
+                   PUT /api/v1/admin/companies/{id}/license or `ampflux-server admin license`.",
     responses((status = 200, body = LicenseView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_license(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(licenses): State<Licenses>,
+    actor: Actor,
     Body(req): Body<UpdateLicense>,
-) -> ApiResult<Json<LicenseView>> {
-    user.require_admin("managing the license")?;
-    if !state.config.features.self_service_license {
-        return Err(ApiError::Forbidden {
-            code: "feature_disabled",
-            message: "plans are managed by the operator of this server".into(),
-        });
-    }
-    let mut license = current(&state, &user.company_id).await?;
-    if let Some(plan) = req.plan {
-        license.plan = plan;
-    }
-    match req.status {
-        Some(LicenseStatus::Expired) => {
-            return Err(ApiError::invalid_field(
-                "status",
-                "invalid_value",
-                "`expired` follows from `end_date`; set `active` or `suspended`",
-            ));
-        }
-        Some(s) => license.status = s,
-        None => {}
-    }
-    let date = |field: &str, text: &str| {
-        parse_rfc3339(text).ok_or_else(|| {
-            ApiError::invalid_field(field, "invalid_date", "is not an RFC 3339 time")
-        })
+) -> Result<Json<LicenseView>> {
+    let change = LicenseChange {
+        plan: req.plan,
+        status: req.status,
+        start_date: req.start_date,
+        end_date: req.end_date,
     };
-    if let Some(start) = &req.start_date {
-        license.start_date = date("start_date", start)?;
-    }
-    if let Some(end) = &req.end_date {
-        license.end_date = end.as_deref().map(|e| date("end_date", e)).transpose()?;
-    }
-    if license
-        .end_date
-        .is_some_and(|end| end <= license.start_date)
-    {
-        return Err(ApiError::invalid_field(
-            "end_date",
-            "invalid_range",
-            "must be after start_date",
-        ));
-    }
-    license.updated_at = now_ms();
-    license.updated_by = Some(user.id.clone());
-    let mut tx = state.db.begin_write().await?;
-    db::licenses::update(&mut *tx, &user.company_id, &license).await?;
-    audit::record(
-        &mut *tx,
-        &user,
-        &meta,
-        Event {
-            action: "license.update",
-            project_id: None,
-            target: Some(&user.company_id),
-            detail: json!({"plan": license.plan, "status": license.status, "end_date": license.end_date.map(rfc3339)}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(view(&state, &user.company_id, license).await?))
+    let (license, usage) = licenses.update(&actor, change).await?;
+    Ok(Json(LicenseView::new(license, usage)))
 }

@@ -1,11 +1,12 @@
 //! One module per resource; each exposes `router()` with its documented handlers.
 
+pub mod admin;
 pub mod ai;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod circuits;
 pub mod health;
-pub mod input;
 pub mod license;
 pub mod members;
 pub mod projects;
@@ -24,6 +25,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
         .merge(users::router())
+        .merge(api_keys::router())
         .merge(projects::router())
         .merge(members::router())
         .merge(circuits::router())
@@ -31,5 +33,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(ai::router())
         .merge(audit::router())
         .merge(license::router())
+        .merge(admin::router())
         .merge(health::router())
 }

@@ -4,21 +4,19 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::input;
-use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
-use crate::auth::access::{self, Level};
-use crate::clock::{now_ms, rfc3339};
-use crate::db::{self, projects::Project};
+use crate::auth::Caller;
+use crate::auth::access::ProjectAccess;
+use crate::clock::rfc3339;
 use crate::domain::{ProjectRole, Visibility};
-use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{Body, PageParams, QueryParams, RequestMeta};
-use crate::licensing;
+use crate::error::{ErrorBody, Result};
+use crate::extract::{Body, PageParams, QueryParams};
+use crate::ids::{ProjectId, UserId};
+use crate::services::Actor;
+use crate::services::projects::{NewProject, ProjectChanges, Projects};
 use crate::state::AppState;
 
 /// The routes of this module.
@@ -32,7 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProjectView {
     /// Id.
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: ProjectId,
     /// Name.
     pub name: String,
     /// Description.
@@ -40,7 +39,8 @@ pub struct ProjectView {
     /// Who besides members and company admins may read it.
     pub visibility: Visibility,
     /// Creator.
-    pub owner_id: String,
+    #[schema(value_type = String)]
+    pub owner_id: UserId,
     /// Creation time (RFC 3339).
     pub created_at: String,
     /// Last change (RFC 3339).
@@ -51,8 +51,9 @@ pub struct ProjectView {
     pub access: String,
 }
 
-impl ProjectView {
-    fn new(p: Project, my_role: Option<ProjectRole>, level: Level) -> ProjectView {
+impl From<ProjectAccess> for ProjectView {
+    fn from(a: ProjectAccess) -> ProjectView {
+        let p = a.project;
         ProjectView {
             id: p.id,
             name: p.name,
@@ -61,13 +62,8 @@ impl ProjectView {
             owner_id: p.owner_id,
             created_at: rfc3339(p.created_at),
             updated_at: rfc3339(p.updated_at),
-            my_role,
-            access: match level {
-                Level::Read => "read",
-                Level::Write => "write",
-                Level::Manage => "manage",
-            }
-            .into(),
+            my_role: a.member_role,
+            access: a.level.as_str().into(),
         }
     }
 }
@@ -88,6 +84,7 @@ pub struct ProjectList {
 /// A new project.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Substation North", "description": "20 kV / 0.4 kV feeder", "visibility": "company"}))]
 pub struct CreateProject {
     /// Name.
     pub name: String,
@@ -102,6 +99,7 @@ pub struct CreateProject {
 /// Changes to a project; absent fields stay.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"description": "20 kV / 0.4 kV feeder, 2027 extension"}))]
 pub struct UpdateProject {
     /// Name.
     #[serde(default)]
@@ -117,25 +115,15 @@ pub struct UpdateProject {
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects", security(("bearer" = [])), params(PageParams),
     responses((status = 200, body = ProjectList), (status = 401, body = ErrorBody)))]
 async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    State(projects): State<Projects>,
+    caller: Caller,
     QueryParams(params): QueryParams<PageParams>,
-) -> ApiResult<Json<ProjectList>> {
+) -> Result<Json<ProjectList>> {
     let (rows, page, per_page) = params.page()?;
-    let pool = &state.db.pool;
-    let all = user.is_admin();
-    let found = db::projects::list_for_user(pool, &user.company_id, &user.id, all, rows).await?;
-    let total = db::projects::count_for_user(pool, &user.company_id, &user.id, all).await?;
-    let items = found
-        .into_iter()
-        .filter_map(|f| {
-            let level = access::level(&user, &f.project, f.member_role)?;
-            Some(ProjectView::new(f.project, f.member_role, level))
-        })
-        .collect();
+    let found = projects.list(&caller, rows).await?;
     Ok(Json(ProjectList {
-        items,
-        total,
+        items: found.items.into_iter().map(ProjectView::from).collect(),
+        total: found.total,
         page,
         per_page,
     }))
@@ -145,79 +133,28 @@ async fn list(
     responses((status = 201, body = ProjectView), (status = 402, description = "Project limit of the plan", body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(projects): State<Projects>,
+    actor: Actor,
     Body(req): Body<CreateProject>,
-) -> ApiResult<(StatusCode, Json<ProjectView>)> {
-    let now = now_ms();
-    let project = Project {
-        id: db::new_id(),
-        company_id: user.company_id.clone(),
-        owner_id: user.id.clone(),
-        name: input::text("name", &req.name, 200)?,
-        description: input::optional_text(
-            "description",
-            req.description.as_deref().unwrap_or(""),
-            5000,
-        )?,
-        visibility: req.visibility.unwrap_or(Visibility::Company),
-        created_at: now,
-        updated_at: now,
+) -> Result<(StatusCode, Json<ProjectView>)> {
+    let new = NewProject {
+        name: req.name,
+        description: req.description,
+        visibility: req.visibility,
     };
-    let mut tx = state.db.begin_write().await?;
-    db::licenses::lock(&mut *tx, &user.company_id).await?;
-    let license = licensing::active(&mut *tx, &user.company_id).await?;
-    let count = db::projects::count(&mut *tx, &user.company_id).await?;
-    licensing::within(
-        &license,
-        "projects",
-        license.plan.limits().max_projects,
-        count + 1,
-    )?;
-    db::projects::insert(&mut *tx, &user.company_id, &project).await?;
-    db::members::upsert(
-        &mut *tx,
-        &user.company_id,
-        &project.id,
-        &user.id,
-        ProjectRole::Owner,
-        now,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &user,
-        &meta,
-        Event {
-            action: "project.create",
-            project_id: Some(&project.id),
-            target: Some(&project.id),
-            detail: json!({"name": project.name, "visibility": project.visibility}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(ProjectView::new(
-            project,
-            Some(ProjectRole::Owner),
-            Level::Manage,
-        )),
-    ))
+    let created = projects.create(&actor, new).await?;
+    Ok((StatusCode::CREATED, Json(created.into())))
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = [])),
     params(("id" = String, Path, description = "Project id")),
     responses((status = 200, body = ProjectView), (status = 404, body = ErrorBody)))]
 async fn get_one(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    State(projects): State<Projects>,
+    caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Json<ProjectView>> {
-    let a = access::project(&state.db, &user, &id).await?;
-    Ok(Json(ProjectView::new(a.project, a.member_role, a.level)))
+) -> Result<Json<ProjectView>> {
+    Ok(Json(projects.access(&caller, &id).await?.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = [])),
@@ -225,44 +162,17 @@ async fn get_one(
     responses((status = 200, body = ProjectView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
 async fn update(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(projects): State<Projects>,
+    actor: Actor,
     Path(id): Path<String>,
     Body(req): Body<UpdateProject>,
-) -> ApiResult<Json<ProjectView>> {
-    let a = access::project(&state.db, &user, &id).await?;
-    a.require(Level::Write, "editing the project")?;
-    if req.visibility.is_some_and(|v| v != a.project.visibility) {
-        a.require(Level::Manage, "changing the visibility")?;
-    }
-    let mut p = a.project.clone();
-    if let Some(name) = &req.name {
-        p.name = input::text("name", name, 200)?;
-    }
-    if let Some(description) = &req.description {
-        p.description = input::optional_text("description", description, 5000)?;
-    }
-    if let Some(v) = req.visibility {
-        p.visibility = v;
-    }
-    p.updated_at = now_ms();
-    let mut tx = state.db.begin_write().await?;
-    db::projects::update(&mut *tx, &user.company_id, &p).await?;
-    audit::record(
-        &mut *tx,
-        &user,
-        &meta,
-        Event {
-            action: "project.update",
-            project_id: Some(&p.id),
-            target: Some(&p.id),
-            detail: json!({"name": req.name, "description": req.description.is_some(), "visibility": req.visibility}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(ProjectView::new(p, a.member_role, a.level)))
+) -> Result<Json<ProjectView>> {
+    let changes = ProjectChanges {
+        name: req.name,
+        description: req.description,
+        visibility: req.visibility,
+    };
+    Ok(Json(projects.update(&actor, &id, changes).await?.into()))
 }
 
 #[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = [])),
@@ -270,27 +180,10 @@ async fn update(
     responses((status = 204, description = "Deleted with its circuits and simulations"),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(projects): State<Projects>,
+    actor: Actor,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    let a = access::project(&state.db, &user, &id).await?;
-    a.require(Level::Manage, "deleting the project")?;
-    let mut tx = state.db.begin_write().await?;
-    db::projects::delete(&mut tx, &user.company_id, &id).await?;
-    audit::record(
-        &mut *tx,
-        &user,
-        &meta,
-        Event {
-            action: "project.delete",
-            project_id: Some(&id),
-            target: Some(&id),
-            detail: json!({"name": a.project.name}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+) -> Result<StatusCode> {
+    projects.delete(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

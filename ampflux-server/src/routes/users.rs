@@ -4,19 +4,20 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::input;
-use crate::audit::{self, Event};
-use crate::auth::{CurrentUser, password, tokens};
-use crate::clock::{now_ms, rfc3339};
-use crate::db::{self, users::User};
+use crate::auth::Caller;
+use crate::clock::rfc3339;
+use crate::db::users::User;
 use crate::domain::Role;
-use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{Body, PageParams, QueryParams, RequestMeta};
+use crate::error::{ErrorBody, Result};
+use crate::extract::{Body, PageParams, QueryParams};
+use crate::ids::{CompanyId, InvitationId, UserId};
+use crate::services::Actor;
+use crate::services::accounts::Accounts;
+use crate::services::users::{NewUser, Users};
 use crate::state::AppState;
 
 /// The routes of this module.
@@ -26,15 +27,29 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list, create))
         .routes(routes!(delete_user))
         .routes(routes!(invite))
+        .routes(routes!(change_password))
+}
+
+/// A password change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"current_password": "correct horse battery staple", "new_password": "another long passphrase 42"}))]
+pub struct PasswordChange {
+    /// The password now.
+    pub current_password: String,
+    /// The new password.
+    pub new_password: String,
 }
 
 /// A user as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {
     /// Id.
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: UserId,
     /// Company.
-    pub company_id: String,
+    #[schema(value_type = String)]
+    pub company_id: CompanyId,
     /// Display name.
     pub name: String,
     /// Login email.
@@ -84,6 +99,7 @@ pub struct UserList {
 /// A user created by a company_admin.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Grace Hopper", "email": "grace@volt.example", "password": "a long passphrase for grace", "role": "user"}))]
 pub struct CreateUserRequest {
     /// Display name.
     pub name: String,
@@ -99,6 +115,7 @@ pub struct CreateUserRequest {
 /// An invitation to join the company.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "linus@volt.example", "role": "user"}))]
 pub struct InviteRequest {
     /// Email of the person invited (they register with it).
     pub email: String,
@@ -111,7 +128,8 @@ pub struct InviteRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationView {
     /// Id.
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: InvitationId,
     /// Email invited.
     pub email: String,
     /// Role granted.
@@ -124,18 +142,10 @@ pub struct InvitationView {
 
 #[utoipa::path(get, path = "/api/v1/users/me", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = MeView), (status = 401, body = ErrorBody)))]
-async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<MeView>> {
-    let found = db::users::get(&state.db.pool, &user.company_id, &user.id)
-        .await?
-        .ok_or(ApiError::Unauthorized {
-            code: "invalid_token",
-            message: "the account of this token no longer exists".into(),
-        })?;
-    let company_name = db::companies::name(&state.db.pool, &user.company_id)
-        .await?
-        .unwrap_or_default();
+async fn me(State(users): State<Users>, caller: Caller) -> Result<Json<MeView>> {
+    let (user, company_name) = users.me(&caller).await?;
     Ok(Json(MeView {
-        user: found.into(),
+        user: user.into(),
         company_name,
     }))
 }
@@ -143,17 +153,15 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])), params(PageParams),
     responses((status = 200, body = UserList), (status = 403, body = ErrorBody)))]
 async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
+    State(users): State<Users>,
+    caller: Caller,
     QueryParams(params): QueryParams<PageParams>,
-) -> ApiResult<Json<UserList>> {
-    user.require_admin("listing the company's users")?;
+) -> Result<Json<UserList>> {
     let (rows, page, per_page) = params.page()?;
-    let items = db::users::list(&state.db.pool, &user.company_id, rows).await?;
-    let total = db::users::count(&state.db.pool, &user.company_id).await?;
+    let found = users.list(&caller, rows).await?;
     Ok(Json(UserList {
-        items: items.into_iter().map(UserView::from).collect(),
-        total,
+        items: found.items.into_iter().map(UserView::from).collect(),
+        total: found.total,
         page,
         per_page,
     }))
@@ -163,43 +171,18 @@ async fn list(
     responses((status = 201, body = UserView), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(users): State<Users>,
+    actor: Actor,
     Body(req): Body<CreateUserRequest>,
-) -> ApiResult<(StatusCode, Json<UserView>)> {
-    user.require_admin("creating users")?;
-    let new = User {
-        id: db::new_id(),
-        company_id: user.company_id.clone(),
-        name: input::text("name", &req.name, 200)?,
-        email: input::email("email", &req.email)?,
-        role: req.role.unwrap_or(Role::User),
-        created_at: now_ms(),
+) -> Result<(StatusCode, Json<UserView>)> {
+    let new = NewUser {
+        name: req.name,
+        email: req.email,
+        password: req.password,
+        role: req.role,
     };
-    let hash = password::hash(input::password("password", &req.password)?).await?;
-    let mut tx = state.db.begin_write().await?;
-    if db::users::email_exists(&mut *tx, &new.email).await? {
-        return Err(ApiError::Conflict {
-            code: "email_taken",
-            message: format!("an account with email {} exists", new.email),
-        });
-    }
-    db::users::insert(&mut *tx, &user.company_id, &new, &hash).await?;
-    audit::record(
-        &mut *tx,
-        &user,
-        &meta,
-        Event {
-            action: "user.create",
-            project_id: None,
-            target: Some(&new.id),
-            detail: json!({"email": new.email, "role": new.role}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(new.into())))
+    let user = users.create(&actor, new).await?;
+    Ok((StatusCode::CREATED, Json(user.into())))
 }
 
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
@@ -209,43 +192,11 @@ async fn create(
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, description = "The company's last company_admin", body = ErrorBody)))]
 async fn delete_user(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(users): State<Users>,
+    actor: Actor,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    user.require_admin("deleting users")?;
-    if !db::is_id(&id) {
-        return Err(ApiError::NotFound("user"));
-    }
-    let mut tx = state.db.begin_write().await?;
-    let target = db::users::get(&mut *tx, &user.company_id, &id)
-        .await?
-        .ok_or(ApiError::NotFound("user"))?;
-    if target.role == Role::CompanyAdmin
-        && db::users::admins(&mut *tx, &user.company_id).await? <= 1
-    {
-        return Err(ApiError::Conflict {
-            code: "last_admin",
-            message:
-                "a company keeps at least one company_admin; make someone else company_admin first"
-                    .into(),
-        });
-    }
-    db::users::delete(&mut tx, &user.company_id, &id, now_ms()).await?;
-    audit::record(
-        &mut *tx,
-        &user,
-        &meta,
-        Event {
-            action: "user.delete",
-            project_id: None,
-            target: Some(&id),
-            detail: json!({"email": target.email, "role": target.role}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+) -> Result<StatusCode> {
+    users.delete(&actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -253,58 +204,39 @@ async fn delete_user(
     responses((status = 201, body = InvitationView), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn invite(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    meta: RequestMeta,
+    State(users): State<Users>,
+    actor: Actor,
     Body(req): Body<InviteRequest>,
-) -> ApiResult<(StatusCode, Json<InvitationView>)> {
-    user.require_admin("inviting users")?;
-    let email = input::email("email", &req.email)?;
-    let role = req.role.unwrap_or(Role::User);
-    let token = tokens::opaque();
-    let now = now_ms();
-    let expires_at = now + state.config.invitation_ttl.as_millis() as i64;
-    let id = db::new_id();
-    let mut tx = state.db.begin_write().await?;
-    if db::users::email_exists(&mut *tx, &email).await? {
-        return Err(ApiError::Conflict {
-            code: "email_taken",
-            message: format!("an account with email {email} exists"),
-        });
-    }
-    db::invitations::insert(
-        &mut *tx,
-        &user.company_id,
-        &id,
-        &email,
-        role,
-        &tokens::digest(&token),
-        &user.id,
-        now,
-        expires_at,
-    )
-    .await?;
-    audit::record(
-        &mut *tx,
-        &user,
-        &meta,
-        Event {
-            action: "user.invite",
-            project_id: None,
-            target: Some(&id),
-            detail: json!({"email": email, "role": role}),
-        },
-    )
-    .await?;
-    tx.commit().await?;
+) -> Result<(StatusCode, Json<InvitationView>)> {
+    let invited = users.invite(&actor, &req.email, req.role).await?;
     Ok((
         StatusCode::CREATED,
         Json(InvitationView {
-            id,
-            email,
-            role,
-            token,
-            expires_at: rfc3339(expires_at),
+            id: invited.id,
+            email: invited.email,
+            role: invited.role,
+            token: invited.token,
+            expires_at: rfc3339(invited.expires_at),
         }),
     ))
+}
+
+#[utoipa::path(post, path = "/api/v1/users/me/password", tag = "users", security(("bearer" = [])), request_body = PasswordChange,
+    responses((status = 204, description = "Changed; the caller's other sessions ended"),
+              (status = 401, description = "Wrong current password", body = ErrorBody),
+              (status = 422, description = "The new password is too weak", body = ErrorBody)))]
+async fn change_password(
+    State(accounts): State<Accounts>,
+    actor: Actor,
+    Body(req): Body<PasswordChange>,
+) -> Result<StatusCode> {
+    accounts
+        .change_password(
+            &actor.caller,
+            &actor.origin,
+            req.current_password,
+            &req.new_password,
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

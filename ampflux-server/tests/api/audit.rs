@@ -58,13 +58,7 @@ async fn every_write_is_audited(backend: Backend) {
         None,
     )
     .await;
-    app.call(
-        Method::PUT,
-        "/api/v1/license",
-        Some(&admin.token),
-        Some(json!({"plan": "pro"})),
-    )
-    .await;
+    app.plan(&admin, "pro").await;
     app.post(
         "/api/v1/invitations",
         &admin.token,

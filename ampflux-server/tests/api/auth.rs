@@ -118,11 +118,12 @@ async fn bad_input_and_credentials(backend: Backend) {
     app.register("Volt AG", "ada@volt.example").await;
     let post = |body| app.call(Method::POST, "/api/v1/auth/register", None, Some(body));
 
-    let dup = post(json!({"company_name": "X", "name": "Y", "email": "ada@volt.example", "password": "long enough"})).await;
-    assert_eq!(dup.status, StatusCode::CONFLICT);
-    assert_eq!(dup.body["code"], "email_taken");
+    // an email is unique within a company only: another company may use it (issue 17,
+    // defect 7: a conflict here told anyone which emails have accounts)
+    let dup = post(json!({"company_name": "X", "name": "Y", "email": "ada@volt.example", "password": "long enough 4 us"})).await;
+    assert_eq!(dup.status, StatusCode::CREATED, "{}", dup.text);
 
-    let bad = post(json!({"company_name": "X", "name": "Y", "email": "not-an-email", "password": "long enough"})).await;
+    let bad = post(json!({"company_name": "X", "name": "Y", "email": "not-an-email", "password": "long enough 4 us"})).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.body["issues"][0]["field"], "email");
 
@@ -132,7 +133,7 @@ async fn bad_input_and_credentials(backend: Backend) {
     assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(short.body["issues"][0]["code"], "too_short");
 
-    let unknown_field = post(json!({"company_name": "X", "name": "Y", "email": "b@x.io", "password": "long enough", "admin": true})).await;
+    let unknown_field = post(json!({"company_name": "X", "name": "Y", "email": "b@x.io", "password": "long enough 4 us", "admin": true})).await;
     assert_eq!(unknown_field.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let malformed = app

@@ -1,5 +1,5 @@
 //! Circuit versions: validation by the core, canonical storage without duplicates, history,
-//! get, diff, restore, and the plan's bus limit.
+//! get, diff, restore, three-way merge, and the plan's bus limit.
 
 use ampflux_core::Network;
 use reqwest::StatusCode;
@@ -8,7 +8,11 @@ use serde_json::json;
 use crate::helpers::{Backend, TestApp, grid, small_network, small_network_changed};
 use crate::on_both;
 
-on_both!(save_history_diff_restore, invalid_documents_and_bus_limit);
+on_both!(
+    save_history_diff_restore,
+    invalid_documents_and_bus_limit,
+    three_way_merge_with_conflicts
+);
 
 async fn save_history_diff_restore(backend: Backend) {
     let Some(app) = TestApp::spawn(backend, "circuits").await else {
@@ -179,5 +183,121 @@ async fn invalid_documents_and_bus_limit(backend: Backend) {
         app.post(&base, &admin.token, big).await.status,
         StatusCode::CREATED
     );
+    app.stop().await;
+}
+
+/// Two versions changed from a common base are merged by the core: disjoint changes combine
+/// (and can be saved as a version), a field changed differently on both sides is reported
+/// as a conflict and nothing is saved.
+async fn three_way_merge_with_conflicts(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "circuit merge").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant A").await;
+    let base = format!("/api/v1/projects/{project}/circuits");
+    let merge = format!("{base}/merge");
+    // v1: base; v2 (theirs): transformer impedance; v3 (ours): grid strength
+    let mut ours = small_network();
+    ours["external_grids"][0]["s_sc_max_mva"] = json!(500.0);
+    for (doc, want) in [
+        (small_network(), 1),
+        (small_network_changed(), 2),
+        (ours, 3),
+    ] {
+        let a = app.post(&base, &admin.token, doc).await;
+        assert_eq!(a.body["version"], want, "{}", a.text);
+    }
+
+    // a preview: clean, nothing stored
+    let m = app
+        .post(
+            &merge,
+            &admin.token,
+            json!({"base": 1, "ours": 3, "theirs": 2}),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::OK, "{}", m.text);
+    assert_eq!(m.body["clean"], true);
+    assert_eq!(m.body["conflicts"], json!([]));
+    assert_eq!(m.body["applied_count"], 1, "{}", m.text);
+    assert_eq!(m.body["saved"], serde_json::Value::Null);
+    let merged = Network::from_value(m.body["network"].clone()).unwrap();
+    assert_eq!(merged.transformers[0].vk_percent, 6.0);
+    assert_eq!(merged.external_grids[0].s_sc_max_mva, 500.0);
+    assert_eq!(app.get(&base, &admin.token).await.body["total"], 3);
+
+    // saved: a new version with both changes (ours defaults to the latest)
+    let saved = app
+        .post(
+            &merge,
+            &admin.token,
+            json!({"base": 1, "theirs": 2, "save": true}),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text);
+    assert_eq!(saved.body["ours"], 3);
+    assert_eq!(saved.body["saved"]["version"], 4);
+    let v4 = app.get(&format!("{base}/4"), &admin.token).await;
+    let v4 = Network::from_value(v4.body["network"].clone()).unwrap();
+    assert_eq!(v4.digest(), merged.digest());
+    let audit = app
+        .get("/api/v1/audit?action=circuit.save", &admin.token)
+        .await;
+    assert_eq!(audit.body["total"], 4, "{}", audit.text);
+
+    // a conflict: the impedance changed to 8 % on ours (v5) and to 6 % on theirs (v2)
+    let mut conflicting = small_network();
+    conflicting["transformers"][0]["vk_percent"] = json!(8.0);
+    app.post(&base, &admin.token, conflicting).await;
+    let c = app
+        .post(
+            &merge,
+            &admin.token,
+            json!({"base": 1, "ours": "latest", "theirs": 2, "save": true}),
+        )
+        .await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.text);
+    assert_eq!(c.body["clean"], false);
+    assert_eq!(c.body["saved"], serde_json::Value::Null);
+    let conflicts = c.body["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{}", c.text);
+    assert_eq!(conflicts[0]["id"], "T1");
+    assert_eq!(conflicts[0]["field"], "vk_percent");
+    assert_eq!(conflicts[0]["base"].as_f64(), Some(4.0));
+    assert_eq!(conflicts[0]["ours"].as_f64(), Some(8.0));
+    assert_eq!(conflicts[0]["theirs"].as_f64(), Some(6.0));
+    // ours kept in the merged network; nothing stored
+    let kept = Network::from_value(c.body["network"].clone()).unwrap();
+    assert_eq!(kept.transformers[0].vk_percent, 8.0);
+    assert_eq!(app.get(&base, &admin.token).await.body["total"], 5);
+
+    // versions that cannot exist, or do not
+    let bad = app
+        .post(&merge, &admin.token, json!({"base": 0, "theirs": 2}))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    let missing = app
+        .post(&merge, &admin.token, json!({"base": 1, "theirs": 99}))
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
+    // a viewer may preview but not save
+    let viewer = app.add_user(&admin, "viewer@volt.example", "user").await;
+    let preview = app
+        .post(
+            &merge,
+            &viewer.token,
+            json!({"base": 1, "ours": 3, "theirs": 2}),
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text);
+    let refused = app
+        .post(
+            &merge,
+            &viewer.token,
+            json!({"base": 1, "ours": 3, "theirs": 2, "save": true}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
     app.stop().await;
 }

@@ -13,6 +13,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::AnyPool;
 
+/// The operator credential of the test servers (`AMPFLUX_OPERATOR_TOKEN`).
+pub const OPERATOR_TOKEN: &str = "test-operator-token-of-at-least-32-bytes";
+
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -98,6 +101,7 @@ pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Config {
         ("AMPFLUX_EVENTS_INTERVAL_MS".into(), "50".into()),
         ("AMPFLUX_DATABASE_MAX_CONNECTIONS".into(), "5".into()),
         ("AMPFLUX_LOG_FORMAT".into(), "pretty".into()),
+        ("AMPFLUX_OPERATOR_TOKEN".into(), OPERATOR_TOKEN.into()),
     ]);
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
@@ -282,13 +286,13 @@ impl TestApp {
         a.body["id"].as_str().unwrap().to_string()
     }
 
-    /// Sets the company's plan.
+    /// Sets the company's plan (as the operator: plans are not the company's to change).
     pub async fn plan(&self, admin: &Session, plan: &str) {
         let a = self
             .call(
                 Method::PUT,
-                "/api/v1/license",
-                Some(&admin.token),
+                &format!("/api/v1/admin/companies/{}/license", admin.company_id),
+                Some(OPERATOR_TOKEN),
                 Some(json!({"plan": plan})),
             )
             .await;
@@ -340,4 +344,36 @@ pub fn small_network_changed() -> Value {
 /// A synthetic meshed grid of about `buses` buses (testkit), as a document.
 pub fn grid(buses: usize, seed: u64) -> Value {
     ampflux_testkit::synthetic::meshed_grid(buses, seed).document_value()
+}
+
+/// The rows of `rows` (each with an `id`) in the order of the elements `elements` (each with
+/// an `id`): a report of the stored canonical network listed as the document was written.
+pub fn in_order_of(rows: &Value, elements: &Value) -> Value {
+    let rows = rows.as_array().unwrap();
+    let ordered: Vec<Value> = elements
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| rows.iter().find(|r| r["id"] == e["id"]).cloned())
+        .collect();
+    assert_eq!(ordered.len(), rows.len(), "rows without a listed element");
+    Value::Array(ordered)
+}
+
+/// The bytes of base64url text (JWT parts).
+pub fn b64url_decode(text: &str) -> Vec<u8> {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in text.bytes() {
+        let v = T.iter().position(|t| *t == c).unwrap() as u32;
+        bits = bits << 6 | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    out
 }

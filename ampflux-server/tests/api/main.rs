@@ -2,14 +2,19 @@
 //! fresh database, and runs on SQLite and on PostgreSQL (see `helpers`).
 
 mod helpers;
+mod smtp;
 
+mod api_keys;
 mod audit;
 mod auth;
 mod circuits;
+mod defects;
+mod examples;
 mod health;
 mod isolation;
 mod jobs;
 mod license;
+mod notifications;
 mod projects;
 mod queue;
 mod security;

@@ -47,8 +47,12 @@ fn b64url(bytes: &[u8]) -> String {
     out
 }
 
+/// Claims of an access token of `s`'s session (the session id read from its real token).
 fn claims(s: &Session, role: &str, exp: i64) -> Value {
-    json!({"sub": s.user_id, "cid": s.company_id, "role": role, "iat": exp - 1800, "exp": exp, "typ": "access"})
+    let payload = s.token.split('.').nth(1).unwrap();
+    let real: Value = serde_json::from_slice(&crate::helpers::b64url_decode(payload)).unwrap();
+    json!({"sub": s.user_id, "cid": s.company_id, "sid": real["sid"], "role": role,
+           "iat": exp - 1800, "exp": exp, "typ": "access"})
 }
 
 fn sign(alg: Algorithm, key: &[u8], claims: &Value) -> String {
@@ -383,8 +387,20 @@ async fn refresh_token_reuse_revokes_the_family(backend: Backend) {
             "the race winner's token is revoked"
         );
     }
+    // the reuse ended the registration's session too: read the audit log from a new login
+    let fresh = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "ada@volt.example", "password": "correct horse battery"})),
+        )
+        .await;
     let audit = app
-        .get("/api/v1/audit?action=auth.refresh_reuse", &admin.token)
+        .get(
+            "/api/v1/audit?action=auth.refresh_reuse",
+            fresh.body["access_token"].as_str().unwrap(),
+        )
         .await;
     assert!(audit.body["total"].as_i64().unwrap() >= 2, "{}", audit.text);
     app.stop().await;
@@ -960,8 +976,8 @@ async fn sql_metacharacters_are_stored_and_returned_verbatim(backend: Backend) {
         let license = app
             .call(
                 Method::PUT,
-                "/api/v1/license",
-                Some(&admin.token),
+                &format!("/api/v1/admin/companies/{}/license", admin.company_id),
+                Some(crate::helpers::OPERATOR_TOKEN),
                 Some(json!({"end_date": nasty})),
             )
             .await;
@@ -1005,6 +1021,7 @@ struct Tenant {
     user: Session,
     project: String,
     simulation: String,
+    api_key: String,
 }
 
 async fn tenant_a(app: &TestApp) -> Tenant {
@@ -1036,11 +1053,20 @@ async fn tenant_a(app: &TestApp) -> Tenant {
     let simulation = sim.body["id"].as_str().unwrap().to_string();
     app.wait_simulation(&admin.token, &simulation, Duration::from_secs(60))
         .await;
+    let key = app
+        .post(
+            "/api/v1/api-keys",
+            &user.token,
+            json!({"name": "A's script"}),
+        )
+        .await;
+    let api_key = key.body["id"].as_str().unwrap().to_string();
     Tenant {
         admin,
         user,
         project,
         simulation,
+        api_key,
     }
 }
 
@@ -1058,6 +1084,8 @@ fn fill(path: &str, a: &Tenant) -> String {
             "id" if before.ends_with("/projects/") => a.project.clone(),
             "id" if before.ends_with("/simulations/") => a.simulation.clone(),
             "id" if before.ends_with("/users/") => a.user.user_id.clone(),
+            "id" if before.ends_with("/api-keys/") => a.api_key.clone(),
+            "id" if before.ends_with("/companies/") => a.admin.company_id.clone(),
             "version" | "a" => "1".to_string(),
             "b" => "2".to_string(),
             _ => panic!(
@@ -1082,6 +1110,8 @@ fn body_for(method: &str, path: &str, a: &Tenant) -> Option<Value> {
         ("post", p) if p.ends_with("/circuits") => Some(small_network()),
         ("post", p) if p.ends_with("/simulations") => Some(json!({"version": 1})),
         ("post", p) if p.ends_with("/restore") => None,
+        ("post", p) if p.ends_with("/merge") => Some(json!({"base": 1, "theirs": 2})),
+        ("post", p) if p.ends_with("/api-keys") => Some(json!({"name": "taken over"})),
         ("patch", _) => Some(json!({"name": "taken over"})),
         ("put", _) | ("post", _) => Some(json!({})),
         _ => None,
@@ -1103,6 +1133,7 @@ async fn another_companys_ids_are_404_on_every_route(backend: Backend) {
         a.user.email.as_str(),
         "A's plant",
         "README example",
+        "A's script",
     ];
     let mut checked = 0;
     for (template, ops) in paths {
@@ -1128,7 +1159,10 @@ async fn another_companys_ids_are_404_on_every_route(backend: Backend) {
                 let ans = app
                     .call(m.clone(), &path, Some(&s.token), body.clone())
                     .await;
-                let allowed: &[StatusCode] = if !has_ids {
+                let allowed: &[StatusCode] = if path.starts_with("/api/v1/admin/") {
+                    // the operator's routes: no company account is the operator
+                    &[StatusCode::UNAUTHORIZED]
+                } else if !has_ids {
                     // the assistant: unknown project, or not available on this server
                     &[StatusCode::NOT_FOUND, StatusCode::NOT_IMPLEMENTED]
                 } else if s.email == "admin@b.example" {
@@ -1172,6 +1206,8 @@ async fn another_companys_ids_are_404_on_every_route(backend: Backend) {
         app.get("/api/v1/users/me", &a.user.token).await.status,
         StatusCode::OK
     );
+    let keys = app.get("/api/v1/api-keys", &a.user.token).await;
+    assert_eq!(keys.body.as_array().unwrap().len(), 1, "{}", keys.text);
     assert_eq!(
         app.get(
             &format!("/api/v1/simulations/{}", a.simulation),

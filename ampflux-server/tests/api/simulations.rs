@@ -62,7 +62,18 @@ async fn computed_once_and_cached(backend: Backend) {
     );
     let report = short_circuit(&net, &StudyOptions::default()).unwrap();
     let want = serde_json::to_value(&report).unwrap();
-    assert_eq!(done["result"]["buses"], want["buses"]);
+    // buses in the order of the document as posted (Q before F), not the stored canonical one
+    let ids: Vec<&str> = done["result"]["buses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["Q", "F"]);
+    assert_eq!(
+        done["result"]["buses"],
+        crate::helpers::in_order_of(&want["buses"], &small_network()["buses"])
+    );
     assert_eq!(done["result"]["branches"], want["branches"]);
     assert_eq!(done["result"]["network_digest"], net.digest().as_str());
     let ikss = done["result"]["buses"]
@@ -76,17 +87,12 @@ async fn computed_once_and_cached(backend: Backend) {
     assert!((ikss - report.bus("F").unwrap().ikss_ka).abs() < 1e-12);
     assert_eq!(done["attempts"], 1);
 
-    // the same study again (options written differently): no new computation
-    let again = app
-        .post(
-            &sims,
-            &admin.token,
-            json!({"version": "latest", "study": {}}),
-        )
-        .await;
+    // the same study again (options written differently, version left to its default, the
+    // latest): no new computation
+    let again = app.post(&sims, &admin.token, json!({"study": {}})).await;
     assert_eq!(again.status, StatusCode::ACCEPTED);
     assert_eq!(again.body["status"], "succeeded");
-    assert_eq!(again.body["cached"], true);
+    assert_eq!(again.body["cached"], true, "{}", again.text);
     let cached = app
         .get(
             &format!("/api/v1/simulations/{}", again.body["id"].as_str().unwrap()),
@@ -94,6 +100,7 @@ async fn computed_once_and_cached(backend: Backend) {
         )
         .await;
     assert_eq!(cached.body["result"], done["result"]);
+    assert_eq!(cached.body["version"], 1);
     let (studies, computations): (i64, i64) = {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM studies")
             .fetch_one(app.pool())
@@ -129,6 +136,59 @@ async fn computed_once_and_cached(backend: Backend) {
     let list = app.get(&sims, &admin.token).await;
     assert_eq!(list.body["total"], 3);
     assert!(list.body["items"][0]["result"].is_null());
+
+    // the same content written in another bus order, in another project: the study is
+    // shared (same digest), the result lists the buses in that version's order
+    let other = app.project(&admin, "Plant B").await;
+    let mut reversed = small_network();
+    reversed["buses"] = json!([{"id": "F", "vn_kv": 0.4}, {"id": "Q", "vn_kv": 20.0}]);
+    app.post(
+        &format!("/api/v1/projects/{other}/circuits"),
+        &admin.token,
+        reversed,
+    )
+    .await;
+    let shared = app
+        .post(
+            &format!("/api/v1/projects/{other}/simulations"),
+            &admin.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(shared.body["cached"], true, "{}", shared.text);
+    let shared = app
+        .get(
+            &format!(
+                "/api/v1/simulations/{}",
+                shared.body["id"].as_str().unwrap()
+            ),
+            &admin.token,
+        )
+        .await;
+    let ids: Vec<&str> = shared.body["result"]["buses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["F", "Q"]);
+    // and a later version is what a request without `version` studies
+    app.post(
+        &format!("/api/v1/projects/{project}/circuits"),
+        &admin.token,
+        crate::helpers::small_network_changed(),
+    )
+    .await;
+    let latest = app.post(&sims, &admin.token, json!({})).await;
+    assert_eq!(latest.body["cached"], false, "{}", latest.text);
+    let latest = app
+        .wait_simulation(
+            &admin.token,
+            latest.body["id"].as_str().unwrap(),
+            Duration::from_secs(60),
+        )
+        .await;
+    assert_eq!(latest["version"], 2);
     app.stop().await;
 }
 
@@ -285,6 +345,20 @@ async fn progress_events(backend: Backend) {
     assert_eq!(last, "done", "{text}");
     assert_eq!(data["status"], "succeeded");
     assert!(events.iter().any(|(n, _)| n == "progress"), "{text}");
+    // real work units: never more done than in all, never backwards, all done at the end
+    let mut before = 0;
+    for (_, e) in &events {
+        let (done, total) = (e["done"].as_i64().unwrap(), e["total"].as_i64().unwrap());
+        assert!(done <= total && done >= before, "{text}");
+        before = done;
+    }
+    assert!(data["total"].as_i64().unwrap() >= 2, "{text}");
+    assert_eq!(data["done"], data["total"], "{text}");
+    let finished = app
+        .get(&format!("/api/v1/simulations/{id}"), &admin.token)
+        .await;
+    assert_eq!(finished.body["progress"]["done"], data["total"]);
+    assert_eq!(finished.body["progress"]["total"], data["total"]);
 
     let no_token = app
         .http

@@ -28,7 +28,7 @@ async fn admin_manages_users_and_invitations(backend: Backend) {
         .post(
             "/api/v1/users",
             &user.token,
-            json!({"name": "C", "email": "c@volt.example", "password": "long enough"}),
+            json!({"name": "C", "email": "c@volt.example", "password": "long enough 4 us"}),
         )
         .await;
     assert_eq!(create.status, StatusCode::FORBIDDEN);
@@ -59,12 +59,12 @@ async fn admin_manages_users_and_invitations(backend: Backend) {
     let token = inv.body["token"].as_str().unwrap().to_string();
     let wrong_email = app
         .call(Method::POST, "/api/v1/auth/register", None,
-              Some(json!({"invitation": token, "name": "Cleo", "email": "other@volt.example", "password": "long enough"})))
+              Some(json!({"invitation": token, "name": "Cleo", "email": "other@volt.example", "password": "long enough 4 us"})))
         .await;
     assert_eq!(wrong_email.status, StatusCode::UNPROCESSABLE_ENTITY);
     let joined = app
         .call(Method::POST, "/api/v1/auth/register", None,
-              Some(json!({"invitation": token, "name": "Cleo", "email": "cleo@volt.example", "password": "long enough"})))
+              Some(json!({"invitation": token, "name": "Cleo", "email": "cleo@volt.example", "password": "long enough 4 us"})))
         .await;
     assert_eq!(joined.status, StatusCode::CREATED, "{}", joined.text);
     let cleo = app.session(&joined.body, "cleo@volt.example").await;
@@ -73,7 +73,7 @@ async fn admin_manages_users_and_invitations(backend: Backend) {
     assert_eq!(me.body["role"], "company_admin");
     let reuse = app
         .call(Method::POST, "/api/v1/auth/register", None,
-              Some(json!({"invitation": token, "name": "Eve", "email": "cleo2@volt.example", "password": "long enough"})))
+              Some(json!({"invitation": token, "name": "Eve", "email": "cleo2@volt.example", "password": "long enough 4 us"})))
         .await;
     assert_eq!(reuse.status, StatusCode::NOT_FOUND);
     app.stop().await;

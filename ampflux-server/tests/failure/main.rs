@@ -26,6 +26,7 @@ use sqlx::{AnyPool, Row};
 use tokio::sync::Mutex;
 
 const SECRET: &str = "failure-test-secret-key-of-32-bytes-or-more";
+const OPERATOR: &str = "failure-test-operator-token-of-32-bytes";
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -80,6 +81,7 @@ impl Server {
             .env("RUST_LOG", "warn")
             .env("AMPFLUX_LOG_FORMAT", "pretty")
             .env("AMPFLUX_SECRET_KEY", SECRET)
+            .env("AMPFLUX_OPERATOR_TOKEN", OPERATOR)
             .env("AMPFLUX_WEB_DIR", "/nonexistent-web-dir")
             .env("AMPFLUX_QUEUE_POLL_MS", "100")
             .current_dir(std::env::temp_dir());
@@ -234,10 +236,14 @@ impl Client {
             )
             .await;
         let token = reg.body["access_token"].as_str().unwrap().to_string();
+        let me = self
+            .must(Method::GET, "/api/v1/users/me", Some(&token), None)
+            .await;
+        let company = me.body["company_id"].as_str().unwrap();
         self.must(
             Method::PUT,
-            "/api/v1/license",
-            Some(&token),
+            &format!("/api/v1/admin/companies/{company}/license"),
+            Some(OPERATOR),
             Some(&json!({"plan": "enterprise"})),
         )
         .await;
@@ -1240,4 +1246,99 @@ async fn postgres_and_redis_restarted_under_load() {
     );
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The peak resident memory of process `pid` in MiB (`VmHWM`).
+fn peak_mib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// Defect 1 of issue 17: many concurrent registrations hashed their passwords at once
+/// (argon2id, 19 MiB each), so anyone could raise the server's memory by gigabytes; and a
+/// registration that would be refused hashed first. Now refusals come before hashing and
+/// at most `AMPFLUX_PASSWORD_HASH_CONCURRENCY` hashes run at a time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d1_registrations_hash_within_a_memory_bound() {
+    let dir = temp_dir("hash");
+    let url = sqlite_url(&dir);
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("AMPFLUX_PASSWORD_HASH_CONCURRENCY", "2"),
+        ("AMPFLUX_RATE_LIMIT_IP", "0"),
+        ("AMPFLUX_RATE_LIMIT_REGISTER_IP", "0"),
+        ("AMPFLUX_IN_PROCESS_WORKER", "false"),
+    ];
+    let server = Server::start(&env, &dir.join("server.log")).await;
+    let pid = server.child.as_ref().unwrap().id();
+    let client = Client::new(&server.base);
+    let reg = client
+        .must(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(
+                &json!({"company_name": "Volt AG", "name": "Ada", "email": "ada@volt.example",
+                         "password": "correct horse battery"}),
+            ),
+        )
+        .await;
+    let admin = reg.body["access_token"].as_str().unwrap().to_string();
+    let baseline = peak_mib(pid);
+    // an invitation whose email got an account in the company meanwhile: every registration
+    // with it is refused, and must be refused before hashing
+    let invite = client
+        .must(
+            Method::POST,
+            "/api/v1/invitations",
+            Some(&admin),
+            Some(&json!({"email": "bob@volt.example"})),
+        )
+        .await;
+    let token = invite.body["token"].as_str().unwrap().to_string();
+    client
+        .must(
+            Method::POST,
+            "/api/v1/users",
+            Some(&admin),
+            Some(&json!({"name": "Bob", "email": "bob@volt.example", "password": "bob's good password"})),
+        )
+        .await;
+    let burst = |i: usize| {
+        let client = client.clone();
+        let token = token.clone();
+        async move {
+            let body = if i.is_multiple_of(2) {
+                json!({"invitation": token, "name": "Bob", "email": "bob@volt.example",
+                       "password": format!("long enough password {i}")})
+            } else {
+                json!({"company_name": format!("Co {i}"), "name": "X",
+                       "email": format!("x{i}@co.example"), "password": format!("long enough password {i}")})
+            };
+            client
+                .call(Method::POST, "/api/v1/auth/register", None, Some(&body))
+                .await
+                .map(|a| a.status)
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    };
+    let statuses = futures_util::future::join_all((0..64).map(burst)).await;
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    let created = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CREATED)
+        .count();
+    assert_eq!((refused, created), (32, 32), "{statuses:?}");
+    let grown = peak_mib(pid).saturating_sub(baseline);
+    eprintln!("peak memory grew by {grown} MiB over {baseline} MiB");
+    // 64 hashes at once would take about 64 x 19 MiB; two at a time take about 40 MiB
+    assert!(grown < 250, "peak memory grew by {grown} MiB");
+    drop(server);
 }

@@ -1,27 +1,23 @@
 //! Checks of the plain fields of request bodies.
 
-use crate::error::ApiError;
+use crate::error::Error;
 
 /// A trimmed, non-empty text of at most `max` characters.
-pub fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+pub fn text(field: &str, value: &str, max: usize) -> Result<String, Error> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(ApiError::invalid_field(
-            field,
-            "required",
-            "must not be empty",
-        ));
+        return Err(Error::invalid_field(field, "required", "must not be empty"));
     }
     if v.contains('\0') {
         // PostgreSQL cannot store NUL in text; refused on every database alike
-        return Err(ApiError::invalid_field(
+        return Err(Error::invalid_field(
             field,
             "invalid_character",
             "must not contain NUL characters",
         ));
     }
     if v.chars().count() > max {
-        return Err(ApiError::invalid_field(
+        return Err(Error::invalid_field(
             field,
             "too_long",
             format!("must be at most {max} characters"),
@@ -31,7 +27,7 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
 }
 
 /// A text of at most `max` characters, possibly empty.
-pub fn optional_text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+pub fn optional_text(field: &str, value: &str, max: usize) -> Result<String, Error> {
     if value.trim().is_empty() {
         return Ok(String::new());
     }
@@ -39,7 +35,7 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> Result<String, Api
 }
 
 /// An email address, lowercased.
-pub fn email(field: &str, value: &str) -> Result<String, ApiError> {
+pub fn email(field: &str, value: &str) -> Result<String, Error> {
     let v = text(field, value, 254)?.to_lowercase();
     let valid = match v.split_once('@') {
         Some((local, domain)) => {
@@ -55,32 +51,12 @@ pub fn email(field: &str, value: &str) -> Result<String, ApiError> {
     if valid {
         Ok(v)
     } else {
-        Err(ApiError::invalid_field(
+        Err(Error::invalid_field(
             field,
             "invalid_email",
             "is not an email address",
         ))
     }
-}
-
-/// A password of 8 to 1024 characters.
-pub fn password(field: &str, value: &str) -> Result<String, ApiError> {
-    let n = value.chars().count();
-    if n < 8 {
-        return Err(ApiError::invalid_field(
-            field,
-            "too_short",
-            "must be at least 8 characters",
-        ));
-    }
-    if n > 1024 {
-        return Err(ApiError::invalid_field(
-            field,
-            "too_long",
-            "must be at most 1024 characters",
-        ));
-    }
-    Ok(value.to_string())
 }
 
 #[cfg(test)]
@@ -101,13 +77,11 @@ mod tests {
     }
 
     #[test]
-    fn texts_and_passwords() {
+    fn texts() {
         assert_eq!(text("name", "  Ada ", 10).unwrap(), "Ada");
         assert!(text("name", "   ", 10).is_err());
         assert!(text("name", "abcdefghijk", 10).is_err());
         assert!(text("name", "a\0b", 10).is_err());
         assert_eq!(optional_text("d", "", 10).unwrap(), "");
-        assert!(password("password", "short").is_err());
-        assert!(password("password", "long enough").is_ok());
     }
 }

@@ -1,29 +1,34 @@
-//! The worker: claims jobs, computes their studies with the core on the blocking pool,
-//! renews its lease and reports progress while it computes, and stores the result under
-//! its lease token. Runs inside `serve` by default, or alone as `ampflux-server worker`
-//! on any number of machines.
+//! The worker: an adapter between the job queue and the studies service. It claims jobs,
+//! computes their studies with the core on the blocking pool, renews its lease and reports
+//! progress while it computes, and stores the result under its lease token. Runs inside
+//! `serve` by default, or alone as `ampflux-server worker` on any number of machines.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use ampflux_core::{Network, StudyOptions, short_circuit_with_progress};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use tracing::Instrument;
 
-use super::events::Events;
-use super::{Claimed, Fate, Queue};
 use crate::clock::now_ms;
 use crate::config::JobsConfig;
+use crate::db::workers::WorkerRow;
 use crate::db::{self, Db};
 use crate::domain::StudyStatus;
-use crate::error::ApiError;
+use crate::error::{Error, ErrorBody};
+use crate::ids::{CompanyId, StudyId};
+use crate::jobs::events::Events;
+use crate::jobs::{Claimed, Fate, NewJob, Queue};
+use crate::services::notifications::Notifier;
+use crate::services::studies::{self, Attempt, Studies};
 
 /// What a worker needs.
 #[derive(Clone)]
 pub struct Worker {
-    /// Database with the studies and circuits.
+    /// The studies it computes.
+    pub studies: Studies,
+    /// Database of the worker registry.
     pub db: Db,
     /// The queue.
     pub queue: Queue,
@@ -37,14 +42,8 @@ pub struct Worker {
     pub id: String,
     /// Jobs finished by this process.
     pub done: Arc<AtomicI64>,
-}
-
-/// How the computation of one job ended.
-enum Outcome {
-    /// The report as JSON, and the computing time in ms.
-    Report(String, i64),
-    /// The core refused the study: the same input always fails, so no retry.
-    Refused(ApiError),
+    /// Mails the requesters of the studies it ends (none when absent).
+    pub notifier: Option<Notifier>,
 }
 
 impl Worker {
@@ -57,6 +56,7 @@ impl Worker {
         wake: Arc<Notify>,
     ) -> Worker {
         Worker {
+            studies: Studies::new(db.clone()),
             db,
             queue,
             config,
@@ -64,6 +64,26 @@ impl Worker {
             wake,
             id: format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
             done: Arc::new(AtomicI64::new(0)),
+            notifier: None,
+        }
+    }
+
+    /// The worker, mailing the requesters of the studies it ends through `notifier`.
+    pub fn with_notifier(mut self, notifier: Notifier) -> Worker {
+        self.notifier = Some(notifier);
+        self
+    }
+
+    /// Tells the requesters of a study this worker ended (in the background: the next job
+    /// does not wait for the mail relay).
+    fn notify(&self, company: &CompanyId, study: &StudyId) {
+        if let Some(n) = self.notifier.clone() {
+            let (company, study) = (company.clone(), study.clone());
+            tokio::spawn(async move {
+                if let Err(e) = n.study_finished(&company, &study).await {
+                    tracing::warn!(error = %e, "simulation notification not sent");
+                }
+            });
         }
     }
 
@@ -90,20 +110,18 @@ impl Worker {
             match self.queue.claim(&self.id).await {
                 Ok(outcome) => {
                     for b in outcome.buried {
-                        let error = error_json(
+                        let why = failure(
                             "dead_letter",
                             "every attempt of this simulation failed; its last worker stopped",
                         );
-                        if let Err(e) = db::studies::bury(
-                            &self.db.pool,
-                            &b.company_id,
-                            &b.study_id,
-                            &error,
-                            now_ms(),
-                        )
-                        .await
-                        {
-                            tracing::warn!(error = %e, job = %b.id, "could not mark a buried study dead");
+                        let company = CompanyId::from_trusted(b.company_id.clone());
+                        let study = StudyId::from_trusted(b.study_id.clone());
+                        match self.studies.bury(&company, &study, &why).await {
+                            Ok(true) => self.notify(&company, &study),
+                            Ok(false) => {}
+                            Err(e) => {
+                                tracing::warn!(error = %e, job = %b.id, "could not mark a buried study dead")
+                            }
                         }
                         metrics::counter!("ampflux_jobs_dead_total").increment(1);
                         self.events.bump();
@@ -134,7 +152,12 @@ impl Worker {
     }
 
     async fn finish(&self, job: Claimed) {
-        match self.run(&job).await {
+        let attempt = Attempt {
+            company: CompanyId::from_trusted(job.company_id.clone()),
+            study: StudyId::from_trusted(job.study_id.clone()),
+            lease: job.lease_token.clone(),
+        };
+        match self.run(&job, &attempt).await {
             Ok(()) => {}
             Err(e) => {
                 // transient: database or Redis trouble, a panic in the core
@@ -152,64 +175,34 @@ impl Worker {
                 if status == StudyStatus::Dead {
                     metrics::counter!("ampflux_jobs_dead_total").increment(1);
                 }
-                let error = error_json(
+                let why = failure(
                     code,
                     "the simulation could not be computed (internal error)",
                 );
-                let _ = db::studies::end_attempt(
-                    &self.db.pool,
-                    &job.company_id,
-                    &job.study_id,
-                    &job.lease_token,
-                    status,
-                    &error,
-                    now_ms(),
-                )
-                .await;
+                if let Ok(true) = self.studies.end(&attempt, status, &why).await
+                    && status == StudyStatus::Dead
+                {
+                    self.notify(&attempt.company, &attempt.study);
+                }
             }
         }
     }
 
-    async fn run(&self, job: &Claimed) -> Result<(), ApiError> {
-        let pool = &self.db.pool;
-        let (company, study_id, token) = (&job.company_id, &job.study_id, &job.lease_token);
-        let Some(study) = db::studies::get(pool, company, study_id).await? else {
-            // the project was deleted with its study
+    async fn run(&self, job: &Claimed, attempt: &Attempt) -> Result<(), Error> {
+        let Some(work) = self.studies.begin(attempt, &self.id).await? else {
             self.queue.complete(job).await?;
             return Ok(());
         };
-        if study.status.is_final()
-            || !db::studies::start(pool, company, study_id, token, &self.id, now_ms()).await?
-        {
-            // computed before (an earlier attempt stored it and then lost its job)
-            self.queue.complete(job).await?;
-            return Ok(());
-        }
         self.events.bump();
-        let Some(document) = db::circuits::blob(pool, company, &study.digest).await? else {
-            let error = error_json(
-                "circuit_missing",
-                "the circuit version of this simulation was deleted",
-            );
-            db::studies::end_attempt(
-                pool,
-                company,
-                study_id,
-                token,
-                StudyStatus::Failed,
-                &error,
-                now_ms(),
-            )
-            .await?;
-            self.queue.complete(job).await?;
-            return Ok(());
-        };
-
         let progress = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
         let shared = progress.clone();
-        let options = study.options_json.clone();
-        let mut compute =
-            tokio::task::spawn_blocking(move || compute(&document, &options, &shared));
+        let mut compute = tokio::task::spawn_blocking(move || {
+            studies::compute(&work, &|done, total| {
+                // called from the core's threads: never backwards
+                shared.0.fetch_max(done, Ordering::Relaxed);
+                shared.1.fetch_max(total, Ordering::Relaxed);
+            })
+        });
 
         let beat = (self.config.lease / 3).clamp(Duration::from_millis(50), Duration::from_secs(1));
         let mut ticker = tokio::time::interval(beat);
@@ -225,39 +218,33 @@ impl Worker {
                     }
                     let (done, total) = (progress.0.load(Ordering::Relaxed), progress.1.load(Ordering::Relaxed));
                     if lease_held {
-                        db::studies::progress(pool, company, study_id, token, done as i64, total as i64, now_ms()).await?;
+                        self.studies.progress(attempt, done, total).await?;
                         self.events.bump();
                     }
                 }
             }
         };
-        let outcome = outcome.map_err(|e| ApiError::Internal(format!("study panicked: {e}")))?;
+        let outcome = outcome.map_err(|e| Error::Internal(format!("study panicked: {e}")))?;
         match outcome {
-            Outcome::Report(json, ms) => {
-                if db::studies::succeed(pool, company, study_id, token, &json, ms, now_ms()).await?
-                {
+            Ok((report, ms)) => {
+                if self.studies.succeed(attempt, &report, ms).await? {
                     metrics::counter!("ampflux_studies_computed_total").increment(1);
                     metrics::histogram!("ampflux_study_seconds").record(ms as f64 / 1000.0);
                     tracing::info!(compute_ms = ms, "study computed");
                     self.queue.complete(job).await?;
+                    self.notify(&attempt.company, &attempt.study);
                 } else {
                     tracing::warn!("result discarded: the lease went to another worker");
                 }
             }
-            Outcome::Refused(err) => {
-                let body = serde_json::to_string(&err.body()).map_err(ApiError::internal)?;
-                if db::studies::end_attempt(
-                    pool,
-                    company,
-                    study_id,
-                    token,
-                    StudyStatus::Failed,
-                    &body,
-                    now_ms(),
-                )
-                .await?
+            Err(refused) => {
+                if self
+                    .studies
+                    .end(attempt, StudyStatus::Failed, &refused)
+                    .await?
                 {
                     self.queue.complete(job).await?;
+                    self.notify(&attempt.company, &attempt.study);
                 }
             }
         }
@@ -270,17 +257,15 @@ impl Worker {
         while !*shutdown.borrow() {
             let now = now_ms();
             let done = self.done.load(Ordering::Relaxed);
-            let r = db::workers::heartbeat(
-                &self.db.pool,
-                &self.id,
-                &host,
+            let row = WorkerRow {
+                id: &self.id,
+                hostname: &host,
                 pid,
-                self.queue.name(),
-                self.config.concurrency as i64,
-                done,
-                now,
-            )
-            .await;
+                queue: self.queue.name(),
+                concurrency: self.config.concurrency as i64,
+                jobs_done: done,
+            };
+            let r = db::workers::heartbeat(&self.db.pool, row, now).await;
             if let Err(e) = r {
                 tracing::warn!(error = %e, "worker heartbeat failed");
             }
@@ -306,24 +291,25 @@ impl Worker {
         }
     }
 
-    async fn sweep(&self, age: Duration) -> Result<(), ApiError> {
+    async fn sweep(&self, age: Duration) -> Result<(), Error> {
         let now = now_ms();
-        let stale =
-            db::studies::stale_queued(&self.db.pool, now - age.as_millis() as i64, 100).await?;
+        let stale = self
+            .studies
+            .stale(now - age.as_millis() as i64, 100)
+            .await?;
         for s in stale {
             let Some(job_id) = s.job_id.clone() else {
                 continue;
             };
-            let job = super::NewJob {
-                id: job_id,
-                company_id: s.company_id.clone(),
-                study_id: s.id.clone(),
+            let job = NewJob {
+                id: job_id.into_string(),
+                company_id: s.company_id.to_string(),
+                study_id: s.id.to_string(),
                 priority: s.priority,
             };
             if self.queue.enqueue_if_absent(&job).await? {
                 tracing::info!(study = %s.id, "re-enqueued a study whose job was lost");
             }
-            db::studies::touch_queued(&self.db.pool, &s.company_id, &s.id, now).await?;
         }
         if let Queue::Database(q) = &self.queue {
             q.prune(now - 86_400_000).await?;
@@ -341,33 +327,13 @@ impl Worker {
 /// How often a worker refreshes its row in `workers`.
 pub const REGISTRY_INTERVAL: Duration = Duration::from_secs(5);
 
-fn compute(document: &str, options: &str, progress: &(AtomicUsize, AtomicUsize)) -> Outcome {
-    let started = Instant::now();
-    let options = serde_json::from_str(options)
-        .map_err(|e| ampflux_core::Error::InvalidOption {
-            option: ".".into(),
-            message: e.to_string(),
-        })
-        .and_then(StudyOptions::from_value);
-    let run = Network::from_json(document).and_then(|net| {
-        let options = options?;
-        short_circuit_with_progress(&net, &options, &|done, total| {
-            progress.0.store(done, Ordering::Relaxed);
-            progress.1.store(total, Ordering::Relaxed);
-        })
-    });
-    match run {
-        Ok(report) => match serde_json::to_string(&report) {
-            Ok(json) => Outcome::Report(json, started.elapsed().as_millis() as i64),
-            Err(e) => Outcome::Refused(ApiError::internal(e)),
-        },
-        Err(e) => Outcome::Refused(e.into()),
+/// Why an attempt ended, as a study records it.
+fn failure(code: &str, message: &str) -> ErrorBody {
+    ErrorBody {
+        code: code.to_string(),
+        message: message.to_string(),
+        issues: Vec::new(),
     }
-}
-
-/// `{code, message, issues: []}` as JSON text.
-pub fn error_json(code: &str, message: &str) -> String {
-    serde_json::json!({"code": code, "message": message, "issues": []}).to_string()
 }
 
 /// The machine's name, for worker ids.
