@@ -188,27 +188,47 @@ fn hv_breaker_by_hand() {
     assert!(close(st.duty, row(&r, "MV", Check::ShortTime).duty, 1e-12));
 }
 
-/// The asymmetrical breaking rating of Q1 (T_op = 40 ms): %dc = 100·e^(−(T_op + T_r)/45 ms)
-/// with T_r = 10 ms at 50 Hz (IEC 62271-100 §4.101.2), I_asym = I_sc·√(1 + 2·(%dc/100)²).
-/// Until the study reports I_b,asym the row is left out and a warning says so.
+/// The asymmetrical breaking checks of Q1 (T_op = 40 ms): the rated d.c. component
+/// %dc = 100·e^(−(T_op + T_r)/45 ms) with T_r = 10 ms at 50 Hz, the asymmetrical rating
+/// I_sc·√(1 + 2·(%dc/100)²) and the rated d.c. current √2·I_sc·%dc/100 (IEC 62271-100
+/// §4.101.2). The duty at MV, fed only by the feeder (R/X = 0.1, far from generators):
+/// i_DC = √2·I''k·e^(−2π·f·t_min·R/X) (IEC 60909-0:2016 eq. 64), I_b = I''k (eq. 74 with
+/// μ = 1), I_b,asym = √(I_b² + i_DC²).
 #[test]
 fn hv_breaker_asymmetrical_breaking() {
     let r = duty(&net(), &DutyOptions::default());
-    match r.check("Q1", Check::BreakingAsym) {
-        Some(a) => {
-            let dc = 100.0 * (-0.050f64 / 0.045).exp();
-            let rating = 12.5 * (1.0 + 2.0 * (dc / 100.0).powi(2)).sqrt();
-            assert!(close(a.rating.unwrap(), rating, 1e-9));
-            assert!(a.note.contains(&format!("{dc:.1} %")), "{}", a.note);
-        }
-        None => assert!(
-            r.warnings
-                .iter()
-                .any(|w| w.code == "check_not_evaluated" && w.message.contains("Q1")),
-            "{:#?}",
-            r.warnings
-        ),
-    }
+    let ik = 500.0 / (SQRT3 * 20.0);
+    let idc = SQRT2 * ik * (-2.0 * std::f64::consts::PI * 50.0 * 0.1 * 0.1).exp();
+    let dc = 100.0 * (-0.050f64 / 0.045).exp();
+    let a = row(&r, "Q1", Check::BreakingAsym);
+    let rating = 12.5 * (1.0 + 2.0 * (dc / 100.0).powi(2)).sqrt();
+    assert!(close(a.rating.unwrap(), rating, 1e-9));
+    assert!(a.note.contains(&format!("{dc:.1} %")), "{}", a.note);
+    assert!(
+        close(a.duty, ik.hypot(idc), 1e-6),
+        "{} vs {}",
+        a.duty,
+        ik.hypot(idc)
+    );
+    assert_eq!(a.verdict, Verdict::Fail);
+    assert_eq!(a.location.as_deref(), Some("MV"));
+    let d = row(&r, "Q1", Check::DcComponent);
+    assert!(close(d.rating.unwrap(), SQRT2 * 12.5 * dc / 100.0, 1e-9));
+    assert!(close(d.duty, idc, 1e-6), "{} vs {idc}", d.duty);
+    assert_eq!(d.verdict, Verdict::Pass);
+    assert_eq!(d.unit, "kA");
+    // a breaker rated for no d.c. at all fails the d.c. check, whatever its I_sc
+    let mut net = net();
+    let q1 = net.switches.iter_mut().find(|s| s.id == "Q1").unwrap();
+    let ratings = q1.ratings.as_mut().unwrap();
+    ratings.breaking_ka = Some(40.0);
+    ratings.dc_percent = Some(1.0);
+    let r = duty(&net, &DutyOptions::default());
+    let d = row(&r, "Q1", Check::DcComponent);
+    assert!(close(d.rating.unwrap(), SQRT2 * 40.0 * 0.01, 1e-9));
+    assert_eq!(d.verdict, Verdict::Fail);
+    assert_eq!(row(&r, "Q1", Check::BreakingAsym).verdict, Verdict::Pass);
+    assert!(!r.warnings.iter().any(|w| w.code == "check_not_evaluated"));
 }
 
 /// Low-voltage breaker (IEC 60947-2): I''k against I_cu and I_cs; i_p against I_cm = n·I_cu,
@@ -741,5 +761,120 @@ fn rules_reproduce_the_standards_tables() {
     for row in rows {
         let n = rules::hv_making_factor(num(&row, "frequency_hz"));
         assert!((n - num(&row, "factor")).abs() <= tol, "{row}: {n}");
+    }
+}
+
+/// `through` with a generator behind its breaker: for a fault at the breaker's bus the current
+/// through it is the generator's, which decays with the generator's μ (IEC 60909-0:2016
+/// eq. 70 for t_min = 0.1 s, from I''kG/I_rG of the generator's partial current), while the
+/// feeder's share (a fault on the line side of QG, or at G) does not decay and is smaller.
+/// The bus's I_b (bus_total) holds the feeder's undecayed share besides.
+#[test]
+fn through_basis_breaking_current_decays_with_the_sources_behind_the_device() {
+    let net = Network::from_json(
+        r#"{
+      "frequency_hz": 50,
+      "buses": [{"id": "MV", "vn_kv": 10}, {"id": "G", "vn_kv": 10}],
+      "external_grids": [{"id": "Q", "bus": "MV", "s_sc_max_mva": 30, "rx_max": 0.1}],
+      "generators": [{"id": "G1", "bus": "G", "sn_mva": 40, "vn_kv": 10.5, "cos_phi": 0.8,
+                      "xdss_pu": 0.12}],
+      "lines": [{"id": "LG", "from_bus": "MV", "to_bus": "G", "length_km": 0.05,
+                 "r_ohm_per_km": 0.1, "x_ohm_per_km": 0.1}],
+      "switches": [{"id": "QG", "bus": "MV", "element": "LG", "closed": true,
+                    "kind": "breaker", "ratings": {"breaking_ka": 25}}]}"#,
+    )
+    .unwrap();
+    let options = |basis| DutyOptions {
+        duty_basis: basis,
+        faults: Some(vec![FaultKind::ThreePhase]),
+        ..DutyOptions::default()
+    };
+    let r = duty(&net, &options(DutyBasis::Through));
+    let rep = short_circuit(
+        &net,
+        &StudyOptions {
+            branch_results: true,
+            partial_currents: true,
+            ..StudyOptions::default()
+        },
+    )
+    .unwrap();
+    let g = rep.partials("MV").find(|p| p.source == "G1").unwrap();
+    let x = g.ikss_ka / (40.0 / (SQRT3 * 10.5));
+    assert!(x > 2.0, "near to the generator: {x}");
+    let mu = 0.62 + 0.72 * (-0.32 * x).exp();
+    let i_lg = rep.branch("LG", "MV").unwrap().ikss_from_ka;
+    let b = row(&r, "QG", Check::Breaking);
+    assert_eq!(b.location.as_deref(), Some("MV"));
+    assert!(
+        close(b.duty, mu * i_lg, 1e-6),
+        "{} vs {}",
+        b.duty,
+        mu * i_lg
+    );
+    // the asymmetrical current of the share: its I_b and the location's d.c. factor
+    let mv = rep.bus("MV").unwrap();
+    let idc = i_lg * mv.idc_ka / mv.ikss_ka;
+    let a = row(&r, "QG", Check::BreakingAsym);
+    assert!(close(a.duty, (mu * i_lg).hypot(idc), 1e-6), "{}", a.duty);
+    assert!(close(row(&r, "QG", Check::DcComponent).duty, idc, 1e-6));
+    // the feeder's share is smaller: it does not govern
+    let feeder = rep.partials("MV").find(|p| p.source == "Q").unwrap();
+    assert!(feeder.ikss_ka < mu * i_lg);
+    // bus_total: the bus's own I_b, the sum of the partial breaking currents (§9.1.2)
+    let total = duty(&net, &options(DutyBasis::BusTotal));
+    let bt = row(&total, "QG", Check::Breaking);
+    assert!(close(bt.duty, mv.ib_ka, 1e-12));
+    assert!(bt.duty > b.duty);
+}
+
+/// Earth faults in the isolated 20 kV system of the bundled example have no IEC 60909
+/// short-circuit current (the study leaves i_p, I_b, I_th empty): they govern no duty, every
+/// duty is a number, and no row is lost, even when only earth faults are studied.
+#[test]
+fn earth_faults_outside_iec60909_govern_no_duty() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/networks/industrial_plant.json");
+    let net = Network::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let one = short_circuit(
+        &net,
+        &StudyOptions {
+            fault: FaultKind::LineToEarth,
+            ..StudyOptions::default()
+        },
+    )
+    .unwrap();
+    let outside: Vec<&str> = one
+        .buses
+        .iter()
+        .filter(|b| b.status.outside_iec60909())
+        .map(|b| b.id.as_str())
+        .collect();
+    assert!(!outside.is_empty(), "the example has an isolated system");
+    let all = duty(&net, &DutyOptions::default());
+    for (basis, faults) in [
+        (DutyBasis::BusTotal, None),
+        (DutyBasis::Through, None),
+        (DutyBasis::BusTotal, Some(vec![FaultKind::LineToEarth])),
+        (DutyBasis::Through, Some(vec![FaultKind::LineToEarth])),
+    ] {
+        let r = duty(
+            &net,
+            &DutyOptions {
+                duty_basis: basis,
+                faults,
+                ..DutyOptions::default()
+            },
+        );
+        // every device keeps its rows (none left out as "not evaluated")
+        assert_eq!(r.checks.len(), all.checks.len());
+        for c in &r.checks {
+            assert!(c.duty.is_finite(), "{c:?}");
+            assert!(
+                !(c.fault == Some(FaultKind::LineToEarth)
+                    && outside.contains(&c.location.as_deref().unwrap_or(""))),
+                "{c:?}"
+            );
+        }
     }
 }

@@ -212,7 +212,8 @@ export interface StudyReport {
 export type DutyBasis = "bus_total" | "through";
 
 /** Options of `duty`, as a report's `study` carries them: the study options (without `fault`,
- * `case`, `buses`, `line_faults`, `branch_results`, which the duty study decides) and its own. */
+ * `case`, `buses`, `line_faults`, `branch_results`, `partial_currents`, which the duty study
+ * decides) and its own. */
 export interface DutyOptions {
   topology: Topology;
   ip_method: PeakMethod;
@@ -233,9 +234,6 @@ export interface DutyOptions {
   x_earth_ohm: number;
   /** Faults at the generator terminals of a power station unit: K_T,S on the unit transformer
    * (IEC 60909-0:2016 §6.7.1, default true); false follows PowerFactory and pandapower. */
-  /** Whether the studies behind the duty report the sources' partial currents (through-duty of
-   * switching devices uses them). */
-  partial_currents: boolean;
   kts_at_generator_terminals: boolean;
   method: Method;
   prefault_pu: number;
@@ -259,7 +257,8 @@ export type DutyOptionsInput = Partial<Omit<DutyOptions, "faults" | "scenarios">
 
 /** What a duty check compares. */
 export type DutyCheckKind =
-  | "breaking" | "breaking_asym" | "service_breaking" | "making" | "short_time" | "peak" | "cable_thermal";
+  | "breaking" | "breaking_asym" | "dc_component" | "service_breaking" | "making" | "short_time" | "peak"
+  | "cable_thermal";
 
 /** Outcome of a duty check (`unrated`: the device has no rating for it). */
 export type Verdict = "pass" | "marginal" | "fail" | "unrated";

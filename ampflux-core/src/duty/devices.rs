@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | bus | `peak`, `short_time` | i_p; I_th referred to the rated duration |
 //! | line | `cable_thermal` | cross-section needed, I_th(t)·√t / (k·parallel) |
-//! | breaker above 1 kV | `breaking`, `breaking_asym`, `making` (2.5/2.6·I_sc when not given), `short_time`; `service_breaking`, `peak` when given | I_b, I_b,asym, i_p, I_th |
+//! | breaker above 1 kV | `breaking`, `breaking_asym`, `dc_component`, `making` (2.5/2.6·I_sc when not given), `short_time`; `service_breaking`, `peak` when given | I_b, I_b,asym, i_DC, i_p, I_th |
 //! | breaker at most 1 kV | `breaking` (I_cu), `making` (n·I_cu when not given); `service_breaking`, `short_time`, `peak` when given | I''k, i_p, I_th |
 //! | fuse | `breaking` | I''k |
 //! | load-break switch | `making`, `short_time`; `peak` when given | i_p, I_th |
@@ -14,6 +14,7 @@
 use std::collections::HashMap;
 
 use super::envelope::{Case, Currents};
+use super::feeding::Feeding;
 use super::options::{DutyBasis, DutyOptions};
 use super::report::{Check, DutyCheck, Verdict};
 use super::rules;
@@ -30,6 +31,8 @@ pub(crate) struct Evaluation<'a> {
     pub scenario_nets: &'a HashMap<String, Network>,
     /// Nominal voltage of every bus by id.
     pub bus_vn: HashMap<&'a str, f64>,
+    /// The bridges of each scenario's network, by id (`through` basis only).
+    pub feeding: &'a HashMap<String, Feeding>,
 }
 
 /// The duty of a check from the currents of one case (`None`: not reported by the study).
@@ -101,7 +104,7 @@ impl Evaluation<'_> {
                         .into_iter()
                         .filter_map(|bus| case.at_bus(bus).map(|c| (bus.clone(), c)))
                         .collect(),
-                    DutyBasis::Through => case.through_branch(&l.id),
+                    DutyBasis::Through => case.through_branch(&l.id, self.feeding_of(case)),
                 }
             });
             self.push(
@@ -132,7 +135,7 @@ impl Evaluation<'_> {
                 match self.options.duty_basis {
                     DutyBasis::BusTotal => at_buses(),
                     DutyBasis::Through if tie => {
-                        let through = case.through_branch(&s.id);
+                        let through = case.through_branch(&s.id, self.feeding_of(case));
                         if through.is_empty() && snet.switches[i].closed {
                             // a zero-impedance tie merges its buses: no current of its own
                             fallback = true;
@@ -141,9 +144,12 @@ impl Evaluation<'_> {
                             through
                         }
                     }
-                    DutyBasis::Through => {
-                        case.through_switch(&s.bus, &s.element, &self.options.study)
-                    }
+                    DutyBasis::Through => case.through_switch(
+                        &s.bus,
+                        &s.element,
+                        &self.options.study,
+                        self.feeding_of(case),
+                    ),
                 }
             });
             let mut specs = switch_specs(s, self);
@@ -158,6 +164,14 @@ impl Evaluation<'_> {
             self.push(&mut rows, Table::Switches, &s.id, &c, specs, skipped);
         }
         rows
+    }
+
+    /// The bridges of a case's scenario network (built for every scenario with `through`).
+    fn feeding_of(&self, case: &Case) -> &Feeding {
+        let Some(f) = self.feeding.get(&case.scenario) else {
+            unreachable!("the duty study builds the feeding of every scenario for `through`")
+        };
+        f
     }
 
     /// The candidates of every case: (case index, location, currents).
@@ -387,7 +401,7 @@ fn switch_specs<'q>(s: &Switch, ev: &Evaluation<'_>) -> Vec<Spec<'q>> {
                 ),
                 |c| Some(c.ib),
             ));
-            specs.push(breaking_asym(&r, tmin, f));
+            specs.extend(asymmetrical(&r, tmin, f));
             if let Some(ics) = r.service_breaking_ka {
                 specs.push(Spec::new(
                     Check::ServiceBreaking,
@@ -484,17 +498,11 @@ fn making<'q>(
     Spec::new(Check::Making, rating, note, |c| Some(c.ip))
 }
 
-/// The asymmetrical breaking check of a high-voltage breaker (IEC 62271-100:2008 §4.101.2).
-fn breaking_asym<'q>(r: &crate::model::SwitchRatings, tmin: f64, f: f64) -> Spec<'q> {
-    let Some(isc) = r.breaking_ka else {
-        return Spec::new(
-            Check::BreakingAsym,
-            None,
-            "I_b,asym; no rated breaking current",
-            |c| c.ib_asym,
-        );
-    };
-    let (dc, how) = match (r.dc_percent, r.opening_time_s) {
+/// The rated d.c. component in percent of a breaker with ratings `r`, and where it comes
+/// from: given, else τ = 45 ms at contact separation T_op + T_r, else at the study's t_min
+/// (IEC 62271-100:2008 §4.101.2).
+fn rated_dc(r: &crate::model::SwitchRatings, tmin: f64, f: f64) -> (f64, String) {
+    match (r.dc_percent, r.opening_time_s) {
         (Some(dc), _) => (dc, "given".to_string()),
         (None, Some(top)) => {
             let t = top + rules::relay_time_s(f);
@@ -507,16 +515,50 @@ fn breaking_asym<'q>(r: &crate::model::SwitchRatings, tmin: f64, f: f64) -> Spec
             rules::rated_dc_percent(tmin, rules::STANDARD_DC_TIME_CONSTANT_S),
             format!("τ = 45 ms at t_min = {tmin} s"),
         ),
+    }
+}
+
+/// The asymmetrical breaking checks of a high-voltage breaker (IEC 62271-100:2008
+/// §4.101.2): I_b,asym against the asymmetrical rating, and the network's d.c. component
+/// i_DC at t_min (IEC 60909-0:2016 eq. 64) against the rated one, √2·I_sc·%dc/100, which
+/// fails where the network's X/R gives more d.c. at contact separation than the breaker's
+/// rated time constant covers.
+fn asymmetrical<'q>(r: &crate::model::SwitchRatings, tmin: f64, f: f64) -> Vec<Spec<'q>> {
+    let Some(isc) = r.breaking_ka else {
+        return vec![
+            Spec::new(
+                Check::BreakingAsym,
+                None,
+                "I_b,asym; no rated breaking current",
+                |c| c.ib_asym,
+            ),
+            Spec::new(
+                Check::DcComponent,
+                None,
+                format!("i_DC at t_min = {tmin} s; no rated breaking current"),
+                |c| c.idc,
+            ),
+        ];
     };
-    let rating = rules::asymmetrical_breaking_ka(isc, dc);
-    Spec::new(
-        Check::BreakingAsym,
-        Some(rating),
-        format!(
-            "I_b,asym at t_min = {tmin} s vs I_sc·√(1 + 2·(%dc/100)²) with %dc = {:.1} % ({how}) \
-             (IEC 62271-100 §4.101.2)",
-            dc
+    let (dc, how) = rated_dc(r, tmin, f);
+    vec![
+        Spec::new(
+            Check::BreakingAsym,
+            Some(rules::asymmetrical_breaking_ka(isc, dc)),
+            format!(
+                "I_b,asym = √(I_b² + i_DC²) at t_min = {tmin} s vs I_sc·√(1 + 2·(%dc/100)²) with \
+                 %dc = {dc:.1} % ({how}) (IEC 62271-100 §4.101.2)"
+            ),
+            |c| c.ib_asym,
         ),
-        |c| c.ib_asym,
-    )
+        Spec::new(
+            Check::DcComponent,
+            Some(rules::rated_dc_ka(isc, dc)),
+            format!(
+                "i_DC at t_min = {tmin} s (IEC 60909-0 eq. 64) vs the rated d.c. component \
+                 √2·I_sc·%dc/100 with %dc = {dc:.1} % ({how}) (IEC 62271-100 §4.101.2)"
+            ),
+            |c| c.idc,
+        ),
+    ]
 }

@@ -6,18 +6,27 @@
 //! current a switch on branch X at bus B carries is the largest of: the current from X into B
 //! for a fault at B; the rest of the fault current, I_f − I_X→B, for a fault on the branch
 //! side of the switch (electrically at B), phase by phase with the phasors of the study; and
-//! the current in X's end at B for a fault at X's other end(s). A line carries its own current for a fault at either end. The
-//! decay, peak and thermal factors of a through current are those of its location's fault
-//! current (i_p and I_th scale with the bus's i_p/I''k and I_th/I''k, as the branch results
-//! do); its breaking current is taken without decay, I_b = min(I, I_b of the bus), an upper
-//! bound of the device's share.
+//! the current in X's end at B for a fault at X's other end(s). A line carries its own current
+//! for a fault at either end.
+//!
+//! The peak, thermal and d.c. factors of a through current are those of its location's fault
+//! current (i_p, I_th and i_DC scale with the bus's i_p/I''k, I_th/I''k and i_DC/I''k, as the
+//! branch results do; one R/X per location, IEC 60909-0:2016 §4.4, eq. 64). Its breaking
+//! current decays as the sources that drive it: where the device's branch is the only path
+//! between them and the fault (see `feeding`), I_b = I·Σ I_b,j / Σ I''k,j over those sources'
+//! partial currents (μ·q·I''k of IEC 60909-0:2016 §9.1.2); in a mesh, where the sources of a
+//! share cannot be told apart, I_b = min(I, I_b of the bus), no more decay than the bus's.
+//! I_b,asym = √(I_b² + i_DC²) of the share (IEC 60909-0:2016 §9.1, eq. 64).
 
 use std::collections::HashMap;
 
 use num_complex::Complex64 as C64;
 
+use super::feeding::{Feeding, Side};
 use crate::iec60909::fault_types::sequence_currents;
-use crate::study::{BranchResult, BusResult, BusStatus, FaultKind, StudyOptions, StudyReport};
+use crate::study::{
+    BranchResult, BusResult, BusStatus, FaultKind, PartialCurrent, StudyOptions, StudyReport,
+};
 
 /// The network-side currents at a location for one case, in kA.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -26,8 +35,11 @@ pub(crate) struct Currents {
     pub ikss: f64,
     /// Symmetrical breaking current I_b at `tmin_s`.
     pub ib: f64,
-    /// Asymmetrical breaking current I_b,asym at `tmin_s`, when the study reports it.
+    /// Asymmetrical breaking current I_b,asym at `tmin_s` (`None` where the study leaves it
+    /// empty).
     pub ib_asym: Option<f64>,
+    /// D.c. component i_DC at `tmin_s` (`None` where the study leaves it empty).
+    pub idc: Option<f64>,
     /// Peak current i_p.
     pub ip: f64,
     /// Thermal equivalent current I_th for the study's T_k.
@@ -36,30 +48,30 @@ pub(crate) struct Currents {
     pub kappa: f64,
 }
 
-/// The asymmetrical breaking current of a bus result.
-///
-/// ENGINE WIRING: the engine issue adds `ib_asym_ka` (and `idc_ka`) to [`BusResult`]
-/// (IEC 60909-0 §4.4 / eq. 64: i_DC at t_min, I_b,asym = √(I_b² + i_DC²)). Until those fields
-/// are in this branch, the asymmetrical breaking duty is not available and the
-/// `breaking_asym` checks are left out with a warning; this is the one place to wire them.
-pub(crate) fn ib_asym_of(_bus: &BusResult) -> Option<f64> {
-    None
+/// A quantity the study reports, `None` where it leaves it empty (NaN).
+fn reported(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
 }
 
 impl Currents {
+    /// The currents of a fault at a bus: the study's own I_b, i_DC and I_b,asym
+    /// (IEC 60909-0:2016 §9.1, eq. 64).
     fn of(bus: &BusResult) -> Currents {
         Currents {
             ikss: bus.ikss_ka,
             ib: bus.ib_ka,
-            ib_asym: ib_asym_of(bus),
+            ib_asym: reported(bus.ib_asym_ka),
+            idc: reported(bus.idc_ka),
             ip: bus.ip_ka,
             ith: bus.ith_ka,
             kappa: bus.kappa,
         }
     }
 
-    /// A share `i_ka` (an I''k) of the fault current at `bus`, with the bus's factors.
-    fn share(bus: &BusResult, i_ka: f64) -> Currents {
+    /// A share `i_ka` (an I''k) of the fault current at `bus`, with the bus's peak, thermal
+    /// and d.c. factors; `decay` is Σ I_b,j / Σ I''k,j of the sources driving the share when
+    /// they are known, else the share decays no more than the bus's current (module docs).
+    fn share(bus: &BusResult, i_ka: f64, decay: Option<f64>) -> Currents {
         let ratio = |q: f64| {
             if bus.ikss_ka > 0.0 {
                 i_ka * q / bus.ikss_ka
@@ -67,15 +79,16 @@ impl Currents {
                 0.0
             }
         };
-        let ib = i_ka.min(bus.ib_ka);
-        let ib_asym = ib_asym_of(bus).map(|a| {
-            let dc_ratio = if bus.ib_ka > 0.0 { a / bus.ib_ka } else { 1.0 };
-            (ib * dc_ratio).min(a)
-        });
+        let ib = match decay {
+            Some(d) => i_ka * d,
+            None => i_ka.min(bus.ib_ka),
+        };
+        let idc = reported(bus.idc_ka).map(ratio);
         Currents {
             ikss: i_ka,
             ib,
-            ib_asym,
+            ib_asym: idc.map(|dc| ib.hypot(dc)),
+            idc,
             ip: ratio(bus.ip_ka),
             ith: ratio(bus.ith_ka),
             kappa: bus.kappa,
@@ -90,6 +103,8 @@ pub(crate) struct Case {
     pub report: StudyReport,
     bus_row: HashMap<String, usize>,
     branch_rows: HashMap<String, Vec<usize>>,
+    /// Partial currents per fault location: (node of the source, I''k, I_b) in kA.
+    partials: HashMap<String, Vec<(usize, f64, f64)>>,
 }
 
 impl Case {
@@ -110,7 +125,35 @@ impl Case {
             report,
             bus_row,
             branch_rows,
+            partials: HashMap::new(),
         }
+    }
+
+    /// Adds the partial currents of another study of the same case, by the node of each
+    /// source (sources of buses out of the compiled network are left out: they feed nothing).
+    pub fn extend_partials(&mut self, rows: Vec<PartialCurrent>, feeding: &Feeding) {
+        for p in rows {
+            if let Some(node) = feeding.node(&p.bus) {
+                self.partials
+                    .entry(p.fault_bus)
+                    .or_default()
+                    .push((node, p.ikss_ka, p.ib_ka));
+            }
+        }
+    }
+
+    /// Σ I_b,j / Σ I''k,j of the sources on `side` (`on`) or off it (`!on`) for the fault at
+    /// `fault_bus`, the decay of the current they drive through the bridge (module docs);
+    /// `None` without partial currents or sources there.
+    fn decay(&self, feeding: &Feeding, fault_bus: &str, side: Side, on: bool) -> Option<f64> {
+        let (mut ik, mut ib) = (0.0, 0.0);
+        for &(node, k, b) in self.partials.get(fault_bus)? {
+            if feeding.node_on(side, node) == on && k.is_finite() && b.is_finite() {
+                ik += k;
+                ib += b;
+            }
+        }
+        (ik > 0.0).then(|| (ib / ik).min(1.0))
     }
 
     /// Adds the branch rows of another study of the same case (a chunk of fault locations),
@@ -125,10 +168,12 @@ impl Case {
         }
     }
 
-    /// The result at bus `id` when it was computed and is supplied.
+    /// The result at bus `id` when it was computed, is supplied and has a short-circuit
+    /// current of IEC 60909 (an earth fault in an isolated or resonance-earthed system has
+    /// none: its capacitive or residual current is no equipment duty of this study).
     pub fn bus(&self, id: &str) -> Option<&BusResult> {
         let b = &self.report.buses[*self.bus_row.get(id)?];
-        (b.status != BusStatus::Unsupplied).then_some(b)
+        (b.status != BusStatus::Unsupplied && !b.status.outside_iec60909()).then_some(b)
     }
 
     /// The currents of a fault at bus `id`.
@@ -145,8 +190,9 @@ impl Case {
     }
 
     /// Through currents of branch `id` (a line, or a bus-bus switch with a contact
-    /// impedance): its current for a fault at each of its end buses.
-    pub fn through_branch(&self, id: &str) -> Vec<(String, Currents)> {
+    /// impedance): its current for a fault at each of its end buses, driven by the sources
+    /// beyond it.
+    pub fn through_branch(&self, id: &str, feeding: &Feeding) -> Vec<(String, Currents)> {
         let mut out = Vec::new();
         for r in self.branch_rows(id) {
             let Some(bus) = self.bus(&r.fault_bus) else {
@@ -156,7 +202,10 @@ impl Case {
                 .ikss_from_ka
                 .max(r.ikss_to_ka)
                 .max(r.ikss_mv_ka.unwrap_or(0.0));
-            out.push((r.fault_bus.clone(), Currents::share(bus, i)));
+            let decay = feeding
+                .beyond(id, &r.fault_bus)
+                .and_then(|side| self.decay(feeding, &r.fault_bus, side, true));
+            out.push((r.fault_bus.clone(), Currents::share(bus, i, decay)));
         }
         out
     }
@@ -167,16 +216,25 @@ impl Case {
         at: &str,
         branch: &str,
         study: &StudyOptions,
+        feeding: &Feeding,
     ) -> Vec<(String, Currents)> {
         let mut out = Vec::new();
+        let beyond = feeding.beyond(branch, at);
         for r in self.branch_rows(branch) {
             let Some(bus) = self.bus(&r.fault_bus) else {
                 continue;
             };
             let Some(end) = End::of(r, at) else { continue };
+            let at_fault = r.fault_bus == at;
+            // sources beyond the switch drive the branch's current for a fault at `at`, those
+            // on its side for a fault at the branch's other end(s) and for the rest current
+            let decay = |on: bool| beyond.and_then(|s| self.decay(feeding, &r.fault_bus, s, on));
             // the branch's current at the switch, whatever the fault location
-            out.push((r.fault_bus.clone(), Currents::share(bus, end.magnitude)));
-            if r.fault_bus == at {
+            out.push((
+                r.fault_bus.clone(),
+                Currents::share(bus, end.magnitude, decay(at_fault)),
+            ));
+            if at_fault {
                 let rest = match (fault_phases(bus, self.fault, study), end.phases(self.fault)) {
                     (Some(f), Some(x)) => (0..3)
                         .map(|p| (f[p] + x[p]).norm()) // I_f − I_X→B = I_f + I_into_X
@@ -185,7 +243,10 @@ impl Case {
                     // fault): the whole fault current, on the safe side
                     _ => bus.ikss_ka,
                 };
-                out.push((r.fault_bus.clone(), Currents::share(bus, rest)));
+                out.push((
+                    r.fault_bus.clone(),
+                    Currents::share(bus, rest, decay(false)),
+                ));
             }
         }
         out

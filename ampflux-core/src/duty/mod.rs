@@ -29,6 +29,7 @@
 
 mod devices;
 mod envelope;
+mod feeding;
 mod options;
 mod report;
 pub mod rules;
@@ -43,6 +44,7 @@ use crate::iec60909::short_circuit;
 use crate::model::{Network, SwitchKind, Table, in_service};
 use crate::study::{FaultKind, StudyOptions};
 use envelope::Case;
+use feeding::Feeding;
 
 /// Branch rows per study when the through currents are computed in chunks of fault
 /// locations (bounds the memory of a `through` study on large networks).
@@ -57,14 +59,23 @@ pub fn equipment_duty(net: &Network, options: &DutyOptions) -> Result<DutyReport
     }
     let mut warnings = Warnings::new(issues);
     let mut scenario_nets: HashMap<String, Network> = HashMap::new();
+    let mut feeding: HashMap<String, Feeding> = HashMap::new();
     let mut cases: Vec<Case> = Vec::new();
     for id in options.scenario_ids(net) {
         let snet = net.scenario_network(&id)?;
+        let bridges = match options.duty_basis {
+            DutyBasis::Through => Some(Feeding::new(&snet, &options.study)?),
+            DutyBasis::BusTotal => None,
+        };
         for fault in fault_kinds(options) {
-            let Some(case) = run_case(&snet, &id, fault, options, &mut warnings)? else {
+            let Some(case) = run_case(&snet, &id, fault, options, bridges.as_ref(), &mut warnings)?
+            else {
                 continue;
             };
             cases.push(case);
+        }
+        if let Some(b) = bridges {
+            feeding.insert(id.clone(), b);
         }
         scenario_nets.insert(id, snet);
     }
@@ -74,6 +85,7 @@ pub fn equipment_duty(net: &Network, options: &DutyOptions) -> Result<DutyReport
         options,
         cases: &cases,
         scenario_nets: &scenario_nets,
+        feeding: &feeding,
         bus_vn: net.buses.iter().map(|b| (b.id.as_str(), b.vn_kv)).collect(),
     };
     let mut skipped = Vec::new();
@@ -121,6 +133,7 @@ fn run_case(
     scenario: &str,
     fault: FaultKind,
     options: &DutyOptions,
+    feeding: Option<&Feeding>,
     warnings: &mut Warnings,
 ) -> Result<Option<Case>> {
     let study = StudyOptions {
@@ -176,14 +189,20 @@ fn run_case(
         warnings.push(w.clone());
     }
     let mut case = Case::new(scenario.to_string(), fault, report);
-    if options.duty_basis == DutyBasis::Through {
-        through_rows(net, &study, &mut case)?;
+    if let Some(feeding) = feeding {
+        through_rows(net, &study, feeding, &mut case)?;
     }
     Ok(Some(case))
 }
 
-/// The branch results of every bus, computed in chunks of fault locations.
-fn through_rows(net: &Network, study: &StudyOptions, case: &mut Case) -> Result<()> {
+/// The branch results and the sources' partial currents of every bus, computed in chunks of
+/// fault locations.
+fn through_rows(
+    net: &Network,
+    study: &StudyOptions,
+    feeding: &Feeding,
+    case: &mut Case,
+) -> Result<()> {
     let buses: Vec<String> = net
         .buses
         .iter()
@@ -196,16 +215,22 @@ fn through_rows(net: &Network, study: &StudyOptions, case: &mut Case) -> Result<
         + net.impedances.len()
         + net.switches.len()
         + net.buses.len()
+        + net.external_grids.len()
+        + net.generators.len()
+        + net.motors.len()
+        + net.converters.len()
         + 1;
     let chunk = (ROW_BUDGET / width).max(1);
     for part in buses.chunks(chunk) {
         let opts = StudyOptions {
             buses: Some(part.to_vec()),
             branch_results: true,
+            partial_currents: true,
             ..study.clone()
         };
         let report = short_circuit(net, &opts)?;
         case.extend_branches(report.branches);
+        case.extend_partials(report.partial_currents, feeding);
     }
     Ok(())
 }
@@ -248,24 +273,30 @@ fn warn_contact_separation(net: &Network, options: &DutyOptions, warnings: &mut 
     });
 }
 
+/// One warning per check left out because no location of the envelope reports its
+/// quantity (I_b,asym and i_DC are empty where IEC 60909 gives no short-circuit current).
 fn warn_skipped(skipped: &[(Check, String)], warnings: &mut Warnings) {
-    let asym: Vec<&str> = skipped
-        .iter()
-        .filter(|(c, _)| *c == Check::BreakingAsym)
-        .map(|(_, id)| id.as_str())
-        .collect();
-    if !asym.is_empty() {
+    for check in [Check::BreakingAsym, Check::DcComponent] {
+        let ids: Vec<&str> = skipped
+            .iter()
+            .filter(|(c, _)| *c == check)
+            .map(|(_, id)| id.as_str())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
         warnings.push(Issue {
             severity: crate::error::Severity::Warning,
             code: "check_not_evaluated".into(),
             table: Some(Table::Switches),
-            element: None,
+            element: (ids.len() == 1).then(|| ids[0].to_string()),
             field: None,
             message: format!(
-                "breaking_asym not evaluated for {} breaker(s) ({}): the short-circuit study \
-                 does not report I_b,asym yet",
-                asym.len(),
-                asym.iter().take(5).copied().collect::<Vec<_>>().join(", ")
+                "{} not evaluated for {} breaker(s) ({}): the short-circuit study reports no \
+                 I_b,asym and i_DC at their locations",
+                check.as_str(),
+                ids.len(),
+                ids.iter().take(5).copied().collect::<Vec<_>>().join(", ")
             ),
         });
     }

@@ -22,14 +22,15 @@ pub enum DutyBasis {
 }
 
 /// Options of [`crate::duty::equipment_duty`]. Serialized flat: the study options of the
-/// format (without `fault`, `case`, `buses`, `line_faults`, `branch_results`, which the duty
-/// study decides) and the duty options `faults`, `duty_basis`, `marginal_percent`,
-/// `scenarios`, `all_scenarios`.
+/// format (without `fault`, `case`, `buses`, `line_faults`, `branch_results`,
+/// `partial_currents`, which the duty study decides) and the duty options `faults`,
+/// `duty_basis`, `marginal_percent`, `scenarios`, `all_scenarios`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DutyOptions {
     /// The short-circuit study options (`tk_s`, `tmin_s`, `ip_method`, voltage factors,
-    /// ...). `fault`, `case`, `buses`, `line_faults` and `branch_results` must keep their
-    /// defaults: the duty study covers every fault type and location in the maximum case.
+    /// ...). `fault`, `case`, `buses`, `line_faults`, `branch_results` and
+    /// `partial_currents` must keep their defaults: the duty study covers every fault type
+    /// and location in the maximum case.
     pub study: StudyOptions,
     /// Fault types of the envelope. `None` (default): every type the network allows (3ph,
     /// 2ph, and 1ph, 2phE when the zero-sequence data are there; skipped types are named in
@@ -92,7 +93,14 @@ const OWN_KEYS: [&str; 5] = [
 ];
 
 /// Study options the duty study decides itself (written neither in nor out).
-const DECIDED: [&str; 5] = ["fault", "case", "buses", "line_faults", "branch_results"];
+const DECIDED: [&str; 6] = [
+    "fault",
+    "case",
+    "buses",
+    "line_faults",
+    "branch_results",
+    "partial_currents",
+];
 
 impl DutyOptions {
     /// Reads options from one flat JSON object (study options and duty options by their
@@ -215,6 +223,9 @@ impl DutyOptions {
         if s.branch_results {
             return Err(decided("branch_results"));
         }
+        if s.partial_currents {
+            return Err(decided("partial_currents"));
+        }
         if !(self.marginal_percent.is_finite()
             && self.marginal_percent > 0.0
             && self.marginal_percent <= 100.0)
@@ -268,8 +279,9 @@ fn decided(name: &str) -> Error {
         "case" => {
             "equipment is rated for the maximum short-circuit currents (IEC 60909-0:2016 §4.3)"
         }
-        "branch_results" => {
-            "the duty study computes branch results itself with `duty_basis = through`"
+        "branch_results" | "partial_currents" => {
+            "the duty study computes branch results and partial currents itself with \
+             `duty_basis = through`"
         }
         _ => "the duty study covers every bus of the network",
     };
@@ -317,6 +329,7 @@ mod tests {
             ("case", "min"),
             ("buses", "[\"A\"]"),
             ("branch_results", "true"),
+            ("partial_currents", "true"),
         ] {
             let err = o.set(name, value).unwrap_err();
             assert_eq!(err.code(), "invalid_option");

@@ -23,6 +23,9 @@ pub enum Check {
     BreakingAsym,
     /// I''k against the rated service short-circuit breaking capacity I_cs (IEC 60947-2).
     ServiceBreaking,
+    /// D.c. component i_DC at t_min against the rated d.c. component of the breaking current
+    /// (IEC 62271-100).
+    DcComponent,
     /// Peak current i_p against the rated short-circuit making current.
     Making,
     /// Thermal equivalent current I_th, referred to the rated duration, against the rated
@@ -41,6 +44,7 @@ impl Check {
             Check::Breaking => "breaking",
             Check::BreakingAsym => "breaking_asym",
             Check::ServiceBreaking => "service_breaking",
+            Check::DcComponent => "dc_component",
             Check::Making => "making",
             Check::ShortTime => "short_time",
             Check::Peak => "peak",

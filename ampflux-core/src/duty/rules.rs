@@ -47,6 +47,12 @@ pub fn asymmetrical_breaking_ka(breaking_ka: f64, dc_percent: f64) -> f64 {
     breaking_ka * (1.0 + 2.0 * p * p).sqrt()
 }
 
+/// Rated d.c. component in kA of a breaker with a.c. component `breaking_ka` and d.c.
+/// component `dc_percent` of the a.c. peak: √2·I_sc·%dc/100 (IEC 62271-100:2008 §4.101.2).
+pub fn rated_dc_ka(breaking_ka: f64, dc_percent: f64) -> f64 {
+    std::f64::consts::SQRT_2 * breaking_ka * dc_percent / 100.0
+}
+
 /// Ratio of the rated short-circuit making current (peak) to the rated short-circuit
 /// breaking current of a high-voltage breaker with the standard time constant:
 /// 2.5 at 50 Hz, 2.6 at 60 Hz (IEC 62271-100:2008 §4.103).
