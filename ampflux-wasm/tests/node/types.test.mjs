@@ -47,6 +47,22 @@ function checkShape(dts, name, objects) {
   return { declared: props.size, seen: seen.size };
 }
 
+/** 110 kV feeder, Dyn5 transformer with its 20 kV star point earthed through an arc-suppression
+ * coil tuned to a 10 km cable (3·X_N = 1/(ω·C0·l)). */
+const COMPENSATED = {
+  buses: [{ id: "Q", vn_kv: 110 }, { id: "A", vn_kv: 20 }, { id: "B", vn_kv: 20 }],
+  external_grids: [{ id: "Grid", bus: "Q", s_sc_max_mva: 3000, rx_max: 0.1, x0x_max: 1.0, r0x0_max: 0.1 }],
+  transformers: [{
+    id: "T", hv_bus: "Q", lv_bus: "A", sn_mva: 40, vn_hv_kv: 110, vn_lv_kv: 20, vk_percent: 12,
+    vkr_percent: 0.5, vector_group: "Dyn5", vk0_percent: 12, vkr0_percent: 0.5,
+    lv_grounding_resonant: true, lv_grounding_x_ohm: 1 / (3 * 2 * Math.PI * 50 * 300e-9 * 10),
+  }],
+  lines: [{
+    id: "C", from_bus: "A", to_bus: "B", length_km: 10, r_ohm_per_km: 0.1, x_ohm_per_km: 0.1,
+    c_nf_per_km: 300, r0_ohm_per_km: 0.4, x0_ohm_per_km: 0.3, c0_nf_per_km: 300,
+  }],
+};
+
 test("the declared result types match what the package returns", () => {
   const dts = readText(path.join(PKG, "ampflux_wasm.d.ts"));
   assert.match(dts, /export interface StudyReport/, "the data types are appended to the generated .d.ts");
@@ -65,6 +81,9 @@ test("the declared result types match what the package returns", () => {
       r0_ohm_per_km: 0.5, x0_ohm_per_km: 0.3, c0_nf_per_km: 300 }],
   })).shortCircuit({ fault: "1ph" }));
   for (const c of referenceCases()) reports.push(Network.fromJson(c.network).shortCircuit({ ...c.options, branch_results: true }));
+  // a resonance-earthed 20 kV system with its coil given: the residual current `ires_ka`
+  // (the network of the core's test resonance_earthed_systems_report_the_residual_current)
+  reports.push(Network.fromJson(JSON.stringify(COMPENSATED)).shortCircuit({ fault: "1ph", branch_results: true }));
   const all = (pick) => reports.flatMap(pick);
   const results = {
     StudyReport: checkShape(dts, "StudyReport", reports),
