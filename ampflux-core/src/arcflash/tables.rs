@@ -1,6 +1,6 @@
 //! The coefficient tables of IEEE Std 1584-2018 (Tables 1 to 7) and its typical equipment
 //! data (Tables 8 to 10), entered from the standard. These are published model data: the
-//! equations that use them are in [`super::model`] and [`super::enclosure`].
+//! equations that use them are in the private `model` and `enclosure` modules of `arcflash`.
 
 use super::ElectrodeConfiguration;
 
