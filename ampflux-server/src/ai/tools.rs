@@ -249,7 +249,13 @@ async fn run_short_circuit(
         }
         v
     };
-    let mut sorted: Vec<_> = report.buses.iter().collect();
+    // locations outside IEC 60909 (earth faults in isolated or resonance-earthed systems) and
+    // unsupplied ones have no I''k (NaN, which total_cmp would rank first)
+    let mut sorted: Vec<_> = report
+        .buses
+        .iter()
+        .filter(|b| b.ikss_ka.is_finite())
+        .collect();
     sorted.sort_by(|a, b| b.ikss_ka.total_cmp(&a.ikss_ka).then(a.id.cmp(&b.id)));
     let asked: Vec<String> = args
         .get("buses")

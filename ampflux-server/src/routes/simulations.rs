@@ -70,6 +70,11 @@ pub struct SimulationRequest {
     pub version: Option<VersionRef>,
     /// Study options with the names of the format (`fault`, `case`, `ip_method`, `tk_s`,
     /// `c_max_lv`, `buses`, `branch_results`, ...); absent options take their defaults.
+    /// `kind` chooses the study: `short_circuit` (default), `duty` (equipment duty against
+    /// ratings: the duty options `faults`, `duty_basis`, `marginal_percent`, `scenarios`,
+    /// `all_scenarios` beside the short-circuit ones) or `arc_flash` (IEEE 1584-2018:
+    /// `buses`, `max_arc_duration_s`, `energy_method`, ..., `short_circuit`: {...}); the
+    /// result is that study's report as the CLI's `--format json` writes it.
     #[serde(default)]
     #[schema(value_type = Object)]
     pub study: Value,

@@ -203,7 +203,7 @@ impl Simulations {
         let company = &caller.company_id;
         let which = req.version.ok_or(Error::NotFound("circuit version"))?;
         let version = self.circuits.version(&a, which).await?;
-        let options = StudyOptions::short_circuit(req.study)?;
+        let options = StudyOptions::from_request(req.study)?;
         if options.needs_advanced() && !self.features.advanced_simulations {
             return Err(Error::Forbidden {
                 code: "feature_disabled",

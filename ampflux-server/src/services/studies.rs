@@ -2,6 +2,8 @@
 //! their computations. A new kind of study is a variant of [`StudyOptions`] with its arms
 //! here: reading its options, checking a circuit against them, and running the core.
 
+use ampflux_core::arcflash::ArcFlashOptions;
+use ampflux_core::duty::DutyOptions;
 use ampflux_core::{FaultKind, Issue, Network, StudyOptions as ShortCircuitOptions};
 use serde_json::{Value, json};
 
@@ -18,6 +20,20 @@ use crate::ids::{CompanyId, StudyId};
 pub enum StudyOptions {
     /// Short-circuit currents per IEC 60909-0 (`ampflux_core::short_circuit`).
     ShortCircuit(ShortCircuitOptions),
+    /// Equipment duty against ratings (`ampflux_core::duty::equipment_duty`), `"kind": "duty"`.
+    Duty(DutyOptions),
+    /// IEEE 1584-2018 arc flash (`ampflux_core::arcflash::arc_flash`), `"kind": "arc_flash"`.
+    ArcFlash(ArcFlashOptions),
+}
+
+/// The names of the study kinds a request may give in `kind`.
+const KINDS: &str = "`short_circuit` (default), `duty` or `arc_flash`";
+
+fn unknown_kind(message: String) -> ampflux_core::Error {
+    ampflux_core::Error::InvalidOption {
+        option: "kind".into(),
+        message,
+    }
 }
 
 impl StudyOptions {
@@ -30,6 +46,36 @@ impl StudyOptions {
         Ok(StudyOptions::ShortCircuit(options))
     }
 
+    /// Reads a request's `study`: its `kind` (absent: a short-circuit study) and the options
+    /// of that kind by the names of the format, with their ranges checked.
+    pub fn from_request(value: Value) -> Result<StudyOptions> {
+        let value = if value.is_null() { json!({}) } else { value };
+        let (kind, rest) = split_kind(value)?;
+        match kind.as_deref() {
+            None | Some("short_circuit") => StudyOptions::short_circuit(rest),
+            Some(kind) => Ok(StudyOptions::of_kind(kind, rest)?),
+        }
+    }
+
+    /// The options of a kind other than the short-circuit study, checked.
+    fn of_kind(kind: &str, value: Value) -> Result<StudyOptions, ampflux_core::Error> {
+        match kind {
+            "duty" => {
+                let options = DutyOptions::from_value(value)?;
+                options.check()?;
+                Ok(StudyOptions::Duty(options))
+            }
+            "arc_flash" => {
+                let options = ArcFlashOptions::from_value(value)?;
+                options.check()?;
+                Ok(StudyOptions::ArcFlash(options))
+            }
+            other => Err(unknown_kind(format!(
+                "unknown study kind `{other}`: one of {KINDS}"
+            ))),
+        }
+    }
+
     /// Reads options stored by [`StudyOptions::to_json`].
     pub fn from_stored(text: &str) -> Result<StudyOptions, ampflux_core::Error> {
         let value: Value =
@@ -37,14 +83,33 @@ impl StudyOptions {
                 option: ".".into(),
                 message: e.to_string(),
             })?;
-        ShortCircuitOptions::from_value(value).map(StudyOptions::ShortCircuit)
+        match split_kind(value)? {
+            (None, rest) => ShortCircuitOptions::from_value(rest).map(StudyOptions::ShortCircuit),
+            (Some(kind), rest) => StudyOptions::of_kind(&kind, rest),
+        }
     }
 
     /// The options with every option spelled out (so `{}` and `{"fault": "3ph"}` are the same
     /// study), as stored and hashed into the cache key.
+    /// A short-circuit study is stored without a `kind` (as before kinds existed, so its
+    /// cache keys stay); the other kinds carry theirs.
     pub fn to_json(&self) -> Result<String> {
+        let tagged = |kind: &str, options: Value| {
+            let mut options = options;
+            if let Value::Object(map) = &mut options {
+                map.insert("kind".into(), Value::String(kind.into()));
+            }
+            serde_json::to_string(&options).map_err(Error::internal)
+        };
         match self {
             StudyOptions::ShortCircuit(o) => serde_json::to_string(o).map_err(Error::internal),
+            StudyOptions::Duty(o) => {
+                tagged("duty", serde_json::to_value(o).map_err(Error::internal)?)
+            }
+            StudyOptions::ArcFlash(o) => tagged(
+                "arc_flash",
+                serde_json::to_value(o).map_err(Error::internal)?,
+            ),
         }
     }
 
@@ -55,6 +120,8 @@ impl StudyOptions {
             StudyOptions::ShortCircuit(o) => {
                 o.fault != FaultKind::ThreePhase || o.branch_results || !o.line_faults.is_empty()
             }
+            // every fault type the network allows / branch currents through the devices
+            StudyOptions::Duty(_) | StudyOptions::ArcFlash(_) => true,
         }
     }
 
@@ -62,6 +129,8 @@ impl StudyOptions {
     pub fn check(&self, net: &Network) -> Vec<Issue> {
         match self {
             StudyOptions::ShortCircuit(o) => net.validate_for(o),
+            StudyOptions::Duty(o) => net.validate_for(&o.study),
+            StudyOptions::ArcFlash(o) => net.validate_for(&o.short_circuit),
         }
     }
 
@@ -69,6 +138,10 @@ impl StudyOptions {
     pub fn audit_detail(&self) -> Value {
         match self {
             StudyOptions::ShortCircuit(o) => json!({"fault": o.fault, "case": o.case}),
+            StudyOptions::Duty(o) => json!({"kind": "duty", "duty_basis": o.duty_basis}),
+            StudyOptions::ArcFlash(o) => {
+                json!({"kind": "arc_flash", "energy_method": o.energy_method})
+            }
         }
     }
 
@@ -90,6 +163,12 @@ impl StudyOptions {
                 };
                 locations.saturating_mul(per_location) as i64
             }
+            // a row per device and check (at most eight checks of a device)
+            StudyOptions::Duty(_) => {
+                let devices = net.buses.len() + net.lines.len() + net.switches.len();
+                devices.saturating_mul(8) as i64
+            }
+            StudyOptions::ArcFlash(o) => o.buses.as_ref().map_or(net.buses.len(), Vec::len) as i64,
         }
     }
 
@@ -113,7 +192,30 @@ impl StudyOptions {
                     voltages: chunks(&voltages)?,
                 })
             }
+            // reports without row tables of their own: stored whole as the summary
+            StudyOptions::Duty(o) => Ok(Computed {
+                summary: to_json(&ampflux_core::duty::equipment_duty(net, o)?)?,
+                ..Computed::default()
+            }),
+            StudyOptions::ArcFlash(o) => Ok(Computed {
+                summary: to_json(&ampflux_core::arcflash::arc_flash(net, o)?)?,
+                ..Computed::default()
+            }),
         }
+    }
+}
+
+/// `kind` taken out of a study's options object (`None`: no kind given).
+fn split_kind(value: Value) -> Result<(Option<String>, Value), ampflux_core::Error> {
+    let Value::Object(mut map) = value else {
+        return Ok((None, value));
+    };
+    match map.remove("kind") {
+        None => Ok((None, Value::Object(map))),
+        Some(Value::String(kind)) => Ok((Some(kind), Value::Object(map))),
+        Some(other) => Err(unknown_kind(format!(
+            "must be text, one of {KINDS}; got {other}"
+        ))),
     }
 }
 

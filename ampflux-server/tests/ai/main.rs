@@ -329,9 +329,11 @@ async fn a_tool_call_runs_a_real_simulation_through_the_job_path(backend: Backen
     let content: Value = serde_json::from_str(answer["content"].as_str().unwrap()).unwrap();
     assert_eq!(content["simulation_id"], sim_id.as_str());
     assert_eq!(content["computed_before"], false);
+    // buses outside IEC 60909 for earth faults (isolated 20 kV) have no I''k1 (NaN)
     let top = report
         .buses
         .iter()
+        .filter(|b| b.ikss_ka.is_finite())
         .max_by(|a, b| a.ikss_ka.total_cmp(&b.ikss_ka))
         .unwrap();
     assert_eq!(content["highest_ikss"][0]["bus"], top.id.as_str());
@@ -876,6 +878,12 @@ async fn without_a_provider_the_review_answers_from_the_core(backend: Backend) {
         return;
     };
     let mut network = industrial_plant();
+    // the example carries ratings for the duty study: this review test sets its own two
+    for table in ["buses", "switches"] {
+        for element in network[table].as_array_mut().unwrap() {
+            element.as_object_mut().unwrap().remove("ratings");
+        }
+    }
     let r3 = core_report(&network, FaultKind::ThreePhase);
     let r1 = core_report(&network, FaultKind::LineToEarth);
     let mut ranked: Vec<_> = r3.buses.iter().collect();

@@ -14,7 +14,8 @@ on_both!(
     computed_once_and_cached,
     invalid_studies,
     progress_events,
-    daily_limit
+    daily_limit,
+    duty_and_arc_flash_kinds
 );
 
 async fn computed_once_and_cached(backend: Backend) {
@@ -394,4 +395,100 @@ async fn daily_limit(backend: Backend) {
     let license = app.get("/api/v1/license", &admin.token).await;
     assert_eq!(license.body["usage"]["simulations_today"], 50);
     app.stop().await;
+}
+
+/// `"kind": "duty"` and `"kind": "arc_flash"` run the core's duty and arc-flash studies
+/// through the same job path and cache; their results are the core's reports; an unknown
+/// kind is refused naming `kind`.
+async fn duty_and_arc_flash_kinds(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "study_kinds").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant A").await;
+    let sims = format!("/api/v1/projects/{project}/simulations");
+    let circuits = format!("/api/v1/projects/{project}/circuits");
+    let plant: Value = serde_json::from_str(include_str!(
+        "../../../examples/networks/industrial_plant.json"
+    ))
+    .unwrap();
+    let feeder: Value = serde_json::from_str(include_str!(
+        "../../../ampflux-core/tests/data/radial_feeder.json"
+    ))
+    .unwrap();
+    app.post(&circuits, &admin.token, plant.clone()).await;
+    app.post(&circuits, &admin.token, feeder.clone()).await;
+
+    let run = |study: Value, version: i64| {
+        let (app, sims, token) = (&app, &sims, &admin.token);
+        async move {
+            let posted = app
+                .post(sims, token, json!({"version": version, "study": study}))
+                .await;
+            assert_eq!(posted.status, StatusCode::ACCEPTED, "{}", posted.text);
+            let id = posted.body["id"].as_str().unwrap().to_string();
+            app.wait_simulation(token, &id, Duration::from_secs(120))
+                .await
+        }
+    };
+
+    // the core's reports on the stored (canonical) documents
+    let stored = |version: i64| {
+        let (app, circuits, token) = (&app, &circuits, &admin.token);
+        async move {
+            let got = app.get(&format!("{circuits}/{version}"), token).await;
+            Network::from_value(got.body["network"].clone()).unwrap()
+        }
+    };
+    let done = run(json!({"kind": "duty", "duty_basis": "bus_total"}), 1).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    let net = stored(1).await;
+    assert_eq!(net.digest(), Network::from_value(plant).unwrap().digest());
+    let options = ampflux_core::duty::DutyOptions::from_value(json!({})).unwrap();
+    let want = ampflux_core::duty::equipment_duty(&net, &options).unwrap();
+    let want = serde_json::to_value(&want).unwrap();
+    assert_eq!(done["result"]["checks"], want["checks"]);
+    assert_eq!(done["result"]["summary"], want["summary"]);
+    assert!(
+        want["summary"]["fail"].as_u64().unwrap() > 0,
+        "the example has failing devices"
+    );
+
+    // arc flash on the radial feeder with its protective devices
+    let done = run(json!({"kind": "arc_flash"}), 2).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    let net = stored(2).await;
+    assert_eq!(
+        net.digest(),
+        Network::from_value(feeder.clone()).unwrap().digest()
+    );
+    let options = ampflux_core::arcflash::ArcFlashOptions::from_value(json!({})).unwrap();
+    let want = ampflux_core::arcflash::arc_flash(&net, &options).unwrap();
+    let want = serde_json::to_value(&want).unwrap();
+    // bus rows in the order of the document as posted, like a short-circuit result
+    assert_eq!(
+        done["result"]["buses"],
+        crate::helpers::in_order_of(&want["buses"], &feeder["buses"])
+    );
+
+    // the same request again is answered from the cache
+    let again = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": 2, "study": {"kind": "arc_flash"}}),
+        )
+        .await;
+    assert_eq!(again.body["cached"], true, "{}", again.text);
+
+    // an unknown kind is an error naming `kind`
+    let bad = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": 1, "study": {"kind": "load_flow"}}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.text);
+    assert!(bad.text.contains("kind"), "{}", bad.text);
 }
