@@ -91,22 +91,38 @@ TOML
 
 CHECKS="not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance"
 echo "schemathesis.sh: $BASE, up to $MAX_EXAMPLES examples per operation, seed $SEED, checks: $CHECKS"
+run_st() {
+    "$VENV/bin/st" --config-file "$WORK/schemathesis.toml" run "$BASE/openapi.json" \
+        --checks "$CHECKS" \
+        --header "$AUTH" \
+        --max-examples "$MAX_EXAMPLES" \
+        --seed "$SEED" \
+        --workers "$WORKERS" \
+        --phases examples,coverage,fuzzing \
+        --request-timeout 60 \
+        --suppress-health-check all \
+        --generation-allow-x00 true \
+        --generation-database none \
+        --report junit --report-dir "${CARGO_TARGET_DIR:-target}/schemathesis-report" \
+        --no-color 2>&1 | tee "$WORK/st.out"
+    return "${PIPESTATUS[0]}"
+}
 set +e
-"$VENV/bin/st" --config-file "$WORK/schemathesis.toml" run "$BASE/openapi.json" \
-    --checks "$CHECKS" \
-    --header "$AUTH" \
-    --max-examples "$MAX_EXAMPLES" \
-    --seed "$SEED" \
-    --workers "$WORKERS" \
-    --phases examples,coverage,fuzzing \
-    --request-timeout 60 \
-    --suppress-health-check all \
-    --generation-allow-x00 true \
-    --generation-database none \
-    --report junit --report-dir "${CARGO_TARGET_DIR:-target}/schemathesis-report" \
-    --no-color 2>&1 | tee "$WORK/st.out"
-RESULT=${PIPESTATUS[0]}
+run_st
+RESULT=$?
+# A run whose only errors are dropped connections ("Network Error": the client reused a
+# keep-alive connection the server had just closed), with no failed check, runs once more
+# with the same seed; a server that died is caught by the health check below.
+if [ "$RESULT" -ne 0 ] && grep -q "Network Error" "$WORK/st.out" && ! grep -q "^=* FAILURES =*" "$WORK/st.out"; then
+    echo "schemathesis.sh: only network errors; running once more"
+    run_st
+    RESULT=$?
+fi
 set -e
+if ! curl -sf "$BASE/health" >/dev/null; then
+    echo "schemathesis.sh: the server no longer answers /health"
+    RESULT=1
+fi
 if grep -q '"level":"ERROR"' "$WORK/server.log"; then
     echo "schemathesis.sh: the server logged errors:"
     grep '"level":"ERROR"' "$WORK/server.log" | head -20
