@@ -72,59 +72,9 @@ pub(crate) fn meshed(n: usize, edges: &[(usize, usize)], source_nodes: &[usize])
     sources.sort_unstable();
     sources.dedup();
     all.extend(sources.iter().map(|&s| (earth, s)));
-    // adjacency in CSR form: (neighbour, edge id)
-    let mut deg = vec![0usize; nv + 1];
-    for &(a, b) in &all {
-        deg[a + 1] += 1;
-        deg[b + 1] += 1;
-    }
-    for i in 0..nv {
-        deg[i + 1] += deg[i];
-    }
-    let mut fill = deg.clone();
-    let mut adj = vec![(0usize, 0usize); 2 * all.len()];
-    for (e, &(a, b)) in all.iter().enumerate() {
-        adj[fill[a]] = (b, e);
-        fill[a] += 1;
-        adj[fill[b]] = (a, e);
-        fill[b] += 1;
-    }
-    // iterative Tarjan bridge finding from earth
-    const UNSEEN: usize = usize::MAX;
-    let mut disc = vec![UNSEEN; nv];
-    let mut low = vec![0usize; nv];
-    let mut is_bridge = vec![false; all.len()];
-    let mut time = 0;
-    let mut stack: Vec<(usize, usize, usize)> = Vec::new(); // (vertex, parent edge, next adj)
-    disc[earth] = 0;
-    low[earth] = 0;
-    time += 1;
-    stack.push((earth, usize::MAX, deg[earth]));
-    while let Some(&mut (v, pe, ref mut next)) = stack.last_mut() {
-        if *next < deg[v + 1] {
-            let (w, e) = adj[*next];
-            *next += 1;
-            if e == pe {
-                continue;
-            }
-            if disc[w] == UNSEEN {
-                disc[w] = time;
-                low[w] = time;
-                time += 1;
-                stack.push((w, e, deg[w]));
-            } else {
-                low[v] = low[v].min(disc[w]);
-            }
-        } else {
-            stack.pop();
-            if let Some(&(p, _, _)) = stack.last() {
-                low[p] = low[p].min(low[v]);
-                if low[v] > disc[p] {
-                    is_bridge[pe] = true;
-                }
-            }
-        }
-    }
+    let (deg, adj) = csr(nv, &all);
+    // Tarjan's bridges from earth only: vertices not reached stay `UNSEEN`
+    let (disc, is_bridge) = bridges(&deg, &adj, all.len(), [earth]);
     // 2-edge-connected components
     let mut uf = UnionFind::new(nv);
     for (e, &(a, b)) in all.iter().enumerate() {
@@ -339,6 +289,83 @@ impl Tally {
     }
 }
 
+/// A vertex the depth-first search of [`bridges`] has not reached.
+const UNSEEN: usize = usize::MAX;
+
+/// Adjacency of the multigraph of `nv` vertices and `edges` in CSR form: the neighbours of
+/// `v` are `adj[deg[v]..deg[v + 1]]`, each as (neighbour, edge id).
+fn csr(nv: usize, edges: &[(usize, usize)]) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let mut deg = vec![0usize; nv + 1];
+    for &(a, b) in edges {
+        deg[a + 1] += 1;
+        deg[b + 1] += 1;
+    }
+    for i in 0..nv {
+        deg[i + 1] += deg[i];
+    }
+    let mut fill = deg.clone();
+    let mut adj = vec![(0usize, 0usize); 2 * edges.len()];
+    for (e, &(a, b)) in edges.iter().enumerate() {
+        adj[fill[a]] = (b, e);
+        fill[a] += 1;
+        adj[fill[b]] = (a, e);
+        fill[b] += 1;
+    }
+    (deg, adj)
+}
+
+/// Tarjan's bridge finding (iterative depth-first search) on a multigraph in [`csr`] form
+/// with `edge_count` edges (no self-loops), from each root in turn that is not yet reached:
+/// the discovery time of each vertex (`UNSEEN` where no root reaches it) and whether each edge
+/// is a bridge. Parallel edges are told apart by their ids, so a doubled edge is no bridge.
+fn bridges(
+    deg: &[usize],
+    adj: &[(usize, usize)],
+    edge_count: usize,
+    roots: impl IntoIterator<Item = usize>,
+) -> (Vec<usize>, Vec<bool>) {
+    let nv = deg.len() - 1;
+    let mut disc = vec![UNSEEN; nv];
+    let mut low = vec![0usize; nv];
+    let mut is_bridge = vec![false; edge_count];
+    let mut time = 0;
+    for root in roots {
+        if disc[root] != UNSEEN {
+            continue;
+        }
+        disc[root] = time;
+        low[root] = time;
+        time += 1;
+        let mut stack: Vec<(usize, usize, usize)> = vec![(root, usize::MAX, deg[root])];
+        while let Some(&mut (v, pe, ref mut next)) = stack.last_mut() {
+            if *next < deg[v + 1] {
+                let (w, e) = adj[*next];
+                *next += 1;
+                if e == pe {
+                    continue;
+                }
+                if disc[w] == UNSEEN {
+                    disc[w] = time;
+                    low[w] = time;
+                    time += 1;
+                    stack.push((w, e, deg[w]));
+                } else {
+                    low[v] = low[v].min(disc[w]);
+                }
+            } else {
+                stack.pop();
+                if let Some(&(p, _, _)) = stack.last() {
+                    low[p] = low[p].min(low[v]);
+                    if low[v] > disc[p] {
+                        is_bridge[pe] = true;
+                    }
+                }
+            }
+        }
+    }
+    (disc, is_bridge)
+}
+
 /// Bridges and 2-edge-connected components of an undirected multigraph.
 struct Bridges {
     /// Component of each vertex.
@@ -350,61 +377,8 @@ struct Bridges {
 impl Bridges {
     fn new(n: usize, edges: &[(usize, usize)]) -> Bridges {
         let all: Vec<(usize, usize)> = edges.iter().filter(|(a, b)| a != b).copied().collect();
-        let mut deg = vec![0usize; n + 1];
-        for &(a, b) in &all {
-            deg[a + 1] += 1;
-            deg[b + 1] += 1;
-        }
-        for i in 0..n {
-            deg[i + 1] += deg[i];
-        }
-        let mut fill = deg.clone();
-        let mut adj = vec![(0usize, 0usize); 2 * all.len()];
-        for (e, &(a, b)) in all.iter().enumerate() {
-            adj[fill[a]] = (b, e);
-            fill[a] += 1;
-            adj[fill[b]] = (a, e);
-            fill[b] += 1;
-        }
-        const UNSEEN: usize = usize::MAX;
-        let mut disc = vec![UNSEEN; n];
-        let mut low = vec![0usize; n];
-        let mut is_bridge = vec![false; all.len()];
-        let mut time = 0;
-        for start in 0..n {
-            if disc[start] != UNSEEN {
-                continue;
-            }
-            disc[start] = time;
-            low[start] = time;
-            time += 1;
-            let mut stack: Vec<(usize, usize, usize)> = vec![(start, usize::MAX, deg[start])];
-            while let Some(&mut (v, pe, ref mut next)) = stack.last_mut() {
-                if *next < deg[v + 1] {
-                    let (w, e) = adj[*next];
-                    *next += 1;
-                    if e == pe {
-                        continue;
-                    }
-                    if disc[w] == UNSEEN {
-                        disc[w] = time;
-                        low[w] = time;
-                        time += 1;
-                        stack.push((w, e, deg[w]));
-                    } else {
-                        low[v] = low[v].min(disc[w]);
-                    }
-                } else {
-                    stack.pop();
-                    if let Some(&(p, _, _)) = stack.last() {
-                        low[p] = low[p].min(low[v]);
-                        if low[v] > disc[p] {
-                            is_bridge[pe] = true;
-                        }
-                    }
-                }
-            }
-        }
+        let (deg, adj) = csr(n, &all);
+        let (_, is_bridge) = bridges(&deg, &adj, all.len(), 0..n);
         let mut uf = UnionFind::new(n);
         for (e, &(a, b)) in all.iter().enumerate() {
             if !is_bridge[e] {
