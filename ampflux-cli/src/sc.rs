@@ -153,8 +153,7 @@ pub(crate) fn run(args: Args, out: &mut Out) -> Result<(), Failure> {
     }
     let progress = Progress::new();
     // the network goes by value: the study drops it once compiled (memory, issue 16)
-    let result =
-        short_circuit_owned(net, &options, &|done, total| progress.update(done, total));
+    let result = short_circuit_owned(net, &options, &|done, total| progress.update(done, total));
     progress.finish();
     let report = result.map_err(|e| Failure::in_file(&args.network, e))?;
     warn(report.warnings.iter());

@@ -72,10 +72,12 @@ fn study(
     }
     let mut warnings = issues;
     let sys = System::compile(&net, options)?;
-    let adm = Admittance::new(&sys)?;
     let locations = locations(&net, options, &sys, &mut warnings)?;
     let network_digest = net.digest();
+    // a network given by value goes before the symbolic analysis unless the results name its
+    // elements
     let net = (options.branch_results || options.partial_currents).then_some(net);
+    let adm = Admittance::new(&sys)?;
     let terms = SourceTerm::all(&sys, None);
     let ctx = Context {
         net: net.as_deref(),
@@ -93,7 +95,7 @@ fn study(
         terms,
         ratios: node_ratios(&sys),
     };
-    let set = SequenceSet::new(&ctx)?;
+    let mut set = SequenceSet::new(&ctx)?;
     if set.fallback() {
         warnings.push(note(
             "lu_fallback",
@@ -139,7 +141,12 @@ fn study(
     for [g, h] in &unit_nodes {
         pairs.extend([(*g, *g), (*g, *h), (*h, *g), (*h, *h)]);
     }
-    let entries = Entries::compute(&ctx, &set, &pairs);
+    // memory (issue 16): without the sources' partial currents, converters, branch results or
+    // partial currents, nothing solves with the factors after the driving-point impedances:
+    // each is released as its entries are taken
+    let solves_later =
+        ctx.sweep || !sys.sources.is_empty() || options.branch_results || options.partial_currents;
+    let entries = Entries::compute(&ctx, &mut set, &pairs, !solves_later);
     let mut data = base_data(&ctx, &set, &plain, &entries, &counter).into_iter();
     let idx: Vec<usize> = (0..at_units.len()).collect();
     let unit_rows = par::map(&idx, |&u| {
