@@ -1,7 +1,7 @@
 // Messages between the page and the study worker.
 
-/** The studies the worker runs: the engine's `shortCircuit`, `duty`, `arcFlash`, `tcc`. */
-export type StudyKind = "short_circuit" | "duty" | "arc_flash" | "tcc";
+/** The studies the worker runs: the engine's `shortCircuit`, `duty`, `arcFlash`, `tcc`, `selectivity`. */
+export type StudyKind = "short_circuit" | "duty" | "arc_flash" | "tcc" | "selectivity";
 
 export type ToWorker = { kind: "study"; id: number; study: StudyKind; document: string; options: Record<string, unknown> };
 
