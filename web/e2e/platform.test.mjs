@@ -258,7 +258,9 @@ describe("platform mode", () => {
       const r = rows.find((x) => x.element === c.element && x.check === c.check);
       assert.ok(r, `${c.element} ${c.check} is listed`);
       assert.equal(r.verdict, c.verdict, `${c.element} ${c.check}`);
-      assert.equal(r.utilization === "" ? null : Number(r.utilization), c.utilization_percent);
+      // native code on the stored (canonical) document vs WebAssembly on the file: sums in another order, equal to rounding
+      if (c.utilization_percent === null) assert.equal(r.utilization, "");
+      else assert.ok(Math.abs(Number(r.utilization) - c.utilization_percent) <= 1e-9 * Math.abs(c.utilization_percent), `${c.element} ${c.check}: ${r.utilization} vs ${c.utilization_percent}`);
     }
     assert.ok(expected.summary.fail > 0, "the example has a failing device");
     assert.match(await page.textContent("#duty-summary"), new RegExp(`${expected.summary.fail} fail`));

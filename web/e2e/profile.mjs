@@ -8,7 +8,9 @@
 //   node web/e2e/profile.mjs open10k    # ... while a 10k-bus network opens and is drawn
 //   node web/e2e/profile.mjs open100k
 // Writes the trace to target/artifacts/web/profile-<what>.json (open it in chrome://tracing or
-// the DevTools performance panel) and prints the summary.
+// the DevTools performance panel) and prints the summary. Function names are those of the
+// build served: PROFILE_DIST=target/web-dist-profile after
+// `(cd web && npx vite build --minify false --outDir ../target/web-dist-profile)` names them.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { ARTIFACTS, launch, newPage, ROOT, serveStatic } from "./lib.mjs";
@@ -76,7 +78,7 @@ function analyse(events) {
 }
 
 async function main() {
-  const site = await serveStatic();
+  const site = await serveStatic(process.env.PROFILE_DIST ? path.resolve(ROOT, process.env.PROFILE_DIST) : undefined);
   const b = await launch();
   const { page } = await newPage(b.browser, site.url);
   await page.goto(site.url);

@@ -143,6 +143,9 @@ export function App() {
   // the text is made when needed (a check after an edit, a study, a save), not on opening:
   // a 100k-bus document's text is tens of megabytes
   const docText = () => toJsonText(doc);
+  /** The document for a study: its bytes from the document worker when it holds this document
+   * (opened or checked, not edited since: no text made on the page), else its text made here. */
+  const studyDoc = async (): Promise<string | Uint8Array> => (await documents.textOf(doc)) ?? docText();
   /** Large networks are laid out in bands by the document worker, small ones by ELK here. */
   const large = useMemo(() => diagramNodeCount(doc) > ELK_MAX_NODES, [doc.buses, doc.transformers3w]);
   /** The document the last check (or the opening) was of: not checked again. */
@@ -156,7 +159,7 @@ export function App() {
   useEffect(() => {
     if (checkedDoc.current === doc) return;
     const t = setTimeout(() => {
-      documents.check(docText(), large, layoutKey.current).then(({ checked: c, layout: l }) => {
+      documents.check(doc, docText(), large, layoutKey.current).then(({ checked: c, layout: l }) => {
         checkedDoc.current = doc;
         setChecked(c);
         if (large && l && l !== "unchanged") showLayout(l);
@@ -238,7 +241,7 @@ export function App() {
     setOptionError(null);
     setRun({ state: "running", where: "local", done: 0, total: 0 });
     try {
-      const { report, ms } = await runner.run<DutyReport | ArcFlashReport | SelectivityReport>(docText(), optionsFor(kind, options), undefined, kind);
+      const { report, ms } = await runner.run<DutyReport | ArcFlashReport | SelectivityReport>(await studyDoc(), optionsFor(kind, options), undefined, kind);
       if (kind === "duty") setDuty({ report: report as DutyReport, ms, where: LOCAL });
       else if (kind === "arc_flash") { setArc({ report: report as ArcFlashReport, ms, where: LOCAL }); setTcc(null); }
       else { setSel({ report: report as SelectivityReport, ms, where: LOCAL }); setSelFocus({ kind: "all" }); setTcc(null); }
@@ -251,7 +254,7 @@ export function App() {
   const drawTcc = async (devices: string[]) => {
     setTcc({ devices });
     try {
-      const { report } = await tccRunner.run<TccReport>(docText(), { devices, short_circuit: optionsFor("arc_flash", options).short_circuit ?? {} }, undefined, "tcc");
+      const { report } = await tccRunner.run<TccReport>(await studyDoc(), { devices, short_circuit: optionsFor("arc_flash", options).short_circuit ?? {} }, undefined, "tcc");
       setTcc({ devices, report });
     } catch (err) {
       if (!(err instanceof StudyCancelled)) setTcc({ devices, error: (err as Error).message });
@@ -266,7 +269,7 @@ export function App() {
     const bus = f.bus;
     const same = (x: SelectivityFocus) => x.kind === "bus" && x.bus === bus;
     try {
-      const { report } = await tccRunner.run<SelectivityReport>(docText(), { ...optionsFor("selectivity", options), buses: [bus] }, undefined, "selectivity");
+      const { report } = await tccRunner.run<SelectivityReport>(await studyDoc(), { ...optionsFor("selectivity", options), buses: [bus] }, undefined, "selectivity");
       setSelFocus((x) => (same(x) ? { kind: "bus", bus, keys: new Set(report.pairs.map(pairKey)) } : x));
     } catch (err) {
       if (!(err instanceof StudyCancelled)) setSelFocus((x) => (same(x) ? { kind: "bus", bus, keys: new Set(), error: (err as Error).message } : x));
@@ -286,7 +289,7 @@ export function App() {
       setRun({ state: "running", where: "local", done, total });
     };
     try {
-      const { report, ms } = await runner.run<StudyReport>(docText(), studyOptions(), onProgress);
+      const { report, ms } = await runner.run<StudyReport>(await studyDoc(), studyOptions(), onProgress);
       performance.mark("ampflux:study-result");
       setResult({ report, where: LOCAL, ms });
       setRun({ state: "done", where: "local", done: 1, total: 1 });

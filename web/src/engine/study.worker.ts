@@ -38,7 +38,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const started = performance.now();
   let net: Network | undefined;
   try {
-    net = Network.fromJson(msg.document);
+    net = Network.fromJson(typeof msg.document === "string" ? msg.document : new TextDecoder().decode(msg.document));
     const report = run(net, msg.study, msg.options, msg.id);
     // every table of the report crosses in parts; the rest after them
     const rest: Record<string, unknown> = { ...report };

@@ -67,7 +67,8 @@ export function dutyDiagramMarks(report: DutyReport, doc: NetworkDoc): DiagramMa
 
 /** Where a report was computed, and how long it took (the end of a study header). */
 export function computedWhere(where: string, ms?: number): string {
-  return `${where}${ms !== undefined ? ` in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms` : ""}`;
+  // the server counts whole milliseconds: 0 is under one
+  return `${where}${ms === undefined ? "" : ms === 0 ? " in under 1 ms" : ` in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`}`;
 }
 
 export function dutyHeader(report: DutyReport, where?: string, ms?: number): string {
