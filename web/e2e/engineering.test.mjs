@@ -225,6 +225,11 @@ describe("engineering views (offline)", () => {
     assert.match(await page.textContent("#selectivity-header"), /coordination time interval 0\.5 s/);
     await page.waitForFunction(() => JSON.parse(document.querySelector("#tcc-chart")?.dataset.series ?? "[]").some((l) => /not selective$/.test(l)), null, { timeout: 60000 });
     await shot(page, "engineering-selectivity-fail");
+    // in the printable report, failing pairs first
+    await page.click('[data-tab="report"]');
+    const printed = await page.$$eval("#report-selectivity tbody tr", (r) => r.map((tr) => tr.className));
+    assert.equal(printed.length, strict.pairs.length);
+    assert.match(printed[0], /verdict-fail/);
   });
 
   test("a protective device's form: the fields of its kind, the core's message at the field", { skip: PROTECTION }, async () => {

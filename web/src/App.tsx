@@ -113,7 +113,11 @@ export function App() {
 
   // --- start: the engine, then the server and a stored session -------------------------
   useEffect(() => {
-    loadEngine().then(() => setEngine("ready"), () => setEngine("failed"));
+    loadEngine().then(() => {
+      setEngine("ready");
+      // the document worker loads its own engine: started now, the first file opens without waiting for it
+      documents.warm();
+    }, () => setEngine("failed"));
     api.onSignedOut = () => { setMe(null); setProject(null); setMode("choose"); };
     void (async () => {
       const present = await serverPresent();
@@ -573,7 +577,7 @@ export function App() {
         <main className="report-view">
           <div className="toolbar no-print"><button type="button" className="primary" onClick={() => window.print()} id="print">Print or save as PDF</button></div>
           <ReportView doc={doc} report={stale ? null : report} where={result?.where ?? ""} ms={result?.ms} digest={checked.digest} diagram={diagram}
-            duty={duty && !dutyStale ? duty.report : null} arc={arc && !arcStale ? arc.report : null} />
+            duty={duty && !dutyStale ? duty.report : null} arc={arc && !arcStale ? arc.report : null} selectivity={sel && !selStale ? sel.report : null} />
         </main>
       )}
 

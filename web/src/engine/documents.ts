@@ -67,6 +67,11 @@ export class DocumentWorker {
     });
   }
 
+  /** Starts the worker (it loads the engine), so that the first file opened does not wait for that. */
+  warm() {
+    void this.w;
+  }
+
   /** Reads `source` (a file is read in the worker), checks it and lays out a large diagram. */
   async open(source: Blob | string): Promise<Opened> {
     const opened = await this.request("open", (id) => ({ kind: "open", id, source }));
