@@ -257,15 +257,6 @@ pub struct Page {
     pub offset: i64,
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn placeholders_number_every_parameter() {
-        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(super::placeholders(1, 1), "($1)");
-    }
-}
-
 /// Reads a text column holding one of the values of an enumeration.
 pub(crate) fn enum_col<T>(
     row: &sqlx::any::AnyRow,
@@ -278,4 +269,13 @@ pub(crate) fn enum_col<T>(
         index: column.to_string(),
         source: format!("unexpected value `{text}`").into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_number_every_parameter() {
+        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::placeholders(1, 1), "($1)");
+    }
 }

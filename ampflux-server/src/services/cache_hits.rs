@@ -159,7 +159,7 @@ async fn write_group(db: &Db, hits: &[&Hit]) -> Result<Vec<Result<()>>> {
 fn again(e: &Error) -> Error {
     match e {
         Error::PlanLimit { code, message } => Error::PlanLimit {
-            code: *code,
+            code,
             message: message.clone(),
         },
         other => Error::internal(other),
