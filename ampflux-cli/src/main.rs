@@ -12,6 +12,7 @@
 //! [`run`]. Commands write their results to `out` ([`Out`]: buffered, closed-pipe aware),
 //! warnings with [`out::warn`], and read networks with [`input::read_network`].
 
+mod allocator;
 mod arcflash;
 mod csv;
 mod duty;
@@ -102,6 +103,7 @@ fn run(command: Command, out: &mut Out) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
+    allocator::tune();
     let cli = Cli::parse();
     let mut out = Out::stdout();
     let result = run(cli.command, &mut out).and_then(|()| out.finish());
