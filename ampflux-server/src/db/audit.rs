@@ -53,23 +53,7 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     company: &CompanyId,
     e: &Entry,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_logs (id, company_id, user_id, project_id, action, target, detail_json, ip, request_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&e.id)
-    .bind(company)
-    .bind(&e.user_id)
-    .bind(&e.project_id)
-    .bind(&e.action)
-    .bind(&e.target)
-    .bind(e.detail.to_string())
-    .bind(&e.ip)
-    .bind(&e.request_id)
-    .bind(e.created_at)
-    .execute(ex)
-    .await
-    .map(|_| ())
+    insert_many(ex, &[(company, e)]).await
 }
 
 /// Appends entries, each of its company, in one statement.
