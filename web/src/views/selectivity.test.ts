@@ -14,7 +14,7 @@ const pair = (downstream: string, upstream: string, pass: boolean, extra: Partia
 const report = {
   study: { cti_s: 0.2, buses: null, short_circuit: { case: "max" } }, network_digest: "", warnings: [],
   pairs: [pair("TU1", "R1", true), pair("F1", "TU1", false), pair("F2", "TU1", true)],
-} as SelectivityReport;
+} as unknown as SelectivityReport;
 
 describe("selectivity pairs", () => {
   it("shows failing pairs first, then by device", () => {
