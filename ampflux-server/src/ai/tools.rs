@@ -4,6 +4,11 @@
 //! - `run_short_circuit`: a study of the core on the latest version, requested through
 //!   [`Simulations::run_and_wait`] like any simulation (same access rules, plan limits,
 //!   audit, and the cache by circuit digest and options), then awaited;
+//! - `check_equipment_duty`: the core's equipment duty study (`"kind": "duty"`) on the latest
+//!   version through the same job path: the failing and marginal checks, and the checks of
+//!   the elements asked for, as the core's rows;
+//! - `explain_arc_flash`: the core's IEEE 1584-2018 arc-flash study (`"kind": "arc_flash"`) of
+//!   the latest version through the same job path, and the core's result for one bus;
 //! - `compare_versions`: the core's `version::diff` of two versions, through
 //!   [`Circuits::diff_versions`] like `GET .../diff`.
 //!
@@ -12,7 +17,9 @@
 
 use std::time::Duration;
 
-use ampflux_core::Network;
+use ampflux_core::arcflash::{ArcFlashBus, ArcFlashReport};
+use ampflux_core::duty::{DutyCheck, DutyReport, Verdict};
+use ampflux_core::{Network, StudyReport};
 use serde_json::{Map, Value, json};
 
 use super::ToolRun;
@@ -39,6 +46,34 @@ const STUDY_KEYS: &[&str] = &[
 /// Buses listed by highest current in a tool's answer.
 const TOP_BUSES: usize = 10;
 
+/// Options the model may set in `check_equipment_duty` (besides `elements`).
+const DUTY_KEYS: &[&str] = &[
+    "scenarios",
+    "all_scenarios",
+    "duty_basis",
+    "faults",
+    "tk_s",
+    "tmin_s",
+    "marginal_percent",
+];
+
+/// Options the model may set in `explain_arc_flash` (besides `bus`).
+const ARC_FLASH_KEYS: &[&str] = &["energy_method", "max_arc_duration_s"];
+
+/// Failing or marginal duty checks listed in a tool's answer (each list).
+const TOP_CHECKS: usize = 20;
+
+/// Contributions of one arc-flash scenario listed in a tool's answer.
+const TOP_CONTRIBUTIONS: usize = 20;
+
+/// The tools that request a simulation (counted against `AI_MAX_SIMULATIONS`).
+pub fn runs_simulation(name: &str) -> bool {
+    matches!(
+        name,
+        "run_short_circuit" | "check_equipment_duty" | "explain_arc_flash"
+    )
+}
+
 /// The tool definitions sent to the model (OpenAI function-calling format).
 pub fn definitions() -> Vec<Value> {
     vec![
@@ -62,6 +97,29 @@ pub fn definitions() -> Vec<Value> {
                 "r_fault_ohm": {"type": "number", "description": "Fault resistance in ohm (default 0)."},
                 "x_fault_ohm": {"type": "number", "description": "Fault reactance in ohm (default 0)."}
             }, "additionalProperties": false}
+        }}),
+        json!({"type": "function", "function": {
+            "name": "check_equipment_duty",
+            "description": "Runs the AmpFlux equipment duty study on the latest circuit version (cached like any simulation): every breaker, fuse, switch, busbar and cable against its ratings (breaking, breaking_asym, service_breaking, dc_component, making, short_time, peak, cable_thermal), worst case over the fault types and scenarios. Returns the summary per verdict (pass, marginal, fail, unrated), the failing and marginal checks with duty, rating, utilization and the governing fault type, location and scenario, and every check of the elements asked for.",
+            "parameters": {"type": "object", "properties": {
+                "elements": {"type": "array", "items": {"type": "string"}, "description": "Element ids (buses, switches, lines) whose checks to list in full."},
+                "scenarios": {"type": "array", "items": {"type": "string"}, "description": "Scenario ids of the envelope (`base`: the circuit as drawn). Default base only."},
+                "all_scenarios": {"type": "boolean", "description": "Every scenario of the circuit and the base (default false)."},
+                "duty_basis": {"type": "string", "enum": ["bus_total", "through"], "description": "Current a device carries: its bus's total fault current (default, conservative) or the current through it."},
+                "faults": {"type": "array", "items": {"type": "string", "enum": ["3ph", "2ph", "1ph", "2phe"]}, "description": "Fault types of the envelope; default every type the circuit allows."},
+                "tk_s": {"type": "number", "description": "Fault duration T_k in s (default 1)."},
+                "tmin_s": {"type": "number", "description": "Minimum time delay t_min in s for I_b (default 0.1)."},
+                "marginal_percent": {"type": "number", "description": "Utilization in percent from which a passing check is marginal (default 90)."}
+            }, "additionalProperties": false}
+        }}),
+        json!({"type": "function", "function": {
+            "name": "explain_arc_flash",
+            "description": "The AmpFlux arc-flash result (IEEE 1584-2018) of one bus on the latest circuit version (the study of every bus is computed once and cached): bolted current Ibf, arcing currents of both scenarios (full and reduced), their clearing times and the device that clears each, the governing scenario, incident energy in J/cm2 and cal/cm2, arc-flash boundary, NFPA 70E PPE category, the sources' contributions and the warnings (typical equipment values used, contributions no device interrupts).",
+            "parameters": {"type": "object", "properties": {
+                "bus": {"type": "string", "description": "Bus id."},
+                "energy_method": {"type": "string", "enum": ["single_step", "step_wise"], "description": "Single-step energy (default, conservative) or step-wise as sources clear."},
+                "max_arc_duration_s": {"type": "number", "description": "Longest arc duration in s (default 2)."}
+            }, "required": ["bus"], "additionalProperties": false}
         }}),
         json!({"type": "function", "function": {
             "name": "compare_versions",
@@ -125,12 +183,15 @@ pub async fn run(env: &ToolEnv<'_>, call: &ToolCall) -> ToolOutcome {
     let result = match name {
         "get_circuit_summary" => circuit_summary(env, &args).await.map(|v| (v, None)),
         "run_short_circuit" => run_short_circuit(env, &args).await,
+        "check_equipment_duty" => check_equipment_duty(env, &args).await,
+        "explain_arc_flash" => explain_arc_flash(env, &args).await,
         "compare_versions" => compare_versions(env, &args).await.map(|v| (v, None)),
         other => Err(Error::invalid_field(
             "name",
             "unknown_tool",
             format!(
-                "there is no tool `{other}`; use get_circuit_summary, run_short_circuit or compare_versions"
+                "there is no tool `{other}`; use get_circuit_summary, run_short_circuit, \
+                 check_equipment_duty, explain_arc_flash or compare_versions"
             ),
         )),
     };
@@ -202,7 +263,7 @@ async fn circuit_summary(env: &ToolEnv<'_>, args: &Map<String, Value>) -> Result
         .take(200)
         .map(|b| json!({"id": b.id, "vn_kv": b.vn_kv, "name": b.name}))
         .collect();
-    let ratings = super::review::ratings(&net);
+    let ratings = context::rating_fields(&net);
     Ok(json!({
         "version": v.version,
         "digest": v.digest,
@@ -235,7 +296,7 @@ async fn run_short_circuit(
     let study = Value::Object(args.clone());
     let (sim, report) = env
         .simulations
-        .run_and_wait(env.actor, &env.project.id, study, env.wait)
+        .run_and_wait::<StudyReport>(env.actor, &env.project.id, study, env.wait)
         .await?;
     let bus_json = |b: &ampflux_core::BusResult| {
         let mut v = json!({"bus": b.id, "vn_kv": b.vn_kv, "ikss_ka": round(b.ikss_ka),
@@ -284,6 +345,209 @@ async fn run_short_circuit(
         }),
         Some(sim.id.to_string()),
     ))
+}
+
+/// Only `allowed` arguments (and `extra`), else an error naming the first other one.
+fn only(args: &Map<String, Value>, allowed: &[&str], extra: &str) -> Result<()> {
+    match args
+        .keys()
+        .find(|k| k.as_str() != extra && !allowed.contains(&k.as_str()))
+    {
+        Some(k) => Err(Error::invalid_field(
+            k,
+            "unknown_argument",
+            "not an argument of this tool",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The string items of the array argument `key` (absent: none).
+fn strings(args: &Map<String, Value>, key: &str) -> Result<Vec<String>> {
+    match args.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    Error::invalid_field(key, "invalid_argument", "must be a list of ids")
+                })
+            })
+            .collect(),
+        Some(_) => Err(Error::invalid_field(
+            key,
+            "invalid_argument",
+            "must be a list of ids",
+        )),
+    }
+}
+
+/// The core's equipment duty study through the job path: its summary, the failing and
+/// marginal checks (highest utilization first) and every check of the elements asked for.
+async fn check_equipment_duty(
+    env: &ToolEnv<'_>,
+    args: &Map<String, Value>,
+) -> Result<(Value, Option<String>)> {
+    only(args, DUTY_KEYS, "elements")?;
+    let elements = strings(args, "elements")?;
+    let mut study = args.clone();
+    study.remove("elements");
+    let (sim, report) = env
+        .simulations
+        .run_and_wait::<DutyReport>(env.actor, &env.project.id, Value::Object(study), env.wait)
+        .await?;
+    let unknown: Vec<&str> = elements
+        .iter()
+        .filter(|id| report.checks_of(id).next().is_none())
+        .map(String::as_str)
+        .collect();
+    let by_verdict = |verdict: Verdict| {
+        let mut rows: Vec<&DutyCheck> = report
+            .checks
+            .iter()
+            .filter(|c| c.verdict == verdict)
+            .collect();
+        rows.sort_by(|a, b| {
+            let u = |c: &DutyCheck| c.utilization_percent.unwrap_or(0.0);
+            u(b).total_cmp(&u(a))
+        });
+        json!({
+            "count": rows.len(),
+            "checks": rows.iter().take(TOP_CHECKS).collect::<Vec<_>>(),
+        })
+    };
+    let asked: Vec<&DutyCheck> = report
+        .checks
+        .iter()
+        .filter(|c| elements.contains(&c.element))
+        .collect();
+    let mut scenarios: Vec<&str> = Vec::new();
+    for case in &report.cases {
+        if !scenarios.contains(&case.scenario.as_str()) {
+            scenarios.push(&case.scenario);
+        }
+    }
+    Ok((
+        json!({
+            "simulation_id": sim.id,
+            "circuit_version": sim.circuit_version,
+            "computed_before": sim.cached,
+            "study": report.study,
+            "scenarios": scenarios,
+            "summary": report.summary,
+            "failing": by_verdict(Verdict::Fail),
+            "marginal": by_verdict(Verdict::Marginal),
+            "unrated": by_verdict(Verdict::Unrated)["count"],
+            "requested_checks": asked,
+            "elements_without_checks": unknown,
+            "warnings": report.warnings.iter().take(5).map(|w| w.message.clone()).collect::<Vec<_>>(),
+        }),
+        Some(sim.id.to_string()),
+    ))
+}
+
+/// The core's arc-flash study of every bus through the job path (one cached study whichever
+/// bus is asked about), and its result for the bus asked for.
+async fn explain_arc_flash(
+    env: &ToolEnv<'_>,
+    args: &Map<String, Value>,
+) -> Result<(Value, Option<String>)> {
+    only(args, ARC_FLASH_KEYS, "bus")?;
+    let bus = match args.get("bus") {
+        Some(Value::String(b)) if !b.is_empty() => b.clone(),
+        _ => {
+            return Err(Error::invalid_field(
+                "bus",
+                "required",
+                "give the id of the bus to explain",
+            ));
+        }
+    };
+    let mut study = args.clone();
+    study.remove("bus");
+    let (sim, report) = env
+        .simulations
+        .run_and_wait::<ArcFlashReport>(
+            env.actor,
+            &env.project.id,
+            Value::Object(study),
+            env.wait,
+        )
+        .await?;
+    let Some(row) = report.bus(&bus) else {
+        return Err(no_arc_flash_result(env, &report, &bus, sim.circuit_version).await);
+    };
+    let mut facts = arc_flash_facts(row);
+    if let Value::Object(map) = &mut facts {
+        map.insert("simulation_id".into(), json!(sim.id));
+        map.insert("circuit_version".into(), json!(sim.circuit_version));
+        map.insert("computed_before".into(), json!(sim.cached));
+        map.insert("study".into(), json!(report.study));
+    }
+    Ok((facts, Some(sim.id.to_string())))
+}
+
+/// The core's result of one bus as the model gets it: every field of the core's row, each
+/// scenario with its contributions (at most [`TOP_CONTRIBUTIONS`]), without the per-device
+/// and per-step detail.
+pub fn arc_flash_facts(row: &ArcFlashBus) -> Value {
+    let mut facts = serde_json::to_value(row).unwrap_or(Value::Null);
+    if let Some(scenarios) = facts.get_mut("scenarios").and_then(Value::as_array_mut) {
+        for s in scenarios.iter_mut().filter_map(Value::as_object_mut) {
+            s.remove("devices");
+            s.remove("steps");
+            if let Some(Value::Array(list)) = s.get_mut("contributions")
+                && list.len() > TOP_CONTRIBUTIONS
+            {
+                let left = list.len() - TOP_CONTRIBUTIONS;
+                list.truncate(TOP_CONTRIBUTIONS);
+                s.insert("contributions_not_listed".into(), json!(left));
+            }
+        }
+    }
+    facts
+}
+
+/// Why `bus` has no row in the arc-flash report: the core's note about it (outside the
+/// standard's range, unsupplied), out of service, or not a bus of the circuit.
+async fn no_arc_flash_result(
+    env: &ToolEnv<'_>,
+    report: &ArcFlashReport,
+    bus: &str,
+    version: i64,
+) -> Error {
+    if let Some(note) = report
+        .warnings
+        .iter()
+        .find(|w| w.element.as_deref() == Some(bus))
+    {
+        return Error::invalid_field(
+            "bus",
+            "no_arc_flash_result",
+            format!("bus `{bus}` has no arc-flash result: {}", note.message),
+        );
+    }
+    let found = match network_of(env, Some(version)).await {
+        Ok((_, net)) => net.buses.iter().find(|b| b.id == bus).map(|b| b.in_service),
+        Err(e) => return e,
+    };
+    match found {
+        Some(Some(false)) => Error::invalid_field(
+            "bus",
+            "no_arc_flash_result",
+            format!("bus `{bus}` is out of service in circuit version {version}"),
+        ),
+        Some(_) => Error::invalid_field(
+            "bus",
+            "no_arc_flash_result",
+            format!("bus `{bus}` has no arc-flash result in circuit version {version}"),
+        ),
+        None => Error::invalid_field(
+            "bus",
+            "unknown_bus",
+            format!("there is no bus `{bus}` in circuit version {version}"),
+        ),
+    }
 }
 
 fn round(x: f64) -> f64 {
