@@ -370,7 +370,8 @@ impl Assistant {
                     None => {
                         this_step += 1;
                         counts.calls += 1;
-                        counts.simulations += u32::from(tools::runs_simulation(&call.function.name));
+                        counts.simulations +=
+                            u32::from(tools::runs_simulation(&call.function.name));
                         tools::run(&env, call).await
                     }
                 };
@@ -585,8 +586,7 @@ fn tool_bound(
             config.max_tool_calls
         ));
     }
-    if tools::runs_simulation(&call.function.name) && counts.simulations >= config.max_simulations
-    {
+    if tools::runs_simulation(&call.function.name) && counts.simulations >= config.max_simulations {
         return Some(format!(
             "at most {} simulations run per request (AI_MAX_SIMULATIONS)",
             config.max_simulations

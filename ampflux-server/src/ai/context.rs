@@ -264,8 +264,10 @@ pub fn rating_fields(net: &Network) -> Vec<Value> {
     }
     for l in &net.lines {
         if l.conductor.is_some() || l.clearing_time_s.is_some() {
-            out.push(json!({"table": "lines", "element": l.id, "conductor": l.conductor,
-                "clearing_time_s": l.clearing_time_s}));
+            out.push(
+                json!({"table": "lines", "element": l.id, "conductor": l.conductor,
+                "clearing_time_s": l.clearing_time_s}),
+            );
         }
     }
     out

@@ -17,6 +17,7 @@ use ampflux_core::{BusResult, BusStatus, StudyReport, Table};
 use serde::Serialize;
 
 /// One short-circuit study of the review.
+#[derive(Clone, Copy)]
 pub struct ReviewStudy<'a> {
     /// `three-phase` or `line-to-earth`.
     pub label: &'static str,
@@ -27,6 +28,7 @@ pub struct ReviewStudy<'a> {
 }
 
 /// The equipment duty study of the review.
+#[derive(Clone, Copy)]
 pub struct DutyStudy<'a> {
     /// The simulation that holds it.
     pub simulation_id: &'a str,
@@ -69,7 +71,11 @@ impl DutyFindings {
             rows
         };
         let mut unrated_elements: Vec<String> = Vec::new();
-        for c in report.checks.iter().filter(|c| c.verdict == Verdict::Unrated) {
+        for c in report
+            .checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::Unrated)
+        {
             if !unrated_elements.contains(&c.element) {
                 unrated_elements.push(c.element.clone());
             }

@@ -467,12 +467,7 @@ async fn explain_arc_flash(
     study.remove("bus");
     let (sim, report) = env
         .simulations
-        .run_and_wait::<ArcFlashReport>(
-            env.actor,
-            &env.project.id,
-            Value::Object(study),
-            env.wait,
-        )
+        .run_and_wait::<ArcFlashReport>(env.actor, &env.project.id, Value::Object(study), env.wait)
         .await?;
     let Some(row) = report.bus(&bus) else {
         return Err(no_arc_flash_result(env, &report, &bus, sim.circuit_version).await);
