@@ -58,6 +58,9 @@ bench-py: ## AmpFlux from Python vs pandapower vs power-grid-model (after make t
 bench-web: ## web client figures: open and draw 10k buses, longest main-thread task of a 100k-bus study, bundle size (after make test-web)
 	node web/e2e/measure.mjs
 
+profile-web: ## web client: the breakdown of the page's long tasks during a 100k-bus study (trace in target/artifacts/web; after make test-web)
+	node web/e2e/profile.mjs study
+
 bench-wasm: ## all-bus sweeps in node (wasm) vs native Rust (after make test-wasm)
 	node ampflux-wasm/bench/sweep.mjs
 
@@ -68,4 +71,4 @@ load: ## load tests of the server on loopback (bounded in time): per scenario, t
 fuzz: ## cargo-fuzz campaigns, FUZZ_SECONDS per target (nightly toolchain)
 	bash fuzz/run.sh $(FUZZ_SECONDS)
 
-.PHONY: help run web cli wasm test test-rust test-py test-wasm test-server test-web lint bench-web bench bench-duty bench-compare bench-py bench-wasm load fuzz
+.PHONY: help run web cli wasm test test-rust test-py test-wasm test-server test-web lint bench-web profile-web bench bench-duty bench-compare bench-py bench-wasm load fuzz

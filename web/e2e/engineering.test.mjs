@@ -163,6 +163,75 @@ describe("engineering views (offline)", () => {
     await shot(page, "engineering-arcflash-tcc");
   });
 
+  test("selectivity: every pair against the engine, a bus's pairs in series, each pair's interval on the TCC", { skip: PROTECTION }, async () => {
+    // the radial feeder is open (previous test)
+    await page.click('[data-tab="study"]');
+    await page.selectOption('select[name="study_kind"]', "selectivity");
+    await page.click("#run-local");
+    await page.waitForSelector("#selectivity-table tbody tr", { timeout: 120000 });
+    const expected = engine(FEEDER, (net) => net.selectivity({}));
+    assert.ok(expected.pairs.length >= 2, "the feeder has devices in series");
+    const shown = () => page.$$eval("#selectivity-table tbody tr", (r) => r.map((tr) => ({
+      key: tr.dataset.pair, verdict: tr.dataset.verdict,
+      ...Object.fromEntries([...tr.querySelectorAll("[data-key]")].map((td) => [td.dataset.key, td.dataset.value === "" ? null : Number(td.dataset.value)])),
+    })));
+    const rows = await shown();
+    assert.equal(rows.length, expected.pairs.length);
+    for (const p of expected.pairs) {
+      const r = rows.find((x) => x.key === `${p.downstream}>${p.upstream}`);
+      assert.ok(r, `${p.downstream} below ${p.upstream} is listed`);
+      assert.equal(r.verdict, p.pass ? "pass" : "fail");
+      for (const k of ["current_downstream_ka", "current_upstream_ka", "time_downstream_s", "time_upstream_s", "margin_s", "required_s"]) assert.equal(r[k], p[k], `${r.key} ${k}`);
+    }
+    const failing = expected.pairs.filter((p) => !p.pass).length;
+    assert.match(await page.textContent("#selectivity-summary"), new RegExp(`${failing} not selective · ${expected.pairs.length - failing} selective`));
+    // each pair's interval marked on the TCC of the pairs' devices
+    await page.waitForSelector("#tcc-chart[data-series]", { timeout: 60000 });
+    let series = JSON.parse(await page.getAttribute("#tcc-chart", "data-series"));
+    for (const p of expected.pairs) {
+      const label = series.find((l) => l.startsWith(`${p.downstream} below ${p.upstream} (fault at ${p.fault_bus})`));
+      assert.ok(label, `${p.downstream}/${p.upstream} marked: ${JSON.stringify(series)}`);
+      assert.match(label, p.pass ? /, selective$/ : /not selective$/);
+    }
+    // a bus on the diagram: the pairs in series between a fault there and the sources (the engine's study of that fault)
+    const bus = "LV-MAIN";
+    const path = engine(FEEDER, (net) => net.selectivity({ buses: [bus] })).pairs.map((p) => `${p.downstream}>${p.upstream}`).sort();
+    assert.ok(path.length > 0 && path.length < expected.pairs.length, `${bus} has some of the pairs in series: ${path}`);
+    await page.click(`svg.one-line g[data-bus="${bus}"] rect.hit`);
+    await page.waitForFunction((n) => document.querySelectorAll("#selectivity-table tbody tr").length === n, path.length);
+    assert.deepEqual((await shown()).map((r) => r.key).sort(), path);
+    assert.equal(await page.inputValue("#selectivity-focus"), `bus:${bus}`);
+    await page.waitForFunction((keys) => {
+      const s = JSON.parse(document.querySelector("#tcc-chart")?.dataset.series ?? "[]");
+      return keys.every((k) => s.some((l) => l.startsWith(k.replace(">", " below "))));
+    }, path, { timeout: 60000 });
+    series = JSON.parse(await page.getAttribute("#tcc-chart", "data-series"));
+    assert.equal(series.filter((l) => / below .*\(fault at /.test(l)).length, path.length, "only the bus's pairs are marked");
+    await shot(page, "engineering-selectivity");
+    // a device's pairs
+    const device = expected.pairs[0].upstream;
+    await page.selectOption("#selectivity-focus", `device:${device}`);
+    const mine = expected.pairs.filter((p) => p.upstream === device || p.downstream === device).length;
+    await page.waitForFunction((n) => document.querySelectorAll("#selectivity-table tbody tr").length === n, mine);
+    for (const r of await shown()) assert.ok(r.key.split(">").includes(device), r.key);
+    // a longer interval than the relay's margin: the core's fail, red in the table and on the TCC
+    const strict = engine(FEEDER, (net) => net.selectivity({ cti_s: 0.5 }));
+    const failed = strict.pairs.filter((p) => !p.pass);
+    assert.ok(failed.length > 0, "0.5 s is more than the feeder's relay margin");
+    await page.fill("#opt-cti_s", "0.5");
+    await page.click("#run-local");
+    await page.waitForFunction((n) => document.querySelectorAll('#selectivity-table tbody tr[data-verdict="fail"]').length === n, failed.length);
+    for (const p of failed) assert.match(await page.getAttribute(`#selectivity-table tr[data-pair="${p.downstream}>${p.upstream}"]`, "class"), /verdict-fail/);
+    assert.match(await page.textContent("#selectivity-header"), /coordination time interval 0\.5 s/);
+    await page.waitForFunction(() => JSON.parse(document.querySelector("#tcc-chart")?.dataset.series ?? "[]").some((l) => /not selective$/.test(l)), null, { timeout: 60000 });
+    await shot(page, "engineering-selectivity-fail");
+    // in the printable report, failing pairs first
+    await page.click('[data-tab="report"]');
+    const printed = await page.$$eval("#report-selectivity tbody tr", (r) => r.map((tr) => tr.className));
+    assert.equal(printed.length, strict.pairs.length);
+    assert.match(printed[0], /verdict-fail/);
+  });
+
   test("a protective device's form: the fields of its kind, the core's message at the field", { skip: PROTECTION }, async () => {
     await page.click('[data-tab="network"]');
     await page.waitForSelector('details[data-table="protective_devices"] button.element');

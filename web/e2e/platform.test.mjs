@@ -2,10 +2,26 @@
 // directory, a free port): register, create a project, build a three-bus network in the
 // editor, save it, run a server study with live progress and read its result; edit, diff and
 // restore a version; rename the project and open its members; the assistant answers (the
-// server's rule-based review, no language model configured); the views at 390 px; sign out.
+// server's rule-based review, no language model configured); the views at 390 px; equipment
+// duty and arc flash run on the server (simulations of kind duty and arc_flash) and shown in
+// the same views as local ones; sign out.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { after, afterEach, before, describe, test } from "node:test";
-import { launch, newPage, PASSWORD, shot, startServer } from "./lib.mjs";
+import { launch, newPage, PASSWORD, ROOT, shot, startServer } from "./lib.mjs";
+
+const wasm = createRequire(import.meta.url)(path.join(ROOT, "ampflux-wasm/pkg/ampflux_wasm.js"));
+/** The example with ratings (a failing breaker, an undersized cable) and the radial feeder with protective devices and arc-flash data. */
+const EXAMPLE = path.join(ROOT, "examples/networks/industrial_plant.json");
+const FEEDER = path.join(ROOT, "ampflux-core/tests/data/radial_feeder.json");
+
+/** What the engine's node build computes for `file` (the server's result shown must be the same). */
+function engine(file, run) {
+  const net = wasm.Network.fromJson(readFileSync(file, "utf8"));
+  try { return run(net); } finally { net.free(); }
+}
 
 describe("platform mode", () => {
   let server, b, page, problems;
@@ -199,6 +215,82 @@ describe("platform mode", () => {
     await page.click('[data-tab="assistant"]');
     await shot(page, "platform-assistant-390");
     await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  /** Runs the form's study on the server; resolves with the texts the progress line showed meanwhile. */
+  async function runOnServer() {
+    await page.evaluate(() => {
+      window.__progress = [];
+      window.__progressObserver?.disconnect();
+      window.__progressObserver = new MutationObserver(() => {
+        const t = document.querySelector(".study-form .progress")?.textContent;
+        if (t && window.__progress.at(-1) !== t) window.__progress.push(t);
+      });
+      window.__progressObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.click("#run-server");
+    await page.waitForFunction(() => window.__progress.length > 0 && !document.querySelector(".study-form .progress"), null, { timeout: 120000 });
+    return page.evaluate(() => window.__progress);
+  }
+
+  test("equipment duty and arc flash run on the server, shown in the duty and arc-flash views", async () => {
+    await page.click('[data-tab="projects"]');
+    await page.fill('input[name="project-name"]', "Plant B");
+    await page.click("text=Create project");
+    await page.waitForSelector("text=has no circuit yet");
+    await page.click("button:text-is('Example')");
+    await page.waitForSelector("text=Opened the industrial plant example");
+    await page.click("#save-version");
+    await page.waitForSelector("text=Saved as version 1.");
+    await page.click('[data-tab="study"]');
+    await page.selectOption('select[name="study_kind"]', "duty");
+    const progress = await runOnServer();
+    assert.ok(progress.some((t) => /^on the server/.test(t)), JSON.stringify(progress));
+    await page.waitForSelector("#duty-table tbody tr");
+    assert.match(await page.textContent("#duty-header"), /computed on the server \(simulation [^,]+, v1/);
+    const expected = engine(EXAMPLE, (net) => net.duty({}));
+    const rows = await page.$$eval("#duty-table tbody tr", (r) => r.map((tr) => ({
+      element: tr.dataset.element, check: tr.dataset.check, verdict: tr.dataset.verdict,
+      utilization: tr.querySelector('[data-key="utilization_percent"]').dataset.value,
+    })));
+    assert.equal(rows.length, expected.checks.length);
+    for (const c of expected.checks) {
+      const r = rows.find((x) => x.element === c.element && x.check === c.check);
+      assert.ok(r, `${c.element} ${c.check} is listed`);
+      assert.equal(r.verdict, c.verdict, `${c.element} ${c.check}`);
+      // native code on the stored (canonical) document vs WebAssembly on the file: sums in another order, equal to rounding
+      if (c.utilization_percent === null) assert.equal(r.utilization, "");
+      else assert.ok(Math.abs(Number(r.utilization) - c.utilization_percent) <= 1e-9 * Math.abs(c.utilization_percent), `${c.element} ${c.check}: ${r.utilization} vs ${c.utilization_percent}`);
+    }
+    assert.ok(expected.summary.fail > 0, "the example has a failing device");
+    assert.match(await page.textContent("#duty-summary"), new RegExp(`${expected.summary.fail} fail`));
+    assert.equal(await page.getAttribute("#duty-table tbody tr", "data-verdict"), "fail", "the worst first");
+    await shot(page, "platform-server-duty");
+
+    // arc flash of the radial feeder (relay, trip unit, fuse), saved as version 2
+    await page.click('[data-tab="network"]');
+    await page.setInputFiles('input[type="file"]', FEEDER);
+    await page.waitForSelector("text=Opened radial_feeder.json");
+    await page.click("#save-version");
+    await page.waitForSelector("text=Saved as version 2.");
+    await page.click('[data-tab="study"]');
+    await page.selectOption('select[name="study_kind"]', "arc_flash");
+    const arcProgress = await runOnServer();
+    assert.ok(arcProgress.some((t) => /^on the server/.test(t)), JSON.stringify(arcProgress));
+    await page.waitForSelector("#arcflash-table tbody tr");
+    assert.match(await page.textContent("#arcflash-header"), /computed on the server \(simulation [^,]+, v2/);
+    const arc = engine(FEEDER, (net) => net.arcFlash({}));
+    assert.ok(arc.buses.length > 0);
+    for (const bus of arc.buses) {
+      const cell = (key) => page.textContent(`#arcflash-table tr[data-bus="${bus.id}"] [data-key="${key}"]`);
+      assert.equal(await cell("incident_energy_cal_per_cm2"), bus.incident_energy_cal_per_cm2.toFixed(2), bus.id);
+      assert.equal(await cell("afb_mm"), bus.afb_mm.toFixed(0), bus.id);
+      assert.equal(await cell("ppe_category"), bus.ppe_category === null ? "none (> 40 cal/cm²)" : String(bus.ppe_category), bus.id);
+    }
+    // a bus's label from the server's row, as the core draws it
+    await page.click('#arcflash-table tr[data-bus="LV-MAIN"]');
+    await page.waitForSelector('#label-preview[data-bus="LV-MAIN"] img');
+    await shot(page, "platform-server-arcflash");
   });
 
   test("sign out ends the session; a reload does not bring it back", async () => {

@@ -4,7 +4,7 @@
 // the WebAssembly engine checks it as it changes and runs local studies in a Web Worker.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { DutyReport, Issue, StudyReport } from "../pkg/ampflux_wasm.js";
-import { hasProtection, type ArcFlashReport, type TccReport } from "./engine/protection";
+import { hasProtection, type ArcFlashReport, type SelectivityPair, type SelectivityReport, type TccReport } from "./engine/protection";
 import { ApiClient } from "./api/client";
 import type { Circuit, Me, Project, SavedVersion, Simulation } from "./api/types";
 import { Diagram } from "./diagram/Diagram";
@@ -21,6 +21,7 @@ import { reportCsv, reportJson, tableCsv } from "./util/export";
 import { ArcFlashView, clearingDevices, LabelPreview } from "./views/ArcFlash";
 import { AssistantPanel } from "./views/Assistant";
 import { dutyDiagramMarks, DutyView } from "./views/Duty";
+import { focusedPairs, pairDevices, pairKey, SelectivityView, type SelectivityFocus } from "./views/Selectivity";
 import { TccChart } from "./views/TccChart";
 import { Editor, type Selection } from "./views/Editor";
 import { IkChart } from "./views/IkChart";
@@ -32,8 +33,17 @@ import { StudyForm, type RunState } from "./views/StudyForm";
 type Tab = "projects" | "network" | "study" | "versions" | "assistant" | "report";
 type Mode = "starting" | "choose" | "offline" | "platform";
 interface Result { report: StudyReport; where: string; ms?: number }
-/** A duty or arc-flash report (computed in this browser). */
-interface Computed<R> { report: R; ms: number }
+/** A duty, arc-flash or selectivity report, computed in this browser or on the server. */
+interface Computed<R> { report: R; where: string; ms?: number }
+
+/** Where a local study ran (the study headers say it). */
+const LOCAL = "computed in this browser (WebAssembly)";
+
+/** The studies the server runs as simulations (`study.kind`); the others run in this browser only. */
+const SERVER_KINDS: FormStudy[] = ["short_circuit", "duty", "arc_flash"];
+
+/** Pairs of a selectivity study drawn on one TCC at most (more are unreadable). */
+const MAX_TCC_PAIRS = 8;
 
 /** Least time between two progress renders. */
 const PROGRESS_INTERVAL_MS = 250;
@@ -95,13 +105,19 @@ export function App() {
   const [duty, setDuty] = useState<Computed<DutyReport> | null>(null);
   const [arc, setArc] = useState<Computed<ArcFlashReport> | null>(null);
   const [tcc, setTcc] = useState<{ devices: string[]; report?: TccReport; error?: string } | null>(null);
+  const [sel, setSel] = useState<Computed<SelectivityReport> | null>(null);
+  const [selFocus, setSelFocus] = useState<SelectivityFocus>({ kind: "all" });
   const [notice, setNotice] = useState<{ kind: "ok" | "error" | "busy"; text: string } | null>(null);
   const [saveMessage, setSaveMessage] = useState("");
   const fileInput = useRef<HTMLInputElement>(null);
 
   // --- start: the engine, then the server and a stored session -------------------------
   useEffect(() => {
-    loadEngine().then(() => setEngine("ready"), () => setEngine("failed"));
+    loadEngine().then(() => {
+      setEngine("ready");
+      // the document worker loads its own engine: started now, the first file opens without waiting for it
+      documents.warm();
+    }, () => setEngine("failed"));
     api.onSignedOut = () => { setMe(null); setProject(null); setMode("choose"); };
     void (async () => {
       const present = await serverPresent();
@@ -131,6 +147,9 @@ export function App() {
   // the text is made when needed (a check after an edit, a study, a save), not on opening:
   // a 100k-bus document's text is tens of megabytes
   const docText = () => toJsonText(doc);
+  /** The document for a study: its bytes from the document worker when it holds this document
+   * (opened or checked, not edited since: no text made on the page), else its text made here. */
+  const studyDoc = async (): Promise<string | Uint8Array> => (await documents.textOf(doc)) ?? docText();
   /** Large networks are laid out in bands by the document worker, small ones by ELK here. */
   const large = useMemo(() => diagramNodeCount(doc) > ELK_MAX_NODES, [doc.buses, doc.transformers3w]);
   /** The document the last check (or the opening) was of: not checked again. */
@@ -144,7 +163,7 @@ export function App() {
   useEffect(() => {
     if (checkedDoc.current === doc) return;
     const t = setTimeout(() => {
-      documents.check(docText(), large, layoutKey.current).then(({ checked: c, layout: l }) => {
+      documents.check(doc, docText(), large, layoutKey.current).then(({ checked: c, layout: l }) => {
         checkedDoc.current = doc;
         setChecked(c);
         if (large && l && l !== "unchanged") showLayout(l);
@@ -166,6 +185,8 @@ export function App() {
     setDuty(null);
     setArc(null);
     setTcc(null);
+    setSel(null);
+    setSelFocus({ kind: "all" });
     setRun({ state: "idle", where: "local", done: 0, total: 0 });
   };
 
@@ -219,14 +240,15 @@ export function App() {
     if (e.code === "invalid_option") setOptionError({ option: opt ?? issues[0]?.field, message: e.message });
     setRun({ state: "failed", where, done: 0, total: 0, message: issues.length ? issues.map((i) => i.message).join("; ") : e.message });
   };
-  /** Duty and arc flash: in the study worker, no progress counter (the engine gives none for them). */
-  const runEngineering = async (kind: "duty" | "arc_flash") => {
+  /** Duty, arc flash and selectivity: in the study worker, no progress counter (the engine gives none for them). */
+  const runEngineering = async (kind: "duty" | "arc_flash" | "selectivity") => {
     setOptionError(null);
     setRun({ state: "running", where: "local", done: 0, total: 0 });
     try {
-      const { report, ms } = await runner.run<DutyReport | ArcFlashReport>(docText(), optionsFor(kind, options), undefined, kind);
-      if (kind === "duty") setDuty({ report: report as DutyReport, ms });
-      else { setArc({ report: report as ArcFlashReport, ms }); setTcc(null); }
+      const { report, ms } = await runner.run<DutyReport | ArcFlashReport | SelectivityReport>(await studyDoc(), optionsFor(kind, options), undefined, kind);
+      if (kind === "duty") setDuty({ report: report as DutyReport, ms, where: LOCAL });
+      else if (kind === "arc_flash") { setArc({ report: report as ArcFlashReport, ms, where: LOCAL }); setTcc(null); }
+      else { setSel({ report: report as SelectivityReport, ms, where: LOCAL }); setSelFocus({ kind: "all" }); setTcc(null); }
       setRun({ state: "done", where: "local", done: 1, total: 1 });
       setFault(null);
     } catch (err) {
@@ -236,10 +258,25 @@ export function App() {
   const drawTcc = async (devices: string[]) => {
     setTcc({ devices });
     try {
-      const { report } = await tccRunner.run<TccReport>(docText(), { devices, short_circuit: optionsFor("arc_flash", options).short_circuit ?? {} }, undefined, "tcc");
+      const { report } = await tccRunner.run<TccReport>(await studyDoc(), { devices, short_circuit: optionsFor("arc_flash", options).short_circuit ?? {} }, undefined, "tcc");
       setTcc({ devices, report });
     } catch (err) {
       if (!(err instanceof StudyCancelled)) setTcc({ devices, error: (err as Error).message });
+    }
+  };
+  /** Shows the pairs in series between `bus` and the sources: the engine's selectivity study of a
+   * fault at that bus names them (their margins are shown from the whole study: at the largest
+   * current through both). */
+  const focusSelectivity = async (f: SelectivityFocus) => {
+    setSelFocus(f);
+    if (f.kind !== "bus") return;
+    const bus = f.bus;
+    const same = (x: SelectivityFocus) => x.kind === "bus" && x.bus === bus;
+    try {
+      const { report } = await tccRunner.run<SelectivityReport>(await studyDoc(), { ...optionsFor("selectivity", options), buses: [bus] }, undefined, "selectivity");
+      setSelFocus((x) => (same(x) ? { kind: "bus", bus, keys: new Set(report.pairs.map(pairKey)) } : x));
+    } catch (err) {
+      if (!(err instanceof StudyCancelled)) setSelFocus((x) => (same(x) ? { kind: "bus", bus, keys: new Set(), error: (err as Error).message } : x));
     }
   };
   const runLocal = async () => {
@@ -256,9 +293,9 @@ export function App() {
       setRun({ state: "running", where: "local", done, total });
     };
     try {
-      const { report, ms } = await runner.run<StudyReport>(docText(), studyOptions(), onProgress);
+      const { report, ms } = await runner.run<StudyReport>(await studyDoc(), studyOptions(), onProgress);
       performance.mark("ampflux:study-result");
-      setResult({ report, where: "computed in this browser (WebAssembly)", ms });
+      setResult({ report, where: LOCAL, ms });
       setRun({ state: "done", where: "local", done: 1, total: 1 });
       setFault(null);
     } catch (err) {
@@ -266,12 +303,15 @@ export function App() {
     }
   };
   const dirty = !loadedVersion || loadedVersion.digest !== checked.digest;
+  /** A simulation of the saved version on the server (short circuit, duty or arc flash: `study.kind`), with its progress streamed. */
   const runServer = async () => {
-    if (!project || !loadedVersion) return;
+    if (!project || !loadedVersion || !SERVER_KINDS.includes(study)) return;
+    const kind = study;
     setOptionError(null);
     setRun({ state: "running", where: "server", done: 0, total: 0 });
     try {
-      const created = await api.request<{ id: string; status: string }>("POST", `/api/v1/projects/${project.id}/simulations`, { version: loadedVersion.version, study: studyOptions() });
+      const body = kind === "short_circuit" ? studyOptions() : { kind, ...optionsFor(kind, options) };
+      const created = await api.request<{ id: string; status: string }>("POST", `/api/v1/projects/${project.id}/simulations`, { version: loadedVersion.version, study: body });
       if (!["succeeded", "failed", "dead"].includes(created.status)) {
         await api.stream("GET", `/api/v1/simulations/${created.id}/events`, undefined, (ev) => {
           if (ev.event === "progress") {
@@ -282,9 +322,16 @@ export function App() {
       }
       const sim = await api.request<Simulation>("GET", `/api/v1/simulations/${created.id}`);
       if (!sim.result) throw new StudyError({ message: sim.error?.message ?? `the simulation ended as ${sim.status}`, code: sim.error?.code });
-      const r = sim.result as StudyReport;
-      const report: StudyReport = { ...r, study: r.study ?? { ...defaultOptions(), ...sim.study }, warnings: r.warnings ?? [], branches: r.branches ?? [], voltages: r.voltages ?? [] };
-      setResult({ report, where: `computed on the server (simulation ${sim.id}, v${sim.version}${sim.cached ? ", cached" : ""})`, ms: sim.compute_ms ?? undefined });
+      const where = `computed on the server (simulation ${sim.id}, v${sim.version}${sim.cached ? ", cached" : ""})`;
+      const ms = sim.compute_ms ?? undefined;
+      // the core's reports, as the worker's; the stored result pages branch and voltage rows (not in duty and arc-flash reports)
+      if (kind === "duty") setDuty({ report: sim.result as DutyReport, where, ms });
+      else if (kind === "arc_flash") { setArc({ report: sim.result as ArcFlashReport, where, ms }); setTcc(null); }
+      else {
+        const r = sim.result as StudyReport;
+        const report: StudyReport = { ...r, study: r.study ?? { ...defaultOptions(), ...sim.study }, warnings: r.warnings ?? [], branches: r.branches ?? [], voltages: r.voltages ?? [] };
+        setResult({ report, where, ms });
+      }
       setRun({ state: "done", where: "server", done: 1, total: 1 });
       setFault(null);
     } catch (err) {
@@ -343,10 +390,13 @@ export function App() {
   const stale = report && checked.digest && report.network_digest !== checked.digest;
   const dutyStale = duty && checked.digest && duty.report.network_digest !== checked.digest;
   const arcStale = arc && checked.digest && arc.report.network_digest !== checked.digest;
+  const selStale = sel && checked.digest && sel.report.network_digest !== checked.digest;
+  const selPairs = useMemo(() => (sel ? focusedPairs(sel.report, selFocus) : []), [sel, selFocus]);
   const marks = useMemo(() => (study === "duty" && duty && !dutyStale ? dutyDiagramMarks(duty.report, doc) : undefined), [study, duty, dutyStale, doc.switches, doc.buses]);
   const arcBus = arc && fault ? arc.report.buses.find((b) => b.id === fault) ?? null : null;
   const selectBus = (id: string) => {
     setFault(id);
+    if (tab === "study" && study === "selectivity" && sel) void focusSelectivity({ kind: "bus", bus: id, keys: null });
     if (tab === "network") setSelection({ table: "buses", id });
   };
   const diagram = (
@@ -434,9 +484,9 @@ export function App() {
         <main className="study-view">
           <section className="panel" aria-labelledby="study-title">
             <h2 id="study-title">Study</h2>
-            <StudyForm kinds={STUDY_KINDS.filter((k) => k.id !== "arc_flash" || protection)} study={study} onStudy={(s) => { setStudy(s); setOptionError(null); }} values={options} onChange={setOptions} run={run} optionError={optionError}
+            <StudyForm kinds={STUDY_KINDS.filter((k) => (k.id !== "arc_flash" && k.id !== "selectivity") || protection)} study={study} onStudy={(s) => { setStudy(s); setOptionError(null); }} values={options} onChange={setOptions} run={run} optionError={optionError}
               onRunLocal={() => void runLocal()} onCancel={() => runner.cancel()}
-              onRunServer={mode === "platform" && project && study === "short_circuit" ? () => void runServer() : undefined}
+              onRunServer={mode === "platform" && project && SERVER_KINDS.includes(study) ? () => void runServer() : undefined}
               serverHint={mode === "platform" && project && dirty ? "Save the network as a version to run it on the server." : undefined} />
             {!checked.readable || errors.length > 0 ? <IssueList issues={checked.issues} title="Fix these first" /> : null}
           </section>
@@ -449,7 +499,7 @@ export function App() {
                 </div>
               </div>
               {dutyStale && <p className="notice error">The network changed after this study: run it again for current results.</p>}
-              <DutyView report={duty.report} ms={duty.ms} selected={fault} onSelect={setFault} />
+              <DutyView report={duty.report} where={duty.where} ms={duty.ms} selected={fault} onSelect={setFault} />
             </section>
           )}
           {study === "arc_flash" && arc && (
@@ -461,11 +511,29 @@ export function App() {
                 </div>
               </div>
               {arcStale && <p className="notice error">The network changed after this study: run it again for current results.</p>}
-              <ArcFlashView report={arc.report} ms={arc.ms} selected={fault} onSelect={setFault} />
+              <ArcFlashView report={arc.report} where={arc.where} ms={arc.ms} selected={fault} onSelect={setFault} />
               {arcBus ? <LabelPreview bus={arcBus} study={doc.name} /> : <p className="hint">Click a row or a bus for its label and the time-current curves of the devices that clear it.</p>}
               {arcBus && (
                 <TccPanel key={arcBus.id} all={rows(doc, "protective_devices" as never).map((d) => d.id)} initial={clearingDevices(arcBus)} tcc={tcc} onDraw={(d) => void drawTcc(d)} bus={arcBus.id} />
               )}
+            </section>
+          )}
+          {study === "selectivity" && sel && (
+            <section className="panel results" aria-labelledby="selectivity-title">
+              <div className="results-head">
+                <h2 id="selectivity-title">Selectivity</h2>
+                <div className="toolbar">
+                  <button type="button" id="download-selectivity-json" onClick={() => download(`${stem(doc)}-selectivity.json`, JSON.stringify(sel.report, null, 2))}>Download JSON</button>
+                </div>
+              </div>
+              {selStale && <p className="notice error">The network changed after this study: run it again for current results.</p>}
+              <SelectivityView report={sel.report} where={sel.where} ms={sel.ms} buses={doc.buses.map((b) => b.id)} focus={selFocus} onFocus={(f) => void focusSelectivity(f)} />
+              {selPairs.length > 0 && selPairs.length <= MAX_TCC_PAIRS && (
+                <TccPanel key={JSON.stringify([selFocus.kind, selFocus.kind === "bus" ? selFocus.bus : selFocus.kind === "device" ? selFocus.device : selFocus.kind === "pair" ? selFocus.key : ""])}
+                  all={rows(doc, "protective_devices" as never).map((d) => d.id)} initial={pairDevices(selPairs)} tcc={tcc} onDraw={(d) => void drawTcc(d)} pairs={selPairs}
+                  title="Time-current curves of the pairs shown, each pair's coordination time interval marked" />
+              )}
+              {selPairs.length > MAX_TCC_PAIRS && <p className="hint">Choose a bus, a device or a pair for its time-current curves ({selPairs.length} pairs are shown).</p>}
             </section>
           )}
           {report && study === "short_circuit" && (
@@ -509,7 +577,7 @@ export function App() {
         <main className="report-view">
           <div className="toolbar no-print"><button type="button" className="primary" onClick={() => window.print()} id="print">Print or save as PDF</button></div>
           <ReportView doc={doc} report={stale ? null : report} where={result?.where ?? ""} ms={result?.ms} digest={checked.digest} diagram={diagram}
-            duty={duty && !dutyStale ? duty.report : null} arc={arc && !arcStale ? arc.report : null} />
+            duty={duty && !dutyStale ? duty.report : null} arc={arc && !arcStale ? arc.report : null} selectivity={sel && !selStale ? sel.report : null} />
         </main>
       )}
 
@@ -540,20 +608,23 @@ function TopBar({ mode, me, project, version: v, dirty, onSignOut, onSignIn, eng
 }
 
 /** Which devices to draw on a TCC (those that clear the bus preselected), and the chart. */
-function TccPanel({ all, initial, tcc, onDraw, bus }: { all: string[]; initial: string[]; tcc: { devices: string[]; report?: TccReport; error?: string } | null; onDraw: (devices: string[]) => void; bus: string }) {
+function TccPanel({ all, initial, tcc, onDraw, bus, pairs, title }: {
+  all: string[]; initial: string[]; tcc: { devices: string[]; report?: TccReport; error?: string } | null; onDraw: (devices: string[]) => void;
+  bus?: string; pairs?: SelectivityPair[]; title?: string;
+}) {
   const [chosen, setChosen] = useState<string[]>(initial.length ? initial : all.slice(0, 4));
   useEffect(() => { if (chosen.length) onDraw(chosen); }, []);
   if (all.length === 0) return <p className="hint">The network has no protective devices: add relays, trip units or fuses (table protective_devices) for time-current curves.</p>;
   const toggle = (d: string) => setChosen((c) => (c.includes(d) ? c.filter((x) => x !== d) : [...c, d]));
   return (
     <section className="tcc-panel" aria-labelledby="tcc-title" id="tcc-panel">
-      <h3 id="tcc-title">Time-current curves{initial.length ? `: the devices that clear ${bus}` : ""}</h3>
+      <h3 id="tcc-title">{title ?? `Time-current curves${initial.length ? `: the devices that clear ${bus}` : ""}`}</h3>
       <div className="toolbar">
         {all.map((d) => <label key={d} className="inline"><input type="checkbox" checked={chosen.includes(d)} onChange={() => toggle(d)} data-device={d} /> {d}</label>)}
         <button type="button" id="draw-tcc" onClick={() => onDraw(chosen)} disabled={chosen.length === 0}>Draw</button>
       </div>
       {tcc?.error && <p className="field-error" role="alert">{tcc.error}</p>}
-      {tcc?.report ? <TccChart report={tcc.report} /> : !tcc?.error && <p className="hint">Drawing…</p>}
+      {tcc?.report ? <TccChart report={tcc.report} pairs={pairs} /> : !tcc?.error && <p className="hint">Drawing…</p>}
     </section>
   );
 }

@@ -135,8 +135,11 @@ pub(crate) fn node_ratios(sys: &System) -> Vec<f64> {
 /// [`SHARE_LEN`] numbers, additive over sources.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub(crate) struct Shares {
-    /// Σ of the eq. 75 terms ΔU''/c·(1 − μ·q)·|I_j| (IEC 60909-0:2016 §9.1.3).
+    /// Σ of the eq. 75 terms ΔU''_j/c·(1 − μ_j·q_j)·I''_kj (IEC 60909-0:2016 §9.1.3) as a
+    /// phasor relative to I''k: the component along I''k.
     pub reduction: f64,
+    /// The component of that sum in quadrature with I''k.
+    pub reduction_quadrature: f64,
     /// Σ|I_j| over every source.
     pub abs: f64,
     /// Σ μ·q·|I_j|.
@@ -150,7 +153,7 @@ pub(crate) struct Shares {
 }
 
 /// Number of numbers in [`Shares`].
-pub(crate) const SHARE_LEN: usize = 6;
+pub(crate) const SHARE_LEN: usize = 7;
 
 impl Shares {
     fn from_slice(v: &[f64]) -> Shares {
@@ -161,7 +164,18 @@ impl Shares {
             steady: v[3],
             wd: v[4],
             wd_kappa: v[5],
+            reduction_quadrature: v[6],
         }
+    }
+
+    /// The breaking current of eq. 75 in a meshed network, |I''k − Σ terms|, for a location
+    /// with initial current `ik` (same unit as the terms). The terms' phasors can lie far
+    /// enough from I''k that the magnitude would exceed I''k; the decay never raises the
+    /// current, so I''k bounds it (I_b = I''k is the standard's own upper estimate, §9.1.3).
+    pub fn breaking_current(&self, ik: f64) -> f64 {
+        (ik - self.reduction)
+            .hypot(self.reduction_quadrature)
+            .min(ik)
     }
 
     /// Share of units with a given peak factor, and their mean κ_WD.
@@ -204,8 +218,15 @@ pub(crate) fn accumulate(
     let x = if t.ir_pu > 0.0 { a / t.ir_pu } else { 0.0 };
     let f = t.decay_factor(x, tmin_s);
     if f < 1.0 {
-        // ΔU'' = X''·|I_j|, relative to c (eq. 75-77)
-        acc[0] += t.z.im.abs() * a * a / loc.e_k * (1.0 - f);
+        // eq. 75-77 with phasors: ΔU''_j = jX''_j·I''_kj (eq. 76, 77) relative to the
+        // equivalent source c (real), times (1 − μ·q)·I''_kj, in per unit of the source's
+        // node, turned into the frame of I''k. Summing magnitudes instead overstates the
+        // reduction by up to 1.7 % on the IEC TR 60909-4 test network (buses 6, 7), whose
+        // published I_b the phasor sum reproduces.
+        let du = C64::new(0.0, t.z.im.abs()) * i_j / loc.e_k;
+        let term = du * (1.0 - f) * i_j * loc.i_k.conj() / loc.i_k.norm();
+        acc[0] += term.re;
+        acc[6] += term.im;
     }
     // the partial current as it arrives at the location (through the transformers' ratios)
     let at_k = a * t.ratio / loc.ratio;

@@ -196,7 +196,7 @@ pub(crate) fn bus_result(
     // NaN (a missing datum) must stay NaN through the bounds below
     let at_most = |v: f64, bound: f64| if v.is_nan() { v } else { v.min(bound) };
     let ib_pu = match (three_phase, options.breaking_current, d.shares) {
-        (true, BreakingCurrent::Exact, Some(s)) if mesh.meshes[k] => (ik_pu - s.reduction).max(0.0),
+        (true, BreakingCurrent::Exact, Some(s)) if mesh.meshes[k] => s.breaking_current(ik_pu),
         (true, BreakingCurrent::Exact, Some(s)) => {
             at_most(s.decayed * d.e0 / (d.e0 + d.src) + converter_part, ik_pu)
         }

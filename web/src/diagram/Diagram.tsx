@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { BranchResult, StudyReport, VoltageResult } from "../../pkg/ampflux_wasm.js";
 import { fmt } from "../util/format";
-import { overviewPaths, type Layout, type PlacedNode } from "./bands";
+import { edgeGeometry, overviewPaths, type Layout, type PlacedNode } from "./bands";
 
 type Box = { x: number; y: number; w: number; h: number };
 
@@ -67,6 +67,9 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy, mark
     if (report && selected) for (const v of report.voltages) if (v.fault_bus === selected) m.set(v.bus, v);
     return m;
   }, [report, selected]);
+
+  // the layout's nodes by id (the band layout's edges are drawn from their nodes' places)
+  const nodesById = useMemo(() => new Map((layout?.nodes ?? []).map((n) => [n.id, n])), [layout]);
 
   // made by the document worker with the layout of a large network, else here
   const paths = useMemo(() => (!layout || layout.nodes.length <= DETAIL_MAX ? null : layout.overview ?? overviewPaths(layout)), [layout]);
@@ -202,8 +205,8 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy, mark
   const showText = scale() < LABEL_MAX_SCALE;
   const { viewNodes, viewEdges, overview } = view;
   const nodeAt = (n: PlacedNode): PlacedNode => (drag && drag.id === n.id ? { ...n, x: drag.x, y: drag.y } : n);
-  // nodes by id, for the edges of a bus being dragged (only then)
-  const placed = drag ? new Map(layout.nodes.map((n) => [n.id, nodeAt(n)])) : new Map<string, PlacedNode>();
+  // nodes by id: for the edges of a bus being dragged, and the elbows of a band layout's edges in view
+  const placed = drag ? new Map(layout.nodes.map((n) => [n.id, nodeAt(n)])) : nodesById;
   const fault = selected ? ikss.get(selected) : undefined;
 
   return (
@@ -227,9 +230,10 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy, mark
           const a = e.source && placed.get(e.source);
           const b = placed.get(e.target);
           const moved = drag && (drag.id === e.source || drag.id === e.target);
+          const geometry = edgeGeometry(e, placed);
           const pts = moved && a && b
             ? [{ x: a.x + a.width / 2, y: a.y + 18 }, { x: b.x + b.width / 2, y: b.y + 18 }]
-            : e.points;
+            : geometry.points;
           const res = branches.get(e.ref);
           const label = res ? `${fmt(Math.max(res.ikss_from_ka, res.ikss_to_ka), 2)} kA` : e.ref;
           const mark = marks?.byId.get(e.ref);
@@ -238,7 +242,7 @@ export function Diagram({ layout, report, selected, onSelect, onMove, busy, mark
               {mark && <title>{`${e.ref}: ${mark.notes.join("; ")}`}</title>}
               <polyline points={pts.map((p) => `${p.x},${p.y}`).join(" ")} />
               {e.table === "transformers" && pts.length > 1 && <TransformerSymbol pts={pts} />}
-              {showText && e.label && !moved && <text className="edge-label" x={e.label.x} y={e.label.y + 12} textAnchor="middle">{label}</text>}
+              {showText && geometry.label && !moved && <text className="edge-label" x={geometry.label.x} y={geometry.label.y + 12} textAnchor="middle">{label}</text>}
             </g>
           );
         })}

@@ -6,7 +6,10 @@ import { EDGE_LABEL_H, type GEdge, type GNode, type Graph } from "./graph";
 
 export interface Point { x: number; y: number }
 export interface PlacedNode extends GNode { x: number; y: number }
-export interface PlacedEdge extends GEdge { points: Point[]; label?: Point }
+/** An edge as laid out: ELK routes it (`points`, `label`); the band layout leaves both out, and
+ * they follow from its nodes' places (`edgeGeometry`): a 100k-bus diagram then holds no
+ * point objects for its edges, which the page's garbage collector would otherwise trace. */
+export interface PlacedEdge extends GEdge { points?: Point[]; label?: Point }
 export interface Layout {
   nodes: PlacedNode[];
   edges: PlacedEdge[];
@@ -81,27 +84,38 @@ function center(n: PlacedNode): Point {
   return { x: n.x + n.width / 2, y: n.y + (n.kind === "bus" ? 18 : n.height / 2) };
 }
 
+/** The elbow from `a` to `b` (down from one bus bar, across, down to the other), and its label's place. */
+export function elbow(a: PlacedNode, b: PlacedNode): { points: Point[]; label: Point } {
+  const p = center(a);
+  const q = center(b);
+  const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+  return { points: [p, { x: p.x, y: mid.y }, { x: q.x, y: mid.y }, q], label: { x: mid.x, y: mid.y - EDGE_LABEL_H } };
+}
+
+/** An edge's points and label: as routed, else the elbow between its nodes (`byId`: the layout's nodes). */
+export function edgeGeometry(e: PlacedEdge, byId: Map<string, PlacedNode>): { points: Point[]; label?: Point } {
+  if (e.points) return { points: e.points, label: e.label };
+  const a = byId.get(e.source);
+  const b = byId.get(e.target);
+  return a && b ? elbow(a, b) : { points: [] };
+}
+
+/** The band layout's edges: those whose nodes are placed, without geometry (see `PlacedEdge`). */
 function straightEdges(edges: GEdge[], placed: Map<string, PlacedNode>): PlacedEdge[] {
-  return edges.flatMap((e) => {
-    const a = placed.get(e.source);
-    const b = placed.get(e.target);
-    if (!a || !b) return [];
-    const p = center(a);
-    const q = center(b);
-    const mid = { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
-    return [{ ...e, points: [p, { x: p.x, y: mid.y }, { x: q.x, y: mid.y }, q], label: { x: mid.x, y: mid.y - EDGE_LABEL_H } }];
-  });
+  return edges.filter((e) => placed.has(e.source) && placed.has(e.target));
 }
 
 /** Moves the buses the user placed, and re-routes their edges as elbows. */
 export function applyPositions(layout: Layout, positions: Map<string, Point>): Layout {
   if (positions.size === 0) return layout;
   const nodes = layout.nodes.map((n) => (positions.has(n.id) ? { ...n, ...positions.get(n.id)! } : n));
-  const byId = new Map(nodes.map((n) => [n.id, n]));
+  // edges of moved buses become elbows from the new places (geometry left out: it follows the nodes)
   const moved = (e: GEdge) => positions.has(e.source) || positions.has(e.target);
-  const rerouted = straightEdges(layout.edges.filter(moved), byId);
-  const byEdge = new Map(rerouted.map((e) => [e.id, e]));
-  const edges = layout.edges.map((e) => byEdge.get(e.id) ?? e);
+  const edges = layout.edges.map((e): PlacedEdge => {
+    if (!moved(e)) return e;
+    const { points: _p, label: _l, ...rest } = e;
+    return rest;
+  });
   const width = Math.max(layout.width, ...nodes.map((n) => n.x + n.width + 20));
   const height = Math.max(layout.height, ...nodes.map((n) => n.y + n.height + 20));
   return { ...layout, nodes, edges, width, height };
@@ -112,6 +126,10 @@ export function overviewPaths(layout: Layout): { bars: string; edges: string } {
   const bars: string[] = [];
   for (const n of layout.nodes) if (n.kind === "bus") bars.push(`M${n.x + 2} ${n.y + 18}h${n.width - 4}`);
   const edges: string[] = [];
-  for (const e of layout.edges) if (e.points.length > 1) edges.push(`M${e.points.map((p) => `${p.x} ${p.y}`).join("L")}`);
+  const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+  for (const e of layout.edges) {
+    const { points } = edgeGeometry(e, byId);
+    if (points.length > 1) edges.push(`M${points.map((p) => `${p.x} ${p.y}`).join("L")}`);
+  }
   return { bars: bars.join(""), edges: edges.join("") };
 }

@@ -55,7 +55,8 @@ export function diagramNodeCount(doc: NetworkDoc): number {
 }
 
 export function textWidth(text: string): number {
-  return text.length * CHAR_W;
+  // whole pixels: a layout's numbers stay small integers, which JS holds without a boxed double each
+  return Math.ceil(text.length * CHAR_W);
 }
 
 export function buildGraph(doc: NetworkDoc): Graph {

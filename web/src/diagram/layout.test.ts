@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { TEMPLATES } from "../model/templates";
 import type { NetworkDoc } from "../model/doc";
 import { buildGraph } from "./graph";
-import { applyPositions, bandLayout, elkGraph } from "./layout";
+import { applyPositions, bandLayout, edgeGeometry, elkGraph } from "./layout";
 
 function grid(n: number): NetworkDoc {
   const buses = Array.from({ length: n }, (_, i) => ({ id: `B${i}`, vn_kv: i % 10 === 0 ? 110 : 20 }));
@@ -58,7 +58,7 @@ describe("diagram graph and layout", () => {
     const l = applyPositions(bandLayout(g), new Map([["LV", { x: 900, y: 700 }]]));
     const lv = l.nodes.find((n) => n.id === "LV")!;
     expect([lv.x, lv.y]).toEqual([900, 700]);
-    const t1 = l.edges.find((e) => e.id === "T1")!;
+    const t1 = edgeGeometry(l.edges.find((e) => e.id === "T1")!, new Map(l.nodes.map((n) => [n.id, n])));
     expect(t1.points[t1.points.length - 1]).toEqual({ x: 900 + lv.width / 2, y: 718 });
     expect(l.width).toBeGreaterThan(900);
   });

@@ -13,7 +13,7 @@ import { BUS_H, EDGE_LABEL_H, EDGE_LABEL_W, ELK_MAX_NODES, type Graph } from "./
 
 export { ELK_MAX_NODES } from "./graph";
 
-export { applyPositions, bandLayout, overviewPaths, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./bands";
+export { applyPositions, bandLayout, edgeGeometry, overviewPaths, type Layout, type PlacedEdge, type PlacedNode, type Point } from "./bands";
 
 let elk: ElkApi | null = null;
 

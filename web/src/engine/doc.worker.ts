@@ -13,6 +13,10 @@ import { errorIssues } from "./issues";
 const post = (m: FromDoc) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 const ready = init();
 
+/** The text of the document last opened (the engine's compact JSON) or checked: the page's
+ * document until it is edited, sent to studies from here so that the page never makes it. */
+let current: string | null = null;
+
 /** The last layout made: its key, what it was made from, the band layout before positions. */
 let last: { key: number; structure: string; positions: string; base: Layout } | null = null;
 
@@ -75,7 +79,8 @@ async function open(id: number, source: Blob | string) {
   let doc: NetworkDoc;
   let checked: Checked;
   try {
-    doc = JSON.parse(net.toJson(false)) as NetworkDoc;
+    current = net.toJson(false);
+    doc = JSON.parse(current) as NetworkDoc;
     checked = { issues: net.validate(), readable: true, digest: net.digest(), busCount: net.busCount };
   } finally {
     net.free();
@@ -103,6 +108,7 @@ function finish(id: number, doc: NetworkDoc | null, layout: boolean, have?: numb
 }
 
 function check(id: number, text: string, layout: boolean, have?: number) {
+  current = text;
   const checked = checkText(text);
   let doc: NetworkDoc | null = null;
   try {
@@ -126,7 +132,10 @@ self.onmessage = async (event: MessageEvent<ToDoc>) => {
   await ready;
   try {
     if (msg.kind === "open") await open(msg.id, msg.source);
-    else check(msg.id, msg.text, msg.layout, msg.have);
+    else if (msg.kind === "text") {
+      const bytes = current === null ? null : new TextEncoder().encode(current);
+      (self as unknown as DedicatedWorkerGlobalScope).postMessage({ kind: "text", id: msg.id, bytes } satisfies FromDoc, bytes ? [bytes.buffer] : []);
+    } else check(msg.id, msg.text, msg.layout, msg.have);
   } catch (err) {
     post({ kind: "failed", id: msg.id, issues: errorIssues(err) });
   }

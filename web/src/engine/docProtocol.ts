@@ -17,7 +17,9 @@ export type ToDoc =
   /** Read a file or a text, check it, send it back in parts (and its layout when large). */
   | { kind: "open"; id: number; source: Blob | string }
   /** Check a document's text; lay it out when `layout` (large networks) unless the page has that layout (`have`: its key). */
-  | { kind: "check"; id: number; text: string; layout: boolean; have?: number };
+  | { kind: "check"; id: number; text: string; layout: boolean; have?: number }
+  /** The text of the document last opened or checked, as UTF-8 bytes (transferred, not copied). */
+  | { kind: "text"; id: number };
 
 export type FromDoc =
   /** Rows of a document table or of a layout's nodes/edges, as JSON text of an array. */
@@ -32,7 +34,9 @@ export type FromDoc =
    * positions are those of the last layout sent.
    */
   | { kind: "layout"; id: number; head: string | null; unchanged: boolean }
-  | { kind: "failed"; id: number; issues: Issue[] };
+  | { kind: "failed"; id: number; issues: Issue[] }
+  /** The reply to `text` (`null`: no document yet). */
+  | { kind: "text"; id: number; bytes: Uint8Array | null };
 
 /** Rows per part: each part is a short task for the page to parse. */
 export const DOC_PART_ROWS = 1000;

@@ -24,11 +24,11 @@ interface Table { rows: unknown[]; texts: string[] }
 
 interface Request {
   id: number;
-  kind: "open" | "check";
+  kind: "open" | "check" | "text";
   tables: Map<string, Table>;
   doc?: NetworkDoc;
   checked?: Checked;
-  resolve: (v: Opened & CheckReply) => void;
+  resolve: (v: Opened & CheckReply & { bytes?: Uint8Array | null }) => void;
   reject: (e: Error) => void;
 }
 
@@ -41,6 +41,8 @@ export class DocumentWorker {
   private worker: Worker | null = null;
   private next = 1;
   private requests = new Map<number, Request>();
+  /** The document whose text the worker holds (the last opened, or the last sent to be checked). */
+  private holds: NetworkDoc | null = null;
 
   private get w(): Worker {
     if (!this.worker) {
@@ -55,7 +57,7 @@ export class DocumentWorker {
     return this.worker;
   }
 
-  private request(kind: "open" | "check", msg: (id: number) => ToDoc): Promise<Opened & CheckReply> {
+  private request(kind: "open" | "check" | "text", msg: (id: number) => ToDoc): Promise<Opened & CheckReply & { bytes?: Uint8Array | null }> {
     const id = this.next++;
     // an older request of the same kind is superseded: its reply is no longer wanted
     for (const r of [...this.requests.values()]) if (r.kind === kind) { this.requests.delete(r.id); r.reject(new Superseded()); }
@@ -65,17 +67,42 @@ export class DocumentWorker {
     });
   }
 
+  /** Starts the worker (it loads the engine), so that the first file opened does not wait for that. */
+  warm() {
+    void this.w;
+  }
+
   /** Reads `source` (a file is read in the worker), checks it and lays out a large diagram. */
-  open(source: Blob | string): Promise<Opened> {
-    return this.request("open", (id) => ({ kind: "open", id, source }));
+  async open(source: Blob | string): Promise<Opened> {
+    const opened = await this.request("open", (id) => ({ kind: "open", id, source }));
+    this.holds = opened.doc;
+    return opened;
   }
 
   /**
    * Checks a document's text; with `layout`, also its band layout (`unchanged` when the page
    * holds it already: `have` is the `key` of the layout the page holds).
    */
-  check(text: string, layout: boolean, have?: number): Promise<CheckReply> {
+  check(doc: NetworkDoc, text: string, layout: boolean, have?: number): Promise<CheckReply> {
+    this.holds = doc;
     return this.request("check", (id) => ({ kind: "check", id, text, layout, have }));
+  }
+
+  /**
+   * The text of `doc` as UTF-8 bytes made in the worker, when the worker holds `doc` (it was
+   * opened or sent to be checked and not edited since), else `null` (make it on the page).
+   * A 100k-bus document's text is tens of megabytes: made here it would be a long task of the
+   * page and tens of megabytes more for its garbage collector; the bytes are transferred to the
+   * page and on to the study worker without a copy.
+   */
+  async textOf(doc: NetworkDoc): Promise<Uint8Array | null> {
+    if (this.holds !== doc) return null;
+    const id = this.next++;
+    const reply = await new Promise<Opened & CheckReply & { bytes?: Uint8Array | null }>((resolve, reject) => {
+      this.requests.set(id, { id, kind: "text", tables: new Map(), resolve, reject });
+      this.w.postMessage({ kind: "text", id } satisfies ToDoc);
+    });
+    return this.holds === doc ? reply.bytes ?? null : null;
   }
 
   private table(r: Request, key: string): Table {
@@ -124,6 +151,10 @@ export class DocumentWorker {
         this.finish(r, layout);
         break;
       }
+      case "text":
+        this.requests.delete(r.id);
+        r.resolve({ bytes: m.bytes } as Opened & CheckReply & { bytes: Uint8Array | null });
+        break;
       case "failed":
         this.requests.delete(r.id);
         r.reject(new OpenError(m.issues));

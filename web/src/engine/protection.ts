@@ -1,5 +1,5 @@
 // The engine's protection and arc-flash functions (issue 15: `Network.arcFlash`, `Network.tcc`,
-// `arcFlashLabelSvg`), reached through feature detection: the client builds and runs with an
+// `Network.selectivity`, `arcFlashLabelSvg`), reached through feature detection: the client builds and runs with an
 // engine that has them or not, and offers the arc-flash study and the protective-device forms
 // only when it has them. The shapes below are those of the engine's JSON (docs/network-format.md,
 // "Arc-flash, selectivity and TCC studies"): the fields this client reads, nothing computed.
@@ -48,9 +48,34 @@ export interface ArcFlashReport {
   warnings: Issue[];
 }
 
-export interface TccCurve { device: string; kind: string; bus: string; vn_kv: number; points: { current_a: number; min_time_s: number | null; max_time_s: number | null }[] }
+/** `scale`: the device's currents times `scale` are its currents at the TCC's reference voltage. */
+export interface TccCurve { device: string; kind: string; bus: string; vn_kv: number; scale: number; points: { current_a: number; min_time_s: number | null; max_time_s: number | null }[] }
 export interface TccMark { device: string; fault_bus: string; kind: "bolted" | "arcing"; current_a: number; time_s: number | null }
 export interface TccReport { reference_kv: number; current_range_a: [number, number]; curves: TccCurve[]; marks: TccMark[]; warnings: Issue[] }
+
+/** One pair of neighbouring devices in series (`Network.selectivity`): the downstream device
+ * (nearer the fault) must clear before the upstream one operates, by `required_s`, at the fault
+ * with the largest current through the downstream device (`fault_bus`). */
+export interface SelectivityPair {
+  upstream: string;
+  downstream: string;
+  fault_bus: string;
+  current_upstream_ka: number;
+  current_downstream_ka: number;
+  time_upstream_s: number | null;
+  time_downstream_s: number | null;
+  margin_s: number | null;
+  required_s: number;
+  pass: boolean;
+  reason: string;
+}
+
+export interface SelectivityReport {
+  study: { cti_s: number; buses: string[] | null; short_circuit: { case: string } };
+  network_digest: string;
+  pairs: SelectivityPair[];
+  warnings: Issue[];
+}
 
 export interface LabelOptions { date?: string | null; study?: string | null; method?: "incident_energy" | "ppe_category" }
 
@@ -58,6 +83,7 @@ export interface LabelOptions { date?: string | null; study?: string | null; met
 export interface ProtectionMethods {
   arcFlash(options: unknown): ArcFlashReport;
   tcc(options: unknown): TccReport;
+  selectivity(options: unknown): SelectivityReport;
 }
 
 // looked up by a name held in a variable, so that bundling works with an engine without them

@@ -1,9 +1,10 @@
 // Messages between the page and the study worker.
 
-/** The studies the worker runs: the engine's `shortCircuit`, `duty`, `arcFlash`, `tcc`. */
-export type StudyKind = "short_circuit" | "duty" | "arc_flash" | "tcc";
+/** The studies the worker runs: the engine's `shortCircuit`, `duty`, `arcFlash`, `tcc`, `selectivity`. */
+export type StudyKind = "short_circuit" | "duty" | "arc_flash" | "tcc" | "selectivity";
 
-export type ToWorker = { kind: "study"; id: number; study: StudyKind; document: string; options: Record<string, unknown> };
+/** `document`: the network's JSON text, or that text as UTF-8 bytes (transferred from the document worker). */
+export type ToWorker = { kind: "study"; id: number; study: StudyKind; document: string | Uint8Array; options: Record<string, unknown> };
 
 export type FromWorker =
   | { kind: "ready" }

@@ -64,14 +64,15 @@ export class StudyRunner {
   }
 
   /** Runs `study` (default: the short-circuit study) on `document`; resolves with the engine's report. */
-  run<R = unknown>(document: string, options: Record<string, unknown>, onProgress?: (done: number, total: number) => void, study: StudyKind = "short_circuit"): Promise<{ report: R; ms: number }> {
+  run<R = unknown>(document: string | Uint8Array, options: Record<string, unknown>, onProgress?: (done: number, total: number) => void, study: StudyKind = "short_circuit"): Promise<{ report: R; ms: number }> {
     if (this.pending) this.cancel();
     this.worker ??= this.spawn();
     const id = this.next++;
     return new Promise<{ report: R; ms: number }>((resolve, reject) => {
       this.pending = { id, parts: new Map(), resolve: resolve as Pending["resolve"], reject, onProgress };
       const msg: ToWorker = { kind: "study", id, study, document, options };
-      this.worker!.postMessage(msg);
+      // bytes are transferred (no copy on this thread); a text is copied
+      this.worker!.postMessage(msg, typeof document === "string" ? [] : [document.buffer]);
     });
   }
 

@@ -20,12 +20,14 @@ function run(net: Network, study: StudyKind, options: Record<string, unknown>, i
       return protection(net).arcFlash(options) as unknown as Record<string, unknown>;
     case "tcc":
       return protection(net).tcc(options) as unknown as Record<string, unknown>;
+    case "selectivity":
+      return protection(net).selectivity(options) as unknown as Record<string, unknown>;
   }
 }
 
 function protection(net: Network): ProtectionMethods {
   const p = net as unknown as Partial<ProtectionMethods>;
-  if (typeof p.arcFlash !== "function" || typeof p.tcc !== "function") throw Object.assign(new Error("this engine has no arc-flash study"), { code: "invalid_option" });
+  if (typeof p.arcFlash !== "function" || typeof p.tcc !== "function" || typeof p.selectivity !== "function") throw Object.assign(new Error("this engine has no arc-flash study"), { code: "invalid_option" });
   return p as ProtectionMethods;
 }
 
@@ -36,7 +38,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const started = performance.now();
   let net: Network | undefined;
   try {
-    net = Network.fromJson(msg.document);
+    net = Network.fromJson(typeof msg.document === "string" ? msg.document : new TextDecoder().decode(msg.document));
     const report = run(net, msg.study, msg.options, msg.id);
     // every table of the report crosses in parts; the rest after them
     const rest: Record<string, unknown> = { ...report };

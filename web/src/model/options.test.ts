@@ -33,5 +33,9 @@ describe("duty and arc-flash options", () => {
     expect(optionsFor("arc_flash", v)).toEqual({ buses: ["LV1", "LV2"], max_arc_duration_s: 1, motor_decay_s: null, energy_method: "step_wise", short_circuit: { case: "min" } });
     expect(optionsFor("arc_flash", initialOptionValues())).toEqual({});
   });
+  it("selectivity: the coordination time interval and fault buses, the short-circuit case under short_circuit", () => {
+    const v = { ...initialOptionValues(), case: "min", fault: "1ph", cti_s: "0,3", sel_buses: "LV-MAIN", af_buses: "X" };
+    expect(optionsFor("selectivity", v)).toEqual({ cti_s: 0.3, buses: ["LV-MAIN"], short_circuit: { case: "min" } });
+    expect(optionsFor("selectivity", initialOptionValues())).toEqual({});
+  });
 });
-

@@ -3,14 +3,18 @@
 // `toStudyOptions` turns it into the object the engine and the server take, leaving out what
 // equals the core's default so that server results are cached by the options that matter.
 
-/** The studies of the study form (the engine's `shortCircuit`, `duty`, `arcFlash`). */
-export type FormStudy = "short_circuit" | "duty" | "arc_flash";
+/** The studies of the study form (the engine's `shortCircuit`, `duty`, `arcFlash`, `selectivity`). */
+export type FormStudy = "short_circuit" | "duty" | "arc_flash" | "selectivity";
 
 export const STUDY_KINDS: { id: FormStudy; label: string }[] = [
   { id: "short_circuit", label: "Short circuit (IEC 60909)" },
   { id: "duty", label: "Equipment duty (breakers, fuses, busbars, cables)" },
   { id: "arc_flash", label: "Arc flash (IEEE 1584-2018)" },
+  { id: "selectivity", label: "Selectivity of protective devices in series" },
 ];
+
+/** Studies with their own options beside the short-circuit study's, which go under `short_circuit`. */
+const NESTED: FormStudy[] = ["arc_flash", "selectivity"];
 
 export interface OptionSpec {
   key: string;
@@ -35,7 +39,7 @@ export const STUDY_OPTIONS: OptionSpec[] = [
   { key: "fault", label: "Fault", kind: "select", initial: "3ph", studies: ["short_circuit"], options: [
     { value: "3ph", label: "three-phase (3ph)" }, { value: "2ph", label: "line-to-line (2ph)" },
     { value: "1ph", label: "line-to-earth (1ph)" }, { value: "2phe", label: "double line-to-earth (2phE)" }] },
-  { key: "case", label: "Case", kind: "select", initial: "max", studies: ["short_circuit", "arc_flash"], options: [
+  { key: "case", label: "Case", kind: "select", initial: "max", studies: ["short_circuit", "arc_flash", "selectivity"], options: [
     { value: "max", label: "maximum" }, { value: "min", label: "minimum" }] },
   { key: "ip_method", label: "Peak method", kind: "select", initial: "c", options: [
     { value: "c", label: "C (equivalent frequency)" }, { value: "b", label: "B (R/X at the fault, ×1.15)" }],
@@ -84,6 +88,10 @@ export const STUDY_OPTIONS: OptionSpec[] = [
   { key: "converter_trip_s", label: "Converters trip after", unit: "s", kind: "number", initial: "0.16", studies: ["arc_flash"], advanced: true, help: "IEEE 1547-2018 undervoltage trip; \"none\": until a device opens" },
   { key: "energy_method", label: "Incident energy", kind: "select", initial: "single_step", studies: ["arc_flash"], options: [
     { value: "single_step", label: "single step (whole current, whole arc)" }, { value: "step_wise", label: "step-wise (as devices open)" }] },
+  // selectivity (docs/network-format.md, "Arc-flash, selectivity and TCC studies")
+  { key: "cti_s", label: "Coordination time interval", unit: "s", kind: "number", initial: "0.2", studies: ["selectivity"],
+    help: "Required between a relay and the device below it; other devices need their bands apart" },
+  { key: "sel_buses", name: "buses", label: "Fault buses", kind: "text", initial: "", studies: ["selectivity"], help: "Ids; empty: every in-service bus" },
 ];
 
 /** Whether the option belongs to the form of `study`. */
@@ -105,7 +113,7 @@ export function splitList(text: string): string[] {
 /** The engine's value of one option from the form's text (`undefined`: leave it to the core's default). */
 function optionValue(o: OptionSpec, v: string | boolean): unknown {
   if (v === (o.coreDefault ?? o.initial)) return undefined;
-  if (o.key === "buses" || o.key === "af_buses" || o.key === "scenarios" || o.key === "faults") {
+  if (o.key === "buses" || o.key === "af_buses" || o.key === "sel_buses" || o.key === "scenarios" || o.key === "faults") {
     const list = splitList(String(v));
     return list.length ? list : undefined;
   }
@@ -148,13 +156,14 @@ export function toStudyOptions(values: OptionValues): Record<string, unknown> {
 
 /**
  * Options of `study` as the engine takes them: the short-circuit options; for duty the
- * short-circuit options it accepts with its own beside them; for arc flash its own, with the
- * short-circuit options under `short_circuit`.
+ * short-circuit options it accepts with its own beside them; for arc flash and selectivity
+ * their own, with the short-circuit options under `short_circuit`.
  */
 export function optionsFor(study: FormStudy, values: OptionValues): Record<string, unknown> {
   if (study === "short_circuit") return toStudyOptions(values);
-  if (study === "duty") return collect(values, (o) => optionApplies(o, "duty"));
-  const own = collect(values, (o) => o.studies?.length === 1 && o.studies[0] === "arc_flash");
-  const sc = collect(values, (o) => optionApplies(o, "arc_flash") && !(o.studies?.length === 1 && o.studies[0] === "arc_flash"));
+  if (!NESTED.includes(study)) return collect(values, (o) => optionApplies(o, study));
+  const ownOnly = (o: OptionSpec) => o.studies?.length === 1 && o.studies[0] === study;
+  const own = collect(values, ownOnly);
+  const sc = collect(values, (o) => optionApplies(o, study) && !ownOnly(o));
   return Object.keys(sc).length ? { ...own, short_circuit: sc } : own;
 }

@@ -6,14 +6,15 @@
 import { useMemo, useState } from "react";
 import { arcFlashLabelSvg, type ArcFlashBus, type ArcFlashReport } from "../engine/protection";
 import { fmt } from "../util/format";
+import { computedWhere } from "./Duty";
 import { IssueList } from "./Results";
 
-export function arcFlashHeader(report: ArcFlashReport, ms?: number): string {
+export function arcFlashHeader(report: ArcFlashReport, where?: string, ms?: number): string {
   const s = report.study;
   return `IEEE 1584-2018 · NFPA 70E PPE categories · ${s.energy_method === "step_wise" ? "step-wise" : "single-step"} incident energy · ` +
     `longest arc ${s.max_arc_duration_s} s · motors ${s.motor_decay_s === null ? "until a device opens" : `${s.motor_decay_s} s`} · ` +
     `converters ${s.converter_trip_s === null ? "until a device opens" : `${s.converter_trip_s} s`} · IEC 60909-0:2016 ${s.short_circuit.case}imum case, three-phase · ` +
-    `${report.buses.length} buses${ms !== undefined ? ` · computed in this browser in ${Math.round(ms)} ms` : ""}`;
+    `${report.buses.length} buses${where ? ` · ${computedWhere(where, ms)}` : ""}`;
 }
 
 /** The devices that carried the arcing current at `bus` in either scenario (for its TCC). */
@@ -27,7 +28,7 @@ const ppe = (c: number | null) => (c === null ? "none (> 40 cal/cm²)" : String(
 
 type SortKey = "id" | "vn_kv" | "ibf_ka" | "iarc_ka" | "clearing_time_ms" | "incident_energy_cal_per_cm2" | "afb_mm" | "ppe_category";
 
-export function ArcFlashView({ report, ms, selected, onSelect }: { report: ArcFlashReport; ms?: number; selected: string | null; onSelect: (bus: string) => void }) {
+export function ArcFlashView({ report, where, ms, selected, onSelect }: { report: ArcFlashReport; where: string; ms?: number; selected: string | null; onSelect: (bus: string) => void }) {
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: "incident_energy_cal_per_cm2", dir: -1 });
   const rows = useMemo(() => [...report.buses].sort((a, b) => {
     const x = a[sort.key] ?? Infinity, y = b[sort.key] ?? Infinity;
@@ -41,7 +42,7 @@ export function ArcFlashView({ report, ms, selected, onSelect }: { report: ArcFl
   const warnings = [...report.warnings, ...report.buses.flatMap((b) => b.warnings)];
   return (
     <div className="arcflash-view">
-      <p className="study-header" id="arcflash-header">{arcFlashHeader(report, ms)}</p>
+      <p className="study-header" id="arcflash-header">{arcFlashHeader(report, where, ms)}</p>
       {warnings.length > 0 ? <IssueList issues={warnings} title="Warnings of the arc-flash study" /> : <p className="ok-note">The arc-flash study reported no warnings.</p>}
       <div className="table-scroll">
         <table className="results-table arcflash-table" id="arcflash-table">

@@ -65,18 +65,24 @@ export function dutyDiagramMarks(report: DutyReport, doc: NetworkDoc): DiagramMa
   };
 }
 
-export function dutyHeader(report: DutyReport, ms?: number): string {
+/** Where a report was computed, and how long it took (the end of a study header). */
+export function computedWhere(where: string, ms?: number): string {
+  // the server counts whole milliseconds: 0 is under one
+  return `${where}${ms === undefined ? "" : ms === 0 ? " in under 1 ms" : ` in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`}`;
+}
+
+export function dutyHeader(report: DutyReport, where?: string, ms?: number): string {
   const s = report.study;
   const faults = [...new Set(report.cases.map((c) => FAULT_LABEL[c.fault] ?? c.fault))].join(", ");
   const scenarios = [...new Set(report.cases.map((c) => c.scenario))].join(", ");
   return `Equipment duty · IEC 60909-0:2016 maximum case · fault types ${faults || "none"} · scenarios ${scenarios || "base"} · ` +
     `current a device sees: ${s.duty_basis === "through" ? "its own (branch results)" : "the total at its bus"} · marginal from ${s.marginal_percent} % · ` +
-    `Tk = ${s.tk_s} s · tmin = ${s.tmin_s} s · ${report.checks.length} checks${ms !== undefined ? ` · computed in this browser in ${Math.round(ms)} ms` : ""}`;
+    `Tk = ${s.tk_s} s · tmin = ${s.tmin_s} s · ${report.checks.length} checks${where ? ` · ${computedWhere(where, ms)}` : ""}`;
 }
 
 type SortKey = "element" | "check" | "duty" | "rating" | "utilization_percent" | "verdict";
 
-export function DutyView({ report, ms, selected, onSelect }: { report: DutyReport; ms?: number; selected: string | null; onSelect: (element: string) => void }) {
+export function DutyView({ report, where, ms, selected, onSelect }: { report: DutyReport; where: string; ms?: number; selected: string | null; onSelect: (element: string) => void }) {
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 } | null>(null);
   const [onlyProblems, setOnlyProblems] = useState(false);
   const rows = useMemo(() => {
@@ -99,7 +105,7 @@ export function DutyView({ report, ms, selected, onSelect }: { report: DutyRepor
   const s = report.summary;
   return (
     <div className="duty-view">
-      <p className="study-header" id="duty-header">{dutyHeader(report, ms)}</p>
+      <p className="study-header" id="duty-header">{dutyHeader(report, where, ms)}</p>
       <p className="duty-summary" id="duty-summary" role="status">
         <span className="verdict fail">{s.fail} fail</span> · <span className="verdict marginal">{s.marginal} marginal</span> ·{" "}
         <span className="verdict pass">{s.pass} pass</span> · <span className="verdict unrated">{s.unrated} unrated</span>

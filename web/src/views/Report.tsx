@@ -1,21 +1,22 @@
 // The printable report (browser print to PDF): inputs, options and standard edition, results,
 // warnings and the diagram, on pages of their own.
 import type { DutyReport, StudyReport } from "../../pkg/ampflux_wasm.js";
-import type { ArcFlashReport } from "../engine/protection";
+import type { ArcFlashReport, SelectivityReport } from "../engine/protection";
 import { getField, rows, type NetworkDoc } from "../model/doc";
 import { TABLES } from "../model/schema";
 import { fmt } from "../util/format";
 import { arcFlashHeader } from "./ArcFlash";
 import { dutyHeader, worstFirst } from "./Duty";
+import { focusedPairs, selectivityHeader } from "./Selectivity";
 import { columnsFor, reportWarnings, STANDARD, studyHeader } from "./Results";
 
 /** Rows of the printed results table at most (a 100k-bus study is downloaded as JSON instead). */
 const PRINT_ROWS = 2000;
 
-export function ReportView({ doc, report, where, ms, digest, diagram, duty, arc }: {
+export function ReportView({ doc, report, where, ms, digest, diagram, duty, arc, selectivity }: {
   doc: NetworkDoc; report: StudyReport | null; where: string; ms?: number; digest?: string; diagram: React.ReactNode;
   /** Current duty and arc-flash results (not stale), printed after the short-circuit results. */
-  duty?: DutyReport | null; arc?: ArcFlashReport | null;
+  duty?: DutyReport | null; arc?: ArcFlashReport | null; selectivity?: SelectivityReport | null;
 }) {
   const columns = report ? columnsFor(report) : [];
   const warnings = report ? reportWarnings(report) : [];
@@ -71,6 +72,20 @@ export function ReportView({ doc, report, where, ms, digest, diagram, duty, arc 
             <tbody>{arc.buses.slice(0, PRINT_ROWS).map((b) => (
               <tr key={b.id}><th scope="row">{b.id}</th><td>{fmt(b.ibf_ka, 2)}</td><td>{fmt(b.iarc_ka, 2)}</td><td>{fmt(b.iarc_min_ka, 2)}</td><td>{fmt(b.clearing_time_ms, 0)}</td>
                 <td>{b.device ?? "none"}</td><td>{fmt(b.incident_energy_cal_per_cm2, 2)}</td><td>{fmt(b.afb_mm, 0)}</td><td>{b.ppe_category ?? "none (> 40 cal/cm²)"}</td></tr>
+            ))}</tbody>
+          </table>
+        </section>
+      )}
+      {selectivity && (
+        <section id="report-selectivity">
+          <h2>Selectivity</h2>
+          <p>{selectivityHeader(selectivity)}</p>
+          <table className="results-table compact">
+            <thead><tr><th>Downstream</th><th>Upstream</th><th>Fault at</th><th>I down (kA)</th><th>I up (kA)</th><th>Clears (s)</th><th>Operates from (s)</th><th>CTI (s)</th><th>Required (s)</th><th>Verdict</th></tr></thead>
+            <tbody>{focusedPairs(selectivity, { kind: "all" }).slice(0, PRINT_ROWS).map((p) => (
+              <tr key={`${p.downstream}>${p.upstream}`} className={`verdict-${p.pass ? "pass" : "fail"}`}><th scope="row">{p.downstream}</th><td>{p.upstream}</td><td>{p.fault_bus}</td>
+                <td>{fmt(p.current_downstream_ka, 2)}</td><td>{fmt(p.current_upstream_ka, 2)}</td><td>{fmt(p.time_downstream_s, 3)}</td><td>{fmt(p.time_upstream_s, 3)}</td>
+                <td>{fmt(p.margin_s, 3)}</td><td>{fmt(p.required_s, 3)}</td><td className="verdict-cell">{p.pass ? "pass" : "fail"}</td></tr>
             ))}</tbody>
           </table>
         </section>

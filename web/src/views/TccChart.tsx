@@ -4,7 +4,7 @@
 // ticks on both axes, and a legend. The curves are the engine's; nothing is computed here.
 import { useEffect, useRef } from "react";
 import { Chart, Filler, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, ScatterController, Tooltip, type ChartDataset } from "chart.js";
-import type { TccReport } from "../engine/protection";
+import type { SelectivityPair, TccReport } from "../engine/protection";
 import { logTicks, tickLabel } from "../util/format";
 
 Chart.register(ScatterController, LineController, LineElement, PointElement, LogarithmicScale, LinearScale, Filler, Legend, Tooltip);
@@ -38,7 +38,34 @@ export function tccDatasets(report: TccReport, yRange: [number, number]): ChartD
   return sets;
 }
 
-export function TccChart({ report }: { report: TccReport }) {
+/**
+ * One dataset per selectivity pair whose two devices are drawn: the downstream device's total
+ * clearing time and the upstream device's earliest operation at the currents through each (the
+ * engine's, at the fault of the largest current), referred to the plot's voltage by each
+ * curve's `scale`, joined by a line: its height is the coordination time interval. Green when
+ * selective, red when not. A device that does not operate there has no point.
+ */
+export function selectivityDatasets(report: TccReport, pairs: SelectivityPair[]): ChartDataset<"scatter", Pt[]>[] {
+  const curve = new Map(report.curves.map((c) => [c.device, c]));
+  const out: ChartDataset<"scatter", Pt[]>[] = [];
+  for (const p of pairs) {
+    const down = curve.get(p.downstream), up = curve.get(p.upstream);
+    if (!down || !up) continue;
+    const data: Pt[] = [];
+    if (p.time_downstream_s !== null) data.push({ x: p.current_downstream_ka * 1000 * down.scale, y: p.time_downstream_s });
+    if (p.time_upstream_s !== null) data.push({ x: p.current_upstream_ka * 1000 * up.scale, y: p.time_upstream_s });
+    if (data.length === 0) continue;
+    const color = p.pass ? "#1a7f37" : "#cf222e";
+    const cti = p.margin_s === null ? "no interval" : `CTI ${sig(p.margin_s)} s`;
+    out.push({
+      label: `${p.downstream} below ${p.upstream} (fault at ${p.fault_bus}): ${cti}, required ${sig(p.required_s)} s, ${p.pass ? "selective" : "not selective"}`,
+      data, showLine: true, borderColor: color, backgroundColor: color, borderWidth: 3, pointRadius: 5, pointStyle: "rectRot",
+    });
+  }
+  return out;
+}
+
+export function TccChart({ report, pairs = [] }: { report: TccReport; pairs?: SelectivityPair[] }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
@@ -51,7 +78,7 @@ export function TccChart({ report }: { report: TccReport }) {
     const y0 = Math.min(yt[0], yMin), y1 = Math.max(yt[yt.length - 1], yMax);
     const chart = new Chart(canvas.current, {
       type: "scatter",
-      data: { datasets: tccDatasets(report, [y0, y1]) },
+      data: { datasets: [...tccDatasets(report, [y0, y1]), ...selectivityDatasets(report, pairs)] },
       options: {
         animation: false,
         responsive: true,
@@ -74,7 +101,7 @@ export function TccChart({ report }: { report: TccReport }) {
     el.dataset.ticksX = JSON.stringify(chart.scales.x.ticks.map((t) => t.value));
     el.dataset.ticksY = JSON.stringify(chart.scales.y.ticks.map((t) => t.value));
     return () => chart.destroy();
-  }, [report]);
+  }, [report, pairs]);
   return (
     <figure className="chart tcc">
       <div className="chart-canvas tall"><canvas ref={canvas} id="tcc-chart" aria-label="Time-current curves" role="img" /></div>
