@@ -1253,10 +1253,13 @@ async fn d5_user_data_is_data_the_tool_loop_is_bounded_and_chat_stops_with_its_c
     }
     drop(res);
     tokio::time::sleep(Duration::from_secs(5)).await;
-    assert_eq!(
-        fake.received().len(),
-        2,
-        "the assistant went on without its client"
+    // the second call may or may not have been sent when the client's leaving is seen
+    // (a race between the client reading the tool event and the server's next request);
+    // the third, after the 2 s reply, never is
+    let calls = fake.received().len();
+    assert!(
+        (1..=2).contains(&calls),
+        "the assistant went on without its client: {calls} model calls"
     );
     let entries = audit(&app, &admin, "ai.chat").await;
     assert_eq!(
