@@ -6,7 +6,8 @@
 //!   counts and key ratings, the latest simulation results) under a token budget.
 //! - [`tools`]: `get_circuit_summary`, `run_short_circuit`, `check_equipment_duty` and
 //!   `explain_arc_flash` (the core's studies through the simulations' own job path, so results
-//!   are cached by circuit digest and options) and `compare_versions`.
+//!   are cached by circuit digest and options) and `compare_versions`; [`equipment`] holds
+//!   the two over the equipment studies.
 //! - [`cache`]: answers by SHA-256 of (company, system message, context, conversation,
 //!   prompt, model), in Redis or in process, for `AI_CACHE_TTL_SECS`.
 //! - [`review`]: without a provider, a rule-based engineering review of the core's results
@@ -21,6 +22,7 @@ pub mod assistant;
 pub mod cache;
 pub mod config;
 pub mod context;
+pub mod equipment;
 pub mod provider;
 pub mod review;
 pub mod tools;
