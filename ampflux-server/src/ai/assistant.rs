@@ -471,6 +471,7 @@ impl Assistant {
                 wait,
             )
             .await?;
+        let mut limited = false;
         let earth = optional(
             sims.run_and_wait::<StudyReport>(
                 actor,
@@ -480,12 +481,14 @@ impl Assistant {
             )
             .await,
             "unbalanced faults are switched off on this server",
+            &mut limited,
         )?;
         // the core's equipment duty study over every scenario of the circuit
         let duty = optional(
             sims.run_and_wait::<DutyReport>(actor, project, json!({"all_scenarios": true}), wait)
                 .await,
             "the duty study is switched off on this server",
+            &mut limited,
         )?;
         let (id3, id1, id_duty) = (
             sim3.id.to_string(),
@@ -534,14 +537,17 @@ impl Assistant {
             circuit_version: Some(version.version),
             review: serde_json::to_value(&findings).ok(),
         };
-        self.store(&key, &response).await;
+        if !limited {
+            self.store(&key, &response).await;
+        }
         Ok(response)
     }
 }
 
-/// A study of the review that may be missing: its result, or why the core refused it or the
-/// server does not offer it (`disabled`); other failures end the review.
-fn optional<T>(found: Result<T>, disabled: &str) -> Result<Result<T, String>> {
+/// A study of the review that may be missing: its result, or why the core refused it, the
+/// server does not offer it (`disabled`) or the plan's limits stop it for now (then
+/// `limited` is set: that review is not cached); other failures end the review.
+fn optional<T>(found: Result<T>, disabled: &str, limited: &mut bool) -> Result<Result<T, String>> {
     match found {
         Ok(found) => Ok(Ok(found)),
         Err(Error::Invalid { message, .. }) => Ok(Err(message)),
@@ -549,6 +555,10 @@ fn optional<T>(found: Result<T>, disabled: &str) -> Result<Result<T, String>> {
             code: "feature_disabled",
             ..
         }) => Ok(Err(disabled.to_string())),
+        Err(Error::PlanLimit { message, .. } | Error::QuotaExceeded { message, .. }) => {
+            *limited = true;
+            Ok(Err(message))
+        }
         Err(e) => Err(e),
     }
 }

@@ -1587,3 +1587,43 @@ async fn check_equipment_duty_answers_the_core_checks() {
     );
     app.stop().await;
 }
+
+/// The review's optional studies (line-to-earth, duty) stopped by the plan's daily
+/// simulations are said in the answer, and such a review is not cached: the next request
+/// computes again instead of repeating the partial review.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_cut_short_by_the_plan_says_so_and_is_not_cached() {
+    let app = TestApp::spawn(Backend::Sqlite, "ai review plan limit")
+        .await
+        .unwrap();
+    let (admin, project) = project_with(&app, small_network()).await;
+    // the free plan allows 50 simulations a day: use 49
+    for _ in 0..49 {
+        app.simulate(&admin, &project, json!({"version": 1})).await;
+    }
+    let a = app
+        .post(
+            "/api/v1/ai/ask",
+            &admin.token,
+            ask("Review", Some(&project)),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let answer = a.body["answer"].as_str().unwrap();
+    assert!(
+        answer
+            .contains("the duty study could not run: the free plan allows 50 simulations per day"),
+        "{answer}"
+    );
+    assert_eq!(a.body["review"]["duty"], Value::Null);
+    // not from the cache: the three-phase study is requested again, past the limit now
+    let again = app
+        .post(
+            "/api/v1/ai/ask",
+            &admin.token,
+            ask("Review", Some(&project)),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::PAYMENT_REQUIRED, "{}", again.text);
+    app.stop().await;
+}
