@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ampflux_core::{
     BreakingCurrent, Case, FaultKind, LineFault, PeakMethod, StudyOptions, StudyReport,
-    short_circuit_with_progress,
+    short_circuit_owned,
 };
 
 use crate::input::{apply_sets, option_name, read_network};
@@ -152,10 +152,9 @@ pub(crate) fn run(args: Args, out: &mut Out) -> Result<(), Failure> {
             .map_err(|e| Failure::in_file(&args.network, e))?;
     }
     let progress = Progress::new();
-    let result =
-        short_circuit_with_progress(&net, &options, &|done, total| progress.update(done, total));
+    // the network goes by value: the study drops it once compiled (memory, issue 16)
+    let result = short_circuit_owned(net, &options, &|done, total| progress.update(done, total));
     progress.finish();
-    drop(net);
     let report = result.map_err(|e| Failure::in_file(&args.network, e))?;
     warn(report.warnings.iter());
     let source = &args.network;

@@ -35,7 +35,8 @@ pub mod version;
 
 pub use error::{Error, Issue, Result, Severity};
 pub use iec60909::{
-    ElementImpedance, element_impedances, short_circuit, short_circuit_with_progress,
+    ElementImpedance, element_impedances, short_circuit, short_circuit_owned,
+    short_circuit_with_progress,
 };
 pub use model::{
     Bus, Converter, ConverterKind, ExternalGrid, Generator, Impedance, Line, Load, Motor, Network,

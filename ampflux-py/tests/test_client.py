@@ -20,7 +20,6 @@ import subprocess
 import tempfile
 import time
 import uuid
-import warnings
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -37,11 +36,10 @@ PASSWORD = "client tests use a long passphrase"
 # the result frames of the server equal the local ones to this (relative and absolute; the
 # report's numbers cross JSON twice, which serde_json and Python read back exactly)
 TOLERANCE = 1e-9
-# What the server under test offers, read from its /openapi.json when it starts. API keys and
-# results in the document's bus order came to ampflux-server in one change (issue 17 part 3):
-# against a server before it, the API-key tests skip and the row-order checks warn instead of
-# failing, so the suite runs while the client and server branches merge. Against a server with
-# API keys every check is strict.
+# What the server under test offers, read from its /openapi.json when it starts: against a
+# server before API keys (issue 17 part 3), the API-key tests skip. Every row table of a
+# result comes in the order of the document (buses, branches, voltages), as a local study
+# gives it: asserted against every server.
 SERVER: Dict[str, bool] = {"api_keys": True}
 
 
@@ -190,13 +188,8 @@ def assert_same_frames(remote: ampflux.StudyResult, local: ampflux.StudyResult) 
         # same columns in the same order, same dtypes, same index values and numbers ...
         pd.testing.assert_frame_equal(r.sort_index(), l.sort_index(), check_exact=False,
                                       rtol=TOLERANCE, atol=TOLERANCE)
-        # ... in the same row order (the document's bus order, as a local study gives)
-        if SERVER["api_keys"] and table == "buses":
-            assert list(r.index) == list(l.index), f"{table}: rows not in the local order"
-        elif list(r.index) != list(l.index):
-            # the server keeps the document's bus order; its branch and voltage rows are
-            # still in the canonical (sorted) order of the stored circuit: a known gap
-            warnings.warn(f"{table}: rows in the server's canonical order")
+        # ... in the same row order (the document's order, as a local study gives)
+        assert list(r.index) == list(l.index), f"{table}: rows not in the local order"
 
 
 # --------------------------------------------------------------------------- projects

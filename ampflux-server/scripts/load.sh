@@ -25,16 +25,26 @@ wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA
 
 FAILED=0
+# CPU time of the server process (user + system, in clock ticks): its cost per request does
+# not depend on what else runs on the machine, unlike the latencies
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+TICK_MS="$(( 1000 / $(getconf CLK_TCK) ))"
 run() { # name, wrk arguments...
     local name="$1"; shift
     local out="$WORK/$name.txt"
+    local before after
+    before="$(cpu_ticks)"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" >"$out"
-    local rps p99 non2xx sock
+    after="$(cpu_ticks)"
+    local rps p99 non2xx sock requests cpu
     rps="$(awk '/^Requests\/sec/ {print $2}' "$out")"
     p99="$(awk '$1 == "99%" {print $2}' "$out")"
     non2xx="$(awk -F': ' '/Non-2xx/ {print $2}' "$out")"
     sock="$(awk '/Socket errors/ {s = $4 + $6 + $8 + $10} END {print s + 0}' "$out" | tr -d ',')"
-    printf '%-28s %10s req/s   p99 %8s   errors: non-2xx %s, socket %s\n' "$name" "$rps" "$p99" "${non2xx:-0}" "$sock"
+    requests="$(awk '/requests in/ {print $1}' "$out")"
+    cpu="$(awk -v t="$(( (after - before) * TICK_MS ))" -v n="$requests" 'BEGIN {printf "%.3f", (n > 0 ? t / n : 0)}')"
+    printf '%-28s %10s req/s   p99 %8s   server CPU %s ms/request   errors: non-2xx %s, socket %s\n' \
+        "$name" "$rps" "$p99" "$cpu" "${non2xx:-0}" "$sock"
     if [[ -n "$non2xx" || "$sock" != "0" ]]; then FAILED=1; cat "$out"; fi
 }
 

@@ -92,6 +92,33 @@ describe("offline mode", () => {
     await shot(page, "offline-study-1ph");
   });
 
+  test("a study right after an edit studies the edited network (not the text the document worker opened)", async () => {
+    // the opened example's text is in the document worker; an edit makes the page's document another one
+    await page.click('[data-tab="network"]');
+    const grids = page.locator('details[data-table="external_grids"]');
+    if (!(await grids.locator('button[data-element="Utility"]').isVisible())) await grids.locator("> summary").click();
+    await page.click('details[data-table="external_grids"] button[data-element="Utility"]');
+    const sk = page.locator('.element-form [name="s_sc_max_mva"]');
+    await sk.fill("1234");
+    await sk.press("Enter");
+    await page.click('[data-tab="study"]');
+    await page.click("#run-local");
+    await page.waitForFunction(() => !document.querySelector(".study-form .progress") && document.querySelector("#results-table tbody tr"));
+    const edited = JSON.parse(readFileSync(EXAMPLE, "utf8"));
+    edited.external_grids.find((g) => g.id === "Utility").s_sc_max_mva = 1234;
+    const file = path.join(os.tmpdir(), "ampflux-web-edited.json");
+    writeFileSync(file, JSON.stringify(edited));
+    const native = JSON.parse(execFileSync(CLI_BIN, ["sc", file, "--fault", "1ph", "--format", "json"], { encoding: "utf8" }));
+    const before = JSON.parse(execFileSync(CLI_BIN, ["sc", EXAMPLE, "--fault", "1ph", "--format", "json"], { encoding: "utf8" }));
+    const grid = native.buses.find((x) => x.id === "GRID110");
+    assert.notEqual(grid.ikss_ka, before.buses.find((x) => x.id === "GRID110").ikss_ka, "the edit changes the grid's current");
+    const shown = Number(await page.getAttribute('#results-table tr[data-bus="GRID110"] [data-key="ikss_ka"]', "data-value"));
+    assert.ok(Math.abs(shown - grid.ikss_ka) <= 1e-12 * grid.ikss_ka, `GRID110 I''k ${shown} vs the edited network's ${grid.ikss_ka}`);
+    await page.click('[data-tab="network"]');
+    await page.click("#undo");
+    assert.equal(await sk.inputValue(), "3000");
+  });
+
   test("an invalid field shows the core's message at the field; undo restores it", async () => {
     await page.click('[data-tab="network"]');
     await page.click('details[data-table="transformers"] button.element >> nth=0');

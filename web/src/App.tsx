@@ -392,6 +392,8 @@ export function App() {
   const arcStale = arc && checked.digest && arc.report.network_digest !== checked.digest;
   const selStale = sel && checked.digest && sel.report.network_digest !== checked.digest;
   const selPairs = useMemo(() => (sel ? focusedPairs(sel.report, selFocus) : []), [sel, selFocus]);
+  /** Buses offered in the selectivity view's list: all of a small network, else the pairs' fault buses (any bus can be clicked on the diagram). */
+  const selBuses = useMemo(() => (!sel ? [] : doc.buses.length <= 500 ? doc.buses.map((b) => b.id) : [...new Set(sel.report.pairs.map((p) => p.fault_bus))].sort()), [sel, doc.buses]);
   const marks = useMemo(() => (study === "duty" && duty && !dutyStale ? dutyDiagramMarks(duty.report, doc) : undefined), [study, duty, dutyStale, doc.switches, doc.buses]);
   const arcBus = arc && fault ? arc.report.buses.find((b) => b.id === fault) ?? null : null;
   const selectBus = (id: string) => {
@@ -527,7 +529,7 @@ export function App() {
                 </div>
               </div>
               {selStale && <p className="notice error">The network changed after this study: run it again for current results.</p>}
-              <SelectivityView report={sel.report} where={sel.where} ms={sel.ms} buses={doc.buses.map((b) => b.id)} focus={selFocus} onFocus={(f) => void focusSelectivity(f)} />
+              <SelectivityView report={sel.report} where={sel.where} ms={sel.ms} buses={selBuses} focus={selFocus} onFocus={(f) => void focusSelectivity(f)} />
               {selPairs.length > 0 && selPairs.length <= MAX_TCC_PAIRS && (
                 <TccPanel key={JSON.stringify([selFocus.kind, selFocus.kind === "bus" ? selFocus.bus : selFocus.kind === "device" ? selFocus.device : selFocus.kind === "pair" ? selFocus.key : ""])}
                   all={rows(doc, "protective_devices" as never).map((d) => d.id)} initial={pairDevices(selPairs)} tcc={tcc} onDraw={(d) => void drawTcc(d)} pairs={selPairs}

@@ -44,7 +44,7 @@ pub(crate) fn compute<'u>(
     let sys = ctx.sys;
     let rows = locs
         .len()
-        .saturating_mul(sys.branches.len() + ctx.net.buses.len());
+        .saturating_mul(sys.branches.len() + ctx.network().buses.len());
     if rows > MAX_ROWS {
         return Err(Error::option(
             "branch_results",
@@ -280,7 +280,7 @@ fn location_flows(
         }
     };
 
-    let net = ctx.net;
+    let net = ctx.network();
     let node_name = |node: usize| -> String {
         match &sys.nodes[node].label {
             NodeLabel::Bus(b) => net.buses[*b].id.clone(),

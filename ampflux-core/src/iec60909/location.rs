@@ -341,23 +341,45 @@ pub(crate) struct Entries {
 }
 
 impl Entries {
-    /// One selected inversion (or a few solves) per matrix for all `pairs`.
-    pub fn compute(ctx: &Context<'_>, set: &SequenceSet, pairs: &[(usize, usize)]) -> Entries {
+    /// One selected inversion (or a few solves) per matrix for all `pairs`. With `release`
+    /// (the study solves nothing more), each factor is released as its entries are taken,
+    /// its selected inverse computed in its own memory (issue 16: memory).
+    pub fn compute(
+        ctx: &Context<'_>,
+        set: &mut SequenceSet,
+        pairs: &[(usize, usize)],
+        release: bool,
+    ) -> Entries {
         let sym = &ctx.adm.sym;
-        let get = |f: &Factor| f.entries(sym, pairs);
+        let get = |f: &mut Factor| {
+            if release {
+                f.take_entries(sym, pairs)
+            } else {
+                f.entries(sym, pairs)
+            }
+        };
+        let SequenceSet {
+            f1,
+            peak,
+            neg,
+            zero,
+            dc,
+            no_motors,
+            ..
+        } = set;
         let ((pos, peak), (dc, no_motors)) = par::join(
-            || par::join(|| get(&set.f1), || set.peak.as_ref().map(get)),
+            || par::join(|| get(f1), || peak.as_mut().map(get)),
             || {
                 par::join(
-                    || set.dc.as_ref().map(get),
-                    || set.no_motors.as_ref().map(|(_, f)| get(f)),
+                    || dc.as_mut().map(get),
+                    || no_motors.as_mut().map(|(_, f)| get(f)),
                 )
             },
         );
         let peak = peak.unwrap_or_else(|| pos.clone());
         Entries {
-            neg: set.neg.as_ref().map(|(_, f)| get(f)),
-            zero: set.zero.as_ref().map(|(_, f)| get(f)),
+            neg: neg.as_mut().map(|(_, f)| get(f)),
+            zero: zero.as_mut().map(|(_, f)| get(f)),
             pos,
             peak,
             dc,

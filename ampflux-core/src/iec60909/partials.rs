@@ -206,7 +206,7 @@ fn location_rows(
         if set.m1.dead[src.node] {
             continue;
         }
-        let cv = &ctx.net.converters[src.converter];
+        let cv = &ctx.network().converters[src.converter];
         let ikss_ka = src.i_pu.norm() * sys.i_base(src.node);
         let (_, angle_deg) = at_terminals(
             &SequenceCurrents {
@@ -279,7 +279,7 @@ fn source_kind(ctx: &Context<'_>, shunt: usize) -> SourceKind {
 /// Id and bus of the element behind shunt `shunt`.
 fn source_id(ctx: &Context<'_>, shunt: usize) -> (String, String) {
     let sh = &ctx.sys.shunts[shunt];
-    let net = ctx.net;
+    let net = ctx.network();
     let pair = |id: &str, bus: &str| (id.to_string(), bus.to_string());
     match sh.table {
         Table::ExternalGrids => {

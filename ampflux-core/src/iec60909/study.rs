@@ -2,6 +2,7 @@
 //! driving-point impedances of every fault location by selected inversion, and evaluate
 //! I''k, i_p, I_b and I_th per location in parallel.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::branch_flows;
@@ -43,18 +44,43 @@ pub fn short_circuit_with_progress(
     options: &StudyOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<StudyReport> {
+    study(Cow::Borrowed(net), options, progress)
+}
+
+/// [`short_circuit_with_progress`] on a network given by value, for callers that have no
+/// further use for it (the command line): once the network is compiled into the sequence
+/// networks and its digest taken, it is dropped, unless the branch results or the partial
+/// currents name its elements. On the 100 000-bus synthetic grid that frees about 70 MB
+/// before the factorizations (issue 16, `benches/README.md`).
+pub fn short_circuit_owned(
+    net: Network,
+    options: &StudyOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<StudyReport> {
+    study(Cow::Owned(net), options, progress)
+}
+
+fn study(
+    net: Cow<'_, Network>,
+    options: &StudyOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<StudyReport> {
     options.check()?;
     let issues = net.validate_for(options);
     if issues.iter().any(Issue::is_error) {
         return Err(Error::Invalid(issues));
     }
     let mut warnings = issues;
-    let sys = System::compile(net, options)?;
+    let sys = System::compile(&net, options)?;
+    let locations = locations(&net, options, &sys, &mut warnings)?;
+    let network_digest = net.digest();
+    // a network given by value goes before the symbolic analysis unless the results name its
+    // elements
+    let net = (options.branch_results || options.partial_currents).then_some(net);
     let adm = Admittance::new(&sys)?;
-    let locations = locations(net, options, &sys, &mut warnings)?;
     let terms = SourceTerm::all(&sys, None);
     let ctx = Context {
-        net,
+        net: net.as_deref(),
         options,
         sys: &sys,
         adm: &adm,
@@ -69,7 +95,7 @@ pub fn short_circuit_with_progress(
         terms,
         ratios: node_ratios(&sys),
     };
-    let set = SequenceSet::new(&ctx)?;
+    let mut set = SequenceSet::new(&ctx)?;
     if set.fallback() {
         warnings.push(note(
             "lu_fallback",
@@ -115,7 +141,12 @@ pub fn short_circuit_with_progress(
     for [g, h] in &unit_nodes {
         pairs.extend([(*g, *g), (*g, *h), (*h, *g), (*h, *h)]);
     }
-    let entries = Entries::compute(&ctx, &set, &pairs);
+    // memory (issue 16): without the sources' partial currents, converters, branch results or
+    // partial currents, nothing solves with the factors after the driving-point impedances:
+    // each is released as its entries are taken
+    let solves_later =
+        ctx.sweep || !sys.sources.is_empty() || options.branch_results || options.partial_currents;
+    let entries = Entries::compute(&ctx, &mut set, &pairs, !solves_later);
     let mut data = base_data(&ctx, &set, &plain, &entries, &counter).into_iter();
     let idx: Vec<usize> = (0..at_units.len()).collect();
     let unit_rows = par::map(&idx, |&u| {
@@ -206,7 +237,7 @@ pub fn short_circuit_with_progress(
     };
     Ok(StudyReport {
         study: options.clone(),
-        network_digest: net.digest(),
+        network_digest,
         buses,
         branches,
         voltages,
@@ -364,7 +395,9 @@ fn note(code: &str, message: &str) -> Issue {
 
 /// What the evaluation needs from the study.
 pub(crate) struct Context<'a> {
-    pub net: &'a Network,
+    /// The network, kept where the results name its elements (branch results, partial
+    /// currents); `None` once a network given by value has been compiled and dropped.
+    pub net: Option<&'a Network>,
     pub options: &'a StudyOptions,
     pub sys: &'a System,
     pub adm: &'a Admittance,
@@ -377,6 +410,14 @@ pub(crate) struct Context<'a> {
     pub terms: Vec<SourceTerm>,
     /// Per node, the factor referring currents through the transformers' ratios.
     pub ratios: Vec<f64>,
+}
+
+impl<'a> Context<'a> {
+    /// The network, for the results that name its elements (the study keeps it for them).
+    pub fn network(&self) -> &'a Network {
+        self.net
+            .expect("the study keeps the network for branch results and partial currents")
+    }
 }
 
 /// Columns solved for the sources' partial currents of `locations` base locations.

@@ -21,7 +21,12 @@ use takahashi::SelectedInverse;
 pub(crate) enum Factor {
     Ldl(NumericLdl),
     Lu(Box<LuFactor>),
+    /// Values freed by [`Factor::release`]: nothing solves with it any more.
+    Released,
 }
+
+const RELEASED: &str =
+    "a released factor is not solved with (the study releases only the factors it needs no more)";
 
 impl Factor {
     /// Factorizes the symmetric matrix with permuted-upper values `ax` on `sym`'s pattern,
@@ -31,6 +36,12 @@ impl Factor {
             Ok(num) => Ok(Factor::Ldl(num)),
             Err(_) => LuFactor::new(sym, ax).map(|lu| Factor::Lu(Box::new(lu))),
         }
+    }
+
+    /// Frees the factor's values once the caller needs no more solves with it (a factor of
+    /// the 100 000-bus synthetic grid holds about 10 MB); a later solve panics.
+    pub fn release(&mut self) {
+        *self = Factor::Released;
     }
 
     /// Whether the fallback LU was needed.
@@ -46,6 +57,7 @@ impl Factor {
                 num.solve_in_place(sym, b, &mut work);
             }
             Factor::Lu(lu) => lu.solve_in_place(b),
+            Factor::Released => panic!("{RELEASED}"),
         }
     }
 
@@ -62,6 +74,7 @@ impl Factor {
     pub fn columns(&self, sym: &SymbolicLdl, cols: &[usize]) -> Vec<C64> {
         match self {
             Factor::Ldl(num) => num.unit_columns(sym, cols),
+            Factor::Released => panic!("{RELEASED}"),
             Factor::Lu(_) => {
                 let k = cols.len();
                 let mut out = vec![C64::new(0.0, 0.0); sym.n * k];
@@ -85,32 +98,65 @@ impl Factor {
     /// one solve per distinct column (every diagonal entry, and every (i, j) joined by a
     /// branch, lies on the selected pattern), else by solves.
     pub fn entries(&self, sym: &SymbolicLdl, pairs: &[(usize, usize)]) -> Vec<C64> {
-        let mut cols: Vec<usize> = pairs.iter().map(|p| p.1).collect();
-        cols.sort_unstable();
-        cols.dedup();
-        let by_solves = |pairs: &[(usize, usize)]| -> Vec<C64> {
-            let solved: std::collections::HashMap<usize, Vec<C64>> =
-                crate::par::map(&cols, |&j| (j, self.column(sym, j)))
-                    .into_iter()
-                    .collect();
-            pairs.iter().map(|&(i, j)| solved[&j][i]).collect()
-        };
         match self {
-            Factor::Ldl(num) => {
-                let solve_cost = 4.0 * (sym.nnz_l() + sym.n) as f64;
-                if cols.len() as f64 * solve_cost > SelectedInverse::cost(sym) {
-                    let z = SelectedInverse::compute(sym, num);
-                    pairs
-                        .iter()
-                        .map(|&(i, j)| z.get(sym, i, j).unwrap_or_else(|| self.column(sym, j)[i]))
-                        .collect()
-                } else {
-                    by_solves(pairs)
-                }
+            Factor::Ldl(num) if selected_inversion_pays(sym, pairs) => {
+                let z = SelectedInverse::compute(sym, num);
+                pairs
+                    .iter()
+                    .map(|&(i, j)| z.get(sym, i, j).unwrap_or_else(|| self.column(sym, j)[i]))
+                    .collect()
             }
-            Factor::Lu(_) => by_solves(pairs),
+            _ => self.entries_by_solves(sym, pairs),
         }
     }
+
+    /// [`Factor::entries`] for a caller that needs no more solves with this factor, which is
+    /// released: the selected inverse is computed in the factor's own memory instead of a
+    /// second array of its size (when every pair lies on its pattern, as the diagonal and
+    /// the pairs joined by a branch do). The entries equal [`Factor::entries`]'s bit for bit.
+    pub fn take_entries(&mut self, sym: &SymbolicLdl, pairs: &[(usize, usize)]) -> Vec<C64> {
+        let in_place = matches!(self, Factor::Ldl(_))
+            && selected_inversion_pays(sym, pairs)
+            && pairs
+                .iter()
+                .all(|&(i, j)| SelectedInverse::covers(sym, i, j));
+        if !in_place {
+            let entries = self.entries(sym, pairs);
+            self.release();
+            return entries;
+        }
+        let Factor::Ldl(num) = std::mem::replace(self, Factor::Released) else {
+            unreachable!("checked to be an LDLᵀ factor")
+        };
+        let z = SelectedInverse::in_place(sym, num);
+        pairs
+            .iter()
+            .map(|&(i, j)| z.get(sym, i, j).expect("checked to lie on the pattern"))
+            .collect()
+    }
+
+    /// Entries by one solve per distinct column of `pairs`.
+    fn entries_by_solves(&self, sym: &SymbolicLdl, pairs: &[(usize, usize)]) -> Vec<C64> {
+        let solved: std::collections::HashMap<usize, Vec<C64>> =
+            crate::par::map(&distinct_columns(pairs), |&j| (j, self.column(sym, j)))
+                .into_iter()
+                .collect();
+        pairs.iter().map(|&(i, j)| solved[&j][i]).collect()
+    }
+}
+
+/// The distinct columns j of `pairs` (i, j), ascending.
+fn distinct_columns(pairs: &[(usize, usize)]) -> Vec<usize> {
+    let mut cols: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    cols
+}
+
+/// Whether one selected inversion costs less than one solve per distinct column of `pairs`.
+fn selected_inversion_pays(sym: &SymbolicLdl, pairs: &[(usize, usize)]) -> bool {
+    let solve_cost = 4.0 * (sym.nnz_l() + sym.n) as f64;
+    distinct_columns(pairs).len() as f64 * solve_cost > SelectedInverse::cost(sym)
 }
 
 /// Values of a symmetric matrix on an analysed pattern, filled through precomputed slots.
@@ -248,7 +294,41 @@ mod tests {
             for &(i, j) in &edges {
                 assert!(z.get(&sym, i, j).is_some());
             }
+            // the selected inverse in the factor's memory is the same, bit for bit
+            let in_place = SelectedInverse::in_place(&sym, num.clone());
+            assert_eq!(in_place.diag, z.diag, "n={n}");
+            assert_eq!(in_place.zx, z.zx, "n={n}");
+            // and so are the entries taken from a released factor (the diagonal and the
+            // edges, as a study asks for them; with n > 1 the selected inversion pays)
+            let mut pairs: Vec<(usize, usize)> = all.iter().map(|&k| (k, k)).collect();
+            pairs.extend(edges.iter().flat_map(|&(i, j)| [(i, j), (j, i)]));
+            let kept = f.entries(&sym, &pairs);
+            let mut taken = Factor::new(&sym, &v.ax).unwrap();
+            assert_eq!(taken.take_entries(&sym, &pairs), kept, "n={n}");
+            assert!(matches!(taken, Factor::Released));
         }
+    }
+
+    #[test]
+    fn taking_entries_off_the_pattern_solves_before_releasing() {
+        // (0, n-1) of a path is off the selected pattern: solved, equal to entries()
+        let n = 6;
+        let edges: Vec<(usize, usize)> = (1..n).map(|i| (i, i - 1)).collect();
+        let sym = SymbolicLdl::new(n, &edges).unwrap();
+        let mut v = Values::zeros(&sym);
+        for &(i, j) in &edges {
+            let y = C64::new(0.1, 1.0).inv();
+            v.ax[sym.slot(i, i)] += y;
+            v.ax[sym.slot(j, j)] += y;
+            v.ax[sym.slot(j.min(i), j.max(i))] -= y;
+        }
+        v.ax[sym.slot(0, 0)] += C64::new(0.01, 0.1).inv();
+        let pairs: Vec<(usize, usize)> = (0..n).map(|k| (k, k)).chain([(0, n - 1)]).collect();
+        let mut f = Factor::new(&sym, &v.ax).unwrap();
+        let want = f.entries(&sym, &pairs);
+        assert!(!SelectedInverse::covers(&sym, 0, n - 1));
+        assert_eq!(f.take_entries(&sym, &pairs), want);
+        assert!(matches!(f, Factor::Released));
     }
 
     #[test]

@@ -72,6 +72,36 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .map(|_| ())
 }
 
+/// Appends entries, each of its company, in one statement.
+pub async fn insert_many<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    entries: &[(&CompanyId, &Entry)],
+) -> Result<(), sqlx::Error> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO audit_logs (id, company_id, user_id, project_id, action, target, detail_json, ip, request_id, created_at)
+         VALUES {}",
+        super::placeholders(entries.len(), 10)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for (company, e) in entries {
+        q = q
+            .bind(&e.id)
+            .bind(*company)
+            .bind(&e.user_id)
+            .bind(&e.project_id)
+            .bind(&e.action)
+            .bind(&e.target)
+            .bind(e.detail.to_string())
+            .bind(&e.ip)
+            .bind(&e.request_id)
+            .bind(e.created_at);
+    }
+    q.execute(ex).await.map(|_| ())
+}
+
 /// Filters of the audit list.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {

@@ -5,7 +5,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, FromRow, Row};
 
 use super::Page;
-use crate::ids::{CompanyId, ProjectId, UserId};
+use crate::domain::StudyStatus;
+use crate::ids::{CompanyId, ProjectId, StudyId, UserId};
 
 /// One version of a project's circuit (without the document).
 #[derive(Clone, Debug)]
@@ -24,6 +25,9 @@ pub struct Version {
     pub created_at: i64,
     /// Buses of the network.
     pub bus_count: i64,
+    /// Digest of the document's element order (`None`: canonical order, or a version saved
+    /// before orders were kept).
+    pub order_digest: Option<String>,
 }
 
 impl FromRow<'_, AnyRow> for Version {
@@ -36,11 +40,13 @@ impl FromRow<'_, AnyRow> for Version {
             created_by: row.try_get("created_by")?,
             created_at: row.try_get("created_at")?,
             bus_count: row.try_get("bus_count")?,
+            order_digest: row.try_get("order_digest")?,
         })
     }
 }
 
-const SELECT: &str = "SELECT v.version, v.digest, v.message, v.restored_from, v.created_by, v.created_at, b.bus_count
+const SELECT: &str = "SELECT v.version, v.digest, v.message, v.restored_from, v.created_by, v.created_at, b.bus_count,
+            v.order_digest
      FROM circuit_versions v JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest";
 
 /// A canonical network document, stored once per company and digest.
@@ -86,6 +92,60 @@ pub async fn blob<'e, E: Executor<'e, Database = Any>>(
         .bind(digest)
         .fetch_optional(ex)
         .await
+}
+
+/// A study known for a version's content, order and options: its id and state.
+#[derive(Clone, Debug)]
+pub struct KnownStudy {
+    /// The study.
+    pub id: StudyId,
+    /// Its state.
+    pub status: StudyStatus,
+}
+
+/// Version `version` of the project (`None`: the newest) with the study of `options_json`
+/// on its content in its element order, if one was requested before: what a simulation
+/// request needs, in one query (the study's key is a hash of exactly these three).
+pub async fn version_with_study<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    project: &ProjectId,
+    version: Option<i64>,
+    options_json: &str,
+) -> Result<Option<(Version, Option<KnownStudy>)>, sqlx::Error> {
+    let which = match version {
+        Some(_) => "AND v.version = $4",
+        None => "ORDER BY v.version DESC LIMIT 1",
+    };
+    let sql = format!(
+        "SELECT v.version, v.digest, v.message, v.restored_from, v.created_by, v.created_at,
+                b.bus_count, v.order_digest, s.id AS study_id, s.status AS study_status
+         FROM circuit_versions v
+         JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest
+         LEFT JOIN studies s ON s.company_id = v.company_id AND s.digest = v.digest
+              AND s.options_json = $3
+              AND (s.order_digest = v.order_digest OR (s.order_digest IS NULL AND v.order_digest IS NULL))
+         WHERE v.company_id = $1 AND v.project_id = $2 {which}"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(company)
+        .bind(project)
+        .bind(options_json);
+    if let Some(v) = version {
+        q = q.bind(v);
+    }
+    let Some(row) = q.fetch_optional(ex).await? else {
+        return Ok(None);
+    };
+    let found = Version::from_row(&row)?;
+    let study = match row.try_get::<Option<StudyId>, _>("study_id")? {
+        Some(id) => Some(KnownStudy {
+            id,
+            status: super::enum_col(&row, "study_status", StudyStatus::parse)?,
+        }),
+        None => None,
+    };
+    Ok(Some((found, study)))
 }
 
 /// The newest version of the project.
@@ -168,8 +228,9 @@ pub struct NewVersion<'a> {
     pub created_by: &'a UserId,
     /// Creation (ms).
     pub created_at: i64,
-    /// The document's bus ids in its order (JSON array), when not the canonical order.
-    pub bus_order: Option<&'a str>,
+    /// Digest of the document's element order (stored with [`put_order`]), when not the
+    /// canonical order.
+    pub order_digest: Option<&'a str>,
 }
 
 /// Appends a version (number = last + 1); returns its number.
@@ -179,7 +240,7 @@ pub async fn append<'e, E: Executor<'e, Database = Any>>(
     v: NewVersion<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at, bus_order)
+        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at, order_digest)
          SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8, $9
          FROM circuit_versions WHERE project_id = $3
          RETURNING version",
@@ -192,13 +253,13 @@ pub async fn append<'e, E: Executor<'e, Database = Any>>(
     .bind(v.restored_from)
     .bind(v.created_by)
     .bind(v.created_at)
-    .bind(v.bus_order)
+    .bind(v.order_digest)
     .fetch_one(ex)
     .await
 }
 
-/// The document's bus order of a version (a JSON array of ids), or `None` when it is the
-/// canonical order (or the version does not exist).
+/// The document's bus order of a version saved before element orders were kept (a JSON
+/// array of ids), or `None` (canonical order, a later version, or no such version).
 pub async fn bus_order<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     company: &CompanyId,
@@ -214,4 +275,40 @@ pub async fn bus_order<'e, E: Executor<'e, Database = Any>>(
     .fetch_optional(ex)
     .await?;
     Ok(found.flatten())
+}
+
+/// Stores an element order (`services::order`) unless the company already has it.
+pub async fn put_order<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    digest: &str,
+    order_json: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO circuit_orders (company_id, digest, order_json, created_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (company_id, digest) DO NOTHING",
+    )
+    .bind(company)
+    .bind(digest)
+    .bind(order_json)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|_| ())
+}
+
+/// The element order with `digest` of `company` (JSON).
+pub async fn order<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    digest: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT order_json FROM circuit_orders WHERE company_id = $1 AND digest = $2",
+    )
+    .bind(company)
+    .bind(digest)
+    .fetch_optional(ex)
+    .await
 }

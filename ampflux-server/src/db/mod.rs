@@ -116,6 +116,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "bus order",
         include_str!("../../migrations/0006_bus_order.sql"),
     ),
+    (
+        7,
+        "element order",
+        include_str!("../../migrations/0007_element_order.sql"),
+    ),
 ];
 
 /// The migrator over the embedded migrations (`MIGRATIONS`).
@@ -225,6 +230,24 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     }
 }
 
+/// The placeholders of a multi-row `VALUES` list: `rows` groups of `columns` numbered
+/// parameters, `($1, $2), ($3, $4)`.
+pub(crate) fn placeholders(rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(rows * columns * 5);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(r * columns + c + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
 /// One page of a list.
 #[derive(Clone, Copy, Debug)]
 pub struct Page {
@@ -246,4 +269,13 @@ pub(crate) fn enum_col<T>(
         index: column.to_string(),
         source: format!("unexpected value `{text}`").into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholders_number_every_parameter() {
+        assert_eq!(super::placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(super::placeholders(1, 1), "($1)");
+    }
 }

@@ -231,6 +231,14 @@ pub async fn delete(
     .execute(&mut *conn)
     .await?;
     sqlx::query(
+        "DELETE FROM circuit_orders WHERE company_id = $1 AND NOT EXISTS
+           (SELECT 1 FROM circuit_versions v WHERE v.company_id = circuit_orders.company_id
+              AND v.order_digest = circuit_orders.digest)",
+    )
+    .bind(company)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
         "DELETE FROM studies WHERE company_id = $1 AND status IN ('succeeded', 'failed', 'dead')
            AND NOT EXISTS (SELECT 1 FROM simulations s WHERE s.study_id = studies.id)",
     )

@@ -95,6 +95,55 @@ pub async fn insert<'e, E: Executor<'e, Database = Any>>(
     .map(|_| ())
 }
 
+/// A new simulation with owned fields, and its company (written in groups).
+#[derive(Clone, Debug)]
+pub struct OwnedSimulation {
+    /// Company.
+    pub company: CompanyId,
+    /// Id.
+    pub id: SimulationId,
+    /// Project.
+    pub project: ProjectId,
+    /// Circuit version.
+    pub version: i64,
+    /// The study it asks for.
+    pub study: StudyId,
+    /// Who asks.
+    pub requested_by: UserId,
+    /// Whether the study was known already.
+    pub cached: bool,
+    /// Request time (ms).
+    pub created_at: i64,
+}
+
+/// Inserts simulations (of any companies) in one statement.
+pub async fn insert_many<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    sims: &[&OwnedSimulation],
+) -> Result<(), sqlx::Error> {
+    if sims.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO simulations (id, company_id, project_id, circuit_version, study_id, requested_by, cached, created_at)
+         VALUES {}",
+        super::placeholders(sims.len(), 8)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for s in sims {
+        q = q
+            .bind(&s.id)
+            .bind(&s.company)
+            .bind(&s.project)
+            .bind(s.version)
+            .bind(&s.study)
+            .bind(&s.requested_by)
+            .bind(i64::from(s.cached))
+            .bind(s.created_at);
+    }
+    q.execute(ex).await.map(|_| ())
+}
+
 /// Simulation `id` of `company`, with the result when `with_result`.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,

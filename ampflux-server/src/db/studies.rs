@@ -18,6 +18,8 @@ pub struct Study {
     pub company_id: CompanyId,
     /// Digest of the network.
     pub digest: String,
+    /// Digest of the element order the network is computed in (`None`: canonical order).
+    pub order_digest: Option<String>,
     /// The study options (JSON, every option spelled out).
     pub options_json: String,
     /// State.
@@ -60,6 +62,7 @@ impl FromRow<'_, AnyRow> for Study {
             id: row.try_get("id")?,
             company_id: row.try_get("company_id")?,
             digest: row.try_get("digest")?,
+            order_digest: row.try_get("order_digest")?,
             options_json: row.try_get("options_json")?,
             status: enum_col(row, "status", StudyStatus::parse)?,
             priority: row.try_get("priority")?,
@@ -83,7 +86,7 @@ impl FromRow<'_, AnyRow> for Study {
 
 /// Columns of [`Study`] (with table alias `s`).
 pub(crate) const COLUMNS: &str =
-    "s.id, s.company_id, s.digest, s.options_json, s.status, s.priority, s.job_id,
+    "s.id, s.company_id, s.digest, s.order_digest, s.options_json, s.status, s.priority, s.job_id,
     s.attempts, s.computations, s.progress_done, s.progress_total, s.result_json, s.error_json,
     s.branch_rows, s.voltage_rows,
     s.worker_id, s.compute_ms, s.created_at, s.started_at, s.finished_at";
@@ -97,6 +100,8 @@ pub struct NewStudy<'a> {
     pub key: &'a str,
     /// Digest of the network.
     pub digest: &'a str,
+    /// Digest of the element order to compute it in (`None`: canonical order).
+    pub order_digest: Option<&'a str>,
     /// The options, every one spelled out (JSON).
     pub options_json: &'a str,
     /// Queue priority.
@@ -115,8 +120,8 @@ pub async fn insert_if_absent<'e, E: Executor<'e, Database = Any>>(
     study: NewStudy<'_>,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO studies (id, company_id, study_key, digest, options_json, status, priority, job_id, created_at, queued_at)
-         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $8)
+        "INSERT INTO studies (id, company_id, study_key, digest, options_json, status, priority, job_id, created_at, queued_at, order_digest)
+         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $8, $9)
          ON CONFLICT (company_id, study_key) DO NOTHING",
     )
     .bind(study.id)
@@ -127,19 +132,22 @@ pub async fn insert_if_absent<'e, E: Executor<'e, Database = Any>>(
     .bind(study.priority)
     .bind(study.job_id)
     .bind(study.created_at)
+    .bind(study.order_digest)
     .execute(ex)
     .await
     .map(|r| r.rows_affected() == 1)
 }
 
-/// The study with key `key` of `company`.
+/// The study with key `key` of `company`, without its result (`result_json` is `None`):
+/// what a request needs to know of the cache.
 pub async fn by_key<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     company: &CompanyId,
     key: &str,
 ) -> Result<Option<Study>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM studies s WHERE s.company_id = $1 AND s.study_key = $2"
+        "SELECT {} FROM studies s WHERE s.company_id = $1 AND s.study_key = $2",
+        COLUMNS.replace("s.result_json", "NULL AS result_json")
     )))
     .bind(company)
     .bind(key)

@@ -42,6 +42,27 @@ pub async fn increment<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
+/// Adds `n` (negative: takes back) to the day's counter and returns the new count.
+pub async fn add<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    kind: Kind,
+    day: i64,
+    n: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO usage_counters (company_id, day, kind, count) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (company_id, day, kind) DO UPDATE SET count = usage_counters.count + $4
+         RETURNING count",
+    )
+    .bind(company)
+    .bind(day)
+    .bind(kind.as_str())
+    .bind(n)
+    .fetch_one(ex)
+    .await
+}
+
 /// Today's count.
 pub async fn get<'e, E: Executor<'e, Database = Any>>(
     ex: E,

@@ -49,6 +49,22 @@ pub async fn record<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
+/// The entry `event` by `actor` makes, to write later with others
+/// ([`crate::db::audit::insert_many`]).
+pub fn entry(actor: &Actor, event: Event<'_>) -> Entry {
+    Entry {
+        id: AuditId::new(),
+        user_id: Some(actor.caller.id.clone()),
+        project_id: event.project_id.cloned(),
+        action: event.action.to_string(),
+        target: event.target.map(str::to_string),
+        detail: event.detail,
+        ip: actor.origin.ip.clone(),
+        request_id: actor.origin.request_id.clone(),
+        created_at: now_ms(),
+    }
+}
+
 /// Appends `event` to the audit log of `company`, by `user` when known.
 pub async fn record_as<'e, E: Executor<'e, Database = Any>>(
     ex: E,

@@ -6,6 +6,7 @@ use ampflux_core::{Issue, Network, version as history};
 use serde_json::{Value, json};
 
 use super::audit::{self, Event};
+use super::order::{self, ElementOrder};
 use super::projects::Projects;
 use super::{Actor, Listed, input, licenses};
 use crate::auth::Caller;
@@ -108,25 +109,36 @@ struct Checked {
     digest: String,
     buses: i64,
     warnings: Vec<Issue>,
-    bus_order: Option<String>,
+    order: Option<Order>,
 }
 
-/// The network's bus ids in its order as a JSON array, or `None` when that is the canonical
-/// (sorted) order, which the stored document has anyway.
-fn bus_order(net: &Network) -> Option<String> {
-    let ids: Vec<&str> = net.buses.iter().map(|b| b.id.as_str()).collect();
-    if ids.is_sorted() {
-        return None;
+/// A document's element order as stored: its digest and its JSON (`services::order`).
+#[derive(Clone, Debug)]
+struct Order {
+    digest: String,
+    json: String,
+}
+
+impl Order {
+    /// The order of `net`'s tables, or `None` when it is the canonical order.
+    fn of(net: &Network) -> Option<Order> {
+        ElementOrder::of(net).map(|o| Order::new(o.to_json()))
     }
-    serde_json::to_string(&ids).ok()
+
+    fn new(json: String) -> Order {
+        Order {
+            digest: order::digest(&json),
+            json,
+        }
+    }
 }
 
 /// The content of a version to append: its digest, the document when it may be new to the
-/// company, and the document's bus order.
+/// company, and the document's element order (when not canonical).
 struct Content<'a> {
     digest: &'a str,
     blob: Option<Blob<'a>>,
-    bus_order: Option<&'a str>,
+    order: Option<Order>,
 }
 
 fn check_document(document: &[u8]) -> Result<Checked, ampflux_core::Error> {
@@ -144,7 +156,7 @@ fn check_document(document: &[u8]) -> Result<Checked, ampflux_core::Error> {
         digest: net.digest(),
         buses: net.buses.len() as i64,
         warnings: issues,
-        bus_order: bus_order(&net),
+        order: Order::of(&net),
     })
 }
 
@@ -375,7 +387,7 @@ impl Circuits {
         let content = Content {
             digest: &checked.digest,
             blob: Some(blob),
-            bus_order: checked.bus_order.as_deref(),
+            order: checked.order,
         };
         let (created, version) = self
             .append(actor, &a.project.id, content, &message, None)
@@ -387,6 +399,34 @@ impl Circuits {
         })
     }
 
+    /// The element order of version `v` (to give a version with its content): its stored
+    /// order, or for a version saved before orders were kept, its bus order.
+    async fn order_of(
+        &self,
+        company: &CompanyId,
+        project: &ProjectId,
+        v: &Version,
+    ) -> Result<Option<Order>> {
+        let pool = &self.db.pool;
+        if let Some(digest) = &v.order_digest {
+            let json = db::circuits::order(pool, company, digest)
+                .await?
+                .ok_or_else(|| Error::internal(format!("element order {digest} missing")))?;
+            return Ok(Some(Order::new(json)));
+        }
+        let Some(buses) = db::circuits::bus_order(pool, company, project, v.version).await? else {
+            return Ok(None);
+        };
+        let buses: Value = serde_json::from_str(&buses).map_err(Error::internal)?;
+        let json = serde_json::to_string(&json!({ "buses": buses })).map_err(Error::internal)?;
+        Ok(Some(Order::new(json)))
+    }
+
+    /// The element order with `digest` (JSON), stored with a version of `company`.
+    pub async fn order(&self, company: &CompanyId, digest: &str) -> Result<Option<String>> {
+        Ok(db::circuits::order(&self.db.pool, company, digest).await?)
+    }
+
     /// Makes the content of an old version the newest version.
     pub async fn restore(&self, actor: &Actor, project: &str, which: &str) -> Result<Saved> {
         let a = self.projects.access(&actor.caller, project).await?;
@@ -394,17 +434,13 @@ impl Circuits {
         let which = VersionRef::parse(which).ok_or(Error::NotFound("circuit version"))?;
         let old = self.version(&a, which).await?;
         let message = format!("restore of version {}", old.version);
-        let order = db::circuits::bus_order(
-            &self.db.pool,
-            &a.project.company_id,
-            &a.project.id,
-            old.version,
-        )
-        .await?;
+        let order = self
+            .order_of(&a.project.company_id, &a.project.id, &old)
+            .await?;
         let content = Content {
             digest: &old.digest,
             blob: None,
-            bus_order: order.as_deref(),
+            order,
         };
         let (created, version) = self
             .append(actor, &a.project.id, content, &message, Some(old.version))
@@ -476,7 +512,7 @@ impl Circuits {
                 digest: m.network.digest(),
                 buses: m.network.buses.len() as i64,
                 warnings: issues,
-                bus_order: bus_order(&m.network),
+                order: Order::of(&m.network),
             };
             Ok::<_, Error>((m, checked))
         })
@@ -503,7 +539,7 @@ impl Circuits {
             let content = Content {
                 digest: &checked.digest,
                 blob: Some(blob),
-                bus_order: checked.bus_order.as_deref(),
+                order: checked.order.clone(),
             };
             let (created, version) = self
                 .append(actor, &a.project.id, content, &message, None)
@@ -550,6 +586,9 @@ impl Circuits {
         if let Some(blob) = content.blob {
             db::circuits::put_blob(tx.conn(), company, blob, now).await?;
         }
+        if let Some(o) = &content.order {
+            db::circuits::put_order(tx.conn(), company, &o.digest, &o.json, now).await?;
+        }
         if let Some(latest) = db::circuits::latest(tx.conn(), company, project).await?
             && latest.digest == digest
         {
@@ -565,7 +604,7 @@ impl Circuits {
                 restored_from,
                 created_by: &caller.id,
                 created_at: now,
-                bus_order: content.bus_order,
+                order_digest: content.order.as_ref().map(|o| o.digest.as_str()),
             },
         )
         .await?;

@@ -9,6 +9,7 @@
 //! - [`projects`]: projects, their access rules and members.
 //! - [`circuits`]: circuit versions: save, history, one version, diff, restore; the one
 //!   place a stored network is loaded.
+//! - [`order`]: the document's element order, which results follow.
 //! - [`simulations`]: studies as jobs, cached by circuit digest and options; progress.
 //! - [`studies`]: the study kinds and the call into the core for each.
 //! - [`licenses`]: plans, their limits, usage and enforcement.
@@ -19,11 +20,13 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod audit;
+pub mod cache_hits;
 pub mod circuits;
 pub mod input;
 pub mod licenses;
 pub mod notifications;
 pub mod operator;
+pub mod order;
 pub mod projects;
 pub mod simulations;
 pub mod studies;

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 
 use super::audit::{self, Event};
+use super::cache_hits::{Hit, HitWriter};
 use super::circuits::{Circuits, VersionRef};
 use super::studies::{KindReport, StudyOptions};
 use super::{Actor, Listed, licenses};
@@ -20,8 +21,9 @@ use crate::auth::access::Level;
 use crate::auth::tokens;
 use crate::clock::{day_of, now_ms};
 use crate::config::Features;
+use crate::db::circuits::{KnownStudy, Version};
 use crate::db::result_parts::CHUNK_ROWS;
-use crate::db::simulations::{NewSimulation, Simulation};
+use crate::db::simulations::{NewSimulation, OwnedSimulation, Simulation};
 use crate::db::studies::NewStudy;
 use crate::db::{self, Db, Page, usage};
 use crate::domain::StudyStatus;
@@ -101,6 +103,29 @@ pub enum Progress {
     Deleted,
 }
 
+/// What a simulation request asks for, once read and checked.
+#[derive(Clone, Copy)]
+struct Asked<'a> {
+    actor: &'a Actor,
+    project: &'a ProjectId,
+    version: &'a Version,
+    options: &'a StudyOptions,
+    options_json: &'a str,
+}
+
+impl Asked<'_> {
+    /// The facts of the request for its audit entry.
+    fn audit_detail(&self, study: &StudyId, cached: bool) -> Value {
+        let mut detail = json!({"version": self.version.version, "study": study, "cached": cached});
+        if let (Some(d), Value::Object(extra)) =
+            (detail.as_object_mut(), self.options.audit_detail())
+        {
+            d.extend(extra);
+        }
+        detail
+    }
+}
+
 /// One page of the branch and voltage rows of a result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RowPage {
@@ -134,13 +159,20 @@ fn slice(rows: Vec<Value>, offset: i64, len: i64) -> Vec<Value> {
         .collect()
 }
 
-/// The cache key of a study: SHA-256 of the circuit digest and the options with every
-/// option spelled out (so `{}` and `{"fault": "3ph"}` are the same study).
-pub fn study_key(digest: &str, options_json: &str) -> String {
+/// The cache key of a study: SHA-256 of the circuit digest, the options with every option
+/// spelled out (so `{}` and `{"fault": "3ph"}` are the same study) and, when the document's
+/// elements are not in canonical order, the digest of their order (the rows of the result
+/// come in that order, so it is another result; a canonical order keeps the keys of studies
+/// stored before orders were kept).
+pub fn study_key(digest: &str, options_json: &str, order_digest: Option<&str>) -> String {
     let mut h = Sha256::new();
     h.update(digest.as_bytes());
     h.update(b"\n");
     h.update(options_json.as_bytes());
+    if let Some(order) = order_digest {
+        h.update(b"\norder ");
+        h.update(order.as_bytes());
+    }
     tokens::hex(&h.finalize())
 }
 
@@ -154,6 +186,7 @@ pub struct Simulations {
     wake: Arc<Notify>,
     features: Features,
     poll: Duration,
+    hits: HitWriter,
 }
 
 /// What the simulations need besides the database.
@@ -173,9 +206,11 @@ pub struct SimulationDeps {
 }
 
 impl Simulations {
-    /// The simulations in `db`.
+    /// The simulations in `db` (starts the task that writes cache hits, on the current
+    /// runtime).
     pub fn new(db: Db, deps: SimulationDeps) -> Simulations {
         Simulations {
+            hits: HitWriter::spawn(db.clone()),
             db,
             circuits: deps.circuits,
             queue: deps.queue,
@@ -198,12 +233,29 @@ impl Simulations {
         let caller = &actor.caller;
         let a = self.circuits.projects().access(caller, project).await?;
         a.require(Level::Write, "running a simulation")?;
-        let project = &a.project.id;
-        let pool = &self.db.pool;
-        let company = &caller.company_id;
         let which = req.version.ok_or(Error::NotFound("circuit version"))?;
-        let version = self.circuits.version(&a, which).await?;
-        let options = StudyOptions::from_request(req.study)?;
+        let options = match StudyOptions::from_request(req.study) {
+            Ok(options) => options,
+            Err(e) => {
+                // a version that does not exist is named first
+                self.circuits.version(&a, which).await?;
+                return Err(e);
+            }
+        };
+        let options_json = options.to_json()?;
+        let number = match which {
+            VersionRef::Number(n) => Some(n),
+            VersionRef::Latest => None,
+        };
+        let (version, known) = db::circuits::version_with_study(
+            &self.db.pool,
+            &caller.company_id,
+            &a.project.id,
+            number,
+            &options_json,
+        )
+        .await?
+        .ok_or(Error::NotFound("circuit version"))?;
         if options.needs_advanced() && !self.features.advanced_simulations {
             return Err(Error::Forbidden {
                 code: "feature_disabled",
@@ -212,30 +264,83 @@ impl Simulations {
                         .into(),
             });
         }
-        let options_json = options.to_json()?;
-        let key = study_key(&version.digest, &options_json);
+        let asked = Asked {
+            actor,
+            project: &a.project.id,
+            version: &version,
+            options: &options,
+            options_json: &options_json,
+        };
+        match known.filter(|s| s.status != StudyStatus::Dead) {
+            Some(study) => self.hit(asked, study).await,
+            None => self.compute(asked, req.priority).await,
+        }
+    }
+
+    /// A request for a study known already (not dead): a new simulation of it, its use of
+    /// the daily limit and its audit entry, written with the other hits of the moment
+    /// (`cache_hits`), where the license is checked too.
+    async fn hit(&self, asked: Asked<'_>, study: KnownStudy) -> Result<Requested> {
+        let (caller, now, sim_id) = (&asked.actor.caller, now_ms(), SimulationId::new());
+        let event = Event {
+            action: "simulation.request",
+            project_id: Some(asked.project),
+            target: Some(sim_id.as_str()),
+            detail: asked.audit_detail(&study.id, true),
+        };
+        self.hits
+            .write(Hit {
+                company: caller.company_id.clone(),
+                day: day_of(now),
+                simulation: OwnedSimulation {
+                    company: caller.company_id.clone(),
+                    id: sim_id.clone(),
+                    project: asked.project.clone(),
+                    version: asked.version.version,
+                    study: study.id,
+                    requested_by: caller.id.clone(),
+                    cached: true,
+                    created_at: now,
+                },
+                audit: audit::entry(asked.actor, event),
+            })
+            .await?;
+        metrics::counter!("ampflux_study_cache_hits_total").increment(1);
+        Ok(Requested {
+            id: sim_id,
+            status: study.status,
+            cached: true,
+        })
+    }
+
+    /// A request for a study not known (or dead): checked against the circuit and the plan,
+    /// then inserted (or queued again) with its job, the simulation, the daily limit and the
+    /// audit entry in one transaction.
+    async fn compute(&self, asked: Asked<'_>, priority: Priority) -> Result<Requested> {
+        let (caller, version, project) = (&asked.actor.caller, asked.version, asked.project);
+        let pool = &self.db.pool;
+        let company = &caller.company_id;
+        let order = version.order_digest.as_deref();
+        let key = study_key(&version.digest, asked.options_json, order);
         let license = licenses::active(pool, company).await?;
         let limits = license.plan.limits();
+        // reject what the study cannot run on now, or what would pass the plan's bound of
+        // result rows, instead of failing in the worker
+        let document = self.circuits.document(company, &version.digest).await?;
+        let opts = asked.options.clone();
+        let rows = tokio::task::spawn_blocking(move || {
+            let net = Network::from_json(&document)?;
+            let issues = opts.check(&net);
+            match issues.iter().any(ampflux_core::Issue::is_error) {
+                true => Err(ampflux_core::Error::Invalid(issues)),
+                false => Ok(opts.result_rows(&net)),
+            }
+        })
+        .await??;
+        let what = "result rows per simulation (choose fault buses with `buses`)";
+        licenses::within(&license, what, limits.max_result_rows, rows)?;
 
-        if db::studies::by_key(pool, company, &key).await?.is_none() {
-            // reject what the study cannot run on now, or what would pass the plan's bound
-            // of result rows, instead of failing in the worker
-            let document = self.circuits.document(company, &version.digest).await?;
-            let opts = options.clone();
-            let rows = tokio::task::spawn_blocking(move || {
-                let net = Network::from_json(&document)?;
-                let issues = opts.check(&net);
-                match issues.iter().any(ampflux_core::Issue::is_error) {
-                    true => Err(ampflux_core::Error::Invalid(issues)),
-                    false => Ok(opts.result_rows(&net)),
-                }
-            })
-            .await??;
-            let what = "result rows per simulation (choose fault buses with `buses`)";
-            licenses::within(&license, what, limits.max_result_rows, rows)?;
-        }
-
-        let priority = limits.queue_priority + req.priority.offset();
+        let priority = limits.queue_priority + priority.offset();
         let now = now_ms();
         let sim_id = SimulationId::new();
         let mut tx = self.db.begin_write().await?;
@@ -247,33 +352,18 @@ impl Simulations {
             limits.simulations_per_day,
             used,
         )?;
-        let (job_id, study_id) = (JobId::new(), StudyId::new());
-        let inserted = db::studies::insert_if_absent(
-            tx.conn(),
-            company,
-            NewStudy {
-                id: &study_id,
-                key: &key,
-                digest: &version.digest,
-                options_json: &options_json,
-                priority,
-                job_id: &job_id,
-                created_at: now,
-            },
-        )
-        .await?;
-        let study = db::studies::by_key(tx.conn(), company, &key)
-            .await?
-            .ok_or_else(|| Error::internal("study vanished in its own transaction"))?;
-        let requeued = !inserted
-            && study.status == StudyStatus::Dead
-            && db::studies::requeue_dead(tx.conn(), company, &study.id, &job_id, now).await?;
-        let job = (inserted || requeued).then(|| NewJob {
-            id: job_id.into_string(),
-            company_id: company.to_string(),
-            study_id: study.id.to_string(),
+        let new = NewStudy {
+            id: &StudyId::new(),
+            key: &key,
+            digest: &version.digest,
+            order_digest: order,
+            options_json: asked.options_json,
             priority,
-        });
+            job_id: &JobId::new(),
+            created_at: now,
+        };
+        // another request may have inserted the study since it was looked for
+        let (study, job) = self.new_or_requeued(&mut tx, company, new).await?;
         if let Some(job) = &job {
             self.queue.stage(&mut tx, job).await?;
         }
@@ -292,18 +382,14 @@ impl Simulations {
             },
         )
         .await?;
-        let mut detail = json!({"version": version.version, "study": study.id, "cached": cached});
-        if let (Some(d), Value::Object(extra)) = (detail.as_object_mut(), options.audit_detail()) {
-            d.extend(extra);
-        }
         audit::record(
             tx.conn(),
-            actor,
+            asked.actor,
             Event {
                 action: "simulation.request",
                 project_id: Some(project),
                 target: Some(sim_id.as_str()),
-                detail,
+                detail: asked.audit_detail(&study.id, cached),
             },
         )
         .await?;
@@ -324,6 +410,32 @@ impl Simulations {
             status,
             cached,
         })
+    }
+
+    /// The study `new` asks for, inserted (or a dead one with its key queued again) in `tx`,
+    /// with its job when it needs computing (another request may have inserted it since the
+    /// caller looked).
+    async fn new_or_requeued(
+        &self,
+        tx: &mut db::Tx,
+        company: &CompanyId,
+        new: NewStudy<'_>,
+    ) -> Result<(db::studies::Study, Option<NewJob>)> {
+        let inserted = db::studies::insert_if_absent(tx.conn(), company, new).await?;
+        let study = db::studies::by_key(tx.conn(), company, new.key)
+            .await?
+            .ok_or_else(|| Error::internal("study vanished in its own transaction"))?;
+        let requeued = !inserted
+            && study.status == StudyStatus::Dead
+            && db::studies::requeue_dead(tx.conn(), company, &study.id, new.job_id, new.created_at)
+                .await?;
+        let job = (inserted || requeued).then(|| NewJob {
+            id: new.job_id.to_string(),
+            company_id: company.to_string(),
+            study_id: study.id.to_string(),
+            priority: new.priority,
+        });
+        Ok((study, job))
     }
 
     /// One page of the project's simulations, newest first (without results).
@@ -363,16 +475,20 @@ impl Simulations {
             return Ok(None);
         };
         let mut result: Value = serde_json::from_str(summary).map_err(Error::internal)?;
-        // the study is shared by every version with this content; the order is the version's
-        let order = db::circuits::bus_order(
-            &self.db.pool,
-            &st.company_id,
-            &sim.project_id,
-            sim.circuit_version,
-        )
-        .await?;
-        if let (Some(order), Some(buses)) = (order, result["buses"].as_array_mut()) {
-            in_document_order(buses, &order)?;
+        // a study computed in the document's element order has every row in that order; a
+        // version saved before element orders were kept has its bus order only, which the
+        // bus rows of its (canonical) study follow
+        if st.order_digest.is_none() {
+            let order = db::circuits::bus_order(
+                &self.db.pool,
+                &st.company_id,
+                &sim.project_id,
+                sim.circuit_version,
+            )
+            .await?;
+            if let (Some(order), Some(buses)) = (order, result["buses"].as_array_mut()) {
+                in_document_order(buses, &order)?;
+            }
         }
         let mut totals = [0i64; 2];
         for (i, (part, total)) in [("branches", st.branch_rows), ("voltages", st.voltage_rows)]

@@ -7,6 +7,7 @@ use ampflux_core::duty::DutyOptions;
 use ampflux_core::{FaultKind, Issue, Network, StudyOptions as ShortCircuitOptions};
 use serde_json::{Value, json};
 
+use super::order::ElementOrder;
 use crate::clock::now_ms;
 use crate::db::result_parts::CHUNK_ROWS;
 use crate::db::studies::{Outcome, Study};
@@ -285,6 +286,9 @@ pub struct Attempt {
 pub struct Work {
     /// The stored (canonical) network document.
     pub document: String,
+    /// The element order to put it in before computing (`services::order`; `None`: the
+    /// canonical order), so the report's rows come in the order of the document as written.
+    pub order: Option<String>,
     /// The stored options.
     pub options: String,
 }
@@ -317,7 +321,14 @@ impl Studies {
             // computed before (an earlier attempt stored it and then lost its job)
             return Ok(None);
         }
-        let Some(document) = db::circuits::blob(pool, &a.company, &study.digest).await? else {
+        let document = db::circuits::blob(pool, &a.company, &study.digest).await?;
+        let order = match &study.order_digest {
+            Some(digest) => db::circuits::order(pool, &a.company, digest)
+                .await?
+                .map(Some),
+            None => Some(None),
+        };
+        let (Some(document), Some(order)) = (document, order) else {
             let failure = ErrorBody {
                 code: "circuit_missing".into(),
                 message: "the circuit version of this simulation was deleted".into(),
@@ -328,6 +339,7 @@ impl Studies {
         };
         Ok(Some(Work {
             document,
+            order,
             options: study.options_json,
         }))
     }
@@ -430,7 +442,15 @@ pub fn compute(
     };
     progress(0, 2);
     let run = StudyOptions::from_stored(&work.options).and_then(|options| {
-        let net = Network::from_json(&work.document)?;
+        let mut net = Network::from_json(&work.document)?;
+        if let Some(order) = &work.order {
+            ElementOrder::from_json(order)
+                .map_err(|e| ampflux_core::Error::Format {
+                    path: "element order".into(),
+                    message: e.to_string(),
+                })?
+                .apply(&mut net);
+        }
         progress(1, 2);
         options.run(&net, &tracked)
     });

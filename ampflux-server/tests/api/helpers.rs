@@ -346,20 +346,6 @@ pub fn grid(buses: usize, seed: u64) -> Value {
     ampflux_testkit::synthetic::meshed_grid(buses, seed).document_value()
 }
 
-/// The rows of `rows` (each with an `id`) in the order of the elements `elements` (each with
-/// an `id`): a report of the stored canonical network listed as the document was written.
-pub fn in_order_of(rows: &Value, elements: &Value) -> Value {
-    let rows = rows.as_array().unwrap();
-    let ordered: Vec<Value> = elements
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| rows.iter().find(|r| r["id"] == e["id"]).cloned())
-        .collect();
-    assert_eq!(ordered.len(), rows.len(), "rows without a listed element");
-    Value::Array(ordered)
-}
-
 /// The bytes of base64url text (JWT parts).
 pub fn b64url_decode(text: &str) -> Vec<u8> {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

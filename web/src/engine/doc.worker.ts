@@ -13,9 +13,10 @@ import { errorIssues } from "./issues";
 const post = (m: FromDoc) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(m);
 const ready = init();
 
-/** The text of the document last opened (the engine's compact JSON) or checked: the page's
- * document until it is edited, sent to studies from here so that the page never makes it. */
-let current: string | null = null;
+/** The text of the document last opened (the engine's compact JSON) or checked, and the request
+ * that brought it: the page's document until it is edited, sent to studies from here so that the
+ * page never makes it. */
+let current: { of: number; text: string } | null = null;
 
 /** The last layout made: its key, what it was made from, the band layout before positions. */
 let last: { key: number; structure: string; positions: string; base: Layout } | null = null;
@@ -79,8 +80,9 @@ async function open(id: number, source: Blob | string) {
   let doc: NetworkDoc;
   let checked: Checked;
   try {
-    current = net.toJson(false);
-    doc = JSON.parse(current) as NetworkDoc;
+    const text = net.toJson(false);
+    current = { of: id, text };
+    doc = JSON.parse(text) as NetworkDoc;
     checked = { issues: net.validate(), readable: true, digest: net.digest(), busCount: net.busCount };
   } finally {
     net.free();
@@ -108,7 +110,7 @@ function finish(id: number, doc: NetworkDoc | null, layout: boolean, have?: numb
 }
 
 function check(id: number, text: string, layout: boolean, have?: number) {
-  current = text;
+  current = { of: id, text };
   const checked = checkText(text);
   let doc: NetworkDoc | null = null;
   try {
@@ -133,7 +135,7 @@ self.onmessage = async (event: MessageEvent<ToDoc>) => {
   try {
     if (msg.kind === "open") await open(msg.id, msg.source);
     else if (msg.kind === "text") {
-      const bytes = current === null ? null : new TextEncoder().encode(current);
+      const bytes = current?.of === msg.of ? new TextEncoder().encode(current.text) : null;
       (self as unknown as DedicatedWorkerGlobalScope).postMessage({ kind: "text", id: msg.id, bytes } satisfies FromDoc, bytes ? [bytes.buffer] : []);
     } else check(msg.id, msg.text, msg.layout, msg.have);
   } catch (err) {

@@ -18,8 +18,9 @@ export type ToDoc =
   | { kind: "open"; id: number; source: Blob | string }
   /** Check a document's text; lay it out when `layout` (large networks) unless the page has that layout (`have`: its key). */
   | { kind: "check"; id: number; text: string; layout: boolean; have?: number }
-  /** The text of the document last opened or checked, as UTF-8 bytes (transferred, not copied). */
-  | { kind: "text"; id: number };
+  /** The text of the document of request `of` (an open or a check), as UTF-8 bytes (transferred,
+   * not copied), if that is still the document last opened or checked. */
+  | { kind: "text"; id: number; of: number };
 
 export type FromDoc =
   /** Rows of a document table or of a layout's nodes/edges, as JSON text of an array. */
@@ -35,7 +36,7 @@ export type FromDoc =
    */
   | { kind: "layout"; id: number; head: string | null; unchanged: boolean }
   | { kind: "failed"; id: number; issues: Issue[] }
-  /** The reply to `text` (`null`: no document yet). */
+  /** The reply to `text` (`null`: the worker holds another document's text, or none). */
   | { kind: "text"; id: number; bytes: Uint8Array | null };
 
 /** Rows per part: each part is a short task for the page to parse. */

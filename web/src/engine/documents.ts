@@ -41,8 +41,8 @@ export class DocumentWorker {
   private worker: Worker | null = null;
   private next = 1;
   private requests = new Map<number, Request>();
-  /** The document whose text the worker holds (the last opened, or the last sent to be checked). */
-  private holds: NetworkDoc | null = null;
+  /** The document whose text the worker holds (the last opened, or the last sent to be checked), and that request's id. */
+  private holds: { doc: NetworkDoc; of: number } | null = null;
 
   private get w(): Worker {
     if (!this.worker) {
@@ -74,8 +74,9 @@ export class DocumentWorker {
 
   /** Reads `source` (a file is read in the worker), checks it and lays out a large diagram. */
   async open(source: Blob | string): Promise<Opened> {
-    const opened = await this.request("open", (id) => ({ kind: "open", id, source }));
-    this.holds = opened.doc;
+    let of = 0;
+    const opened = await this.request("open", (id) => { of = id; return { kind: "open", id, source }; });
+    this.holds = { doc: opened.doc, of };
     return opened;
   }
 
@@ -84,8 +85,7 @@ export class DocumentWorker {
    * holds it already: `have` is the `key` of the layout the page holds).
    */
   check(doc: NetworkDoc, text: string, layout: boolean, have?: number): Promise<CheckReply> {
-    this.holds = doc;
-    return this.request("check", (id) => ({ kind: "check", id, text, layout, have }));
+    return this.request("check", (id) => { this.holds = { doc, of: id }; return { kind: "check", id, text, layout, have }; });
   }
 
   /**
@@ -96,13 +96,15 @@ export class DocumentWorker {
    * page and on to the study worker without a copy.
    */
   async textOf(doc: NetworkDoc): Promise<Uint8Array | null> {
-    if (this.holds !== doc) return null;
+    const held = this.holds;
+    if (held?.doc !== doc) return null;
     const id = this.next++;
     const reply = await new Promise<Opened & CheckReply & { bytes?: Uint8Array | null }>((resolve, reject) => {
       this.requests.set(id, { id, kind: "text", tables: new Map(), resolve, reject });
-      this.w.postMessage({ kind: "text", id } satisfies ToDoc);
+      this.w.postMessage({ kind: "text", id, of: held.of } satisfies ToDoc);
     });
-    return this.holds === doc ? reply.bytes ?? null : null;
+    // the worker answers only for that request's document; null: make the text on the page
+    return reply.bytes ?? null;
   }
 
   private table(r: Request, key: string): Table {

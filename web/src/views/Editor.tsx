@@ -58,7 +58,9 @@ export function Editor({ doc, issues, selection, onSelect, onChange, protection 
       <div className="element-list">
         <input type="search" placeholder="Filter elements" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter elements" />
         {TABLES.filter((t) => protection || t.table !== "protective_devices").map((t) => {
-          const list = rows(doc, t.table).filter((e) => !q || e.id.toLowerCase().includes(q) || String(e.name ?? "").toLowerCase().includes(q));
+          // no copy of a 100k-row table on every render when nothing is filtered
+          const all = rows(doc, t.table);
+          const list = q ? all.filter((e) => e.id.toLowerCase().includes(q) || String(e.name ?? "").toLowerCase().includes(q)) : all;
           const needsBus = (t.busFields.length > 0 && rows(doc, "buses").length === 0) || (t.table === "protective_devices" && rows(doc, "switches").length === 0);
           return (
             <details key={t.table} open={t.table === "buses" || list.length > 0 && list.length < 30} data-table={t.table}>
