@@ -877,9 +877,17 @@ async fn chat_streams_text_tool_runs_and_the_result() {
     app.stop().await;
 }
 
-/// The core's duty study as the review runs it (every scenario of the circuit).
-fn core_duty(network: &Value) -> DutyReport {
+/// `network` as the worker computes it: the canonical stored document (tables sorted by id;
+/// `GET .../circuits/N` answers in the order the document was written).
+fn canonical(network: &Value) -> Network {
     let net = Network::from_value(network.clone()).unwrap();
+    Network::from_json(&net.canonical_json()).unwrap()
+}
+
+/// The core's duty study as the review runs it (every scenario of the circuit), on the
+/// document as the worker reads it.
+fn core_duty(network: &Value) -> DutyReport {
+    let net = canonical(network);
     let options = DutyOptions {
         all_scenarios: true,
         ..DutyOptions::default()
@@ -1320,7 +1328,7 @@ async fn explain_arc_flash_answers_the_core_result_of_a_bus() {
             &admin.token,
         )
         .await;
-    let net = Network::from_value(stored.body["network"].clone()).unwrap();
+    let net = canonical(&stored.body["network"]);
     let core: ArcFlashReport = arc_flash(&net, &ArcFlashOptions::default()).unwrap();
     let mv6 = core.bus("MV6").unwrap();
     // the test's premise: the relay clears the arc at MV6
