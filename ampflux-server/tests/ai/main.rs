@@ -877,17 +877,15 @@ async fn chat_streams_text_tool_runs_and_the_result() {
     app.stop().await;
 }
 
-/// `network` as the worker computes it: the canonical stored document (tables sorted by id;
-/// `GET .../circuits/N` answers in the order the document was written).
-fn canonical(network: &Value) -> Network {
-    let net = Network::from_value(network.clone()).unwrap();
-    Network::from_json(&net.canonical_json()).unwrap()
+/// The document as the worker computes it: the stored canonical network put back into the
+/// order the document was written in (`services::order`), the network as posted.
+fn as_posted(network: &Value) -> Network {
+    Network::from_value(network.clone()).unwrap()
 }
 
-/// The core's duty study as the review runs it (every scenario of the circuit), on the
-/// document as the worker reads it.
+/// The core's duty study as the review runs it (every scenario of the circuit).
 fn core_duty(network: &Value) -> DutyReport {
-    let net = canonical(network);
+    let net = as_posted(network);
     let options = DutyOptions {
         all_scenarios: true,
         ..DutyOptions::default()
@@ -929,15 +927,9 @@ async fn without_a_provider_the_review_answers_from_the_core(backend: Backend) {
     let Some(app) = TestApp::spawn(backend, "ai offline review").await else {
         return;
     };
-    let (admin, project) = project_with(&app, plant_failing_only_asymmetrically()).await;
-    // the core's reports on the stored (canonical) document
-    let stored = app
-        .get(
-            &format!("/api/v1/projects/{project}/circuits/1"),
-            &admin.token,
-        )
-        .await;
-    let network = &stored.body["network"];
+    let posted = plant_failing_only_asymmetrically();
+    let (admin, project) = project_with(&app, posted.clone()).await;
+    let network = &posted;
     let r3 = core_report(network, FaultKind::ThreePhase);
     let r1 = core_report(network, FaultKind::LineToEarth);
     let duty = core_duty(network);
@@ -1328,7 +1320,8 @@ async fn explain_arc_flash_answers_the_core_result_of_a_bus() {
             &admin.token,
         )
         .await;
-    let net = canonical(&stored.body["network"]);
+    assert_eq!(stored.status, StatusCode::OK, "{}", stored.text);
+    let net = as_posted(&plant_with_relay());
     let core: ArcFlashReport = arc_flash(&net, &ArcFlashOptions::default()).unwrap();
     let mv6 = core.bus("MV6").unwrap();
     // the test's premise: the relay clears the arc at MV6
@@ -1508,14 +1501,9 @@ async fn explain_arc_flash_answers_the_core_result_of_a_bus() {
 async fn check_equipment_duty_answers_the_core_checks() {
     let fake = FakeLlm::start().await;
     let app = app_with(&fake, "ai duty tool", &[]).await;
-    let (admin, project) = project_with(&app, plant_failing_only_asymmetrically()).await;
-    let stored = app
-        .get(
-            &format!("/api/v1/projects/{project}/circuits/1"),
-            &admin.token,
-        )
-        .await;
-    let duty = core_duty(&stored.body["network"]);
+    let posted = plant_failing_only_asymmetrically();
+    let (admin, project) = project_with(&app, posted.clone()).await;
+    let duty = core_duty(&posted);
     fake.script([
         tool_calls(&[(
             "d1",
