@@ -4,7 +4,10 @@
 // report as JSON (what shortCircuit hands to JS); blocks of runs alternate native/wasm, and
 // the medians and their ratio are printed and written to target/artifacts/wasm-bench.json.
 //
-//   node ampflux-wasm/bench/sweep.mjs [--runs N=7] [--rounds R=3] [--sizes 1000,10000]
+//   node ampflux-wasm/bench/sweep.mjs [--runs N=7] [--rounds R=3] [--sizes 1000,10000] [--pkg DIR]
+//
+// --pkg: another build of the node package (default ampflux-wasm/pkg), e.g. one built with
+// AMPFLUX_WASM_OUT=/tmp/x AMPFLUX_WASM_RUSTFLAGS="-C target-feature=+simd128" (/tmp/x/ampflux-wasm/pkg).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -18,6 +21,7 @@ const { values: args } = parseArgs({
     runs: { type: "string", default: "7" },
     rounds: { type: "string", default: "3" },
     sizes: { type: "string", default: "1000,10000" },
+    pkg: { type: "string" },
   },
 });
 const runs = Number(args.runs);
@@ -45,7 +49,7 @@ if (!sizes.every((n) => existsSync(path.join(TESTDATA, "synthetic", `meshed_${n}
     { cwd: ROOT, stdio: "inherit" });
 }
 
-const { Network } = loadPackage();
+const { Network } = loadPackage(args.pkg);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);

@@ -514,7 +514,7 @@ pub(crate) fn unit_data(
     let (zf, _) = fault_impedances(ctx, k);
     let shares = match (&c1, ctx.sweep) {
         (Some(c1), true) => {
-            let terms = SourceTerm::all(ctx.sys, Some(unit));
+            let terms = SourceTerm::all(ctx.sys, Some(unit), &ctx.ratios);
             let input = LocationInput {
                 node: k,
                 i_k: C64::new(e0 + src, 0.0) / (z1 + zf),

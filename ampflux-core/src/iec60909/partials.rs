@@ -117,7 +117,7 @@ pub(crate) fn table(
                         .then(|| column(Which::Seq(Sequence::Zero)))
                         .flatten(),
                 };
-                unit_terms = SourceTerm::all(sys, Some(u));
+                unit_terms = SourceTerm::all(sys, Some(u), &ctx.ratios);
                 &unit_terms
             }
         };

@@ -78,7 +78,8 @@ fn study(
     // elements
     let net = (options.branch_results || options.partial_currents).then_some(net);
     let adm = Admittance::new(&sys)?;
-    let terms = SourceTerm::all(&sys, None);
+    let ratios = node_ratios(&sys);
+    let terms = SourceTerm::all(&sys, None, &ratios);
     let ctx = Context {
         net: net.as_deref(),
         options,
@@ -93,7 +94,7 @@ fn study(
         // wind units bring their κ_WD
         sweep: SourceTerm::matter(&terms, options.fault),
         terms,
-        ratios: node_ratios(&sys),
+        ratios,
     };
     let mut set = SequenceSet::new(&ctx)?;
     if set.fallback() {
