@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use ampflux_core::StudyReport;
+use ampflux_core::duty::DutyReport;
 use serde_json::json;
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -12,7 +14,7 @@ use super::cache::{self, AnswerCache, KeyParts};
 use super::config::AiConfig;
 use super::context::{self, SYSTEM_MESSAGE};
 use super::provider::{ChatRequest, Message, Usage};
-use super::review::{Review, ReviewStudy};
+use super::review::{DutyStudy, Review, ReviewStudy};
 use super::tools::{self, ToolEnv};
 use super::{AnswerSource, AskRequest, AskResponse, Provider, ToolRun};
 use crate::auth::access::ProjectAccess;
@@ -25,7 +27,7 @@ use crate::services::simulations::Simulations;
 use crate::services::{Actor, input, licenses};
 
 /// The model name in the cache key of the rule-based review.
-const REVIEW_MODEL: &str = "rule-based-review/1";
+const REVIEW_MODEL: &str = "rule-based-review/2";
 
 /// What a streamed request reports as it goes.
 #[derive(Debug)]
@@ -368,7 +370,8 @@ impl Assistant {
                     None => {
                         this_step += 1;
                         counts.calls += 1;
-                        counts.simulations += u32::from(call.function.name == "run_short_circuit");
+                        counts.simulations +=
+                            u32::from(tools::runs_simulation(&call.function.name));
                         tools::run(&env, call).await
                     }
                 };
@@ -424,8 +427,8 @@ impl Assistant {
     }
 
     /// The rule-based review of the project's latest circuit version: three-phase and
-    /// line-to-earth studies (maximum case) through the simulations' job path, then the
-    /// rules of [`Review`].
+    /// line-to-earth studies (maximum case) and the core's equipment duty study (every
+    /// scenario) through the simulations' job path, then the findings of [`Review`].
     async fn review(
         &self,
         actor: &Actor,
@@ -435,9 +438,9 @@ impl Assistant {
         let company = &actor.caller.company_id;
         let latest = self
             .circuits
-            .load(company, &a.project.id, VersionRef::Latest)
+            .version_of(company, &a.project.id, VersionRef::Latest)
             .await?;
-        let Some((version, net)) = latest else {
+        let Some(version) = latest else {
             return Err(Error::invalid_field(
                 "project_id",
                 "no_circuit",
@@ -461,23 +464,36 @@ impl Assistant {
         let project = &a.project.id;
         let sims = &self.simulations;
         let (sim3, report3) = sims
-            .run_and_wait(actor, project, json!({"fault": "3ph", "case": "max"}), wait)
+            .run_and_wait::<StudyReport>(
+                actor,
+                project,
+                json!({"fault": "3ph", "case": "max"}),
+                wait,
+            )
             .await?;
-        let earth = match sims
-            .run_and_wait(actor, project, json!({"fault": "1ph", "case": "max"}), wait)
-            .await
-        {
-            Ok(found) => Ok(found),
-            Err(Error::Invalid { message, .. }) => Err(message),
-            Err(Error::Forbidden {
-                code: "feature_disabled",
-                ..
-            }) => Err("unbalanced faults are switched off on this server".to_string()),
-            Err(e) => return Err(e),
-        };
-        let (id3, id1) = (
+        let mut limited = false;
+        let earth = optional(
+            sims.run_and_wait::<StudyReport>(
+                actor,
+                project,
+                json!({"fault": "1ph", "case": "max"}),
+                wait,
+            )
+            .await,
+            "unbalanced faults are switched off on this server",
+            &mut limited,
+        )?;
+        // the core's equipment duty study over every scenario of the circuit
+        let duty = optional(
+            sims.run_and_wait::<DutyReport>(actor, project, json!({"all_scenarios": true}), wait)
+                .await,
+            "the duty study is switched off on this server",
+            &mut limited,
+        )?;
+        let (id3, id1, id_duty) = (
             sim3.id.to_string(),
             earth.as_ref().map(|(sim, _)| sim.id.to_string()).ok(),
+            duty.as_ref().map(|(sim, _)| sim.id.to_string()).ok(),
         );
         let s3 = ReviewStudy {
             label: "three-phase",
@@ -489,11 +505,15 @@ impl Assistant {
             simulation_id: id1.as_deref().unwrap_or_default(),
             report,
         });
+        let sd = duty.as_ref().map(|(_, report)| DutyStudy {
+            simulation_id: id_duty.as_deref().unwrap_or_default(),
+            report,
+        });
         let findings = Review::new(
-            &net,
             version.version,
             &s3,
             s1.as_ref().map_err(|e| (*e).clone()),
+            sd.as_ref().map_err(|e| (*e).clone()),
         );
         let mut simulations = vec![id3.clone()];
         let mut studies = vec![s3];
@@ -501,6 +521,7 @@ impl Assistant {
             simulations.push(s.simulation_id.to_string());
             studies.push(s);
         }
+        simulations.extend(id_duty);
         let answer = findings.text(&studies);
         send(events, StreamEvent::Delta(answer.clone()));
         let response = AskResponse {
@@ -516,8 +537,29 @@ impl Assistant {
             circuit_version: Some(version.version),
             review: serde_json::to_value(&findings).ok(),
         };
-        self.store(&key, &response).await;
+        if !limited {
+            self.store(&key, &response).await;
+        }
         Ok(response)
+    }
+}
+
+/// A study of the review that may be missing: its result, or why the core refused it, the
+/// server does not offer it (`disabled`) or the plan's limits stop it for now (then
+/// `limited` is set: that review is not cached); other failures end the review.
+fn optional<T>(found: Result<T>, disabled: &str, limited: &mut bool) -> Result<Result<T, String>> {
+    match found {
+        Ok(found) => Ok(Ok(found)),
+        Err(Error::Invalid { message, .. }) => Ok(Err(message)),
+        Err(Error::Forbidden {
+            code: "feature_disabled",
+            ..
+        }) => Ok(Err(disabled.to_string())),
+        Err(Error::PlanLimit { message, .. } | Error::QuotaExceeded { message, .. }) => {
+            *limited = true;
+            Ok(Err(message))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -554,7 +596,7 @@ fn tool_bound(
             config.max_tool_calls
         ));
     }
-    if call.function.name == "run_short_circuit" && counts.simulations >= config.max_simulations {
+    if tools::runs_simulation(&call.function.name) && counts.simulations >= config.max_simulations {
         return Some(format!(
             "at most {} simulations run per request (AI_MAX_SIMULATIONS)",
             config.max_simulations

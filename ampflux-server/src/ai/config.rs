@@ -63,7 +63,8 @@ pub struct AiConfig {
     pub max_tool_calls: u32,
     /// Tool calls run per model step.
     pub max_tool_calls_per_step: u32,
-    /// Simulations (`run_short_circuit` calls) run per request.
+    /// Simulations (`run_short_circuit`, `check_equipment_duty`, `explain_arc_flash` calls) run
+    /// per request.
     pub max_simulations: u32,
 }
 

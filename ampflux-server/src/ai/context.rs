@@ -25,12 +25,16 @@ pub const SYSTEM_MESSAGE: &str =
 
 You work inside AmpFlux, which computes short-circuit currents per IEC 60909-0:2016 \
 (I''k, i_p, I_b, I_th at every bus, for three-phase (3ph), line-to-line (2ph), line-to-earth \
-(1ph) and double line-to-earth (2phe) faults, maximum and minimum case).
+(1ph) and double line-to-earth (2phe) faults, maximum and minimum case), checks equipment \
+duty against ratings (breakers, fuses, switches, busbars, cables) and computes the arc-flash \
+hazard per IEEE 1584-2018 (incident energy, arc-flash boundary, PPE category).
 Rules:
-- Every current, power or impedance you state must come from AmpFlux: the project context \
-below, or the tools get_circuit_summary, run_short_circuit and compare_versions. When a value \
-you need is not there, call run_short_circuit instead of estimating it. Never invent values; \
-if something cannot be computed, say what is missing.
+- Every current, power, energy or impedance you state must come from AmpFlux: the project \
+context below, or the tools get_circuit_summary, run_short_circuit, check_equipment_duty, \
+explain_arc_flash and compare_versions. When a value you need is not there, call a tool \
+instead of estimating it; whether equipment is adequate comes from check_equipment_duty, \
+arc-flash values from explain_arc_flash. Never invent values; if something cannot be \
+computed, say what is missing.
 - Cite each computed value with its quantity, bus or element id, unit, fault type, case and \
 the simulation id, for example: I''k = 12.34 kA at bus MV20 (3ph, max, simulation 1a2b3c).
 - Keep engineering judgement (equipment selection, standards) separate from computed values.
@@ -230,13 +234,43 @@ pub fn key_ratings(net: &Network) -> Vec<String> {
     }
     rated.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut lines: Vec<String> = rated.into_iter().map(|(_, l)| l).collect();
-    for r in super::review::ratings(net) {
-        lines.push(format!(
-            "- rating of {} {} (ratings.{}): {} kA, compared with {:?} at bus {}",
-            r.table, r.element, r.key, r.rated_ka, r.duty, r.bus
-        ));
+    for mut r in rating_fields(net) {
+        let (Some(Value::String(table)), Some(Value::String(id))) = (
+            r.as_object_mut().and_then(|m| m.remove("table")),
+            r.as_object_mut().and_then(|m| m.remove("element")),
+        ) else {
+            continue;
+        };
+        lines.push(format!("- rating of {table} {id}: {r}"));
     }
     lines
+}
+
+/// The rating fields of the circuit as the format gives them (bus `ratings`, switch `kind`,
+/// `bus` and `ratings`, line `conductor` and `clearing_time_s`), one object per element with
+/// its `table` and `element`: data only; the core's duty study compares them with duties.
+pub fn rating_fields(net: &Network) -> Vec<Value> {
+    let mut out = Vec::new();
+    for b in &net.buses {
+        if let Some(r) = &b.ratings {
+            out.push(json!({"table": "buses", "element": b.id, "ratings": r}));
+        }
+    }
+    for s in &net.switches {
+        if let Some(r) = &s.ratings {
+            out.push(json!({"table": "switches", "element": s.id, "kind": s.kind,
+                "bus": s.bus, "ratings": r}));
+        }
+    }
+    for l in &net.lines {
+        if l.conductor.is_some() || l.clearing_time_s.is_some() {
+            out.push(
+                json!({"table": "lines", "element": l.id, "conductor": l.conductor,
+                "clearing_time_s": l.clearing_time_s}),
+            );
+        }
+    }
+    out
 }
 
 /// Element counts by table (tables with at least one element).

@@ -4,12 +4,15 @@
 //!   `AI_API_KEY`, `AI_MODEL`), with time limits and retries; streamed or not.
 //! - [`context`]: the system message and the project context (name, voltage levels, element
 //!   counts and key ratings, the latest simulation results) under a token budget.
-//! - [`tools`]: `get_circuit_summary`, `run_short_circuit` (through the simulations' own job
-//!   path, so results are cached by circuit digest and options) and `compare_versions`.
+//! - [`tools`]: `get_circuit_summary`, `run_short_circuit`, `check_equipment_duty` and
+//!   `explain_arc_flash` (the core's studies through the simulations' own job path, so results
+//!   are cached by circuit digest and options) and `compare_versions`; [`equipment`] holds
+//!   the two over the equipment studies.
 //! - [`cache`]: answers by SHA-256 of (company, system message, context, conversation,
 //!   prompt, model), in Redis or in process, for `AI_CACHE_TTL_SECS`.
-//! - [`review`]: without a provider, a rule-based engineering review of the core's results,
-//!   labelled as not coming from a language model.
+//! - [`review`]: without a provider, a rule-based engineering review of the core's results
+//!   (short-circuit currents, the equipment duty study's checks), labelled as not coming from
+//!   a language model.
 //! - [`assistant`]: the request: checks, daily quota, cache, the bounded tool loop.
 //!
 //! The routes are `POST /api/v1/ai/ask` (JSON) and `POST /api/v1/ai/chat` (server-sent
@@ -19,6 +22,7 @@ pub mod assistant;
 pub mod cache;
 pub mod config;
 pub mod context;
+pub mod equipment;
 pub mod provider;
 pub mod review;
 pub mod tools;
@@ -68,7 +72,8 @@ pub enum AnswerSource {
 /// A tool the model called, and what came of it.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct ToolRun {
-    /// `get_circuit_summary`, `run_short_circuit` or `compare_versions`.
+    /// `get_circuit_summary`, `run_short_circuit`, `check_equipment_duty`,
+    /// `explain_arc_flash` or `compare_versions`.
     pub name: String,
     /// The arguments the model gave.
     #[schema(value_type = Object)]
@@ -103,8 +108,8 @@ pub struct AskResponse {
     pub project_id: Option<String>,
     /// The circuit version of the context.
     pub circuit_version: Option<i64>,
-    /// The findings of the rule-based review as data (highest currents, ratings exceeded
-    /// or above 90 %, earth faults above three-phase), for that source only.
+    /// The findings of the rule-based review as data (highest currents, the core's failing
+    /// and marginal duty checks, earth faults above three-phase), for that source only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub review: Option<serde_json::Value>,

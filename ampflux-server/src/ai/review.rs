@@ -1,130 +1,23 @@
 //! The rule-based engineering review: what the assistant answers when no language model is
-//! configured. Fixed rules over the reports the core computed (through the simulations' job
-//! path) on the project's latest circuit version; the server only compares and formats.
+//! configured. Every finding is the core's, computed through the simulations' job path on the
+//! project's latest circuit version; the server only selects, sorts and formats:
 //!
-//! Ratings: the typed rating fields of the format (the core moves the older `meta` keys of
-//! the same meaning into them when it reads a document, see its `format::meta_ratings`):
-//!
-//! | element | field | rating | compared with |
-//! |---|---|---|---|
-//! | bus | `ratings.icw_ka` | rated short-time withstand current I_cw (for T_k of the study) | I_th |
-//! | bus | `ratings.ipk_ka` | rated peak withstand current I_pk | i_p |
-//! | switch | `ratings.breaking_ka` | rated short-circuit breaking current | I_b at the switch's bus |
-//! | switch | `ratings.making_ka` | rated short-circuit making current (peak) | i_p at the switch's bus |
-//!
-//! Each duty is the largest over the fault types computed (three-phase and line-to-earth,
-//! maximum case). For a switch the duty is the whole fault current of its bus, which is on
-//! the safe side (the switch's own branch contribution is not subtracted).
+//! - the buses with the highest three-phase I''k (maximum case), from the short-circuit study;
+//! - the equipment duty checks that fail or are marginal, from the core's duty study
+//!   (`ampflux_core::duty::equipment_duty`, all scenarios of the circuit): element, check,
+//!   duty, rating, utilization, verdict and the governing fault type, location and scenario,
+//!   with the count of unrated devices;
+//! - the buses whose line-to-earth I''k1 exceeds the three-phase I''k (a comparison of two
+//!   reported currents), and the buses without any source.
 
 use std::fmt::Write as _;
 
-use ampflux_core::{BusResult, BusStatus, Network, StudyReport};
+use ampflux_core::duty::{DutyCheck, DutyReport, DutySummary, Verdict};
+use ampflux_core::{BusResult, BusStatus, StudyReport, Table};
 use serde::Serialize;
 
-/// The quantity of a bus result a rating is compared with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Duty {
-    /// Thermal equivalent short-time current I_th.
-    Ith,
-    /// Peak short-circuit current i_p.
-    Ip,
-    /// Symmetrical short-circuit breaking current I_b.
-    Ib,
-}
-
-impl Duty {
-    fn of(self, r: &BusResult) -> f64 {
-        match self {
-            Duty::Ith => r.ith_ka,
-            Duty::Ip => r.ip_ka,
-            Duty::Ib => r.ib_ka,
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Duty::Ith => "I_th",
-            Duty::Ip => "i_p",
-            Duty::Ib => "I_b",
-        }
-    }
-}
-
-/// A rating found in the circuit.
-#[derive(Clone, Debug, Serialize)]
-pub struct Rating {
-    /// Element id (bus or switch).
-    pub element: String,
-    /// `bus` or `switch`.
-    pub table: &'static str,
-    /// The bus whose fault currents it is compared with.
-    pub bus: String,
-    /// The rating field it was read from (`icw_ka`, `ipk_ka`, `breaking_ka`, `making_ka`).
-    pub key: &'static str,
-    /// The rated current in kA.
-    pub rated_ka: f64,
-    /// The computed quantity compared with it.
-    pub duty: Duty,
-}
-
-/// Every rating given in the rating fields of buses and switches (see the module docs).
-pub fn ratings(net: &Network) -> Vec<Rating> {
-    let mut out = Vec::new();
-    let mut add = |element: &str, table: &'static str, bus: &str, key, rated: Option<f64>, duty| {
-        if let Some(v) = rated.filter(|v| v.is_finite() && *v > 0.0) {
-            out.push(Rating {
-                element: element.to_string(),
-                table,
-                bus: bus.to_string(),
-                key,
-                rated_ka: v,
-                duty,
-            });
-        }
-    };
-    for b in &net.buses {
-        let r = b.ratings.as_ref();
-        add(
-            &b.id,
-            "bus",
-            &b.id,
-            "icw_ka",
-            r.and_then(|r| r.icw_ka),
-            Duty::Ith,
-        );
-        add(
-            &b.id,
-            "bus",
-            &b.id,
-            "ipk_ka",
-            r.and_then(|r| r.ipk_ka),
-            Duty::Ip,
-        );
-    }
-    for s in &net.switches {
-        let r = s.ratings.as_ref();
-        add(
-            &s.id,
-            "switch",
-            &s.bus,
-            "breaking_ka",
-            r.and_then(|r| r.breaking_ka),
-            Duty::Ib,
-        );
-        add(
-            &s.id,
-            "switch",
-            &s.bus,
-            "making_ka",
-            r.and_then(|r| r.making_ka),
-            Duty::Ip,
-        );
-    }
-    out
-}
-
-/// One study of the review.
+/// One short-circuit study of the review.
+#[derive(Clone, Copy)]
 pub struct ReviewStudy<'a> {
     /// `three-phase` or `line-to-earth`.
     pub label: &'static str,
@@ -134,17 +27,74 @@ pub struct ReviewStudy<'a> {
     pub report: &'a StudyReport,
 }
 
-/// A rating compared with its computed duty.
+/// The equipment duty study of the review.
+#[derive(Clone, Copy)]
+pub struct DutyStudy<'a> {
+    /// The simulation that holds it.
+    pub simulation_id: &'a str,
+    /// The core's report.
+    pub report: &'a DutyReport,
+}
+
+/// What the core's duty study found, as the review lists it.
 #[derive(Clone, Debug, Serialize)]
-pub struct RatingCheck {
-    /// The rating.
-    pub rating: Rating,
-    /// The largest computed duty in kA.
-    pub duty_ka: f64,
-    /// The study it comes from.
-    pub study: &'static str,
-    /// duty / rating.
-    pub utilisation: f64,
+pub struct DutyFindings {
+    /// The simulation of the duty study.
+    pub simulation_id: String,
+    /// Number of checks per verdict (the core's summary).
+    pub summary: DutySummary,
+    /// Scenarios of the envelope (`base`: the circuit as drawn).
+    pub scenarios: Vec<String>,
+    /// Checks that fail, highest utilization first (the core's rows).
+    pub failing: Vec<DutyCheck>,
+    /// Checks that pass at or above the marginal utilization, highest first.
+    pub marginal: Vec<DutyCheck>,
+    /// Devices with at least one unrated check, in the report's order.
+    pub unrated_elements: Vec<String>,
+}
+
+impl DutyFindings {
+    /// The rows of `report` by verdict.
+    pub fn new(study: &DutyStudy<'_>) -> DutyFindings {
+        let report = study.report;
+        let by_verdict = |verdict: Verdict| {
+            let mut rows: Vec<DutyCheck> = report
+                .checks
+                .iter()
+                .filter(|c| c.verdict == verdict)
+                .cloned()
+                .collect();
+            rows.sort_by(|a, b| {
+                let u = |c: &DutyCheck| c.utilization_percent.unwrap_or(0.0);
+                u(b).total_cmp(&u(a))
+            });
+            rows
+        };
+        let mut unrated_elements: Vec<String> = Vec::new();
+        for c in report
+            .checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::Unrated)
+        {
+            if !unrated_elements.contains(&c.element) {
+                unrated_elements.push(c.element.clone());
+            }
+        }
+        let mut scenarios: Vec<String> = Vec::new();
+        for case in &report.cases {
+            if !scenarios.contains(&case.scenario) {
+                scenarios.push(case.scenario.clone());
+            }
+        }
+        DutyFindings {
+            simulation_id: study.simulation_id.to_string(),
+            summary: report.summary,
+            scenarios,
+            failing: by_verdict(Verdict::Fail),
+            marginal: by_verdict(Verdict::Marginal),
+            unrated_elements,
+        }
+    }
 }
 
 /// The findings of the review (also rendered as text by [`Review::text`]).
@@ -154,12 +104,10 @@ pub struct Review {
     pub version: i64,
     /// Buses with the highest three-phase I''k (max case), highest first.
     pub highest: Vec<BusResult>,
-    /// Ratings exceeded by a computed duty, worst first.
-    pub exceeded: Vec<RatingCheck>,
-    /// Ratings loaded above 90 % but not exceeded.
-    pub close: Vec<RatingCheck>,
-    /// Ratings checked in all.
-    pub ratings_checked: usize,
+    /// The equipment duty study's findings (`null` when it could not run).
+    pub duty: Option<DutyFindings>,
+    /// Why the equipment duty study could not run, when it could not.
+    pub duty_missing: Option<String>,
     /// Buses whose line-to-earth I''k1 is above the three-phase I''k: (bus, I''k1, I''k3).
     pub earth_above_three_phase: Vec<(String, f64, f64)>,
     /// Buses without any source.
@@ -173,58 +121,27 @@ pub struct Review {
 /// How many buses the review lists by highest current.
 const TOP: usize = 5;
 
+/// How many failing or marginal checks the text lists (all are in the data).
+const LISTED: usize = 15;
+
 impl Review {
-    /// Applies the rules to the three-phase report and, when it could be computed, the
-    /// line-to-earth one.
+    /// The findings of the three-phase report, the line-to-earth one and the duty study
+    /// when they could be computed.
     pub fn new(
-        net: &Network,
         version: i64,
         three_phase: &ReviewStudy<'_>,
         earth: Result<&ReviewStudy<'_>, String>,
+        duty: Result<&DutyStudy<'_>, String>,
     ) -> Review {
         let mut highest: Vec<BusResult> = three_phase
             .report
             .buses
             .iter()
-            .filter(|b| b.status == BusStatus::Ok)
+            .filter(|b| b.status == BusStatus::Ok && b.ikss_ka.is_finite())
             .cloned()
             .collect();
         highest.sort_by(|a, b| b.ikss_ka.total_cmp(&a.ikss_ka).then(a.id.cmp(&b.id)));
         highest.truncate(TOP);
-
-        let mut studies = vec![three_phase];
-        if let Ok(e) = &earth {
-            studies.push(e);
-        }
-        let rated = ratings(net);
-        let mut exceeded = Vec::new();
-        let mut close = Vec::new();
-        for rating in &rated {
-            let worst = studies
-                .iter()
-                .filter_map(|s| {
-                    s.report
-                        .bus(&rating.bus)
-                        .map(|r| (rating.duty.of(r), s.label))
-                })
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            let Some((duty_ka, study)) = worst else {
-                continue;
-            };
-            let check = RatingCheck {
-                rating: rating.clone(),
-                duty_ka,
-                study,
-                utilisation: duty_ka / rating.rated_ka,
-            };
-            if check.utilisation > 1.0 {
-                exceeded.push(check);
-            } else if check.utilisation >= 0.9 {
-                close.push(check);
-            }
-        }
-        exceeded.sort_by(|a, b| b.utilisation.total_cmp(&a.utilisation));
-        close.sort_by(|a, b| b.utilisation.total_cmp(&a.utilisation));
 
         let mut earth_above = Vec::new();
         if let Ok(e) = &earth {
@@ -245,16 +162,18 @@ impl Review {
             .filter(|b| b.status == BusStatus::Unsupplied)
             .map(|b| b.id.clone())
             .collect();
+        let warnings = three_phase.report.warnings.len()
+            + earth.as_ref().map_or(0, |e| e.report.warnings.len())
+            + duty.as_ref().map_or(0, |d| d.report.warnings.len());
         Review {
             version,
             highest,
-            exceeded,
-            close,
-            ratings_checked: rated.len(),
+            duty: duty.as_ref().ok().map(|d| DutyFindings::new(d)),
+            duty_missing: duty.err(),
             earth_above_three_phase: earth_above,
             unsupplied,
             earth_fault_missing: earth.err(),
-            warnings: studies.iter().map(|s| s.report.warnings.len()).sum(),
+            warnings,
         }
     }
 
@@ -266,15 +185,19 @@ impl Review {
             t,
             "**Rule-based engineering review, not from a language model.** No language model is \
              configured on this server (AI_BASE_URL / AI_API_KEY), so your question was not \
-             interpreted. These findings are fixed rules applied to short-circuit currents that \
-             the AmpFlux engine computed per IEC 60909-0 on circuit version {}.",
+             interpreted. These findings are fixed rules applied to results that the AmpFlux \
+             engine computed on circuit version {}: short-circuit currents per IEC 60909-0 and \
+             its equipment duty study.",
             self.version
         );
         let _ = writeln!(t);
-        let listed: Vec<String> = studies
+        let mut listed: Vec<String> = studies
             .iter()
             .map(|s| format!("{} max (simulation {})", s.label, s.simulation_id))
             .collect();
+        if let Some(d) = &self.duty {
+            listed.push(format!("equipment duty (simulation {})", d.simulation_id));
+        }
         let _ = writeln!(t, "Studies: {}.", listed.join(", "));
         let _ = writeln!(t);
         let _ = writeln!(
@@ -296,33 +219,80 @@ impl Review {
             );
         }
         let _ = writeln!(t);
-        if self.ratings_checked == 0 {
-            let _ = writeln!(
-                t,
-                "Ratings: the circuit gives none. Add them (bus `ratings.icw_ka`, `ratings.ipk_ka`; \
-                 switch `ratings.breaking_ka`, `ratings.making_ka`, in kA) to have them checked."
-            );
-        } else if self.exceeded.is_empty() {
-            let _ = writeln!(
-                t,
-                "Ratings: none of the {} ratings in the circuit is exceeded.",
-                self.ratings_checked
-            );
-        } else {
-            let _ = writeln!(
-                t,
-                "Ratings exceeded ({} of {} checked):",
-                self.exceeded.len(),
-                self.ratings_checked
-            );
-        }
-        for c in &self.exceeded {
-            let _ = writeln!(t, "- EXCEEDED: {}", describe(c));
-        }
-        for c in &self.close {
-            let _ = writeln!(t, "- above 90 %: {}", describe(c));
-        }
+        self.duty_text(&mut t);
         let _ = writeln!(t);
+        self.earth_text(&mut t);
+        if !self.unsupplied.is_empty() {
+            let _ = writeln!(t);
+            let _ = writeln!(
+                t,
+                "Buses without any source (no short-circuit current): {}.",
+                self.unsupplied.join(", ")
+            );
+        }
+        if self.warnings > 0 {
+            let _ = writeln!(t);
+            let _ = writeln!(
+                t,
+                "The engine reported {} warning(s); see the simulations' `warnings`.",
+                self.warnings
+            );
+        }
+        t
+    }
+
+    fn duty_text(&self, t: &mut String) {
+        let Some(d) = &self.duty else {
+            let why = self.duty_missing.as_deref().unwrap_or("no result");
+            let _ = writeln!(t, "Equipment duty: the duty study could not run: {why}");
+            return;
+        };
+        let s = &d.summary;
+        let _ = writeln!(
+            t,
+            "Equipment duty (worst case over the fault types and the scenarios {}): {} check(s) \
+             fail, {} marginal, {} pass, {} unrated.",
+            d.scenarios.join(", "),
+            s.fail,
+            s.marginal,
+            s.pass,
+            s.unrated
+        );
+        for (label, rows) in [("FAIL", &d.failing), ("marginal", &d.marginal)] {
+            for c in rows.iter().take(LISTED) {
+                let _ = writeln!(t, "- {label}: {}", describe(c));
+            }
+            if rows.len() > LISTED {
+                let _ = writeln!(
+                    t,
+                    "- ... {} more {label} check(s) in `review.duty`",
+                    rows.len() - LISTED
+                );
+            }
+        }
+        if !d.unrated_elements.is_empty() {
+            let shown: Vec<&str> = d
+                .unrated_elements
+                .iter()
+                .take(LISTED)
+                .map(String::as_str)
+                .collect();
+            let _ = writeln!(
+                t,
+                "Without ratings (listed as unrated with the duty they must withstand): {}{}. \
+                 Give bus `ratings`, switch `kind` and `ratings`, line `conductor` to have them \
+                 checked.",
+                shown.join(", "),
+                if d.unrated_elements.len() > LISTED {
+                    ", ..."
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+
+    fn earth_text(&self, t: &mut String) {
         match &self.earth_fault_missing {
             Some(why) => {
                 let _ = writeln!(
@@ -351,39 +321,43 @@ impl Review {
                 }
             }
         }
-        if !self.unsupplied.is_empty() {
-            let _ = writeln!(t);
-            let _ = writeln!(
-                t,
-                "Buses without any source (no short-circuit current): {}.",
-                self.unsupplied.join(", ")
-            );
-        }
-        if self.warnings > 0 {
-            let _ = writeln!(t);
-            let _ = writeln!(
-                t,
-                "The engine reported {} warning(s); see the simulations' `warnings`.",
-                self.warnings
-            );
-        }
-        t
     }
 }
 
-fn describe(c: &RatingCheck) -> String {
-    let what = match c.rating.table {
-        "bus" => format!("bus {}", c.rating.element),
-        _ => format!("switch {} at bus {}", c.rating.element, c.rating.bus),
+/// One check of the core in words: element, check, duty against rating, utilization and the
+/// governing case.
+fn describe(c: &DutyCheck) -> String {
+    let table = match c.table {
+        Table::Buses => "bus",
+        Table::Switches => "switch",
+        Table::Lines => "line",
+        other => other.key(),
     };
+    let rating = c
+        .rating
+        .map_or_else(|| "no rating".to_string(), |r| format!("{r:.2} {}", c.unit));
+    let utilization = c
+        .utilization_percent
+        .map(|u| format!(" ({u:.0} %)"))
+        .unwrap_or_default();
+    let mut case = Vec::new();
+    if let Some(f) = c.fault {
+        case.push(format!("{} fault", f.as_str()));
+    }
+    if let Some(l) = &c.location {
+        case.push(format!("at {l}"));
+    }
+    if let Some(s) = &c.scenario {
+        case.push(format!("scenario {s}"));
+    }
     format!(
-        "{what}: {} = {:.2} kA ({}) against {} = {:.2} kA ({:.0} %)",
-        c.rating.duty.label(),
-        c.duty_ka,
-        c.study,
-        c.rating.key,
-        c.rating.rated_ka,
-        c.utilisation * 100.0
+        "{table} {}, {}: {:.2} {} against {rating}{utilization}, {}; {}",
+        c.element,
+        c.check.as_str(),
+        c.duty,
+        c.unit,
+        case.join(" "),
+        c.note
     )
 }
 
@@ -395,33 +369,39 @@ fn fmt_kv(kv: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ampflux_core::{FaultKind, StudyOptions, short_circuit};
+    use ampflux_core::duty::{Check, DutyOptions, equipment_duty};
+    use ampflux_core::{FaultKind, Network, StudyOptions, short_circuit};
 
+    /// A 20/0.4 kV substation whose LV breaker passes its breaking check and whose cable
+    /// fails its adiabatic withstand: a check only the core's duty study knows.
     fn net() -> Network {
-        let mut net = Network::from_json(
-            r#"{"buses": [{"id": "Q", "vn_kv": 20.0}, {"id": "F", "vn_kv": 0.4, "meta": {"icw_ka": 10, "ipk_ka": 100}}],
+        Network::from_json(
+            r#"{"buses": [{"id": "Q", "vn_kv": 20.0}, {"id": "F", "vn_kv": 0.4, "ratings": {"icw_ka": 10, "icw_duration_s": 1, "ipk_ka": 100}},
+                          {"id": "G", "vn_kv": 0.4}],
                 "external_grids": [{"id": "Grid", "bus": "Q", "s_sc_max_mva": 346.41, "rx_max": 0.1,
                                     "x0x_max": 1.0, "r0x0_max": 0.1}],
                 "transformers": [{"id": "T1", "hv_bus": "Q", "lv_bus": "F", "sn_mva": 0.63, "vn_hv_kv": 20.0,
                                   "vn_lv_kv": 0.41, "vk_percent": 4.0, "vkr_percent": 1.0317, "vector_group": "Dyn5",
                                   "vk0_percent": 4.0, "vkr0_percent": 1.0317}],
-                "switches": [{"id": "QF", "bus": "F", "element": "T1", "closed": true, "meta": {"isc_ka": 50}}]}"#,
+                "lines": [{"id": "C1", "from_bus": "F", "to_bus": "G", "length_km": 0.05, "r_ohm_per_km": 0.124,
+                           "x_ohm_per_km": 0.08, "r0_ohm_per_km": 0.5, "x0_ohm_per_km": 0.3,
+                           "conductor": {"material": "cu", "insulation": "pvc", "cross_section_mm2": 10}}],
+                "switches": [{"id": "QF", "bus": "F", "element": "T1", "closed": true, "kind": "breaker",
+                              "ratings": {"breaking_ka": 50}}]}"#,
         )
-        .unwrap();
-        net.name = Some("t".into());
-        net
+        .unwrap()
     }
 
     #[test]
-    fn ratings_are_compared_with_the_core_results() {
+    fn the_findings_are_the_core_checks() {
         let net = net();
-        assert_eq!(ratings(&net).len(), 3);
         let r3 = short_circuit(&net, &StudyOptions::default()).unwrap();
         let o1 = StudyOptions {
             fault: FaultKind::LineToEarth,
             ..StudyOptions::default()
         };
         let r1 = short_circuit(&net, &o1).unwrap();
+        let duty = equipment_duty(&net, &DutyOptions::default()).unwrap();
         let s3 = ReviewStudy {
             label: "three-phase",
             simulation_id: "s3",
@@ -432,26 +412,36 @@ mod tests {
             simulation_id: "s1",
             report: &r1,
         };
-        let review = Review::new(&net, 1, &s3, Ok(&s1));
-        // about 22 kA at F: I_cw 10 kA is exceeded, I_pk 100 kA and I_sc 50 kA are not
-        let f3 = r3.bus("F").unwrap();
-        let f1 = r1.bus("F").unwrap();
-        assert_eq!(review.exceeded.len(), 1);
-        let c = &review.exceeded[0];
-        assert_eq!(c.rating.key, "icw_ka");
-        assert!((c.duty_ka - f3.ith_ka.max(f1.ith_ka)).abs() < 1e-12);
-        assert_eq!(review.highest[0].id, "F");
-        // Dyn transformer with Z0 = Z1: I''k1 slightly above I''k3 at F
-        assert_eq!(
-            review
-                .earth_above_three_phase
-                .iter()
-                .any(|(b, ..)| b == "F"),
-            f1.ikss_ka > f3.ikss_ka
-        );
+        let d = DutyStudy {
+            simulation_id: "d",
+            report: &duty,
+        };
+        let review = Review::new(1, &s3, Ok(&s1), Ok(&d));
+        let found = review.duty.as_ref().unwrap();
+        let want: Vec<&DutyCheck> = duty
+            .checks
+            .iter()
+            .filter(|c| c.verdict == Verdict::Fail)
+            .collect();
+        assert!(!want.is_empty());
+        assert_eq!(found.failing.len(), want.len());
+        for c in want {
+            assert!(found.failing.contains(c), "{c:?} missing");
+        }
+        let cable = duty.check("C1", Check::CableThermal).unwrap();
+        assert_eq!(cable.verdict, Verdict::Fail);
+        assert_eq!(found.summary, duty.summary);
+        assert!(found.unrated_elements.contains(&"G".to_string()));
         let text = review.text(&[s3, s1]);
         assert!(text.starts_with("**Rule-based engineering review, not from a language model.**"));
-        assert!(text.contains("EXCEEDED: bus F"));
-        assert!(text.contains(&format!("{:.2} kA", f3.ikss_ka)));
+        assert!(text.contains("- FAIL: line C1, cable_thermal:"), "{text}");
+        assert!(text.contains("equipment duty (simulation d)"), "{text}");
+        assert_eq!(review.highest[0].id, "F");
+
+        // without the duty study the review says why
+        let review = Review::new(1, &s3, Err("no".into()), Err("switched off".into()));
+        let text = review.text(&[]);
+        assert!(text.contains("the duty study could not run: switched off"));
+        assert!(text.contains("the line-to-earth study could not run: no"));
     }
 }

@@ -4,6 +4,8 @@
 //! - `run_short_circuit`: a study of the core on the latest version, requested through
 //!   [`Simulations::run_and_wait`] like any simulation (same access rules, plan limits,
 //!   audit, and the cache by circuit digest and options), then awaited;
+//! - `check_equipment_duty` and `explain_arc_flash`: the core's equipment duty and arc-flash
+//!   studies through the same job path (in [`super::equipment`]);
 //! - `compare_versions`: the core's `version::diff` of two versions, through
 //!   [`Circuits::diff_versions`] like `GET .../diff`.
 //!
@@ -12,11 +14,12 @@
 
 use std::time::Duration;
 
-use ampflux_core::Network;
+use ampflux_core::{Network, StudyReport};
 use serde_json::{Map, Value, json};
 
 use super::ToolRun;
 use super::context;
+use super::equipment;
 use super::provider::ToolCall;
 use crate::db::{circuits::Version, projects::Project};
 use crate::error::{Error, Result};
@@ -38,6 +41,14 @@ const STUDY_KEYS: &[&str] = &[
 
 /// Buses listed by highest current in a tool's answer.
 const TOP_BUSES: usize = 10;
+
+/// The tools that request a simulation (counted against `AI_MAX_SIMULATIONS`).
+pub fn runs_simulation(name: &str) -> bool {
+    matches!(
+        name,
+        "run_short_circuit" | "check_equipment_duty" | "explain_arc_flash"
+    )
+}
 
 /// The tool definitions sent to the model (OpenAI function-calling format).
 pub fn definitions() -> Vec<Value> {
@@ -62,6 +73,29 @@ pub fn definitions() -> Vec<Value> {
                 "r_fault_ohm": {"type": "number", "description": "Fault resistance in ohm (default 0)."},
                 "x_fault_ohm": {"type": "number", "description": "Fault reactance in ohm (default 0)."}
             }, "additionalProperties": false}
+        }}),
+        json!({"type": "function", "function": {
+            "name": "check_equipment_duty",
+            "description": "Runs the AmpFlux equipment duty study on the latest circuit version (cached like any simulation): every breaker, fuse, switch, busbar and cable against its ratings (breaking, breaking_asym, service_breaking, dc_component, making, short_time, peak, cable_thermal), worst case over the fault types and scenarios. Returns the summary per verdict (pass, marginal, fail, unrated), the failing and marginal checks with duty, rating, utilization and the governing fault type, location and scenario, and every check of the elements asked for.",
+            "parameters": {"type": "object", "properties": {
+                "elements": {"type": "array", "items": {"type": "string"}, "description": "Element ids (buses, switches, lines) whose checks to list in full."},
+                "scenarios": {"type": "array", "items": {"type": "string"}, "description": "Scenario ids of the envelope (`base`: the circuit as drawn). Default base only."},
+                "all_scenarios": {"type": "boolean", "description": "Every scenario of the circuit and the base (default false)."},
+                "duty_basis": {"type": "string", "enum": ["bus_total", "through"], "description": "Current a device carries: its bus's total fault current (default, conservative) or the current through it."},
+                "faults": {"type": "array", "items": {"type": "string", "enum": ["3ph", "2ph", "1ph", "2phe"]}, "description": "Fault types of the envelope; default every type the circuit allows."},
+                "tk_s": {"type": "number", "description": "Fault duration T_k in s (default 1)."},
+                "tmin_s": {"type": "number", "description": "Minimum time delay t_min in s for I_b (default 0.1)."},
+                "marginal_percent": {"type": "number", "description": "Utilization in percent from which a passing check is marginal (default 90)."}
+            }, "additionalProperties": false}
+        }}),
+        json!({"type": "function", "function": {
+            "name": "explain_arc_flash",
+            "description": "The AmpFlux arc-flash result (IEEE 1584-2018) of one bus on the latest circuit version (the study of every bus is computed once and cached): bolted current Ibf, arcing currents of both scenarios (full and reduced), their clearing times and the device that clears each, the governing scenario, incident energy in J/cm2 and cal/cm2, arc-flash boundary, NFPA 70E PPE category, the sources' contributions and the warnings (typical equipment values used, contributions no device interrupts).",
+            "parameters": {"type": "object", "properties": {
+                "bus": {"type": "string", "description": "Bus id."},
+                "energy_method": {"type": "string", "enum": ["single_step", "step_wise"], "description": "Single-step energy (default, conservative) or step-wise as sources clear."},
+                "max_arc_duration_s": {"type": "number", "description": "Longest arc duration in s (default 2)."}
+            }, "required": ["bus"], "additionalProperties": false}
         }}),
         json!({"type": "function", "function": {
             "name": "compare_versions",
@@ -125,12 +159,15 @@ pub async fn run(env: &ToolEnv<'_>, call: &ToolCall) -> ToolOutcome {
     let result = match name {
         "get_circuit_summary" => circuit_summary(env, &args).await.map(|v| (v, None)),
         "run_short_circuit" => run_short_circuit(env, &args).await,
+        "check_equipment_duty" => equipment::check_equipment_duty(env, &args).await,
+        "explain_arc_flash" => equipment::explain_arc_flash(env, &args).await,
         "compare_versions" => compare_versions(env, &args).await.map(|v| (v, None)),
         other => Err(Error::invalid_field(
             "name",
             "unknown_tool",
             format!(
-                "there is no tool `{other}`; use get_circuit_summary, run_short_circuit or compare_versions"
+                "there is no tool `{other}`; use get_circuit_summary, run_short_circuit, \
+                 check_equipment_duty, explain_arc_flash or compare_versions"
             ),
         )),
     };
@@ -179,7 +216,10 @@ fn version_arg(args: &Map<String, Value>, key: &str) -> Result<Option<i64>> {
     }
 }
 
-async fn network_of(env: &ToolEnv<'_>, version: Option<i64>) -> Result<(Version, Network)> {
+pub(super) async fn network_of(
+    env: &ToolEnv<'_>,
+    version: Option<i64>,
+) -> Result<(Version, Network)> {
     let which = version.map_or(VersionRef::Latest, VersionRef::Number);
     env.circuits
         .load(&env.project.company_id, &env.project.id, which)
@@ -202,7 +242,7 @@ async fn circuit_summary(env: &ToolEnv<'_>, args: &Map<String, Value>) -> Result
         .take(200)
         .map(|b| json!({"id": b.id, "vn_kv": b.vn_kv, "name": b.name}))
         .collect();
-    let ratings = super::review::ratings(&net);
+    let ratings = context::rating_fields(&net);
     Ok(json!({
         "version": v.version,
         "digest": v.digest,
@@ -235,7 +275,7 @@ async fn run_short_circuit(
     let study = Value::Object(args.clone());
     let (sim, report) = env
         .simulations
-        .run_and_wait(env.actor, &env.project.id, study, env.wait)
+        .run_and_wait::<StudyReport>(env.actor, &env.project.id, study, env.wait)
         .await?;
     let bus_json = |b: &ampflux_core::BusResult| {
         let mut v = json!({"bus": b.id, "vn_kv": b.vn_kv, "ikss_ka": round(b.ikss_ka),
@@ -284,6 +324,41 @@ async fn run_short_circuit(
         }),
         Some(sim.id.to_string()),
     ))
+}
+
+/// Only `allowed` arguments (and `extra`), else an error naming the first other one.
+pub(super) fn only(args: &Map<String, Value>, allowed: &[&str], extra: &str) -> Result<()> {
+    match args
+        .keys()
+        .find(|k| k.as_str() != extra && !allowed.contains(&k.as_str()))
+    {
+        Some(k) => Err(Error::invalid_field(
+            k,
+            "unknown_argument",
+            "not an argument of this tool",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The string items of the array argument `key` (absent: none).
+pub(super) fn strings(args: &Map<String, Value>, key: &str) -> Result<Vec<String>> {
+    match args.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    Error::invalid_field(key, "invalid_argument", "must be a list of ids")
+                })
+            })
+            .collect(),
+        Some(_) => Err(Error::invalid_field(
+            key,
+            "invalid_argument",
+            "must be a list of ids",
+        )),
+    }
 }
 
 fn round(x: f64) -> f64 {

@@ -33,10 +33,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[utoipa::path(post, path = "/api/v1/ai/ask", tag = "ai", security(("bearer" = [])), request_body = AskRequest,
     description = "Answers a question about a project. With a language model configured (AI_BASE_URL / AI_API_KEY): \
-                   the model gets the project context and may call the tools get_circuit_summary, run_short_circuit \
-                   and compare_versions (simulations run through the simulations' job path and are cached); answers \
+                   the model gets the project context and may call the tools get_circuit_summary, run_short_circuit, \
+                   check_equipment_duty, explain_arc_flash and compare_versions (simulations run through the \
+                   simulations' job path and are cached); answers \
                    are cached for AI_CACHE_TTL_SECS (`cached: true`). Without one: a rule-based engineering review of \
-                   the project's latest circuit (`source: rule_based_review`), labelled as not coming from a \
+                   the project's latest circuit (`source: rule_based_review`: highest currents, the core's equipment \
+                   duty checks, earth faults), labelled as not coming from a \
                    language model. Every request counts against the plan's AI requests per day and is audited.",
     responses((status = 200, body = AskResponse),
               (status = 402, description = "The company's license is not active", body = ErrorBody),

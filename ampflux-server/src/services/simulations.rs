@@ -14,7 +14,7 @@ use tokio::sync::Notify;
 use super::audit::{self, Event};
 use super::cache_hits::{Hit, HitWriter};
 use super::circuits::{Circuits, VersionRef};
-use super::studies::StudyOptions;
+use super::studies::{KindReport, StudyOptions};
 use super::{Actor, Listed, licenses};
 use crate::auth::Caller;
 use crate::auth::access::Level;
@@ -636,16 +636,24 @@ impl Simulations {
         }
     }
 
-    /// Requests `options` on the latest version of `project` and waits up to `wait` for
-    /// it: the simulation (final) and its report. A study the core refused is invalid input
-    /// with the core's issues; one still running after `wait` a timeout.
-    pub async fn run_and_wait(
+    /// Requests `options` (of the study kind of `R`, which sets `kind`) on the latest version
+    /// of `project` and waits up to `wait` for it: the simulation (final) and its report, the
+    /// core's report type of that kind. A study the core refused is invalid input with the
+    /// core's issues; one still running after `wait` a timeout.
+    pub async fn run_and_wait<R: KindReport>(
         &self,
         actor: &Actor,
         project: &ProjectId,
         study: Value,
         wait: Duration,
-    ) -> Result<(Simulation, StudyReport)> {
+    ) -> Result<(Simulation, R)> {
+        let mut study = if study.is_null() { json!({}) } else { study };
+        match study.as_object_mut() {
+            Some(map) => {
+                map.insert("kind".into(), Value::String(R::KIND.into()));
+            }
+            None => return Err(Error::internal("study options are not an object")),
+        }
         let requested = self
             .request(
                 actor,
@@ -662,7 +670,7 @@ impl Simulations {
             .await?;
         match (&sim.study.result_json, &sim.study.error_json) {
             (Some(json), _) => {
-                let report: StudyReport = serde_json::from_str(json).map_err(Error::internal)?;
+                let report: R = serde_json::from_str(json).map_err(Error::internal)?;
                 Ok((sim, report))
             }
             (None, error) => {
@@ -705,7 +713,13 @@ impl Simulations {
             if out.len() >= n {
                 break;
             }
+            // short-circuit reports only (duty and arc-flash reports are other types)
+            let short_circuit = matches!(
+                StudyOptions::from_stored(&s.study.options_json),
+                Ok(StudyOptions::ShortCircuit(_))
+            );
             if s.circuit_version != version
+                || !short_circuit
                 || s.study.status != StudyStatus::Succeeded
                 || seen.contains(&s.study.id)
             {

@@ -27,6 +27,25 @@ pub enum StudyOptions {
     ArcFlash(ArcFlashOptions),
 }
 
+/// The core's report of a study kind, as a finished study stores it: what
+/// [`crate::services::simulations::Simulations::run_and_wait`] reads a result as.
+pub trait KindReport: serde::de::DeserializeOwned {
+    /// The `kind` of the study whose result this is.
+    const KIND: &'static str;
+}
+
+impl KindReport for ampflux_core::StudyReport {
+    const KIND: &'static str = "short_circuit";
+}
+
+impl KindReport for ampflux_core::duty::DutyReport {
+    const KIND: &'static str = "duty";
+}
+
+impl KindReport for ampflux_core::arcflash::ArcFlashReport {
+    const KIND: &'static str = "arc_flash";
+}
+
 /// The names of the study kinds a request may give in `kind`.
 const KINDS: &str = "`short_circuit` (default), `duty` or `arc_flash`";
 

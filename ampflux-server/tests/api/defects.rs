@@ -134,21 +134,13 @@ async fn d3_results_are_bounded_paged_and_documents_checked_early(backend: Backe
     let admin = app.register("Volt AG", "ada@volt.example").await;
     let project = app.project(&admin, "Grid").await;
     let document = grid(40, 3);
-    app.post(
-        &format!("/api/v1/projects/{project}/circuits"),
-        &admin.token,
-        document.clone(),
-    )
-    .await;
-    let sim = app
-        .post(
-            &format!("/api/v1/projects/{project}/simulations"),
-            &admin.token,
+    app.save_circuit(&admin, &project, document.clone()).await;
+    let id = app
+        .simulated(
+            &admin,
+            &project,
             json!({"version": 1, "study": {"branch_results": true}}),
         )
-        .await;
-    let id = sim.body["id"].as_str().unwrap().to_string();
-    app.wait_simulation(&admin.token, &id, Duration::from_secs(60))
         .await;
     let stored = app
         .get(
@@ -638,26 +630,9 @@ async fn d9_headers_request_ids_methods_iat_streams_and_proxies(backend: Backend
 
     // a progress stream ends when its user is deleted
     let bob = app.add_user(&admin, "bob@volt.example", "user").await;
-    app.post(
-        &format!("/api/v1/projects/{project}/members"),
-        &admin.token,
-        json!({"user_id": bob.user_id, "role": "editor"}),
-    )
-    .await;
-    app.post(
-        &format!("/api/v1/projects/{project}/circuits"),
-        &bob.token,
-        small_network(),
-    )
-    .await;
-    let sim = app
-        .post(
-            &format!("/api/v1/projects/{project}/simulations"),
-            &bob.token,
-            json!({"version": 1}),
-        )
-        .await;
-    let id = sim.body["id"].as_str().unwrap().to_string();
+    app.add_member(&admin, &project, &bob, "editor").await;
+    app.save_circuit(&bob, &project, small_network()).await;
+    let id = app.simulate(&bob, &project, json!({"version": 1})).await;
     let stream = app
         .http
         .get(format!("{}/api/v1/simulations/{id}/events", app.base))

@@ -363,3 +363,56 @@ pub fn b64url_decode(text: &str) -> Vec<u8> {
     }
     out
 }
+
+/// The setup steps many tests share: members, circuit versions and simulations of a project,
+/// each checked for success so that a broken step fails where it happens.
+impl TestApp {
+    /// Adds `user` to `project` with `role` (`viewer`, `editor`, `owner`), as `admin`.
+    pub async fn add_member(&self, admin: &Session, project: &str, user: &Session, role: &str) {
+        let a = self
+            .post(
+                &format!("/api/v1/projects/{project}/members"),
+                &admin.token,
+                json!({"user_id": user.user_id, "role": role}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+    }
+
+    /// Saves `network` as a circuit version of `project`, as `s`; its version number.
+    pub async fn save_circuit(&self, s: &Session, project: &str, network: Value) -> i64 {
+        let a = self
+            .post(
+                &format!("/api/v1/projects/{project}/circuits"),
+                &s.token,
+                network,
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.text);
+        a.body["version"].as_i64().unwrap()
+    }
+
+    /// Requests a simulation of `project` (`body` as `POST .../simulations` takes it), as
+    /// `s`; its id.
+    pub async fn simulate(&self, s: &Session, project: &str, body: Value) -> String {
+        let a = self
+            .post(
+                &format!("/api/v1/projects/{project}/simulations"),
+                &s.token,
+                body,
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::ACCEPTED, "{}", a.text);
+        a.body["id"].as_str().unwrap().to_string()
+    }
+
+    /// [`TestApp::simulate`], then waits up to 60 s for it to succeed; its id.
+    pub async fn simulated(&self, s: &Session, project: &str, body: Value) -> String {
+        let id = self.simulate(s, project, body).await;
+        let done = self
+            .wait_simulation(&s.token, &id, Duration::from_secs(60))
+            .await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+        id
+    }
+}

@@ -171,14 +171,7 @@ async fn deleted_users_tokens_stop_working(backend: Backend) {
     let carol = app.add_user(&admin, "carol@volt.example", "user").await;
     let other = app.register("Other AG", "root@other.example").await;
     let project = app.project(&bob, "Bob's plant").await;
-    let saved = app
-        .post(
-            &format!("/api/v1/projects/{project}/circuits"),
-            &bob.token,
-            small_network(),
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::CREATED, "{}", saved.text);
+    app.save_circuit(&bob, &project, small_network()).await;
     let bob_user = format!("/api/v1/users/{}", bob.user_id);
 
     // only a company_admin of the same company deletes
@@ -1028,31 +1021,11 @@ async fn tenant_a(app: &TestApp) -> Tenant {
     let admin = app.register("Company A", "admin@a.example").await;
     let user = app.add_user(&admin, "user@a.example", "user").await;
     let project = app.project(&admin, "A's plant").await;
-    let base = format!("/api/v1/projects/{project}");
-    app.post(
-        &format!("{base}/members"),
-        &admin.token,
-        json!({"user_id": user.user_id, "role": "editor"}),
-    )
-    .await;
-    app.post(&format!("{base}/circuits"), &admin.token, small_network())
+    app.add_member(&admin, &project, &user, "editor").await;
+    app.save_circuit(&admin, &project, small_network()).await;
+    app.save_circuit(&admin, &project, small_network_changed())
         .await;
-    app.post(
-        &format!("{base}/circuits"),
-        &admin.token,
-        small_network_changed(),
-    )
-    .await;
-    let sim = app
-        .post(
-            &format!("{base}/simulations"),
-            &admin.token,
-            json!({"version": 1}),
-        )
-        .await;
-    let simulation = sim.body["id"].as_str().unwrap().to_string();
-    app.wait_simulation(&admin.token, &simulation, Duration::from_secs(60))
-        .await;
+    let simulation = app.simulated(&admin, &project, json!({"version": 1})).await;
     let key = app
         .post(
             "/api/v1/api-keys",
