@@ -136,7 +136,7 @@ pub(super) async fn explain_arc_flash(
 }
 
 /// The core's result of one bus as the model gets it: every field of the core's row, each
-/// scenario with its contributions (at most [`TOP_CONTRIBUTIONS`]), without the per-device
+/// scenario with its contributions (at most 20, `TOP_CONTRIBUTIONS`), without the per-device
 /// and per-step detail.
 pub fn arc_flash_facts(row: &ArcFlashBus) -> Value {
     let mut facts = serde_json::to_value(row).unwrap_or(Value::Null);
