@@ -212,7 +212,10 @@ pub(crate) fn accumulate(
     acc: &mut [f64],
 ) {
     let i_j = z_gk * loc.i_k / t.z;
-    let a = i_j.norm();
+    // |I_j| by the square root of the squared magnitude: per-unit currents of a study are far
+    // from overflow, and hypot (what `norm` calls) is a software routine in WebAssembly, 8 % of
+    // the browser's all-bus sweep (benches/README.md)
+    let a = i_j.norm_sqr().sqrt();
     if a == 0.0 || !a.is_finite() {
         return;
     }
@@ -225,7 +228,7 @@ pub(crate) fn accumulate(
         // reduction by up to 1.7 % on the IEC TR 60909-4 test network (buses 6, 7), whose
         // published I_b the phasor sum reproduces.
         let du = C64::new(0.0, t.z.im.abs()) * i_j / loc.e_k;
-        let term = du * (1.0 - f) * i_j * loc.i_k.conj() / loc.i_k.norm();
+        let term = du * (1.0 - f) * i_j * loc.i_k.conj() / loc.i_k.norm_sqr().sqrt();
         acc[0] += term.re;
         acc[6] += term.im;
     }
