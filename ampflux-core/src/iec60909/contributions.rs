@@ -16,8 +16,9 @@ use crate::study::{Case, FaultKind};
 use crate::system::topology::current_ratios;
 use crate::system::{Decay, SteadyData, System, TwoPort, UnitVariant};
 
-/// Number of columns solved together when many columns of Z are needed.
-pub(crate) const COLUMN_BLOCK: usize = 16;
+/// Number of columns solved together when many columns of Z are needed (the width the
+/// block-solve kernel is unrolled for).
+pub(crate) const COLUMN_BLOCK: usize = crate::sparse::BLOCK_WIDTH;
 
 /// A source (shunt with an impedance) as the location evaluation sees it.
 #[derive(Clone, Debug)]
