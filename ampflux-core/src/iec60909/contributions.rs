@@ -16,9 +16,8 @@ use crate::study::{Case, FaultKind};
 use crate::system::topology::current_ratios;
 use crate::system::{Decay, SteadyData, System, TwoPort, UnitVariant};
 
-/// Number of columns solved together when many columns of Z are needed (the width the
-/// block-solve kernel is unrolled for).
-pub(crate) const COLUMN_BLOCK: usize = crate::sparse::BLOCK_WIDTH;
+/// Number of columns solved together when many columns of Z are needed.
+pub(crate) const COLUMN_BLOCK: usize = 16;
 
 /// A source (shunt with an impedance) as the location evaluation sees it.
 #[derive(Clone, Debug)]

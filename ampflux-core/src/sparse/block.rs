@@ -13,10 +13,6 @@ use num_complex::Complex64 as C64;
 
 use super::ldl::{NumericLdl, SymbolicLdl};
 
-/// The number of columns the bulk block solves take at once (the callers' blocks); the
-/// kernel is unrolled for it.
-pub(crate) const BLOCK_WIDTH: usize = 16;
-
 /// Reusable working blocks, one per thread solving at a time.
 #[derive(Default)]
 pub(crate) struct BlockPool(Mutex<Vec<Block>>);
@@ -85,23 +81,6 @@ impl Block {
 fn sub_scaled(row: (&mut [f64], &mut [f64]), l: C64, y: (&[f64], &[f64])) {
     let (row_re, row_im) = row;
     let (y_re, y_im) = y;
-    // at the bulk solves' width, the same loop on arrays of known length: unrolled whole,
-    // without bounds checks or a loop counter (the WebAssembly build, which runs this loop
-    // scalar, gains most: issue 16, `benches/README.md`)
-    if let (Ok(rr), Ok(ri), Ok(yr), Ok(yi)) = (
-        <&mut [f64; BLOCK_WIDTH]>::try_from(&mut *row_re),
-        <&mut [f64; BLOCK_WIDTH]>::try_from(&mut *row_im),
-        <&[f64; BLOCK_WIDTH]>::try_from(y_re),
-        <&[f64; BLOCK_WIDTH]>::try_from(y_im),
-    ) {
-        sub_scaled_slices(rr, ri, l, yr, yi);
-    } else {
-        sub_scaled_slices(row_re, row_im, l, y_re, y_im);
-    }
-}
-
-#[inline(always)]
-fn sub_scaled_slices(row_re: &mut [f64], row_im: &mut [f64], l: C64, y_re: &[f64], y_im: &[f64]) {
     for (((rr, ri), yr), yi) in row_re.iter_mut().zip(row_im.iter_mut()).zip(y_re).zip(y_im) {
         *rr -= l.re * yr - l.im * yi;
         *ri -= l.re * yi + l.im * yr;

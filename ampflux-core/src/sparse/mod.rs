@@ -12,7 +12,6 @@ use num_complex::Complex64 as C64;
 
 use crate::error::Result;
 
-pub(crate) use block::BLOCK_WIDTH;
 use ldl::NumericLdl;
 pub(crate) use ldl::SymbolicLdl;
 use lu::LuFactor;
