@@ -29,13 +29,35 @@ FAILED=0
 # not depend on what else runs on the machine, unlike the latencies
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 TICK_MS="$(( 1000 / $(getconf CLK_TCK) ))"
+# on PostgreSQL, the CPU time of the backends serving the server's connections to its
+# database (SQLite runs inside the server process); a backend opened during a scenario
+# counts from its start, one closed during it is missed
+db_pids() {
+    su postgres -c "psql -At -c \"SELECT pid FROM pg_stat_activity WHERE datname = '$DB_NAME'\"" 2>/dev/null
+}
+pid_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+declare -A DB_START
+db_mark() { # the CPU ticks of each backend now
+    DB_START=()
+    local pid
+    for pid in $(db_pids); do DB_START[$pid]="$(pid_ticks "$pid")"; done
+}
+db_used() { # ticks used by the backends since db_mark
+    local pid total=0
+    for pid in $(db_pids); do
+        total=$(( total + $(pid_ticks "$pid") - ${DB_START[$pid]:-0} ))
+    done
+    echo "$total"
+}
 run() { # name, wrk arguments...
     local name="$1"; shift
     local out="$WORK/$name.txt"
-    local before after
+    local before after db_ticks=0
+    [[ "$DB_KIND" == "postgres" ]] && db_mark
     before="$(cpu_ticks)"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$@" >"$out"
     after="$(cpu_ticks)"
+    [[ "$DB_KIND" == "postgres" ]] && db_ticks="$(db_used)"
     local rps p99 non2xx sock requests cpu
     rps="$(awk '/^Requests\/sec/ {print $2}' "$out")"
     p99="$(awk '$1 == "99%" {print $2}' "$out")"
@@ -43,8 +65,13 @@ run() { # name, wrk arguments...
     sock="$(awk '/Socket errors/ {s = $4 + $6 + $8 + $10} END {print s + 0}' "$out" | tr -d ',')"
     requests="$(awk '/requests in/ {print $1}' "$out")"
     cpu="$(awk -v t="$(( (after - before) * TICK_MS ))" -v n="$requests" 'BEGIN {printf "%.3f", (n > 0 ? t / n : 0)}')"
-    printf '%-28s %10s req/s   p99 %8s   server CPU %s ms/request   errors: non-2xx %s, socket %s\n' \
-        "$name" "$rps" "$p99" "$cpu" "${non2xx:-0}" "$sock"
+    local db=""
+    if [[ "$DB_KIND" == "postgres" ]]; then
+        db="$(awk -v t="$(( db_ticks * TICK_MS ))" -v n="$requests" 'BEGIN {printf "%.3f", (n > 0 ? t / n : 0)}')"
+        db="   database CPU $db ms/request"
+    fi
+    printf '%-28s %10s req/s   p99 %8s   server CPU %s ms/request%s   errors: non-2xx %s, socket %s\n' \
+        "$name" "$rps" "$p99" "$cpu" "$db" "${non2xx:-0}" "$sock"
     if [[ -n "$non2xx" || "$sock" != "0" ]]; then FAILED=1; cat "$out"; fi
 }
 

@@ -10,6 +10,12 @@
 //! the simulation it names can be read at once; nothing waits on a timer (a lone request is
 //! written at once; under load, the hits that arrived during one commit share the next).
 //!
+//! On PostgreSQL a group's commit returns before its WAL is flushed unless the server is
+//! configured for durable cache hits (`AMPFLUX_DURABLE_CACHE_HITS`, see
+//! [`Durability`]): what such a group writes is a record of a study that is stored already,
+//! and the flush (an fdatasync, 3 ms and more on a virtual disk, with spikes) was most of a
+//! hit's latency.
+//!
 //! The license (active, its daily limit) is read once per company of a group, in its
 //! transaction. The daily limit holds per request: the counter's row is locked by the increment, the
 //! requests over the limit are refused with the plan's error and their increments taken back
@@ -45,6 +51,19 @@ struct Pending {
     reply: oneshot::Sender<Result<()>>,
 }
 
+/// How a group of cache hits is committed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// The commit returns once the group is on disk (PostgreSQL's `synchronous_commit`).
+    Flushed,
+    /// The commit returns before the group's WAL is flushed (PostgreSQL), the durability
+    /// SQLite's `synchronous = NORMAL` gives every transaction: a crash of the database
+    /// machine can forget the last moment of cache hits (their simulations, usage and
+    /// audit entries together, never one without the others); the studies and results
+    /// they point to, and every other write, stay durable.
+    Relaxed,
+}
+
 /// The handle of the task that writes cache hits (cheap to clone).
 #[derive(Clone)]
 pub struct HitWriter {
@@ -53,9 +72,9 @@ pub struct HitWriter {
 
 impl HitWriter {
     /// Starts the task on the current runtime; it ends when every handle is dropped.
-    pub fn spawn(db: Db) -> HitWriter {
+    pub fn spawn(db: Db, durability: Durability) -> HitWriter {
         let (to_task, from_requests) = mpsc::unbounded_channel();
-        tokio::spawn(run(db, from_requests));
+        tokio::spawn(run(db, durability, from_requests));
         HitWriter { to_task }
     }
 
@@ -71,12 +90,12 @@ impl HitWriter {
     }
 }
 
-async fn run(db: Db, mut requests: mpsc::UnboundedReceiver<Pending>) {
+async fn run(db: Db, durability: Durability, mut requests: mpsc::UnboundedReceiver<Pending>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     while requests.recv_many(&mut group, MAX_GROUP).await > 0 {
         let pending = std::mem::take(&mut group);
         let hits: Vec<&Hit> = pending.iter().map(|p| &p.hit).collect();
-        match write_group(&db, &hits).await {
+        match write_group(&db, durability, &hits).await {
             Ok(outcomes) => {
                 for (p, outcome) in pending.into_iter().zip(outcomes) {
                     let _ = p.reply.send(outcome);
@@ -85,7 +104,7 @@ async fn run(db: Db, mut requests: mpsc::UnboundedReceiver<Pending>) {
             Err(e) => {
                 tracing::warn!(error = %e, hits = pending.len(), "a group of cache hits failed; writing them one by one");
                 for p in pending {
-                    let outcome = match write_group(&db, &[&p.hit]).await {
+                    let outcome = match write_group(&db, durability, &[&p.hit]).await {
                         Ok(mut o) => o.pop().unwrap_or(Ok(())),
                         Err(e) => Err(e),
                     };
@@ -99,9 +118,12 @@ async fn run(db: Db, mut requests: mpsc::UnboundedReceiver<Pending>) {
 
 /// Writes `hits` in one transaction: the outcome of each (refused by the daily limit, or
 /// written), or an error of the whole group (nothing written).
-async fn write_group(db: &Db, hits: &[&Hit]) -> Result<Vec<Result<()>>> {
+async fn write_group(db: &Db, durability: Durability, hits: &[&Hit]) -> Result<Vec<Result<()>>> {
     let mut outcomes: Vec<Result<()>> = hits.iter().map(|_| Ok(())).collect();
     let mut tx = db.begin_write().await?;
+    if durability == Durability::Relaxed {
+        tx.relax_durability().await?;
+    }
     // the daily limit, per company and day: count them all, refuse the ones over the limit
     let mut counters: Vec<(&CompanyId, i64)> = Vec::new();
     for h in hits {
