@@ -69,7 +69,6 @@ pub struct Db {
 /// A write transaction (see [`Db::begin_write`]).
 pub struct Tx {
     tx: Transaction<'static, sqlx::Any>,
-    backend: Backend,
     _gate: Option<OwnedSemaphorePermit>,
 }
 
@@ -84,20 +83,9 @@ impl Tx {
         self.tx.commit().await
     }
 
-    /// Lets the commit of this transaction return before its WAL record is flushed to disk
-    /// (PostgreSQL's `SET LOCAL synchronous_commit = off`): the durability every SQLite
-    /// transaction of this server has with `synchronous = NORMAL`. A crash of the database
-    /// machine can lose the last moment of such commits (at most three times
-    /// `wal_writer_delay`, 0.6 s by default), never half of one, and never another
-    /// transaction's data; the commit saves the flush wait (an fdatasync, 3 ms and more).
-    /// No-op on SQLite.
-    pub async fn relax_durability(&mut self) -> Result<(), sqlx::Error> {
-        if self.backend == Backend::Postgres {
-            self.tx
-                .execute("SET LOCAL synchronous_commit = off")
-                .await?;
-        }
-        Ok(())
+    /// Rolls the transaction back (at once, before its write turn on SQLite is given up).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
     }
 }
 
@@ -215,13 +203,31 @@ impl Db {
                 let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
                 Ok(Tx {
                     tx,
-                    backend: Backend::Sqlite,
                     _gate: Some(gate),
                 })
             }
             Backend::Postgres => Ok(Tx {
                 tx: self.pool.begin().await?,
-                backend: Backend::Postgres,
+                _gate: None,
+            }),
+        }
+    }
+
+    /// As [`Db::begin_write`], for a transaction whose commit returns before its WAL
+    /// record is flushed to disk (PostgreSQL's `SET LOCAL synchronous_commit = off`, sent
+    /// with the `BEGIN`): the durability every SQLite transaction of this server has with
+    /// `synchronous = NORMAL`. A crash of the database machine can lose the last moment of
+    /// such commits (at most three times `wal_writer_delay`, 0.6 s by default), never half
+    /// of one, and never another transaction's data; the commit saves the flush wait (an
+    /// fdatasync, 3 ms and more). On SQLite the same as [`Db::begin_write`].
+    pub async fn begin_relaxed_write(&self) -> Result<Tx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.begin_write().await,
+            Backend::Postgres => Ok(Tx {
+                tx: self
+                    .pool
+                    .begin_with("BEGIN; SET LOCAL synchronous_commit = off")
+                    .await?,
                 _gate: None,
             }),
         }

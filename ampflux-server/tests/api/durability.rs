@@ -33,8 +33,7 @@ async fn relaxed_commit_is_local_to_its_transaction(backend: Backend) {
     // one connection: the transaction after the relaxed one runs on the same connection
     let db = Db::connect(&url, 1).await.unwrap();
     db.migrate().await.unwrap();
-    let mut tx = db.begin_write().await.unwrap();
-    tx.relax_durability().await.unwrap();
+    let mut tx = db.begin_relaxed_write().await.unwrap();
     if backend == Backend::Postgres {
         assert_eq!(synchronous_commit(&mut tx).await, "off");
     }
