@@ -18,7 +18,7 @@ use super::projects::Projects;
 use super::studies::{KindReport, StudyOptions};
 use super::{Actor, Listed, licenses};
 use crate::auth::Caller;
-use crate::auth::access::Level;
+use crate::auth::access::{self, Level};
 use crate::auth::tokens;
 use crate::clock::{day_of, now_ms};
 use crate::config::Features;
@@ -461,14 +461,13 @@ impl Simulations {
     /// `with_result`.
     pub async fn get(&self, caller: &Caller, id: &str, with_result: bool) -> Result<Simulation> {
         let id = SimulationId::parse(id).ok_or(Error::NotFound("simulation"))?;
-        let sim = db::simulations::get(&self.db.pool, &caller.company_id, &id, with_result)
-            .await?
-            .ok_or(Error::NotFound("simulation"))?;
-        self.circuits
-            .projects()
-            .access_id(caller, &sim.project_id)
-            .await
-            .map_err(|_| Error::NotFound("simulation"))?;
+        let (company, user) = (&caller.company_id, &caller.id);
+        let (sim, visibility, role) =
+            db::simulations::get_for_user(&self.db.pool, company, user, &id, with_result)
+                .await?
+                .ok_or(Error::NotFound("simulation"))?;
+        // the simulation and the caller's access to its project in one query
+        access::level_in(caller, visibility, role).ok_or(Error::NotFound("simulation"))?;
         Ok(sim)
     }
 
