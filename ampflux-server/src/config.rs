@@ -188,6 +188,9 @@ pub struct Config {
     pub database_url: String,
     /// Largest number of pooled database connections.
     pub database_max_connections: u32,
+    /// Whether a cache hit's records wait for the database's flush to disk on commit
+    /// (PostgreSQL; `services::cache_hits::Durability`). Off by default: SQLite's durability.
+    pub durable_cache_hits: bool,
     /// Redis for the queue, rate limits and the health report, when set.
     pub redis_url: Option<String>,
     /// Prefix of every Redis key (several deployments or test runs can share one Redis).
@@ -354,6 +357,7 @@ impl Config {
         }
         let database_max_connections =
             r.positive("AMPFLUX_DATABASE_MAX_CONNECTIONS", 10, "connections") as u32;
+        let durable_cache_hits = r.bool("AMPFLUX_DURABLE_CACHE_HITS", false);
         let redis_url = r.text("REDIS_URL");
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
@@ -557,6 +561,7 @@ impl Config {
                 bind,
                 database_url,
                 database_max_connections,
+                durable_cache_hits,
                 redis_url,
                 redis_prefix,
                 secret_key,
@@ -624,7 +629,24 @@ mod tests {
         assert_eq!(c.jobs.backend, QueueBackend::Database);
         assert!(c.jobs.in_process_worker);
         assert_eq!(c.access_token_ttl, Duration::from_secs(1800));
+        assert!(!c.durable_cache_hits);
         c.check_for_serve().unwrap();
+    }
+
+    #[test]
+    fn durable_cache_hits_are_a_choice() {
+        assert!(
+            read(&[("AMPFLUX_DURABLE_CACHE_HITS", "true")])
+                .unwrap()
+                .durable_cache_hits
+        );
+        let err = read(&[("AMPFLUX_DURABLE_CACHE_HITS", "maybe")])
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().contains("AMPFLUX_DURABLE_CACHE_HITS"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -28,6 +28,7 @@ use crate::routes::health::Probe;
 use crate::services::accounts::{AccountSettings, Accounts};
 use crate::services::api_keys::ApiKeys;
 use crate::services::audit::AuditLog;
+use crate::services::cache_hits::Durability;
 use crate::services::circuits::Circuits;
 use crate::services::licenses::Licenses;
 use crate::services::notifications::Notifier;
@@ -260,6 +261,10 @@ fn services(config: &Config, db: &Db, c: Connections) -> Services {
             wake: c.job_wake,
             features: config.features,
             poll: config.events_interval,
+            cache_hits: match config.durable_cache_hits {
+                true => Durability::Flushed,
+                false => Durability::Relaxed,
+            },
         },
     );
     let accounts = Accounts::new(

@@ -50,6 +50,15 @@ pub struct ProjectAccess {
 
 /// The caller's level in a project, or `None` when the project is hidden from the caller.
 pub fn level(user: &Caller, project: &Project, member_role: Option<ProjectRole>) -> Option<Level> {
+    level_in(user, project.visibility, member_role)
+}
+
+/// As [`level`], for a project with `visibility`.
+pub fn level_in(
+    user: &Caller,
+    visibility: Visibility,
+    member_role: Option<ProjectRole>,
+) -> Option<Level> {
     if user.is_admin() {
         return Some(Level::Manage);
     }
@@ -57,7 +66,7 @@ pub fn level(user: &Caller, project: &Project, member_role: Option<ProjectRole>)
         Some(ProjectRole::Owner) => Some(Level::Manage),
         Some(ProjectRole::Editor) => Some(Level::Write),
         Some(ProjectRole::Viewer) => Some(Level::Read),
-        None if project.visibility == Visibility::Company => Some(Level::Read),
+        None if visibility == Visibility::Company => Some(Level::Read),
         None => None,
     }
 }

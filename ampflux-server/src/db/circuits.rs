@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, FromRow, Row};
 
 use super::Page;
+use super::projects::ProjectForUser;
 use crate::domain::StudyStatus;
 use crate::ids::{CompanyId, ProjectId, StudyId, UserId};
 
@@ -103,32 +104,50 @@ pub struct KnownStudy {
     pub status: StudyStatus,
 }
 
-/// Version `version` of the project (`None`: the newest) with the study of `options_json`
-/// on its content in its element order, if one was requested before: what a simulation
-/// request needs, in one query (the study's key is a hash of exactly these three).
-pub async fn version_with_study<'e, E: Executor<'e, Database = Any>>(
+/// A version with the study known for its content, order and options, if any.
+pub type VersionWithStudy = (Version, Option<KnownStudy>);
+
+/// What a simulation request needs, in one query: project `project` of `company` with the
+/// membership of `user` (the caller's access is decided from it), its version `version`
+/// (`None`: the newest) and the study of `options_json` on that version's content in its
+/// element order, if one was requested before (the study's key is a hash of exactly these
+/// three). `None`: no such project in the company; no version: the project has no such
+/// version.
+pub async fn request_lookup<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     company: &CompanyId,
+    user: &UserId,
     project: &ProjectId,
     version: Option<i64>,
     options_json: &str,
-) -> Result<Option<(Version, Option<KnownStudy>)>, sqlx::Error> {
+) -> Result<Option<(ProjectForUser, Option<VersionWithStudy>)>, sqlx::Error> {
     let which = match version {
-        Some(_) => "AND v.version = $4",
-        None => "ORDER BY v.version DESC LIMIT 1",
+        Some(_) => "$5",
+        None => {
+            "(SELECT MAX(l.version) FROM circuit_versions l
+                  WHERE l.company_id = p.company_id AND l.project_id = p.id)"
+        }
     };
     let sql = format!(
-        "SELECT v.version, v.digest, v.message, v.restored_from, v.created_by, v.created_at,
-                b.bus_count, v.order_digest, s.id AS study_id, s.status AS study_status
-         FROM circuit_versions v
-         JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest
+        "SELECT p.id, p.company_id, p.owner_id, p.name, p.description, p.visibility,
+                p.created_at, p.updated_at, m.role AS member_role,
+                v.version AS v_version, v.digest AS v_digest, v.message AS v_message,
+                v.restored_from AS v_restored_from, v.created_by AS v_created_by,
+                v.created_at AS v_created_at, b.bus_count AS v_bus_count,
+                v.order_digest AS v_order_digest, s.id AS study_id, s.status AS study_status
+         FROM projects p
+         LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+         LEFT JOIN circuit_versions v ON v.company_id = p.company_id AND v.project_id = p.id
+              AND v.version = {which}
+         LEFT JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest
          LEFT JOIN studies s ON s.company_id = v.company_id AND s.digest = v.digest
-              AND s.options_json = $3
+              AND s.options_json = $4
               AND (s.order_digest = v.order_digest OR (s.order_digest IS NULL AND v.order_digest IS NULL))
-         WHERE v.company_id = $1 AND v.project_id = $2 {which}"
+         WHERE p.company_id = $1 AND p.id = $3"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(company)
+        .bind(user)
         .bind(project)
         .bind(options_json);
     if let Some(v) = version {
@@ -137,7 +156,20 @@ pub async fn version_with_study<'e, E: Executor<'e, Database = Any>>(
     let Some(row) = q.fetch_optional(ex).await? else {
         return Ok(None);
     };
-    let found = Version::from_row(&row)?;
+    let found = ProjectForUser::from_row(&row)?;
+    if row.try_get::<Option<i64>, _>("v_version")?.is_none() {
+        return Ok(Some((found, None)));
+    }
+    let version = Version {
+        version: row.try_get("v_version")?,
+        digest: row.try_get("v_digest")?,
+        message: row.try_get("v_message")?,
+        restored_from: row.try_get("v_restored_from")?,
+        created_by: row.try_get("v_created_by")?,
+        created_at: row.try_get("v_created_at")?,
+        bus_count: row.try_get("v_bus_count")?,
+        order_digest: row.try_get("v_order_digest")?,
+    };
     let study = match row.try_get::<Option<StudyId>, _>("study_id")? {
         Some(id) => Some(KnownStudy {
             id,
@@ -145,7 +177,7 @@ pub async fn version_with_study<'e, E: Executor<'e, Database = Any>>(
         }),
         None => None,
     };
-    Ok(Some((found, study)))
+    Ok(Some((found, Some((version, study)))))
 }
 
 /// The newest version of the project.

@@ -5,6 +5,7 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::Page;
 use super::studies::{COLUMNS as STUDY_COLUMNS, Study};
+use crate::domain::{ProjectRole, Visibility};
 use crate::ids::{CompanyId, ProjectId, SimulationId, StudyId, UserId};
 
 /// A simulation with the study it asked for.
@@ -159,6 +160,41 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
     .bind(id)
     .fetch_optional(ex)
     .await
+}
+
+/// Simulation `id` of `company` (with its study's result when `with_result`) with what
+/// decides whether `user` may read it: its project's visibility and the user's role in
+/// that project. One query, for the reads of a simulation and its result.
+pub async fn get_for_user<'e, E: Executor<'e, Database = Any>>(
+    ex: E,
+    company: &CompanyId,
+    user: &UserId,
+    id: &SimulationId,
+    with_result: bool,
+) -> Result<Option<(Simulation, Visibility, Option<ProjectRole>)>, sqlx::Error> {
+    let sql = format!(
+        "{} JOIN projects p ON p.id = x.project_id AND p.company_id = x.company_id
+            LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $3
+         WHERE x.company_id = $1 AND x.id = $2",
+        select(with_result).replacen(
+            " FROM simulations x",
+            ", p.visibility AS project_visibility, m.role AS member_role FROM simulations x",
+            1
+        )
+    );
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(company)
+        .bind(id)
+        .bind(user)
+        .fetch_optional(ex)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let visibility = super::enum_col(&row, "project_visibility", Visibility::parse)?;
+    let role: Option<String> = row.try_get("member_role")?;
+    let role = role.as_deref().and_then(ProjectRole::parse);
+    Ok(Some((Simulation::from_row(&row)?, visibility, role)))
 }
 
 /// The simulations of the project, newest first (without results).

@@ -7,7 +7,8 @@ use super::{Actor, Listed, input, licenses};
 use crate::auth::Caller;
 use crate::auth::access::{self, Level, ProjectAccess};
 use crate::clock::now_ms;
-use crate::db::{self, Db, Page, members::Member, projects::Project};
+use crate::db::projects::{Project, ProjectForUser};
+use crate::db::{self, Db, Page, members::Member};
 use crate::domain::{ProjectRole, Visibility};
 use crate::error::{Error, Result};
 use crate::ids::{ProjectId, UserId};
@@ -58,6 +59,12 @@ impl Projects {
         let found = db::projects::get_for_user(&self.db.pool, &caller.company_id, &caller.id, id)
             .await?
             .ok_or(Error::NotFound("project"))?;
+        Projects::access_of(caller, found)
+    }
+
+    /// The caller's access to `found`, a project of the caller's company read with the
+    /// caller's membership (not found when it is hidden from the caller).
+    pub fn access_of(caller: &Caller, found: ProjectForUser) -> Result<ProjectAccess> {
         let level = access::level(caller, &found.project, found.member_role)
             .ok_or(Error::NotFound("project"))?;
         Ok(ProjectAccess {

@@ -12,12 +12,13 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 
 use super::audit::{self, Event};
-use super::cache_hits::{Hit, HitWriter};
+use super::cache_hits::{Durability, Hit, HitWriter};
 use super::circuits::{Circuits, VersionRef};
+use super::projects::Projects;
 use super::studies::{KindReport, StudyOptions};
 use super::{Actor, Listed, licenses};
 use crate::auth::Caller;
-use crate::auth::access::Level;
+use crate::auth::access::{self, Level};
 use crate::auth::tokens;
 use crate::clock::{day_of, now_ms};
 use crate::config::Features;
@@ -203,6 +204,8 @@ pub struct SimulationDeps {
     pub features: Features,
     /// How often waiting for a study looks at the database.
     pub poll: Duration,
+    /// How the records of cache hits are committed.
+    pub cache_hits: Durability,
 }
 
 impl Simulations {
@@ -210,7 +213,7 @@ impl Simulations {
     /// runtime).
     pub fn new(db: Db, deps: SimulationDeps) -> Simulations {
         Simulations {
-            hits: HitWriter::spawn(db.clone()),
+            hits: HitWriter::spawn(db.clone(), deps.cache_hits),
             db,
             circuits: deps.circuits,
             queue: deps.queue,
@@ -231,31 +234,33 @@ impl Simulations {
         req: SimulationRequest,
     ) -> Result<Requested> {
         let caller = &actor.caller;
-        let a = self.circuits.projects().access(caller, project).await?;
-        a.require(Level::Write, "running a simulation")?;
-        let which = req.version.ok_or(Error::NotFound("circuit version"))?;
-        let options = match StudyOptions::from_request(req.study) {
-            Ok(options) => options,
-            Err(e) => {
-                // a version that does not exist is named first
-                self.circuits.version(&a, which).await?;
-                return Err(e);
-            }
+        let id = ProjectId::parse(project).ok_or(Error::NotFound("project"))?;
+        let options = StudyOptions::from_request(req.study);
+        let options_json = match &options {
+            Ok(options) => options.to_json()?,
+            Err(_) => String::new(), // matches no study
         };
-        let options_json = options.to_json()?;
-        let number = match which {
-            VersionRef::Number(n) => Some(n),
-            VersionRef::Latest => None,
+        let number = match req.version {
+            Some(VersionRef::Number(n)) => Some(n),
+            Some(VersionRef::Latest) | None => None,
         };
-        let (version, known) = db::circuits::version_with_study(
+        // access, version and known study in one query (a cache hit costs about a read);
+        // the errors come in the order of the checks: project, access, version, options
+        let (found, version) = db::circuits::request_lookup(
             &self.db.pool,
             &caller.company_id,
-            &a.project.id,
+            &caller.id,
+            &id,
             number,
             &options_json,
         )
         .await?
-        .ok_or(Error::NotFound("circuit version"))?;
+        .ok_or(Error::NotFound("project"))?;
+        let a = Projects::access_of(caller, found)?;
+        a.require(Level::Write, "running a simulation")?;
+        req.version.ok_or(Error::NotFound("circuit version"))?;
+        let (version, known) = version.ok_or(Error::NotFound("circuit version"))?;
+        let options = options?;
         if options.needs_advanced() && !self.features.advanced_simulations {
             return Err(Error::Forbidden {
                 code: "feature_disabled",
@@ -456,14 +461,13 @@ impl Simulations {
     /// `with_result`.
     pub async fn get(&self, caller: &Caller, id: &str, with_result: bool) -> Result<Simulation> {
         let id = SimulationId::parse(id).ok_or(Error::NotFound("simulation"))?;
-        let sim = db::simulations::get(&self.db.pool, &caller.company_id, &id, with_result)
-            .await?
-            .ok_or(Error::NotFound("simulation"))?;
-        self.circuits
-            .projects()
-            .access_id(caller, &sim.project_id)
-            .await
-            .map_err(|_| Error::NotFound("simulation"))?;
+        let (company, user) = (&caller.company_id, &caller.id);
+        let (sim, visibility, role) =
+            db::simulations::get_for_user(&self.db.pool, company, user, &id, with_result)
+                .await?
+                .ok_or(Error::NotFound("simulation"))?;
+        // the simulation and the caller's access to its project in one query
+        access::level_in(caller, visibility, role).ok_or(Error::NotFound("simulation"))?;
         Ok(sim)
     }
 

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod circuits;
 mod defects;
+mod durability;
 mod examples;
 mod health;
 mod isolation;

@@ -16,7 +16,8 @@ on_both!(
     progress_events,
     daily_limit,
     duty_and_arc_flash_kinds,
-    every_row_in_the_document_order
+    every_row_in_the_document_order,
+    project_visibility_decides_who_reads_and_requests,
 );
 
 async fn computed_once_and_cached(backend: Backend) {
@@ -614,5 +615,74 @@ async fn every_row_in_the_document_order(backend: Backend) {
     }
     let want = check(reversed, app.project(&admin, "Reversed").await).await;
     assert_eq!(want["branches"][0]["id"], "L7");
+    app.stop().await;
+}
+
+/// Reading a simulation and requesting one check the caller's access to the project in the
+/// same query as the simulation or version they read: a members-only project hides its
+/// simulations from the company's other users, a viewer reads but does not request, an
+/// editor requests, a company admin does everything.
+async fn project_visibility_decides_who_reads_and_requests(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "sim_visibility").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let cat = app.add_user(&admin, "cat@volt.example", "user").await;
+    let project = app.project(&admin, "Plant A").await;
+    app.save_circuit(&admin, &project, small_network()).await;
+    let study = json!({"version": 1, "study": {"fault": "3ph"}});
+    let id = app.simulated(&admin, &project, study.clone()).await;
+    let sim = format!("/api/v1/simulations/{id}");
+    let sims = format!("/api/v1/projects/{project}/simulations");
+
+    // visible to the company: cat reads, but requests need a project role
+    assert_eq!(app.get(&sim, &cat.token).await.status, StatusCode::OK);
+    let asked = app.post(&sims, &cat.token, study.clone()).await;
+    assert_eq!(asked.status, StatusCode::FORBIDDEN, "{}", asked.text);
+
+    let hide = app
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/projects/{project}"),
+            Some(&admin.token),
+            Some(json!({"visibility": "members"})),
+        )
+        .await;
+    assert_eq!(hide.status, StatusCode::OK, "{}", hide.text);
+    let hidden = app.get(&sim, &cat.token).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.text);
+    assert_eq!(hidden.body["code"], "not_found");
+    let asked = app.post(&sims, &cat.token, study.clone()).await;
+    assert_eq!(asked.status, StatusCode::NOT_FOUND, "{}", asked.text);
+    let events = app.get(&format!("{sim}/events"), &cat.token).await;
+    assert_eq!(events.status, StatusCode::NOT_FOUND, "{}", events.text);
+
+    app.add_member(&admin, &project, &cat, "viewer").await;
+    assert_eq!(app.get(&sim, &cat.token).await.status, StatusCode::OK);
+    let asked = app.post(&sims, &cat.token, study.clone()).await;
+    assert_eq!(asked.status, StatusCode::FORBIDDEN, "{}", asked.text);
+    // a version the project does not have is named once the caller may see the project
+    let missing = app
+        .post(
+            &sims,
+            &admin.token,
+            json!({"version": 9, "study": {"fault": "3ph"}}),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
+    assert!(missing.text.contains("circuit version"), "{}", missing.text);
+
+    // the role raised to editor (adding a member again sets the role)
+    let editor = app
+        .post(
+            &format!("/api/v1/projects/{project}/members"),
+            &admin.token,
+            json!({"user_id": cat.user_id, "role": "editor"}),
+        )
+        .await;
+    assert!(editor.status.is_success(), "{}", editor.text);
+    let asked = app.post(&sims, &cat.token, study).await;
+    assert_eq!(asked.status, StatusCode::ACCEPTED, "{}", asked.text);
+    assert_eq!(asked.body["cached"], true, "{}", asked.text);
     app.stop().await;
 }
