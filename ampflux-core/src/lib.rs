@@ -35,12 +35,13 @@ pub mod version;
 
 pub use error::{Error, Issue, Result, Severity};
 pub use iec60909::{
-    ElementImpedance, element_impedances, short_circuit, short_circuit_owned,
+    ElementImpedance, element_impedances, short_circuit, short_circuit_frozen, short_circuit_owned,
     short_circuit_with_progress,
 };
 pub use model::{
-    Bus, Converter, ConverterKind, ExternalGrid, Generator, Impedance, Line, Load, Motor, Network,
-    RotorType, Shunt, ShuntKind, Switch, Table, TapSide, Transformer, Transformer3w,
+    Bus, Converter, ConverterKind, ExternalGrid, FrozenNetwork, Generator, Impedance, Line, Load,
+    Motor, Network, RotorType, Shunt, ShuntKind, Switch, Table, TapSide, Transformer,
+    Transformer3w,
 };
 pub use study::{
     BranchResult, BreakingCurrent, BusResult, BusStatus, Case, FaultKind, LineFault, Method,

@@ -62,7 +62,8 @@ log "compiling ampflux-wasm for wasm32-unknown-unknown (target dir ${TARGET_DIR#
 # size-friendly but fast code, whole-program LTO, one codegen unit, no debug info, abort on
 # panic (the panic hook turns a panic into a thrown AmpFluxError first). No 128-bit SIMD by
 # default: measured side by side, `-C target-feature=+simd128` did not make the sweeps faster
-# (the hot loops are sparse and scalar), so the package keeps to what older browsers run.
+# (the hot loops are sparse and scalar; an explicit f64x2 block-solve kernel was no faster
+# either: benches/README.md, third round), so the package keeps to what older browsers run.
 RUSTFLAGS_WASM="${AMPFLUX_WASM_RUSTFLAGS:-}"
 env RUSTC="$RUSTC_WEB" RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$WASM_LD" \

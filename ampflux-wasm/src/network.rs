@@ -1,6 +1,6 @@
 //! The `Network` class: a network document read, validated and written by the core.
 
-use ampflux_core::Network;
+use ampflux_core::{FrozenNetwork, Network};
 use wasm_bindgen::prelude::*;
 
 use crate::errors::{core_error, guard, input_error};
@@ -12,7 +12,8 @@ use crate::study;
 /// garbage collector does.
 #[wasm_bindgen(js_name = Network)]
 pub struct WasmNetwork {
-    pub(crate) inner: Network,
+    /// Frozen: the digest is taken once, by the first study or `digest()` call.
+    pub(crate) inner: FrozenNetwork,
 }
 
 #[wasm_bindgen(js_class = Network)]
@@ -32,7 +33,9 @@ impl WasmNetwork {
             ))
         })?;
         let inner = Network::from_json(&text).map_err(core_error)?;
-        Ok(WasmNetwork { inner })
+        Ok(WasmNetwork {
+            inner: inner.into(),
+        })
     }
 
     /// Every problem of the document (errors and warnings, naming table, element and
@@ -56,7 +59,7 @@ impl WasmNetwork {
     /// native engine, so that results can be matched to the exact circuit.
     pub fn digest(&self) -> Result<String, JsValue> {
         guard()?;
-        Ok(self.inner.digest())
+        Ok(self.inner.digest().to_owned())
     }
 
     /// The document as JSON text (format v1, pretty-printed unless `pretty` is `false`).

@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 
-use ampflux_core::{StudyOptions, short_circuit_with_progress};
+use ampflux_core::{StudyOptions, short_circuit_frozen};
 use wasm_bindgen::prelude::*;
 
 use crate::errors::{core_error, guard, input_error};
@@ -90,7 +90,7 @@ impl WasmNetwork {
         };
         ON_PROGRESS.with(|f| *f.borrow_mut() = callback);
         LAST_STEP.with(|last| last.set(usize::MAX));
-        let result = short_circuit_with_progress(&self.inner, &options, &report_progress);
+        let result = short_circuit_frozen(&self.inner, &options, &report_progress);
         ON_PROGRESS.with(|f| *f.borrow_mut() = None);
         to_js(&result.map_err(core_error)?)
     }

@@ -111,7 +111,9 @@ impl WasmNetwork {
             align_numbers(&mut changes, &base);
         }
         let inner = version::apply(&self.inner, &changes).map_err(core_error)?;
-        Ok(WasmNetwork { inner })
+        Ok(WasmNetwork {
+            inner: inner.into(),
+        })
     }
 }
 

@@ -20,4 +20,6 @@ mod steady;
 mod study;
 
 pub use impedances::{ElementImpedance, element_impedances};
-pub use study::{short_circuit, short_circuit_owned, short_circuit_with_progress};
+pub use study::{
+    short_circuit, short_circuit_frozen, short_circuit_owned, short_circuit_with_progress,
+};

@@ -13,7 +13,7 @@ use super::location::{Entries, LocationData, base_data, bus_result, meshing, uni
 use super::partials;
 use super::sequence_set::{SequenceSet, Which};
 use crate::error::{Error, Issue, Result};
-use crate::model::{Network, Table};
+use crate::model::{FrozenNetwork, Network, Table};
 use crate::par;
 use crate::study::{BusResult, BusStatus, FaultKind, Method, StudyOptions, StudyReport};
 use crate::system::admittance::Admittance;
@@ -44,7 +44,19 @@ pub fn short_circuit_with_progress(
     options: &StudyOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<StudyReport> {
-    study(Cow::Borrowed(net), options, progress)
+    study(Cow::Borrowed(net), None, options, progress)
+}
+
+/// [`short_circuit_with_progress`] on a [`FrozenNetwork`]: the report's `network_digest` is
+/// the one the frozen network keeps, so studying the same network again does not hash the
+/// whole document again. The way for bindings whose network is immutable (the WebAssembly
+/// `Network`).
+pub fn short_circuit_frozen(
+    net: &FrozenNetwork,
+    options: &StudyOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<StudyReport> {
+    study(Cow::Borrowed(&**net), Some(net.digest()), options, progress)
 }
 
 /// [`short_circuit_with_progress`] on a network given by value, for callers that have no
@@ -57,11 +69,13 @@ pub fn short_circuit_owned(
     options: &StudyOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<StudyReport> {
-    study(Cow::Owned(net), options, progress)
+    study(Cow::Owned(net), None, options, progress)
 }
 
+/// The study; `digest`: the network's digest when the caller already has it.
 fn study(
     net: Cow<'_, Network>,
+    digest: Option<&str>,
     options: &StudyOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<StudyReport> {
@@ -73,7 +87,7 @@ fn study(
     let mut warnings = issues;
     let sys = System::compile(&net, options)?;
     let locations = locations(&net, options, &sys, &mut warnings)?;
-    let network_digest = net.digest();
+    let network_digest = digest.map_or_else(|| net.digest(), str::to_owned);
     // a network given by value goes before the symbolic analysis unless the results name its
     // elements
     let net = (options.branch_results || options.partial_currents).then_some(net);

@@ -3,6 +3,7 @@
 
 mod branches;
 mod bus;
+mod frozen;
 mod protection;
 mod ratings;
 mod scenario;
@@ -12,6 +13,7 @@ mod vector_group;
 
 pub use branches::{Impedance, Line, Switch, TapSide, Transformer, Transformer3w};
 pub use bus::Bus;
+pub use frozen::FrozenNetwork;
 pub use protection::{
     BusArcFlash, DeviceKind, EnclosureData, FusePoint, ProtectiveDevice, RelayStage,
 };
