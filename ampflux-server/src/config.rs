@@ -189,7 +189,8 @@ pub struct Config {
     /// Largest number of pooled database connections.
     pub database_max_connections: u32,
     /// Whether a cache hit's records wait for the database's flush to disk on commit
-    /// (PostgreSQL; `services::cache_hits::Durability`). Off by default: SQLite's durability.
+    /// (PostgreSQL; `services::cache_hits::Durability`). On by default; off gives them the
+    /// durability SQLite's `synchronous = NORMAL` gives every write.
     pub durable_cache_hits: bool,
     /// Redis for the queue, rate limits and the health report, when set.
     pub redis_url: Option<String>,
@@ -357,7 +358,7 @@ impl Config {
         }
         let database_max_connections =
             r.positive("AMPFLUX_DATABASE_MAX_CONNECTIONS", 10, "connections") as u32;
-        let durable_cache_hits = r.bool("AMPFLUX_DURABLE_CACHE_HITS", false);
+        let durable_cache_hits = r.bool("AMPFLUX_DURABLE_CACHE_HITS", true);
         let redis_url = r.text("REDIS_URL");
         if let Some(url) = &redis_url
             && !(url.starts_with("redis://") || url.starts_with("rediss://"))
@@ -629,7 +630,7 @@ mod tests {
         assert_eq!(c.jobs.backend, QueueBackend::Database);
         assert!(c.jobs.in_process_worker);
         assert_eq!(c.access_token_ttl, Duration::from_secs(1800));
-        assert!(!c.durable_cache_hits);
+        assert!(c.durable_cache_hits);
         c.check_for_serve().unwrap();
     }
 

@@ -82,11 +82,6 @@ impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.tx.commit().await
     }
-
-    /// Rolls the transaction back (at once, before its write turn on SQLite is given up).
-    pub async fn rollback(self) -> Result<(), sqlx::Error> {
-        self.tx.rollback().await
-    }
 }
 
 /// The migrations, embedded in the binary; the same files for both databases.

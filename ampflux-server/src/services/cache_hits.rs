@@ -10,11 +10,11 @@
 //! the simulation it names can be read at once; nothing waits on a timer (a lone request is
 //! written at once; under load, the hits that arrived during one commit share the next).
 //!
-//! On PostgreSQL a group's commit returns before its WAL is flushed unless the server is
-//! configured for durable cache hits (`AMPFLUX_DURABLE_CACHE_HITS`, see
-//! [`Durability`]): what such a group writes is a record of a study that is stored already,
-//! and the flush (an fdatasync, 3 ms and more on a virtual disk, with spikes) was most of a
-//! hit's latency.
+//! On PostgreSQL a group's commit waits for its WAL flush unless the operator relaxes it
+//! (`AMPFLUX_DURABLE_CACHE_HITS=false`, see [`Durability`]), for disks where a flush is slow:
+//! what such a group writes is a record of a study that is stored already. On the 2-core
+//! test box the flush is not what limits a hit (cached p99 18.7 ms flushed, 18.6/19.8 ms
+//! relaxed), so the default keeps it.
 //!
 //! The license (active, its daily limit) is read once per company of a group, in its
 //! transaction. The daily limit holds per request: the counter's row is locked by the increment, the
@@ -22,24 +22,22 @@
 //! in the same transaction. Should a group fail as a whole (a study deleted with its project
 //! in the meantime, say), its requests are written one by one, so each gets its own answer.
 
-use std::sync::Arc;
-
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use super::licenses;
 use crate::db::audit::Entry;
 use crate::db::simulations::OwnedSimulation;
-use crate::db::{self, Db, Tx, usage};
+use crate::db::{self, Db, usage};
 use crate::error::{Error, Result};
 use crate::ids::CompanyId;
 
 /// Hits written in one transaction at most (bounds the statement and its parameters).
 const MAX_GROUP: usize = 64;
-
-/// Groups written at once. On PostgreSQL the second group's transaction runs while the
-/// first one's is under way (they meet only at a company's usage counter, whose row lock
-/// the second waits for); on SQLite the writers take turns at the one write lock.
-const WRITERS: usize = 2;
+// One group is written at a time. Two at once (rows first, counters last, so that they
+// overlapped) were measured on the quiet 2-core box (load.sh 10, two rounds) and not kept:
+// no faster on PostgreSQL (cached p99 18.6/19.8 ms against 15.1/20.4 ms with one), slower on
+// SQLite (22.2/20.5 against 18.6/17.4 ms; twice the groups, half the size, 0.1 ms more CPU
+// per request).
 
 /// The write of one cache hit.
 pub struct Hit {
@@ -98,136 +96,60 @@ impl HitWriter {
 }
 
 async fn run(db: Db, durability: Durability, mut requests: mpsc::UnboundedReceiver<Pending>) {
-    let writers = Arc::new(Semaphore::new(WRITERS));
     let mut group = Vec::with_capacity(MAX_GROUP);
-    loop {
-        // a free writer first: while both write, the hits that arrive wait in the channel
-        // and form the next group
-        let Ok(writer) = writers.clone().acquire_owned().await else {
-            return;
-        };
-        if requests.recv_many(&mut group, MAX_GROUP).await == 0 {
-            return;
-        }
+    while requests.recv_many(&mut group, MAX_GROUP).await > 0 {
         let pending = std::mem::take(&mut group);
-        let db = db.clone();
-        tokio::spawn(async move {
-            write_and_answer(&db, durability, pending).await;
-            drop(writer);
-        });
-    }
-}
-
-/// Writes one group and answers each of its requests.
-async fn write_and_answer(db: &Db, durability: Durability, pending: Vec<Pending>) {
-    let hits: Vec<&Hit> = pending.iter().map(|p| &p.hit).collect();
-    let start = std::time::Instant::now();
-    metrics::histogram!("ampflux_study_cache_hit_group_size").record(hits.len() as f64);
-    match write_group(db, durability, &hits).await {
-        Ok(outcomes) => {
-            for (p, outcome) in pending.into_iter().zip(outcomes) {
-                let _ = p.reply.send(outcome);
+        let hits: Vec<&Hit> = pending.iter().map(|p| &p.hit).collect();
+        let start = std::time::Instant::now();
+        metrics::histogram!("ampflux_study_cache_hit_group_size").record(hits.len() as f64);
+        match write_group(&db, durability, &hits).await {
+            Ok(outcomes) => {
+                for (p, outcome) in pending.into_iter().zip(outcomes) {
+                    let _ = p.reply.send(outcome);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, hits = pending.len(), "a group of cache hits failed; writing them one by one");
+                for p in pending {
+                    let outcome = match write_group(&db, durability, &[&p.hit]).await {
+                        Ok(mut o) => o.pop().unwrap_or(Ok(())),
+                        Err(e) => Err(e),
+                    };
+                    let _ = p.reply.send(outcome);
+                }
             }
         }
-        Err(e) => {
-            tracing::warn!(error = %e, hits = pending.len(), "a group of cache hits failed; writing them one by one");
-            for p in pending {
-                let outcome = match write_group(db, durability, &[&p.hit]).await {
-                    Ok(mut o) => o.pop().unwrap_or(Ok(())),
-                    Err(e) => Err(e),
-                };
-                let _ = p.reply.send(outcome);
-            }
-        }
+        metrics::counter!("ampflux_study_cache_hit_groups_total").increment(1);
+        metrics::histogram!("ampflux_study_cache_hit_group_seconds")
+            .record(start.elapsed().as_secs_f64());
     }
-    metrics::counter!("ampflux_study_cache_hit_groups_total").increment(1);
-    metrics::histogram!("ampflux_study_cache_hit_group_seconds")
-        .record(start.elapsed().as_secs_f64());
 }
 
 /// Writes `hits` in one transaction: the outcome of each (refused by the daily limit, or
 /// written), or an error of the whole group (nothing written).
-///
-/// The rows are written first and the usage counters last, so that a company's counter
-/// row is locked only for its increment and the commit and two groups written at once
-/// overlap. Should a counter pass its limit, that transaction is rolled back and the group
-/// written again counting first, refusing the requests over the limit.
 async fn write_group(db: &Db, durability: Durability, hits: &[&Hit]) -> Result<Vec<Result<()>>> {
-    match write_within_limits(db, durability, hits).await? {
-        Some(outcomes) => Ok(outcomes),
-        None => write_counting_first(db, durability, hits).await,
-    }
-}
-
-/// The group's (company, day) counters, each once, in the same order for every group:
-/// two groups written at once lock their counter rows in one order and cannot wait for
-/// each other.
-fn counters<'h>(hits: &[&'h Hit]) -> Vec<(&'h CompanyId, i64)> {
-    let mut counters: Vec<(&CompanyId, i64)> = hits.iter().map(|h| (&h.company, h.day)).collect();
-    counters.sort();
-    counters.dedup();
-    counters
-}
-
-/// The positions of the hits of `company` on `day`.
-fn members(hits: &[&Hit], company: &CompanyId, day: i64) -> Vec<usize> {
-    (0..hits.len())
-        .filter(|&i| &hits[i].company == company && hits[i].day == day)
-        .collect()
-}
-
-async fn begin(db: &Db, durability: Durability) -> Result<Tx> {
-    Ok(match durability {
+    let mut outcomes: Vec<Result<()>> = hits.iter().map(|_| Ok(())).collect();
+    let mut tx = match durability {
         Durability::Flushed => db.begin_write().await?,
         Durability::Relaxed => db.begin_relaxed_write().await?,
-    })
-}
-
-/// The group written when every counter stays within its limit (`None`: one would not,
-/// nothing was written).
-async fn write_within_limits(
-    db: &Db,
-    durability: Durability,
-    hits: &[&Hit],
-) -> Result<Option<Vec<Result<()>>>> {
-    let mut outcomes: Vec<Result<()>> = hits.iter().map(|_| Ok(())).collect();
-    let mut tx = begin(db, durability).await?;
-    let mut licensed = Vec::new();
-    for (company, day) in counters(hits) {
-        let mine = members(hits, company, day);
-        match licenses::active(tx.conn(), company).await {
-            Ok(license) => licensed.push((company, day, mine.len() as i64, license)),
-            Err(e) => mine.iter().for_each(|&i| outcomes[i] = Err(again(&e))),
+    };
+    // the daily limit, per company and day: count them all, refuse the ones over the limit
+    let mut counters: Vec<(&CompanyId, i64)> = Vec::new();
+    for h in hits {
+        if !counters.contains(&(&h.company, h.day)) {
+            counters.push((&h.company, h.day));
         }
     }
-    insert_rows(&mut tx, hits, &outcomes).await?;
-    for (company, day, n, license) in &licensed {
-        let limit = license.plan.limits().simulations_per_day;
-        let after = usage::add(tx.conn(), company, usage::Kind::Simulations, *day, *n).await?;
-        if licenses::within(license, "simulations per day", limit, after).is_err() {
-            tx.rollback().await?;
-            return Ok(None);
-        }
-    }
-    tx.commit().await?;
-    Ok(Some(outcomes))
-}
-
-/// The group written counting first: the requests over a company's daily limit are
-/// refused with the plan's error and their increments taken back.
-async fn write_counting_first(
-    db: &Db,
-    durability: Durability,
-    hits: &[&Hit],
-) -> Result<Vec<Result<()>>> {
-    let mut outcomes: Vec<Result<()>> = hits.iter().map(|_| Ok(())).collect();
-    let mut tx = begin(db, durability).await?;
-    for (company, day) in counters(hits) {
-        let mine = members(hits, company, day);
+    for (company, day) in counters {
+        let mine: Vec<usize> = (0..hits.len())
+            .filter(|&i| &hits[i].company == company && hits[i].day == day)
+            .collect();
         let license = match licenses::active(tx.conn(), company).await {
             Ok(license) => license,
             Err(e) => {
-                mine.iter().for_each(|&i| outcomes[i] = Err(again(&e)));
+                for &i in &mine {
+                    outcomes[i] = Err(again(&e));
+                }
                 continue;
             }
         };
@@ -246,28 +168,21 @@ async fn write_counting_first(
             usage::add(tx.conn(), company, usage::Kind::Simulations, day, -refused).await?;
         }
     }
-    insert_rows(&mut tx, hits, &outcomes).await?;
-    tx.commit().await?;
-    Ok(outcomes)
-}
-
-/// The simulations and audit entries of the hits whose outcome is not a refusal.
-async fn insert_rows(tx: &mut Tx, hits: &[&Hit], outcomes: &[Result<()>]) -> Result<()> {
     let written: Vec<&Hit> = hits
         .iter()
-        .zip(outcomes)
+        .zip(&outcomes)
         .filter(|(_, o)| o.is_ok())
         .map(|(h, _)| *h)
         .collect();
-    if written.is_empty() {
-        return Ok(());
+    if !written.is_empty() {
+        let sims: Vec<&OwnedSimulation> = written.iter().map(|h| &h.simulation).collect();
+        db::simulations::insert_many(tx.conn(), &sims).await?;
+        let entries: Vec<(&CompanyId, &Entry)> =
+            written.iter().map(|h| (&h.company, &h.audit)).collect();
+        db::audit::insert_many(tx.conn(), &entries).await?;
     }
-    let sims: Vec<&OwnedSimulation> = written.iter().map(|h| &h.simulation).collect();
-    db::simulations::insert_many(tx.conn(), &sims).await?;
-    let entries: Vec<(&CompanyId, &Entry)> =
-        written.iter().map(|h| (&h.company, &h.audit)).collect();
-    db::audit::insert_many(tx.conn(), &entries).await?;
-    Ok(())
+    tx.commit().await?;
+    Ok(outcomes)
 }
 
 /// `e` once more, for every request of a company it refused (a plan error as it was, any
