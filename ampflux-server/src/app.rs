@@ -58,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(middleware::from_fn(headers::sane_request_id))
+        .layer(middleware::from_fn(headers::close_if_body_unread))
         .with_state(state)
 }
 

@@ -1,8 +1,15 @@
 //! Response headers every answer gets: a Content-Security-Policy fitting what is served (the
 //! web client, the API documentation, or API data), `nosniff`, no framing, no referrer,
 //! `Cache-Control: no-store` on the API (its answers carry tokens and tenant data); and the
-//! hygiene of the client's `x-request-id` (kept only when it is a short plain token).
+//! hygiene of the client's `x-request-id` (kept only when it is a short plain token); and
+//! `Connection: close` on an answer given before the request's body was read.
 
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::Next;
@@ -92,5 +99,60 @@ mod tests {
             assert!(HeaderValue::from_str(csp).is_ok());
             assert!(csp.contains("frame-ancestors 'none'"));
         }
+    }
+}
+
+/// Middleware: an answer given before the request's body was read to its end (a 405, a
+/// wrong content type, a refused token, a body over the limit) says `Connection: close`.
+/// hyper does not read a body nobody asked for: it closes the connection after such an
+/// answer, and a client that was not told so sends its next request on the closed
+/// connection, which fails without an answer (found by schemathesis: "Connection aborted.
+/// Remote end closed connection without response").
+pub async fn close_if_body_unread(req: Request, next: Next) -> Response {
+    if req.body().is_end_stream() {
+        return next.run(req).await;
+    }
+    let read = Arc::new(AtomicBool::new(false));
+    let req = req.map(|body| {
+        Body::new(Tracked {
+            body,
+            read: read.clone(),
+        })
+    });
+    let mut res = next.run(req).await;
+    if !read.load(Ordering::Acquire) {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    res
+}
+
+/// A request body that notes when it was read to its end.
+struct Tracked {
+    body: Body,
+    read: Arc<AtomicBool>,
+}
+
+impl HttpBody for Tracked {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, axum::Error>>> {
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        if matches!(polled, Poll::Ready(None)) {
+            self.read.store(true, Ordering::Release);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
     }
 }

@@ -20,6 +20,7 @@ on_both!(
     oversized_bodies_get_413,
     sql_metacharacters_are_stored_and_returned_verbatim,
     another_companys_ids_are_404_on_every_route,
+    answers_before_the_body_is_read_close_the_connection,
 );
 
 /// The signing secret of the test configuration (`helpers::test_config`).
@@ -1190,5 +1191,87 @@ async fn another_companys_ids_are_404_on_every_route(backend: Backend) {
         .body["status"],
         "succeeded"
     );
+    app.stop().await;
+}
+
+/// One request written on `stream` and its answer read: the head (lower case) and the body.
+async fn exchange(stream: &mut tokio::net::TcpStream, request: &[u8]) -> (String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(request).await.unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "the connection closed before an answer");
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map_or(0, |v| v.trim().parse().unwrap());
+    while buf.len() < head_end + length {
+        let n = stream.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "the connection closed inside an answer");
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    (head, buf[head_end..head_end + length].to_vec())
+}
+
+/// An answer given before the request's body was read (here a 405 and a wrong content
+/// type) says `Connection: close`, since the server then closes the connection; a client
+/// reusing it got "connection closed without response" (schemathesis, POST /ai/ask and
+/// DELETE .../circuits/merge with `Content-Type: a`). A request whose body was read keeps
+/// its connection.
+async fn answers_before_the_body_is_read_close_the_connection(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "unread_body").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant").await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let body = format!("{{\"base\": 1, \"pad\": \"{}\"}}", "x".repeat(200_000));
+    for (method, path) in [
+        (
+            "DELETE",
+            format!("/api/v1/projects/{project}/circuits/merge"),
+        ),
+        ("POST", format!("/api/v1/projects/{project}/circuits/merge")),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {}\r\n\
+             content-type: a\r\ncontent-length: {}\r\n\r\n{body}",
+            admin.token,
+            body.len()
+        );
+        let (head, _) = exchange(&mut stream, request.as_bytes()).await;
+        assert!(head.starts_with("http/1.1 4"), "{method}: {head}");
+        assert!(
+            head.contains("\r\nconnection: close\r\n"),
+            "{method}: {head}"
+        );
+    }
+    // a body read to its end: the same connection serves the next request
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let create = r#"{"name": "Second plant"}"#;
+    let request = format!(
+        "POST /api/v1/projects HTTP/1.1\r\nhost: {addr}\r\nauthorization: Bearer {}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\n\r\n{create}",
+        admin.token,
+        create.len()
+    );
+    let (head, _) = exchange(&mut stream, request.as_bytes()).await;
+    assert!(head.starts_with("http/1.1 201"), "{head}");
+    assert!(!head.contains("connection: close"), "{head}");
+    let (head, _) = exchange(
+        &mut stream,
+        format!("GET /health HTTP/1.1\r\nhost: {addr}\r\n\r\n").as_bytes(),
+    )
+    .await;
+    assert!(head.starts_with("http/1.1 200"), "{head}");
     app.stop().await;
 }
