@@ -89,19 +89,6 @@ pub async fn sane_request_id(mut req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn policies_are_valid_header_values() {
-        for csp in [PAGE_CSP, DOCS_CSP, API_CSP] {
-            assert!(HeaderValue::from_str(csp).is_ok());
-            assert!(csp.contains("frame-ancestors 'none'"));
-        }
-    }
-}
-
 /// Middleware: an answer given before the request's body was read to its end (a 405, a
 /// wrong content type, a refused token, a body over the limit) says `Connection: close`.
 /// hyper does not read a body nobody asked for: it closes the connection after such an
@@ -154,5 +141,18 @@ impl HttpBody for Tracked {
 
     fn size_hint(&self) -> http_body::SizeHint {
         self.body.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn policies_are_valid_header_values() {
+        for csp in [PAGE_CSP, DOCS_CSP, API_CSP] {
+            assert!(HeaderValue::from_str(csp).is_ok());
+            assert!(csp.contains("frame-ancestors 'none'"));
+        }
     }
 }
