@@ -42,6 +42,11 @@ impl FromRow<'_, AnyRow> for Simulation {
 }
 
 fn select(result: bool) -> String {
+    select_with(result, "", "")
+}
+
+/// [`select`] with `more` columns (each preceded by `, `) from `joins`.
+fn select_with(result: bool, more: &str, joins: &str) -> String {
     let columns = if result {
         STUDY_COLUMNS.to_string()
     } else {
@@ -49,8 +54,8 @@ fn select(result: bool) -> String {
     };
     format!(
         "SELECT x.id AS sim_id, x.project_id, x.circuit_version, x.requested_by, x.cached,
-                x.created_at AS sim_created_at, {columns}
-         FROM simulations x JOIN studies s ON s.id = x.study_id AND s.company_id = x.company_id"
+                x.created_at AS sim_created_at, {columns}{more}
+         FROM simulations x JOIN studies s ON s.id = x.study_id AND s.company_id = x.company_id{joins}"
     )
 }
 
@@ -173,13 +178,12 @@ pub async fn get_for_user<'e, E: Executor<'e, Database = Any>>(
     with_result: bool,
 ) -> Result<Option<(Simulation, Visibility, Option<ProjectRole>)>, sqlx::Error> {
     let sql = format!(
-        "{} JOIN projects p ON p.id = x.project_id AND p.company_id = x.company_id
-            LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $3
-         WHERE x.company_id = $1 AND x.id = $2",
-        select(with_result).replacen(
-            " FROM simulations x",
-            ", p.visibility AS project_visibility, m.role AS member_role FROM simulations x",
-            1
+        "{} WHERE x.company_id = $1 AND x.id = $2",
+        select_with(
+            with_result,
+            ", p.visibility AS project_visibility, m.role AS member_role",
+            " JOIN projects p ON p.id = x.project_id AND p.company_id = x.company_id
+              LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $3",
         )
     );
     let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))

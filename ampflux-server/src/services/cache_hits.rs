@@ -14,7 +14,8 @@
 //! (`AMPFLUX_DURABLE_CACHE_HITS=false`, see [`Durability`]), for disks where a flush is slow:
 //! what such a group writes is a record of a study that is stored already. On the 2-core
 //! test box the flush is not what limits a hit (cached p99 18.7 ms flushed, 18.6/19.8 ms
-//! relaxed), so the default keeps it.
+//! relaxed, both measured with a build that wrote two groups at once), so the default keeps
+//! it.
 //!
 //! The license (active, its daily limit) is read once per company of a group, in its
 //! transaction. The daily limit holds per request: the counter's row is locked by the increment, the

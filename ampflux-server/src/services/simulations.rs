@@ -240,6 +240,8 @@ impl Simulations {
             Ok(options) => options.to_json()?,
             Err(_) => String::new(), // matches no study
         };
+        // `None` (a version that cannot exist) is refused once access is decided; the
+        // query then reads the latest, unused
         let number = match req.version {
             Some(VersionRef::Number(n)) => Some(n),
             Some(VersionRef::Latest) | None => None,
@@ -258,8 +260,9 @@ impl Simulations {
         .ok_or(Error::NotFound("project"))?;
         let a = Projects::access_of(caller, found)?;
         a.require(Level::Write, "running a simulation")?;
-        req.version.ok_or(Error::NotFound("circuit version"))?;
-        let (version, known) = version.ok_or(Error::NotFound("circuit version"))?;
+        let (version, known) = version
+            .filter(|_| req.version.is_some())
+            .ok_or(Error::NotFound("circuit version"))?;
         let options = options?;
         if options.needs_advanced() && !self.features.advanced_simulations {
             return Err(Error::Forbidden {
