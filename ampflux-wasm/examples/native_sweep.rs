@@ -1,18 +1,20 @@
 //! The native side of `bench/sweep.mjs`: times the all-bus three-phase sweep of one network
 //! with the same core build the wasm package uses (no `parallel` feature: single-threaded),
-//! split like the JS side: reading the document, the study, and writing the report as JSON
-//! (what `Network.shortCircuit` hands to JS). Like the JS side it studies one network read
+//! split like the JS side: reading the document, the study, writing the report as JSON
+//! (what `Network.shortCircuit` hands to JS), and laying the bus rows out as columns with the
+//! same function `Network.shortCircuitColumns` uses (`ampflux_wasm::columns`). Like the JS side it studies one network read
 //! once, again and again, through the same core entry point (`short_circuit_frozen`: the
 //! network's digest is taken once, by the warm-up study), so both sides time the same work.
 //!
 //! ```text
 //! cargo run --release -p ampflux-wasm --example native_sweep -- NETWORK.json [RUNS]
 //! ```
-//! prints `{"buses": n, "parse_ms": [...], "study_ms": [...], "json_ms": [...]}`.
+//! prints `{"buses": n, "parse_ms": [...], "study_ms": [...], "json_ms": [...], "columns_ms": [...]}`.
 
 use std::time::Instant;
 
 use ampflux_core::{FrozenNetwork, Network, StudyOptions, short_circuit_frozen};
+use ampflux_wasm::columns::BusColumns;
 
 fn ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e3
@@ -31,6 +33,7 @@ fn main() {
     });
     let options = StudyOptions::default();
     let (mut parse_ms, mut study_ms, mut json_ms) = (Vec::new(), Vec::new(), Vec::new());
+    let mut columns_ms = Vec::new();
     // reading the document, timed apart; one warm-up read, as the JS side has
     let mut net = None;
     for round in 0..=runs {
@@ -65,14 +68,20 @@ fn main() {
         let json = serde_json::to_string(&report).expect("reports serialize");
         let write = ms(t);
         std::hint::black_box(json);
+        let t = Instant::now();
+        let columns = BusColumns::from_report(&report);
+        let layout = ms(t);
+        std::hint::black_box(columns);
         buses = report.buses.len();
         if round > 0 {
             study_ms.push(study);
             json_ms.push(write);
+            columns_ms.push(layout);
         }
     }
     println!(
         "{}",
-        serde_json::json!({"buses": buses, "parse_ms": parse_ms, "study_ms": study_ms, "json_ms": json_ms})
+        serde_json::json!({"buses": buses, "parse_ms": parse_ms, "study_ms": study_ms,
+            "json_ms": json_ms, "columns_ms": columns_ms})
     );
 }

@@ -23,6 +23,7 @@
 //! `ts/types.d.ts` and are appended to the generated `.d.ts`.
 
 mod arcflash;
+pub mod columns;
 mod duty;
 mod errors;
 mod json;

@@ -208,6 +208,53 @@ export interface StudyReport {
   warnings: Issue[];
 }
 
+/** The bus rows of a study as columns (`Network.shortCircuitColumns`): row `i` of every
+ * column is the fault location `id[i]`, and `columns[field][i]` equals
+ * `shortCircuit().buses[i][field]` (NaN where the object API has `null`). */
+export interface BusColumns {
+  /** Location ids (bus id, or `LINE@POSITION` for a fault along a line). Frozen; for a study
+   * of all buses the same array is handed out by every call on the same `Network`. */
+  id: readonly string[];
+  vn_kv: Float64Array;
+  ikss_ka: Float64Array;
+  skss_mva: Float64Array;
+  ip_ka: Float64Array;
+  ib_ka: Float64Array;
+  ith_ka: Float64Array;
+  ik_ka: Float64Array;
+  idc_ka: Float64Array;
+  ib_asym_ka: Float64Array;
+  rk_ohm: Float64Array;
+  xk_ohm: Float64Array;
+  kappa: Float64Array;
+  c: Float64Array;
+  /** Unbalanced and earth faults: present when some row has the field (NaN in the others). */
+  rk2_ohm?: Float64Array;
+  xk2_ohm?: Float64Array;
+  rk0_ohm?: Float64Array;
+  xk0_ohm?: Float64Array;
+  ikss_earth_ka?: Float64Array;
+  ice_ka?: Float64Array;
+  ires_ka?: Float64Array;
+  /** 1 where the location is fed through a meshed network, 0 otherwise. */
+  meshed: Uint8Array;
+  /** Location state as a code: `status_names[status[i]]`. */
+  status: Uint8Array;
+  /** The name of each status code (`["ok", "unsupplied", ...]`). */
+  status_names: BusStatus[];
+}
+
+/** `Network.shortCircuitColumns`: a `StudyReport` whose bus rows are columns. */
+export interface StudyColumns {
+  study: StudyOptions;
+  network_digest: string;
+  buses: BusColumns;
+  branches: BranchResult[];
+  voltages: VoltageResult[];
+  partial_currents?: PartialCurrent[];
+  warnings: Issue[];
+}
+
 /** Which current a switch or cable is taken to carry: its bus's fault current, or its own. */
 export type DutyBasis = "bus_total" | "through";
 
