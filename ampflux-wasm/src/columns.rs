@@ -2,10 +2,12 @@
 //! one array of numbers per field instead of one object per bus, so that the results reach
 //! JS as typed arrays (one copy each) instead of JSON text that `JSON.parse` has to read.
 //!
-//! Only a layout: every number is the core's [`BusResult`] field, unchanged (a quantity the
-//! standard leaves empty is NaN here as it is in the core; the object API writes it as
-//! `null`). The column names are the serde names of the fields, so that
-//! `columns[name][i]` is `report.buses[i][name]`. Compiled natively too: the benchmark
+//! Only a layout: every number is the core's [`BusResult`] field as the object API (JSON)
+//! hands it to JS, with NaN where JSON has `null`: a quantity the standard leaves empty (NaN
+//! in the core) and a value JSON cannot write (the infinite zero-sequence impedance seen
+//! from a bus without a path to earth, which serde_json writes as `null`). The column names
+//! are the serde names of the fields, so that `columns[name][i]` is `report.buses[i][name]`
+//! (NaN for `null`). Compiled natively too: the benchmark
 //! (`examples/native_sweep.rs`) times the same function on both sides.
 
 use ampflux_core::{BusResult, BusStatus, StudyReport};
@@ -81,11 +83,14 @@ impl BusColumns {
         let rows = &report.buses;
         let mut numbers: Vec<(&'static str, Vec<f64>)> = FIELDS
             .iter()
-            .map(|&(name, get)| (name, rows.iter().map(get).collect()))
+            .map(|&(name, get)| (name, rows.iter().map(|b| as_json(get(b))).collect()))
             .collect();
         for &(name, get) in &OPTIONAL_FIELDS {
             if rows.iter().any(|b| get(b).is_some()) {
-                let column = rows.iter().map(|b| get(b).unwrap_or(f64::NAN)).collect();
+                let column = rows
+                    .iter()
+                    .map(|b| get(b).map_or(f64::NAN, as_json))
+                    .collect();
                 numbers.push((name, column));
             }
         }
@@ -95,6 +100,12 @@ impl BusColumns {
             status: rows.iter().map(|b| status_code(b.status)).collect(),
         }
     }
+}
+
+/// `value` as the object API has it: NaN where JSON writes `null` (every value that is not
+/// finite).
+fn as_json(value: f64) -> f64 {
+    if value.is_finite() { value } else { f64::NAN }
 }
 
 #[cfg(test)]
@@ -189,6 +200,28 @@ mod tests {
         assert_eq!(*name, "ikss_earth_ka");
         assert!(values[0].is_nan() && values[1].is_nan());
         assert_eq!(values[2], 1.5);
+    }
+
+    #[test]
+    fn values_json_writes_as_null_are_nan() {
+        let mut b = row();
+        (b.ip_ka, b.rk0_ohm, b.xk0_ohm) = (f64::NAN, Some(f64::INFINITY), Some(f64::NEG_INFINITY));
+        let report = StudyReport {
+            study: Default::default(),
+            network_digest: String::new(),
+            buses: vec![b.clone()],
+            branches: vec![],
+            voltages: vec![],
+            partial_currents: vec![],
+            warnings: vec![],
+        };
+        let json = serde_json::to_value(&b).unwrap();
+        let columns = BusColumns::from_report(&report);
+        for key in ["ip_ka", "rk0_ohm", "xk0_ohm"] {
+            assert!(json[key].is_null(), "{key}");
+            let (_, values) = columns.numbers.iter().find(|(n, _)| *n == key).unwrap();
+            assert!(values[0].is_nan(), "{key}");
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ describe("package", () => {
     const publicNames = Object.keys(amp).filter((k) => !k.startsWith("__")).sort();
     assert.deepEqual(publicNames, ["Network", "arcFlashLabelSvg", "defaultOptions", "ieee1584", "summarizeChanges", "version"]);
     const methods = Object.getOwnPropertyNames(Network.prototype).filter((k) => k !== "constructor").sort();
-    for (const m of ["validate", "shortCircuit", "duty", "digest", "toJson", "apply", "canonicalJson", "free", "arcFlash", "arcFlashLabels", "selectivity", "tcc", "tccSvg"]) {
+    for (const m of ["validate", "shortCircuit", "shortCircuitColumns", "duty", "digest", "toJson", "apply", "canonicalJson", "free", "arcFlash", "arcFlashLabels", "selectivity", "tcc", "tccSvg"]) {
       assert.ok(methods.includes(m), `Network.prototype.${m}`);
     }
     assert.equal(typeof Network.fromJson, "function");
