@@ -10,6 +10,11 @@
 //! cargo run --release -p ampflux-wasm --example native_sweep -- NETWORK.json [RUNS]
 //! ```
 //! prints `{"buses": n, "parse_ms": [...], "study_ms": [...], "json_ms": [...], "columns_ms": [...]}`.
+//!
+//! With a third argument, `objects` or `columns`, it reads the document once and runs the
+//! study plus only that output (JSON text, or the columns) RUNS + 1 times, untimed: for
+//! instruction counts (`bench/instructions.sh`), where the difference between two RUNS is
+//! the cost of one call.
 
 use std::time::Instant;
 
@@ -23,9 +28,13 @@ fn ms(start: Instant) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(path), runs) = (args.get(1), args.get(2).and_then(|r| r.parse().ok())) else {
-        eprintln!("usage: native_sweep NETWORK.json [RUNS]");
+        eprintln!("usage: native_sweep NETWORK.json [RUNS] [objects|columns]");
         std::process::exit(2);
     };
+    if let Some(api) = args.get(3) {
+        count_mode(path, runs.unwrap_or(5), api);
+        return;
+    }
     let runs: usize = runs.unwrap_or(5);
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
         eprintln!("{path}: {e}");
@@ -84,4 +93,40 @@ fn main() {
         serde_json::json!({"buses": buses, "parse_ms": parse_ms, "study_ms": study_ms,
             "json_ms": json_ms, "columns_ms": columns_ms})
     );
+}
+
+/// The instruction-count mode: one read, then RUNS + 1 studies with one kind of output.
+fn count_mode(path: &str, runs: usize, api: &str) {
+    let objects = match api {
+        "objects" => true,
+        "columns" => false,
+        _ => {
+            eprintln!("the output is `objects` or `columns`, not `{api}`");
+            std::process::exit(2);
+        }
+    };
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        eprintln!("{path}: {e}");
+        std::process::exit(2);
+    });
+    let net = Network::from_json(&text).unwrap_or_else(|e| {
+        eprintln!("{path}: {e}");
+        std::process::exit(2);
+    });
+    let net = FrozenNetwork::new(net);
+    let options = StudyOptions::default();
+    let mut buses = 0;
+    for _ in 0..=runs {
+        let report = short_circuit_frozen(&net, &options, &|_, _| {}).unwrap_or_else(|e| {
+            eprintln!("{path}: {e}");
+            std::process::exit(1);
+        });
+        if objects {
+            std::hint::black_box(serde_json::to_string(&report).expect("reports serialize"));
+        } else {
+            std::hint::black_box(BusColumns::from_report(&report));
+        }
+        buses = report.buses.len();
+    }
+    println!("{buses}");
 }
