@@ -142,7 +142,7 @@ mkdirSync(ARTIFACTS, { recursive: true });
 const out = path.join(ARTIFACTS, "wasm-bench.json");
 writeFileSync(out, JSON.stringify({
   what: "all-bus 3ph max sweep (study + report as JSON), node wasm vs native single-threaded; " +
-    "columns_*: study + bus rows as columns (shortCircuitColumns vs BusColumns::from_report)",
+    "columns_*: study + bus rows as columns (shortCircuitColumns vs Columns::buses)",
   node: process.version,
   cpus: os.cpus().length,
   loadavg: os.loadavg(),

@@ -19,7 +19,7 @@
 use std::time::Instant;
 
 use ampflux_core::{FrozenNetwork, Network, StudyOptions, short_circuit_frozen};
-use ampflux_wasm::columns::BusColumns;
+use ampflux_wasm::columns::Columns;
 
 fn ms(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1e3
@@ -78,7 +78,7 @@ fn main() {
         let write = ms(t);
         std::hint::black_box(json);
         let t = Instant::now();
-        let columns = BusColumns::from_report(&report);
+        let columns = Columns::buses(&report);
         let layout = ms(t);
         std::hint::black_box(columns);
         buses = report.buses.len();
@@ -124,7 +124,7 @@ fn count_mode(path: &str, runs: usize, api: &str) {
         if objects {
             std::hint::black_box(serde_json::to_string(&report).expect("reports serialize"));
         } else {
-            std::hint::black_box(BusColumns::from_report(&report));
+            std::hint::black_box(Columns::buses(&report));
         }
         buses = report.buses.len();
     }

@@ -3,14 +3,11 @@
 
 use std::cell::Cell;
 
-use ampflux_core::{
-    BranchResult, Issue, PartialCurrent, StudyOptions, StudyReport, VoltageResult,
-    short_circuit_frozen,
-};
+use ampflux_core::{Issue, StudyOptions, StudyReport, short_circuit_frozen};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::columns::{BusColumns, STATUSES};
+use crate::columns::Columns;
 use crate::errors::{core_error, guard, input_error};
 use crate::json::{from_js, to_js, type_name};
 use crate::network::WasmNetwork;
@@ -85,16 +82,19 @@ impl WasmNetwork {
         to_js(&self.study(&options, on_progress)?)
     }
 
-    /// The same study as `shortCircuit` (same options, same errors), with the bus rows laid
-    /// out as columns for programs that sweep large grids: `buses.id` (the ids, a frozen
-    /// array shared by the studies of all buses of this network), one `Float64Array` per
-    /// numeric field of a bus row under the field's name (NaN where `shortCircuit` has
-    /// `null`; the fields of unbalanced and earth faults only when some row has them),
-    /// `buses.meshed` (`Uint8Array`, 1 or 0), `buses.status` (`Uint8Array` of codes, the
-    /// names in `buses.status_names`). `study`, `network_digest`, `branches`, `voltages`,
-    /// `partial_currents` and `warnings` are as in `shortCircuit`. Every number equals the
-    /// object API's: `columns.buses[field][i] === report.buses[i][field]`. No JSON text is
-    /// written or read for the bus rows, which makes it the faster call on large grids.
+    /// The same study as `shortCircuit` (same options, same errors, same `onProgress`),
+    /// with every table of rows laid out as columns, for programs that sweep large grids:
+    /// `buses`, `branches`, `voltages` and `partial_currents` each become one object with a
+    /// column per field of their rows, under the field's name. Numbers are `Float64Array`s
+    /// (NaN where `shortCircuit` has `null`), ids arrays of strings, `meshed` a `Uint8Array`
+    /// of 1 or 0, `status` and `kind` `Uint8Array`s of codes whose names are in
+    /// `status_names` and `kind_names`; the phase currents of a branch end are an object of
+    /// columns. A field only some rows have is a column when some row has it (NaN, or `null`
+    /// for text, in the others). `buses.id` is frozen, and for a study of all buses the same
+    /// array on every call. `study`, `network_digest` and `warnings` are as in
+    /// `shortCircuit`; every value equals the object API's: `columns.buses[field][i] ===
+    /// report.buses[i][field]`. No JSON text is written or read for the numbers, which makes
+    /// it the faster call on large grids.
     #[wasm_bindgen(js_name = shortCircuitColumns, unchecked_return_type = "StudyColumns")]
     pub fn short_circuit_columns(
         &self,
@@ -130,46 +130,31 @@ impl WasmNetwork {
         result.map_err(core_error)
     }
 
-    /// The report as `shortCircuitColumns` returns it: everything but the bus rows through
-    /// JSON (one `JSON.parse`), the bus rows as typed arrays (one copy per column).
+    /// The report as `shortCircuitColumns` returns it: the header and the warnings through
+    /// JSON, every table of rows as columns (numbers as typed arrays, one copy per column;
+    /// the text columns of a table through one JSON text).
     fn columns_to_js(&self, report: &StudyReport) -> Result<JsValue, JsValue> {
-        /// The report without its bus rows.
+        /// The report without its rows.
         #[derive(Serialize)]
-        struct Rest<'a> {
+        struct Header<'a> {
             study: &'a StudyOptions,
             network_digest: &'a str,
-            branches: &'a [BranchResult],
-            voltages: &'a [VoltageResult],
-            #[serde(skip_serializing_if = "<[_]>::is_empty")]
-            partial_currents: &'a [PartialCurrent],
             warnings: &'a [Issue],
         }
-        let out = to_js(&Rest {
+        let out = to_js(&Header {
             study: &report.study,
             network_digest: &report.network_digest,
-            branches: &report.branches,
-            voltages: &report.voltages,
-            partial_currents: &report.partial_currents,
             warnings: &report.warnings,
         })?;
-        let columns = BusColumns::from_report(report);
-        let buses = js_sys::Object::new();
+        let buses = table_to_js(&Columns::buses(report))?;
         set(&buses, "id", &self.bus_ids_of(report)?)?;
-        for (name, values) in &columns.numbers {
-            set(&buses, name, &js_sys::Float64Array::from(values.as_slice()))?;
-        }
-        set(
-            &buses,
-            "meshed",
-            &js_sys::Uint8Array::from(columns.meshed.as_slice()),
-        )?;
-        set(
-            &buses,
-            "status",
-            &js_sys::Uint8Array::from(columns.status.as_slice()),
-        )?;
-        set(&buses, "status_names", &to_js(&STATUSES)?)?;
         set(&out, "buses", &buses)?;
+        set(&out, "branches", &table_to_js(&Columns::branches(report))?)?;
+        set(&out, "voltages", &table_to_js(&Columns::voltages(report))?)?;
+        if !report.partial_currents.is_empty() {
+            let partials = table_to_js(&Columns::partial_currents(report))?;
+            set(&out, "partial_currents", &partials)?;
+        }
         Ok(out)
     }
 
@@ -195,6 +180,38 @@ impl WasmNetwork {
         let ids = js_sys::Object::freeze(&to_js(&ids)?.into());
         Ok(self.bus_ids.get_or_init(|| ids.into()).clone())
     }
+}
+
+/// One table's columns as a JS object: text columns as arrays of strings (`null` where a
+/// row has no such field), numbers as `Float64Array`, flags and codes as `Uint8Array` (with
+/// `<name>_names`, the value of each code), nested objects as objects of columns.
+fn table_to_js(columns: &Columns<'_>) -> Result<JsValue, JsValue> {
+    /// The text columns, by name.
+    struct Text<'c, 'a>(&'c [(&'static str, Vec<Option<&'a str>>)]);
+    impl Serialize for Text<'_, '_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().map(|(name, column)| (name, column)))
+        }
+    }
+    let out = to_js(&Text(&columns.text))?;
+    for (name, values) in &columns.numbers {
+        set(&out, name, &js_sys::Float64Array::from(values.as_slice()))?;
+    }
+    for (name, values) in &columns.flags {
+        set(&out, name, &js_sys::Uint8Array::from(values.as_slice()))?;
+    }
+    for coded in &columns.codes {
+        set(
+            &out,
+            coded.name,
+            &js_sys::Uint8Array::from(coded.codes.as_slice()),
+        )?;
+        set(&out, &format!("{}_names", coded.name), &to_js(coded.names)?)?;
+    }
+    for (name, nested) in &columns.nested {
+        set(&out, name, &table_to_js(nested)?)?;
+    }
+    Ok(out)
 }
 
 /// Sets `target[key] = value`.

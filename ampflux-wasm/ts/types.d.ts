@@ -244,14 +244,78 @@ export interface BusColumns {
   status_names: BusStatus[];
 }
 
-/** `Network.shortCircuitColumns`: a `StudyReport` whose bus rows are columns. */
+/** The phase currents of one branch end, as columns (NaN in rows without them). */
+export interface PhaseCurrentColumns {
+  ia_ka: Float64Array;
+  ib_ka: Float64Array;
+  ic_ka: Float64Array;
+  ia_deg: Float64Array;
+  ib_deg: Float64Array;
+  ic_deg: Float64Array;
+}
+
+/** The branch rows (`BranchResult`) as columns; empty arrays without `branch_results`. */
+export interface BranchColumns {
+  id: string[];
+  fault_bus: string[];
+  from_bus: string[];
+  to_bus: string[];
+  ikss_from_ka: Float64Array;
+  ikss_to_ka: Float64Array;
+  angle_from_deg: Float64Array;
+  angle_to_deg: Float64Array;
+  ip_ka: Float64Array;
+  ith_ka: Float64Array;
+  /** Three-winding transformers (null / NaN in the other rows). */
+  mv_bus?: (string | null)[];
+  ikss_mv_ka?: Float64Array;
+  angle_mv_deg?: Float64Array;
+  /** Unbalanced faults. */
+  phases_from?: PhaseCurrentColumns;
+  phases_to?: PhaseCurrentColumns;
+}
+
+/** The voltage rows (`VoltageResult`) as columns; empty arrays without `branch_results`. */
+export interface VoltageColumns {
+  fault_bus: string[];
+  bus: string[];
+  v1_pu: Float64Array;
+  v2_pu: Float64Array;
+  v0_pu: Float64Array;
+  va_pu: Float64Array;
+  vb_pu: Float64Array;
+  vc_pu: Float64Array;
+  va_deg: Float64Array;
+  vb_deg: Float64Array;
+  vc_deg: Float64Array;
+}
+
+/** The partial currents (`PartialCurrent`) as columns. */
+export interface PartialCurrentColumns {
+  fault_bus: string[];
+  source: string[];
+  bus: string[];
+  /** Source kind as a code: `kind_names[kind[i]]`. */
+  kind: Uint8Array;
+  kind_names: SourceKind[];
+  ikss_ka: Float64Array;
+  angle_deg: Float64Array;
+  ip_ka: Float64Array;
+  ib_ka: Float64Array;
+  ik_ka: Float64Array;
+  mu: Float64Array;
+  q: Float64Array;
+}
+
+/** `Network.shortCircuitColumns`: a `StudyReport` whose tables of rows are columns. */
 export interface StudyColumns {
   study: StudyOptions;
   network_digest: string;
   buses: BusColumns;
-  branches: BranchResult[];
-  voltages: VoltageResult[];
-  partial_currents?: PartialCurrent[];
+  branches: BranchColumns;
+  voltages: VoltageColumns;
+  /** With the option `partial_currents`. */
+  partial_currents?: PartialCurrentColumns;
   warnings: Issue[];
 }
 

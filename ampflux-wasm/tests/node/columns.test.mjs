@@ -19,55 +19,91 @@ const STUDIES = [
   { fault: "1ph", case: "max" },
   { fault: "1ph", case: "min" },
 ];
-/** Keys of `columns.buses` that are not numeric columns of a bus row field. */
-const NOT_NUMERIC = new Set(["id", "meshed", "status", "status_names"]);
+/** The tables of rows of a report, each a table of columns in `shortCircuitColumns`. */
+const TABLES = ["buses", "branches", "voltages", "partial_currents"];
+
+const isColumn = (c) => c instanceof Float64Array || c instanceof Uint8Array || Array.isArray(c);
 
 /**
- * Every difference between `columns` and the object API's `report`; counts what was compared
- * in `seen` ({numbers, nulls}). Rows are matched by index and, independently, by id.
+ * Every difference between the columns `cols` and the rows `rows` of one table, pushed onto
+ * `problems`; counts what was compared in `seen` ({numbers, nulls}). Rows are matched by
+ * index; a field is read from the column of its name, a coded one through `<name>_names`,
+ * a nested object from the nested table; columns of fields a row lacks hold NaN or null.
  */
+function tableDifferences(cols, rows, where, seen, problems) {
+  const n = rows.length;
+  for (const [key, col] of Object.entries(cols)) {
+    if (key.endsWith("_names")) continue;
+    const columns = isColumn(col) ? { [key]: col } : col;
+    for (const [sub, c] of Object.entries(columns)) {
+      if (!isColumn(c)) problems.push(`${where}.${key}.${sub}: not a column`);
+      else if (c.length !== n) problems.push(`${where}.${key}.${sub}: ${c.length} values, ${n} rows`);
+    }
+    if (n > 0 && !rows.some((row) => key in row) && !["id", "fault_bus", "bus"].includes(key)) {
+      problems.push(`${where}.${key}: a column no row has`);
+    }
+  }
+  const same = (col, i, value, at) => {
+    if (value === null || typeof value === "number") {
+      if (!(col instanceof Float64Array)) return problems.push(`${at}: not a Float64Array`);
+      seen.numbers += 1;
+      if (value === null) seen.nulls += 1;
+      if (!Object.is(col[i], value ?? NaN)) problems.push(`${at}: ${col[i]}, want ${value}`);
+    } else if (typeof value === "boolean") {
+      if (!(col instanceof Uint8Array) || col[i] !== (value ? 1 : 0)) problems.push(`${at}: ${col[i]}, want ${value}`);
+    } else if (col[i] !== value) {
+      problems.push(`${at}: ${JSON.stringify(col[i])}, want ${JSON.stringify(value)}`);
+    }
+  };
+  rows.forEach((row, i) => {
+    const at = `${where}[${i}]`;
+    for (const [key, value] of Object.entries(row)) {
+      const col = cols[key];
+      const names = cols[`${key}_names`];
+      if (col === undefined) problems.push(`${at}.${key}: no column`);
+      else if (names) {
+        if (!(col instanceof Uint8Array) || names[col[i]] !== value) problems.push(`${at}.${key}: ${names[col[i]]}, want ${value}`);
+      } else if (value !== null && typeof value === "object") {
+        for (const [sub, v] of Object.entries(value)) same(col[sub] ?? [], i, v, `${at}.${key}.${sub}`);
+        if (Object.keys(col).length !== Object.keys(value).length) problems.push(`${at}.${key}: other fields`);
+      } else {
+        same(col, i, value, `${at}.${key}`);
+      }
+    }
+    // a column of a field this row does not have holds NaN (numbers) or null (text)
+    for (const [key, col] of Object.entries(cols)) {
+      if (key in row || key.endsWith("_names")) continue;
+      const columns = isColumn(col) ? [col] : Object.values(col);
+      for (const c of columns) {
+        const empty = c instanceof Float64Array ? Number.isNaN(c[i]) : c[i] === null;
+        if (!empty) problems.push(`${at}.${key}: ${c[i]} for a field the row does not have`);
+      }
+    }
+  });
+}
+
+/** Every difference between `columns` and the object API's `report`. */
 function differences(columns, report, seen = { numbers: 0, nulls: 0 }) {
   const problems = [];
-  const { buses: cols, ...rest } = columns;
-  const { buses: rows, ...reportRest } = report;
+  const header = (r) => ({ study: r.study, network_digest: r.network_digest, warnings: r.warnings });
   try {
-    assert.deepEqual(rest, reportRest);
+    assert.deepEqual(header(columns), header(report));
   } catch (e) {
-    problems.push(`the report without its bus rows differs: ${e.message.slice(0, 300)}`);
+    problems.push(`the header differs: ${e.message.slice(0, 300)}`);
   }
-  if (cols.id.length !== rows.length) return [...problems, `${cols.id.length} ids, ${rows.length} rows`];
-  for (const [key, column] of Object.entries(cols)) {
-    if (NOT_NUMERIC.has(key)) continue;
-    if (!(column instanceof Float64Array)) problems.push(`${key}: not a Float64Array`);
-    else if (column.length !== rows.length) problems.push(`${key}: ${column.length} values, ${rows.length} rows`);
-    else if (!rows.some((row) => key in row)) problems.push(`${key}: a column no row has`);
+  const keys = (r) => Object.keys(r).sort();
+  if (keys(columns).join() !== keys(report).join()) problems.push(`keys ${keys(columns)}, want ${keys(report)}`);
+  for (const table of TABLES) {
+    if (!report[table] || !columns[table]) continue;
+    tableDifferences(columns[table], report[table], table, seen, problems);
+    if (report[table].length > 0) {
+      for (const key of Object.keys(columns[table])) seen.columns?.add(`${table}.${key}`);
+    }
   }
-  const index = new Map(cols.id.map((id, i) => [id, i]));
-  rows.forEach((row, i) => {
-    if (cols.id[i] !== row.id) problems.push(`row ${i}: id ${cols.id[i]}, want ${row.id}`);
-    if (index.get(row.id) !== i) problems.push(`${row.id}: found at ${index.get(row.id)}, want ${i}`);
-    for (const [key, value] of Object.entries(row)) {
-      if (key === "id") continue;
-      if (key === "status") {
-        const name = cols.status_names[cols.status[i]];
-        if (name !== value) problems.push(`${row.id}.status: ${name}, want ${value}`);
-      } else if (key === "meshed") {
-        if (cols.meshed[i] !== (value ? 1 : 0)) problems.push(`${row.id}.meshed: ${cols.meshed[i]}, want ${value}`);
-      } else if (!(key in cols)) {
-        problems.push(`${key}: no column`);
-      } else {
-        const want = value === null ? NaN : value;
-        seen.numbers += 1;
-        if (value === null) seen.nulls += 1;
-        if (!Object.is(cols[key][i], want)) problems.push(`${row.id}.${key}: ${cols[key][i]}, want ${value}`);
-      }
-    }
-    // a column of a field this row does not have holds NaN
-    for (const key of Object.keys(cols)) {
-      if (!NOT_NUMERIC.has(key) && !(key in row) && !Number.isNaN(cols[key][i])) {
-        problems.push(`${row.id}.${key}: ${cols[key][i]} for a field the row does not have`);
-      }
-    }
+  if (columns.buses.id.length !== report.buses.length) problems.push("another number of bus rows");
+  const index = new Map(columns.buses.id.map((id, i) => [id, i]));
+  report.buses.forEach((row, i) => {
+    if (index.get(row.id) !== i) problems.push(`bus ${row.id}: found at ${index.get(row.id)}, want ${i}`);
   });
   return problems;
 }
@@ -89,14 +125,18 @@ function checkBoth(net, options, seen) {
 }
 
 describe("shortCircuitColumns equals shortCircuit", () => {
-  const seen = { numbers: 0, nulls: 0 };
+  const seen = { numbers: 0, nulls: 0, columns: new Set() };
 
-  test("the example network, 3ph and 1ph, max and min, with branch results", () => {
+  test("the example network, 3ph and 1ph, max and min, with branch results and partial currents", () => {
     const net = Network.fromJson(exampleText);
     for (const study of STUDIES) {
       assert.equal(checkBoth(net, study, seen), net.busCount, JSON.stringify(study));
       checkBoth(net, { ...study, branch_results: true, partial_currents: true }, seen);
     }
+    const columns = net.shortCircuitColumns({ fault: "1ph", branch_results: true, partial_currents: true });
+    assert.ok(columns.branches.phases_from.ia_ka instanceof Float64Array, "phase currents of unbalanced faults");
+    assert.ok(columns.partial_currents.kind_names.includes("generator"));
+    assert.ok(columns.voltages.v0_pu.length > 0);
     net.free();
   });
 
@@ -105,12 +145,13 @@ describe("shortCircuitColumns equals shortCircuit", () => {
     let studied = 0;
     for (const c of cases) {
       const net = Network.fromJson(c.network);
-      for (const options of [c.options, ...STUDIES]) {
+      const withRows = STUDIES.map((o) => ({ ...o, branch_results: true, partial_currents: true }));
+      for (const options of [c.options, ...STUDIES, ...withRows]) {
         if (checkBoth(net, options, seen) > 0) studied += 1;
       }
       net.free();
     }
-    assert.ok(studied >= cases.length * 2, `only ${studied} studies of ${cases.length} cases ran`);
+    assert.ok(studied >= cases.length * 4, `only ${studied} studies of ${cases.length} cases ran`);
   });
 
   test("the 1k-bus synthetic grid, 3ph and 1ph, max and min", { skip: skipUnless(!existsSync(GRID_1K) && `${GRID_1K} (ampflux-testkit export)`) }, () => {
@@ -125,6 +166,15 @@ describe("shortCircuitColumns equals shortCircuit", () => {
     // infinite zero-sequence impedance
     assert.ok(seen.nulls > 50, `${seen.nulls} nulls compared`);
     assert.ok(seen.numbers > 60000, `${seen.numbers} numbers compared`);
+  });
+
+  test("every kind of column was compared", () => {
+    // three-winding transformers (the wind farm cases), phase currents (1ph), source kinds
+    for (const key of ["buses.ice_ka", "buses.ikss_earth_ka", "branches.mv_bus", "branches.ikss_mv_ka",
+      "branches.phases_from", "branches.phases_to", "voltages.v0_pu", "partial_currents.kind", "partial_currents.ip_ka"]) {
+      assert.ok(seen.columns.has(key), `${key} was never compared`);
+    }
+    console.log(`${seen.numbers} numbers (${seen.nulls} null) in ${seen.columns.size} kinds of columns compared`);
   });
 });
 
