@@ -138,6 +138,54 @@ impl<'a> Columns<'a> {
     }
 }
 
+/// The numeric fields of the bus rows in the order the JSON row has them.
+const BUS_JSON_ORDER: [&str; 20] = [
+    "vn_kv",
+    "ikss_ka",
+    "skss_mva",
+    "ip_ka",
+    "ib_ka",
+    "ith_ka",
+    "ik_ka",
+    "idc_ka",
+    "ib_asym_ka",
+    "rk_ohm",
+    "xk_ohm",
+    "rk2_ohm",
+    "xk2_ohm",
+    "rk0_ohm",
+    "xk0_ohm",
+    "ikss_earth_ka",
+    "ice_ka",
+    "ires_ka",
+    "kappa",
+    "c",
+];
+
+/// A numeric field of the bus rows as the object API writes it: name, column, and for a field
+/// only some rows have, which rows have it (1) and which do not (0).
+pub type RowField<'c> = (&'static str, &'c [f64], Option<Vec<u8>>);
+
+/// The numeric columns of [`Columns::buses`] in the order of the JSON row, with the rows
+/// that have each optional field: what the binding needs to build the rows of the object
+/// API from the columns, key for key as `JSON.parse` of the report would.
+pub fn bus_row_fields<'c>(report: &StudyReport, columns: &'c Columns<'_>) -> Vec<RowField<'c>> {
+    BUS_JSON_ORDER
+        .iter()
+        .filter_map(|&name| {
+            let (_, values) = columns.numbers.iter().find(|(n, _)| *n == name)?;
+            let present = BUS_OPTIONAL
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, get)| {
+                    let has = |b: &BusResult| u8::from(get(b).is_some());
+                    report.buses.iter().map(has).collect()
+                });
+            Some((name, values.as_slice(), present))
+        })
+        .collect()
+}
+
 /// `value` as the object API has it: NaN where JSON writes `null` (every value that is not
 /// finite).
 fn as_json(value: f64) -> f64 {
@@ -476,6 +524,39 @@ mod tests {
             let (_, values) = columns.numbers.iter().find(|(n, _)| *n == key).unwrap();
             assert!(values[0].is_nan(), "{key}");
         }
+    }
+
+    #[test]
+    fn bus_row_fields_follow_the_json_row() {
+        let mut report = report();
+        let mut plain = bus();
+        (plain.rk0_ohm, plain.ip_ka) = (None, f64::NAN);
+        report.buses.push(plain);
+        // the numeric keys in the order of the JSON text (serde_json's `Value` sorts keys)
+        let text = serde_json::to_string(&report.buses[0]).unwrap();
+        let json = serde_json::to_value(&report.buses[0]).unwrap();
+        let mut numeric: Vec<(usize, &str)> = json
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, v)| v.is_number())
+            .map(|(k, _)| (text.find(&format!("\"{k}\":")).unwrap(), k.as_str()))
+            .collect();
+        numeric.sort();
+        let numeric: Vec<&str> = numeric.into_iter().map(|(_, k)| k).collect();
+        assert_eq!(numeric, BUS_JSON_ORDER, "the order of the JSON row");
+        let columns = Columns::buses(&report);
+        let fields = bus_row_fields(&report, &columns);
+        let names: Vec<&str> = fields.iter().map(|f| f.0).collect();
+        assert_eq!(names, BUS_JSON_ORDER);
+        let (_, values, present) = &fields[13];
+        assert_eq!(fields[13].0, "rk0_ohm");
+        assert_eq!(present.as_deref(), Some(&[1, 0][..]));
+        assert_eq!(values[0], 13.0);
+        assert!(
+            fields[3].1[1].is_nan() && fields[3].2.is_none(),
+            "ip_ka: null, not absent"
+        );
     }
 
     #[test]

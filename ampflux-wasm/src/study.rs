@@ -3,11 +3,15 @@
 
 use std::cell::Cell;
 
-use ampflux_core::{Issue, StudyOptions, StudyReport, short_circuit_frozen};
+use ampflux_core::{
+    BranchResult, Issue, PartialCurrent, StudyOptions, StudyReport, VoltageResult,
+    short_circuit_frozen,
+};
+use js_sys::Array;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::columns::Columns;
+use crate::columns::{Columns, bus_row_fields};
 use crate::errors::{core_error, guard, input_error};
 use crate::json::{from_js, to_js, type_name};
 use crate::network::WasmNetwork;
@@ -79,7 +83,8 @@ impl WasmNetwork {
         on_progress: JsValue,
     ) -> Result<JsValue, JsValue> {
         guard()?;
-        to_js(&self.study(&options, on_progress)?)
+        let report = self.study(&options, on_progress)?;
+        self.report_to_js(&report)
     }
 
     /// The same study as `shortCircuit` (same options, same errors, same `onProgress`),
@@ -128,6 +133,52 @@ impl WasmNetwork {
         let result = short_circuit_frozen(&self.inner, &options, &report_progress);
         ON_PROGRESS.with(|f| *f.borrow_mut() = None);
         result.map_err(core_error)
+    }
+
+    /// The report as `shortCircuit` returns it, the object `JSON.parse` would make of the
+    /// report's JSON text: everything but the bus rows through JSON, the bus rows built in JS
+    /// (`js/rows.js`) from their columns, which skips writing and parsing the largest part
+    /// of the text on large grids (`benches/README.md`, issue 16, fourth round).
+    fn report_to_js(&self, report: &StudyReport) -> Result<JsValue, JsValue> {
+        /// The report without its bus rows, keys in the report's order.
+        #[derive(Serialize)]
+        struct Rest<'a> {
+            study: &'a StudyOptions,
+            network_digest: &'a str,
+            branches: &'a [BranchResult],
+            voltages: &'a [VoltageResult],
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            partial_currents: &'a [PartialCurrent],
+            warnings: &'a [Issue],
+        }
+        let rest = to_js(&Rest {
+            study: &report.study,
+            network_digest: &report.network_digest,
+            branches: &report.branches,
+            voltages: &report.voltages,
+            partial_currents: &report.partial_currents,
+            warnings: &report.warnings,
+        })?;
+        let columns = Columns::buses(report);
+        let (names, values, present) = (Array::new(), Array::new(), Array::new());
+        for (name, column, has) in bus_row_fields(report, &columns) {
+            names.push(&JsValue::from_str(name));
+            values.push(&js_sys::Float64Array::from(column));
+            present.push(&has.map_or(JsValue::NULL, |has| {
+                js_sys::Uint8Array::from(has.as_slice()).into()
+            }));
+        }
+        let (meshed, status) = (&columns.flags[0].1, &columns.codes[0]);
+        let buses = bus_rows(
+            &self.bus_ids_of(report)?,
+            &names,
+            &values,
+            &present,
+            &js_sys::Uint8Array::from(meshed.as_slice()),
+            &js_sys::Uint8Array::from(status.codes.as_slice()),
+            &to_js(status.names)?,
+        );
+        Ok(with_bus_rows(&rest, &buses))
     }
 
     /// The report as `shortCircuitColumns` returns it: the header and the warnings through
@@ -180,6 +231,25 @@ impl WasmNetwork {
         let ids = js_sys::Object::freeze(&to_js(&ids)?.into());
         Ok(self.bus_ids.get_or_init(|| ids.into()).clone())
     }
+}
+
+#[wasm_bindgen(module = "/js/rows.js")]
+extern "C" {
+    /// The bus rows of the object API from their columns (see `js/rows.js`).
+    #[wasm_bindgen(js_name = busRows)]
+    fn bus_rows(
+        ids: &JsValue,
+        names: &Array,
+        columns: &Array,
+        present: &Array,
+        meshed: &js_sys::Uint8Array,
+        status: &js_sys::Uint8Array,
+        status_names: &JsValue,
+    ) -> JsValue;
+
+    /// `rest` with `buses` after its `network_digest`, as the JSON report has them.
+    #[wasm_bindgen(js_name = withBusRows)]
+    fn with_bus_rows(rest: &JsValue, buses: &JsValue) -> JsValue;
 }
 
 /// One table's columns as a JS object: text columns as arrays of strings (`null` where a
