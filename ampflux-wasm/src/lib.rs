@@ -20,8 +20,10 @@
 //!
 //! Data crosses the boundary as JSON (`serde_json` on the Rust side, `JSON.parse` and
 //! `JSON.stringify` on the JS side), so every number arrives bit for bit as the native
-//! report has it; `shortCircuitColumns` hands the numbers of the rows over as typed arrays
-//! instead (`columns`), which is faster on large grids. Every failure is an `Error` with `name = "AmpFluxError"`, a `code` and
+//! report has it. The numbers of the report's rows cross as typed arrays instead (`columns`),
+//! which is faster on large grids: `shortCircuitColumns` returns them as they are, and
+//! `shortCircuit` builds its bus rows from them in JS (`js/rows.js`), the same objects
+//! `JSON.parse` of the report would give. Every failure is an `Error` with `name = "AmpFluxError"`, a `code` and
 //! `issues` (see `errors`). The TypeScript declarations of the data types live in
 //! `ts/types.d.ts` and are appended to the generated `.d.ts`.
 
