@@ -133,6 +133,11 @@ describe("shortCircuitColumns equals shortCircuit", () => {
       assert.equal(checkBoth(net, study, seen), net.busCount, JSON.stringify(study));
       checkBoth(net, { ...study, branch_results: true, partial_currents: true }, seen);
     }
+    // faults along a line: locations that are no buses, after the buses
+    const alongLines = { line_faults: [{ line: "C1", position: 0.5 }, { line: "C3", position: 0.25 }] };
+    for (const study of STUDIES) checkBoth(net, { ...study, ...alongLines }, seen);
+    const ids = net.shortCircuitColumns(alongLines).buses.id;
+    assert.ok(ids.includes("C1@0.5") && ids.includes("C3@0.25"), JSON.stringify(ids));
     const columns = net.shortCircuitColumns({ fault: "1ph", branch_results: true, partial_currents: true });
     assert.ok(columns.branches.phases_from.ia_ka instanceof Float64Array, "phase currents of unbalanced faults");
     assert.ok(columns.partial_currents.kind_names.includes("generator"));
