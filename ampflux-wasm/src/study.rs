@@ -181,21 +181,19 @@ impl WasmNetwork {
         Ok(with_bus_rows(&rest, &buses))
     }
 
-    /// The report as `shortCircuitColumns` returns it: the header and the warnings through
-    /// JSON, every table of rows as columns (numbers as typed arrays, one copy per column;
-    /// the text columns of a table through one JSON text).
+    /// The report as `shortCircuitColumns` returns it, keys in the report's order: the
+    /// header and the warnings through JSON, every table of rows as columns (numbers as typed
+    /// arrays, one copy per column; the text columns of a table through one JSON text).
     fn columns_to_js(&self, report: &StudyReport) -> Result<JsValue, JsValue> {
-        /// The report without its rows.
+        /// The report's header.
         #[derive(Serialize)]
         struct Header<'a> {
             study: &'a StudyOptions,
             network_digest: &'a str,
-            warnings: &'a [Issue],
         }
         let out = to_js(&Header {
             study: &report.study,
             network_digest: &report.network_digest,
-            warnings: &report.warnings,
         })?;
         let buses = table_to_js(&Columns::buses(report))?;
         set(&buses, "id", &self.bus_ids_of(report)?)?;
@@ -206,6 +204,7 @@ impl WasmNetwork {
             let partials = table_to_js(&Columns::partial_currents(report))?;
             set(&out, "partial_currents", &partials)?;
         }
+        set(&out, "warnings", &to_js(&report.warnings)?)?;
         Ok(out)
     }
 

@@ -91,8 +91,8 @@ function differences(columns, report, seen = { numbers: 0, nulls: 0 }) {
   } catch (e) {
     problems.push(`the header differs: ${e.message.slice(0, 300)}`);
   }
-  const keys = (r) => Object.keys(r).sort();
-  if (keys(columns).join() !== keys(report).join()) problems.push(`keys ${keys(columns)}, want ${keys(report)}`);
+  const keys = (r) => Object.keys(r);
+  if (keys(columns).join() !== keys(report).join()) problems.push(`keys ${keys(columns)}, want ${keys(report)} (in order)`);
   for (const table of TABLES) {
     if (!report[table] || !columns[table]) continue;
     tableDifferences(columns[table], report[table], table, seen, problems);
