@@ -56,6 +56,9 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+const spread = (xs) => [Math.min(...xs), Math.max(...xs)];
+const fmtSpread = (xs) => spread(xs).map((x) => x.toFixed(1)).join("-");
+
 const results = [];
 for (const n of sizes) {
   const file = path.join(TESTDATA, "synthetic", `meshed_${n}.json`);
@@ -64,6 +67,8 @@ for (const n of sizes) {
   const nativeParse = [];
   const wasmMs = [];
   const wasmParse = [];
+  const nativeColumnsMs = [];
+  const wasmColumnsMs = [];
   let t = performance.now();
   const net = Network.fromJson(text);
   const coldParse = performance.now() - t;
@@ -72,16 +77,26 @@ for (const n of sizes) {
   const cold = performance.now() - t;
   // let the engine's optimizing tier compile the hot code before timing
   const warmup = n <= 2000 ? 15 : 2;
-  for (let i = 0; i < warmup; i += 1) net.shortCircuit();
+  for (let i = 0; i < warmup; i += 1) {
+    net.shortCircuit();
+    net.shortCircuitColumns();
+  }
+  if (net.shortCircuitColumns().buses.ikss_ka.length !== buses) throw new Error("the columns have another length");
   for (let round = 0; round < rounds; round += 1) {
     const out = JSON.parse(execFileSync(native, [file, String(runs)], { encoding: "utf8", env: { ...process.env, RAYON_NUM_THREADS: "1" } }));
     if (out.buses !== buses) throw new Error(`native solved ${out.buses} locations, wasm ${buses}`);
     out.study_ms.forEach((ms, i) => nativeMs.push(ms + out.json_ms[i]));
+    out.study_ms.forEach((ms, i) => nativeColumnsMs.push(ms + out.columns_ms[i]));
     nativeParse.push(...out.parse_ms);
     for (let i = 0; i < runs; i += 1) {
       t = performance.now();
       net.shortCircuit();
       wasmMs.push(performance.now() - t);
+    }
+    for (let i = 0; i < runs; i += 1) {
+      t = performance.now();
+      net.shortCircuitColumns();
+      wasmColumnsMs.push(performance.now() - t);
     }
     for (let i = 0; i < runs; i += 1) {
       t = performance.now();
@@ -103,17 +118,31 @@ for (const n of sizes) {
     wasm_first_parse_ms: coldParse,
     native_all_ms: nativeMs,
     wasm_all_ms: wasmMs,
+    native_spread_ms: spread(nativeMs),
+    wasm_spread_ms: spread(wasmMs),
+    columns_native_ms: median(nativeColumnsMs),
+    columns_wasm_ms: median(wasmColumnsMs),
+    columns_ratio: median(wasmColumnsMs) / median(nativeColumnsMs),
+    columns_native_spread_ms: spread(nativeColumnsMs),
+    columns_wasm_spread_ms: spread(wasmColumnsMs),
+    columns_native_all_ms: nativeColumnsMs,
+    columns_wasm_all_ms: wasmColumnsMs,
   };
   results.push(row);
   console.log(`${String(n).padStart(6)} buses: native ${row.native_ms.toFixed(1)} ms, wasm ${row.wasm_ms.toFixed(1)} ms ` +
     `(medians of ${row.runs}), wasm/native = ${row.ratio.toFixed(2)}; reading the document: native ` +
     `${row.native_parse_ms.toFixed(1)} ms, wasm ${row.wasm_parse_ms.toFixed(1)} ms; first wasm call ${cold.toFixed(0)} ms`);
+  console.log(`${String(n).padStart(6)} buses, columns: native ${row.columns_native_ms.toFixed(1)} ms, wasm ` +
+    `${row.columns_wasm_ms.toFixed(1)} ms (medians of ${row.runs}), wasm/native = ${row.columns_ratio.toFixed(2)}; ` +
+    `spreads (min-max, ms): objects native ${fmtSpread(nativeMs)}, wasm ${fmtSpread(wasmMs)}; ` +
+    `columns native ${fmtSpread(nativeColumnsMs)}, wasm ${fmtSpread(wasmColumnsMs)}`);
 }
 
 mkdirSync(ARTIFACTS, { recursive: true });
 const out = path.join(ARTIFACTS, "wasm-bench.json");
 writeFileSync(out, JSON.stringify({
-  what: "all-bus 3ph max sweep (study + report as JSON), node wasm vs native single-threaded",
+  what: "all-bus 3ph max sweep (study + report as JSON), node wasm vs native single-threaded; " +
+    "columns_*: study + bus rows as columns (shortCircuitColumns vs Columns::buses)",
   node: process.version,
   cpus: os.cpus().length,
   loadavg: os.loadavg(),

@@ -94,10 +94,25 @@ write_package_json() { # dir module-type
   "type": "$type",
   "main": "ampflux_wasm.js",
   "types": "ampflux_wasm.d.ts",
-  "files": ["ampflux_wasm.js", "ampflux_wasm.d.ts", "ampflux_wasm_bg.wasm", "ampflux_wasm_bg.wasm.d.ts"],
+  "files": ["ampflux_wasm.js", "ampflux_wasm.d.ts", "ampflux_wasm_bg.wasm", "ampflux_wasm_bg.wasm.d.ts", "snippets/"],
   "sideEffects": false
 }
 EOF
+}
+
+# The crate's JS snippets (ampflux-wasm/js/*.js, e.g. the bus rows of shortCircuit) are ES
+# modules that export functions; the node package is CommonJS, so there each
+# `export function f` becomes `exports.f = function f` (anything else exported or imported
+# stops the build).
+commonjs_snippets() { # pkg-dir
+    local file
+    while IFS= read -r -d '' file; do
+        sed -i -E 's/^export function ([A-Za-z0-9_]+)/exports.\1 = function \1/' "$file"
+        if grep -qE '^[[:space:]]*(export|import)[[:space:]{*]' "$file"; then
+            echo "$file: a snippet may only export functions (export function name)" >&2
+            exit 1
+        fi
+    done < <(find "$1/snippets" -name '*.js' -print0 2>/dev/null)
 }
 
 bindgen() { # target out-dir module-type
@@ -105,6 +120,7 @@ bindgen() { # target out-dir module-type
     rm -rf "$dir"
     mkdir -p "$dir"
     "$WASM_BINDGEN" --target "$target" --out-dir "$dir" --out-name ampflux_wasm "$WASM_IN"
+    if [ "$type" = commonjs ]; then commonjs_snippets "$dir"; fi
     write_package_json "$dir" "$type"
 }
 

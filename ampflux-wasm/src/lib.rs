@@ -9,6 +9,8 @@
 //! net.validate();                                // Issue[]
 //! const report = net.shortCircuit({ fault: "1ph", case: "min" });
 //! report.buses[0].ikss_ka;                       // same fields as `ampflux sc --format json`
+//! const columns = net.shortCircuitColumns();      // the same study, rows as columns:
+//! columns.buses.ikss_ka[0];                       // Float64Array per field (large grids)
 //! const duty = net.duty({ all_scenarios: true }); // same fields as `ampflux duty --format json`
 //! duty.checks.filter((c) => c.verdict === "fail");
 //! net.digest();                                  // SHA-256 of the canonical form
@@ -18,11 +20,15 @@
 //!
 //! Data crosses the boundary as JSON (`serde_json` on the Rust side, `JSON.parse` and
 //! `JSON.stringify` on the JS side), so every number arrives bit for bit as the native
-//! report has it. Every failure is an `Error` with `name = "AmpFluxError"`, a `code` and
+//! report has it. The numbers of the report's rows cross as typed arrays instead (`columns`),
+//! which is faster on large grids: `shortCircuitColumns` returns them as they are, and
+//! `shortCircuit` builds its bus rows from them in JS (`js/rows.js`), the same objects
+//! `JSON.parse` of the report would give. Every failure is an `Error` with `name = "AmpFluxError"`, a `code` and
 //! `issues` (see `errors`). The TypeScript declarations of the data types live in
 //! `ts/types.d.ts` and are appended to the generated `.d.ts`.
 
 mod arcflash;
+pub mod columns;
 mod duty;
 mod errors;
 mod json;

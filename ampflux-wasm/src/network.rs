@@ -1,5 +1,7 @@
 //! The `Network` class: a network document read, validated and written by the core.
 
+use std::cell::OnceCell;
+
 use ampflux_core::{FrozenNetwork, Network};
 use wasm_bindgen::prelude::*;
 
@@ -14,6 +16,19 @@ use crate::study;
 pub struct WasmNetwork {
     /// Frozen: the digest is taken once, by the first study or `digest()` call.
     pub(crate) inner: FrozenNetwork,
+    /// The bus ids as a frozen JS array of strings, made by the first `shortCircuitColumns`
+    /// of all buses and handed out again by the next ones (the network never changes).
+    pub(crate) bus_ids: OnceCell<JsValue>,
+}
+
+impl WasmNetwork {
+    /// A JS `Network` over `inner`.
+    pub(crate) fn new(inner: FrozenNetwork) -> WasmNetwork {
+        WasmNetwork {
+            inner,
+            bus_ids: OnceCell::new(),
+        }
+    }
 }
 
 #[wasm_bindgen(js_class = Network)]
@@ -33,9 +48,7 @@ impl WasmNetwork {
             ))
         })?;
         let inner = Network::from_json(&text).map_err(core_error)?;
-        Ok(WasmNetwork {
-            inner: inner.into(),
-        })
+        Ok(WasmNetwork::new(inner.into()))
     }
 
     /// Every problem of the document (errors and warnings, naming table, element and

@@ -111,9 +111,7 @@ impl WasmNetwork {
             align_numbers(&mut changes, &base);
         }
         let inner = version::apply(&self.inner, &changes).map_err(core_error)?;
-        Ok(WasmNetwork {
-            inner: inner.into(),
-        })
+        Ok(WasmNetwork::new(inner.into()))
     }
 }
 

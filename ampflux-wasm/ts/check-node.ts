@@ -5,6 +5,7 @@ import {
   type ArcFlashBus, type ArcFlashReport, type Ieee1584Result, type SelectivityReport, type TccReport,
   type AmpFluxError, type BranchResult, type BusResult, type Change, type ChangeSet, type DutyCheck,
   type DutyReport, type Issue, type StudyOptions, type StudyReport, type VoltageResult,
+  type BusColumns, type StudyColumns,
 } from "../pkg/ampflux_wasm.js";
 
 const net: Network = Network.fromJson('{"buses": [{"id": "A", "vn_kv": 20}]}');
@@ -17,6 +18,13 @@ const earth: number | undefined = bus?.ikss_earth_ka;
 const branch: BranchResult | undefined = report.branches[0];
 const phase: number | undefined = branch?.phases_from?.ia_ka;
 const voltage: VoltageResult | undefined = report.voltages[0];
+const columns: StudyColumns = net.shortCircuitColumns({ fault: "1ph", case: "min" }, (done: number, total: number) => void (done + total));
+const busColumns: BusColumns = columns.buses;
+const ikss: Float64Array = busColumns.ikss_ka;
+const earthColumn: Float64Array | undefined = busColumns.ikss_earth_ka;
+const statusName: string | undefined = busColumns.status_names[busColumns.status[0] ?? 0];
+const ids: readonly string[] = busColumns.id;
+const columnBranches: Float64Array | undefined = net.shortCircuitColumns({ fault: "1ph", branch_results: true }).branches.phases_from?.ia_ka;
 const options: StudyOptions = defaultOptions();
 const duty: DutyReport = net.duty({ duty_basis: "through", scenarios: "base", faults: ["3ph", "1ph"], tk_s: 0.5 });
 const dutyDefaults: DutyReport = net.duty();
@@ -49,6 +57,12 @@ try {
   void problems;
 }
 
+// @ts-expect-error: the bus ids are read-only
+busColumns.id[0] = "X";
+// @ts-expect-error: no such column
+void busColumns.ikss_kA;
+// @ts-expect-error: unknown option name
+net.shortCircuitColumns({ faul: "3ph" });
 // @ts-expect-error: unknown fault type
 net.shortCircuit({ fault: "4ph" });
 // @ts-expect-error: unknown option name
@@ -88,3 +102,4 @@ net.tcc({ reference_kv: 0.4 });
 export const arcUsed = [category, label, labels, sel, curves, drawing];
 export const used = [issues, studyIssues, defaults, earth, phase, voltage, options, digest, canonical, name, hz, count, summary, v,
   dutyDefaults, utilization];
+export const columnsUsed = [ikss, earthColumn, statusName, ids, columnBranches];

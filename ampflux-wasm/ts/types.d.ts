@@ -208,6 +208,117 @@ export interface StudyReport {
   warnings: Issue[];
 }
 
+/** The bus rows of a study as columns (`Network.shortCircuitColumns`): row `i` of every
+ * column is the fault location `id[i]`, and `columns[field][i]` equals
+ * `shortCircuit().buses[i][field]` (NaN where the object API has `null`). */
+export interface BusColumns {
+  /** Location ids (bus id, or `LINE@POSITION` for a fault along a line). Frozen; for a study
+   * of all buses the same array is handed out by every call on the same `Network`. */
+  id: readonly string[];
+  vn_kv: Float64Array;
+  ikss_ka: Float64Array;
+  skss_mva: Float64Array;
+  ip_ka: Float64Array;
+  ib_ka: Float64Array;
+  ith_ka: Float64Array;
+  ik_ka: Float64Array;
+  idc_ka: Float64Array;
+  ib_asym_ka: Float64Array;
+  rk_ohm: Float64Array;
+  xk_ohm: Float64Array;
+  kappa: Float64Array;
+  c: Float64Array;
+  /** Unbalanced and earth faults: present when some row has the field (NaN in the others). */
+  rk2_ohm?: Float64Array;
+  xk2_ohm?: Float64Array;
+  rk0_ohm?: Float64Array;
+  xk0_ohm?: Float64Array;
+  ikss_earth_ka?: Float64Array;
+  ice_ka?: Float64Array;
+  ires_ka?: Float64Array;
+  /** 1 where the location is fed through a meshed network, 0 otherwise. */
+  meshed: Uint8Array;
+  /** Location state as a code: `status_names[status[i]]`. */
+  status: Uint8Array;
+  /** The name of each status code (`["ok", "unsupplied", ...]`). */
+  status_names: BusStatus[];
+}
+
+/** The phase currents of one branch end, as columns (NaN in rows without them). */
+export interface PhaseCurrentColumns {
+  ia_ka: Float64Array;
+  ib_ka: Float64Array;
+  ic_ka: Float64Array;
+  ia_deg: Float64Array;
+  ib_deg: Float64Array;
+  ic_deg: Float64Array;
+}
+
+/** The branch rows (`BranchResult`) as columns; empty arrays without `branch_results`. */
+export interface BranchColumns {
+  id: string[];
+  fault_bus: string[];
+  from_bus: string[];
+  to_bus: string[];
+  ikss_from_ka: Float64Array;
+  ikss_to_ka: Float64Array;
+  angle_from_deg: Float64Array;
+  angle_to_deg: Float64Array;
+  ip_ka: Float64Array;
+  ith_ka: Float64Array;
+  /** Three-winding transformers (null / NaN in the other rows). */
+  mv_bus?: (string | null)[];
+  ikss_mv_ka?: Float64Array;
+  angle_mv_deg?: Float64Array;
+  /** Unbalanced faults. */
+  phases_from?: PhaseCurrentColumns;
+  phases_to?: PhaseCurrentColumns;
+}
+
+/** The voltage rows (`VoltageResult`) as columns; empty arrays without `branch_results`. */
+export interface VoltageColumns {
+  fault_bus: string[];
+  bus: string[];
+  v1_pu: Float64Array;
+  v2_pu: Float64Array;
+  v0_pu: Float64Array;
+  va_pu: Float64Array;
+  vb_pu: Float64Array;
+  vc_pu: Float64Array;
+  va_deg: Float64Array;
+  vb_deg: Float64Array;
+  vc_deg: Float64Array;
+}
+
+/** The partial currents (`PartialCurrent`) as columns. */
+export interface PartialCurrentColumns {
+  fault_bus: string[];
+  source: string[];
+  bus: string[];
+  /** Source kind as a code: `kind_names[kind[i]]`. */
+  kind: Uint8Array;
+  kind_names: SourceKind[];
+  ikss_ka: Float64Array;
+  angle_deg: Float64Array;
+  ip_ka: Float64Array;
+  ib_ka: Float64Array;
+  ik_ka: Float64Array;
+  mu: Float64Array;
+  q: Float64Array;
+}
+
+/** `Network.shortCircuitColumns`: a `StudyReport` whose tables of rows are columns. */
+export interface StudyColumns {
+  study: StudyOptions;
+  network_digest: string;
+  buses: BusColumns;
+  branches: BranchColumns;
+  voltages: VoltageColumns;
+  /** With the option `partial_currents`. */
+  partial_currents?: PartialCurrentColumns;
+  warnings: Issue[];
+}
+
 /** Which current a switch or cable is taken to carry: its bus's fault current, or its own. */
 export type DutyBasis = "bus_total" | "through";
 

@@ -25,7 +25,7 @@ describe("package", () => {
     const publicNames = Object.keys(amp).filter((k) => !k.startsWith("__")).sort();
     assert.deepEqual(publicNames, ["Network", "arcFlashLabelSvg", "defaultOptions", "ieee1584", "summarizeChanges", "version"]);
     const methods = Object.getOwnPropertyNames(Network.prototype).filter((k) => k !== "constructor").sort();
-    for (const m of ["validate", "shortCircuit", "duty", "digest", "toJson", "apply", "canonicalJson", "free", "arcFlash", "arcFlashLabels", "selectivity", "tcc", "tccSvg"]) {
+    for (const m of ["validate", "shortCircuit", "shortCircuitColumns", "duty", "digest", "toJson", "apply", "canonicalJson", "free", "arcFlash", "arcFlashLabels", "selectivity", "tcc", "tccSvg"]) {
       assert.ok(methods.includes(m), `Network.prototype.${m}`);
     }
     assert.equal(typeof Network.fromJson, "function");
@@ -188,11 +188,18 @@ describe("studies", () => {
       [["--fault", "1ph", "--case", "min"], { fault: "1ph", case: "min" }],
       [["--fault", "2phe", "--branches"], { fault: "2phe", branch_results: true }],
       [["--fault", "2ph", "--set", "ip_method=b", "--set", "tk_s=0.3"], { fault: "2ph", ip_method: "b", tk_s: 0.3 }],
+      // a selection of buses and faults along lines (bus rows that are not the network's buses)
+      [["--fault", "1ph", "--bus", "LV2", "--bus", "MV20", "--at", "C1:0.5"],
+        { fault: "1ph", buses: ["LV2", "MV20"], line_faults: [{ line: "C1", position: 0.5 }] }],
     ];
     for (const [args, options] of runs) {
       const out = execFileSync(cli, ["sc", EXAMPLE, "--format", "json", ...args], { encoding: "utf8", env: { ...process.env, RAYON_NUM_THREADS: "1" } });
-      const stats = compareDeep(net.shortCircuit(options), JSON.parse(out), 1e-12, args.join(" ") || "defaults");
+      const report = net.shortCircuit(options);
+      const stats = compareDeep(report, JSON.parse(out), 1e-12, args.join(" ") || "defaults");
       assert.deepEqual(stats.problems, []);
+      // the bus rows are built in JS (js/rows.js): the CLI's text layout, key for key
+      const keys = (text) => [...text.matchAll(/"([a-z0-9_]+)":/g)].map((m) => m[1]).join();
+      assert.equal(keys(JSON.stringify(report)), keys(out), `the keys of the CLI's JSON, in order (${args.join(" ")})`);
     }
   });
 });

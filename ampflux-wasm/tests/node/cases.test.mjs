@@ -13,6 +13,16 @@ test("the reference cases are exported", () => {
   assert.ok(cases.length >= 40, `only ${cases.length} cases in the test data`);
 });
 
+/** Every object's keys, in order, depth first (arrays by element). */
+function keyOrder(value, out = []) {
+  if (Array.isArray(value)) value.forEach((v) => keyOrder(v, out));
+  else if (value !== null && typeof value === "object") {
+    out.push(Object.keys(value).join());
+    for (const v of Object.values(value)) keyOrder(v, out);
+  }
+  return out;
+}
+
 const totals = { numbers: 0, bitwise: 0, maxRel: 0, expected: 0 };
 
 for (const c of cases) {
@@ -23,6 +33,9 @@ for (const c of cases) {
       const report = net.shortCircuit(c.options);
       const stats = compareDeep(report, c.report, 1e-12, "report");
       assert.deepEqual(stats.problems, [], "same report as native");
+      // the bus rows are built in JS from columns (js/rows.js): the same keys in the same
+      // order as the native JSON text, so that JSON.stringify writes the native layout
+      assert.deepEqual(keyOrder(report), keyOrder(c.report), "the keys of the native report, in its order");
       totals.numbers += stats.numbers;
       totals.bitwise += stats.bitwise;
       totals.maxRel = Math.max(totals.maxRel, stats.maxRel);

@@ -62,6 +62,7 @@ test("a panic becomes an AmpFluxError, and the stopped instance refuses every ca
   const calls = {
     "Network.fromJson": () => amp.Network.fromJson(text),
     "net.shortCircuit": () => net.shortCircuit(),
+    "net.shortCircuitColumns": () => net.shortCircuitColumns(),
     "net.validate": () => net.validate(),
     "net.digest": () => net.digest(),
     "net.toJson": () => net.toJson(),
