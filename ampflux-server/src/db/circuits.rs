@@ -6,8 +6,8 @@ use sqlx::{Any, Executor, FromRow, Row};
 
 use super::Page;
 use super::projects::ProjectForUser;
-use crate::domain::StudyStatus;
-use crate::ids::{CompanyId, ProjectId, StudyId, UserId};
+use crate::domain::{Role, StudyStatus};
+use crate::ids::{CompanyId, ProjectId, SessionId, StudyId, UserId};
 
 /// One version of a project's circuit (without the document).
 #[derive(Clone, Debug)]
@@ -107,58 +107,106 @@ pub struct KnownStudy {
 /// A version with the study known for its content, order and options, if any.
 pub type VersionWithStudy = (Version, Option<KnownStudy>);
 
-/// What a simulation request needs, in one query: project `project` of `company` with the
-/// membership of `user` (the caller's access is decided from it), its version `version`
-/// (`None`: the newest) and the study of `options_json` on that version's content in its
-/// element order, if one was requested before (the study's key is a hash of exactly these
-/// three). `None`: no such project in the company; no version: the project has no such
-/// version.
+/// Who a lookup is for: the caller's company and user, and the session of an access token
+/// still to be checked (`None`: the credential is checked already, an API key).
+#[derive(Clone, Copy, Debug)]
+pub struct Asker<'a> {
+    /// The caller's company (the tenant).
+    pub company: &'a CompanyId,
+    /// The caller.
+    pub user: &'a UserId,
+    /// The token's session, checked in the same query.
+    pub session: Option<&'a SessionId>,
+}
+
+/// What [`request_lookup`] found.
+#[derive(Clone, Debug)]
+pub struct RequestLookup {
+    /// The caller's role in the company, as the account has it now.
+    pub role: Role,
+    /// The project with the caller's membership (`None`: no such project in the company),
+    /// and its version with the known study (`None`: the project has no such version).
+    pub project: Option<(ProjectForUser, Option<VersionWithStudy>)>,
+}
+
+/// What a simulation request needs, in one query: the caller's account (and the session of
+/// their access token: open), project `project` of the company with the caller's membership
+/// (the access is decided from it), its version `version` (`None`: the newest) and the
+/// study of `options_json` on that version's content in its element order, if one was
+/// requested before (the study's key is a hash of exactly these three). `None`: the account
+/// is gone or the session ended.
 pub async fn request_lookup<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &CompanyId,
-    user: &UserId,
+    who: Asker<'_>,
     project: &ProjectId,
     version: Option<i64>,
     options_json: &str,
-) -> Result<Option<(ProjectForUser, Option<VersionWithStudy>)>, sqlx::Error> {
+) -> Result<Option<RequestLookup>, sqlx::Error> {
+    let mut next = 5;
     let which = match version {
-        Some(_) => "$5",
-        None => {
-            "(SELECT MAX(l.version) FROM circuit_versions l
-                  WHERE l.company_id = p.company_id AND l.project_id = p.id)"
+        Some(_) => {
+            next += 1;
+            "$5".to_string()
         }
+        None => "(SELECT MAX(l.version) FROM circuit_versions l
+                  WHERE l.company_id = p.company_id AND l.project_id = p.id)"
+            .to_string(),
+    };
+    let session = match who.session {
+        Some(_) => format!(
+            "JOIN sessions se ON se.company_id = u.company_id AND se.user_id = u.id
+                  AND se.id = ${next} AND se.revoked_at IS NULL"
+        ),
+        None => String::new(),
     };
     let sql = format!(
-        "SELECT p.id, p.company_id, p.owner_id, p.name, p.description, p.visibility,
-                p.created_at, p.updated_at, m.role AS member_role,
+        "SELECT u.role AS caller_role, p.id, p.company_id, p.owner_id, p.name, p.description,
+                p.visibility, p.created_at, p.updated_at, m.role AS member_role,
                 v.version AS v_version, v.digest AS v_digest, v.message AS v_message,
                 v.restored_from AS v_restored_from, v.created_by AS v_created_by,
                 v.created_at AS v_created_at, b.bus_count AS v_bus_count,
                 v.order_digest AS v_order_digest, s.id AS study_id, s.status AS study_status
-         FROM projects p
-         LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+         FROM users u
+         {session}
+         LEFT JOIN projects p ON p.company_id = u.company_id AND p.id = $3
+         LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id
          LEFT JOIN circuit_versions v ON v.company_id = p.company_id AND v.project_id = p.id
               AND v.version = {which}
          LEFT JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest
          LEFT JOIN studies s ON s.company_id = v.company_id AND s.digest = v.digest
               AND s.options_json = $4
               AND (s.order_digest = v.order_digest OR (s.order_digest IS NULL AND v.order_digest IS NULL))
-         WHERE p.company_id = $1 AND p.id = $3"
+         WHERE u.company_id = $1 AND u.id = $2 AND u.deleted_at IS NULL"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(company)
-        .bind(user)
+        .bind(who.company)
+        .bind(who.user)
         .bind(project)
         .bind(options_json);
     if let Some(v) = version {
         q = q.bind(v);
     }
+    if let Some(s) = who.session {
+        q = q.bind(s);
+    }
     let Some(row) = q.fetch_optional(ex).await? else {
         return Ok(None);
     };
-    let found = ProjectForUser::from_row(&row)?;
+    let role = super::enum_col(&row, "caller_role", Role::parse)?;
+    let project = match row.try_get::<Option<ProjectId>, _>("id")? {
+        Some(_) => Some(project_version_study(&row)?),
+        None => None,
+    };
+    Ok(Some(RequestLookup { role, project }))
+}
+
+/// The project, version and study columns of a [`request_lookup`] row.
+fn project_version_study(
+    row: &AnyRow,
+) -> Result<(ProjectForUser, Option<VersionWithStudy>), sqlx::Error> {
+    let found = ProjectForUser::from_row(row)?;
     if row.try_get::<Option<i64>, _>("v_version")?.is_none() {
-        return Ok(Some((found, None)));
+        return Ok((found, None));
     }
     let version = Version {
         version: row.try_get("v_version")?,
@@ -173,11 +221,11 @@ pub async fn request_lookup<'e, E: Executor<'e, Database = Any>>(
     let study = match row.try_get::<Option<StudyId>, _>("study_id")? {
         Some(id) => Some(KnownStudy {
             id,
-            status: super::enum_col(&row, "study_status", StudyStatus::parse)?,
+            status: super::enum_col(row, "study_status", StudyStatus::parse)?,
         }),
         None => None,
     };
-    Ok(Some((found, Some((version, study)))))
+    Ok((found, Some((version, study))))
 }
 
 /// The newest version of the project.

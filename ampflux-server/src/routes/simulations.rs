@@ -24,7 +24,7 @@ use crate::domain::StudyStatus;
 use crate::error::{Error, ErrorBody, Result};
 use crate::extract::{Body, PageParams, QueryParams};
 use crate::ids::{ProjectId, SimulationId};
-use crate::services::Actor;
+use crate::services::ActorClaim;
 use crate::services::circuits::VersionRef as Version;
 use crate::services::simulations::{self, Progress as Watched, RowPage, Simulations};
 use crate::state::AppState;
@@ -216,10 +216,15 @@ pub struct SimulationList {
               (status = 422, description = "Invalid options, or the circuit lacks data the study needs", body = ErrorBody)))]
 async fn request(
     State(sims): State<Simulations>,
-    actor: Actor,
+    claim: ActorClaim,
     Path(id): Path<String>,
-    Body(req): Body<SimulationRequest>,
+    body: std::result::Result<Body<SimulationRequest>, Error>,
 ) -> Result<(StatusCode, HeaderMap, Json<SimulationCreated>)> {
+    // the credential is checked by the service's first query; a refused body waits for it
+    let req = match body {
+        Ok(Body(req)) => req,
+        Err(refusal) => return Err(sims.refuse(&claim, refusal).await),
+    };
     let version = match &req.version {
         Some(VersionRef::Number(v)) => Some(Version::Number(*v)),
         Some(VersionRef::Name(n)) if n == "latest" => Some(Version::Latest),
@@ -235,7 +240,7 @@ async fn request(
             Priority::High => simulations::Priority::High,
         },
     };
-    let created = sims.request(&actor, &id, request).await?;
+    let created = sims.request(&claim, &id, request).await?;
     let mut headers = HeaderMap::new();
     if let Ok(location) = format!("/api/v1/simulations/{}", created.id).parse() {
         headers.insert(header::LOCATION, location);

@@ -16,7 +16,7 @@ use super::cache_hits::{Durability, Hit, HitWriter};
 use super::circuits::{Circuits, VersionRef};
 use super::projects::Projects;
 use super::studies::{KindReport, StudyOptions};
-use super::{Actor, Listed, licenses};
+use super::{Actor, ActorClaim, Listed, licenses};
 use crate::auth::Caller;
 use crate::auth::access::{self, Level};
 use crate::auth::tokens;
@@ -224,17 +224,18 @@ impl Simulations {
         }
     }
 
-    /// Requests a study on a version of `project`: access and plan checks, validation of
-    /// the options against the circuit, the daily limit, the cached study or a new job,
-    /// the audit entry.
+    /// Requests a study on a version of `project`: the caller's credential, access and plan
+    /// checks, validation of the options against the circuit, the daily limit, the cached
+    /// study or a new job, the audit entry.
     pub async fn request(
         &self,
-        actor: &Actor,
+        claim: &ActorClaim,
         project: &str,
         req: SimulationRequest,
     ) -> Result<Requested> {
-        let caller = &actor.caller;
-        let id = ProjectId::parse(project).ok_or(Error::NotFound("project"))?;
+        let Some(id) = ProjectId::parse(project) else {
+            return Err(self.refuse(claim, Error::NotFound("project")).await);
+        };
         let options = StudyOptions::from_request(req.study);
         let options_json = match &options {
             Ok(options) => options.to_json()?,
@@ -246,19 +247,20 @@ impl Simulations {
             Some(VersionRef::Number(n)) => Some(n),
             Some(VersionRef::Latest) | None => None,
         };
-        // access, version and known study in one query (a cache hit costs about a read);
-        // the errors come in the order of the checks: project, access, version, options
-        let (found, version) = db::circuits::request_lookup(
-            &self.db.pool,
-            &caller.company_id,
-            &caller.id,
-            &id,
-            number,
-            &options_json,
-        )
-        .await?
-        .ok_or(Error::NotFound("project"))?;
-        let a = Projects::access_of(caller, found)?;
+        // credential, access, version and known study in one query (a cache hit costs
+        // about a read); the errors come in the order of the checks: credential, project,
+        // access, version, options
+        let who = db::circuits::Asker {
+            company: claim.credential.company(),
+            user: claim.credential.user(),
+            session: claim.credential.unchecked_session(),
+        };
+        let found = db::circuits::request_lookup(&self.db.pool, who, &id, number, &options_json)
+            .await?
+            .ok_or_else(crate::auth::session_ended)?;
+        let actor = &claim.actor(found.role);
+        let (found, version) = found.project.ok_or(Error::NotFound("project"))?;
+        let a = Projects::access_of(&actor.caller, found)?;
         a.require(Level::Write, "running a simulation")?;
         let (version, known) = version
             .filter(|_| req.version.is_some())
@@ -283,6 +285,12 @@ impl Simulations {
             Some(study) => self.hit(asked, study).await,
             None => self.compute(asked, req.priority).await,
         }
+    }
+
+    /// `refusal` of a request by `claim`, unless its credential no longer works: then that
+    /// (a dead credential is told so before anything else).
+    pub async fn refuse(&self, claim: &ActorClaim, refusal: Error) -> Error {
+        claim.refuse(&self.db, refusal).await
     }
 
     /// A request for a study known already (not dead): a new simulation of it, its use of
@@ -663,7 +671,7 @@ impl Simulations {
         }
         let requested = self
             .request(
-                actor,
+                &actor.into(),
                 project.as_str(),
                 SimulationRequest {
                     version: Some(VersionRef::Latest),
