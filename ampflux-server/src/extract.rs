@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
-use crate::auth::{Authenticator, Caller};
+use crate::auth::{Authenticator, Caller, Credential};
 use crate::db::Page;
 use crate::error::Error;
 use crate::peer::{ClientAddress, ip_of};
@@ -227,9 +227,20 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
-        let token = bearer(parts).ok_or_else(missing_bearer)?;
-        let credential = Authenticator::from_ref(state).credential(token).await?;
+        let credential = Credential::from_request_parts(parts, state).await?;
         let Ok(origin) = Origin::from_request_parts(parts, state).await;
         Ok(ActorClaim { credential, origin })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Credential
+where
+    Authenticator: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        let token = bearer(parts).ok_or_else(missing_bearer)?;
+        Authenticator::from_ref(state).credential(token).await
     }
 }

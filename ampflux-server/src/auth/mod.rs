@@ -95,6 +95,32 @@ impl Credential {
         }
     }
 
+    /// Who a read checking this credential in its own query is for.
+    pub fn asker(&self) -> crate::db::Asker<'_> {
+        crate::db::Asker {
+            company: self.company(),
+            user: self.user(),
+            session: self.unchecked_session(),
+        }
+    }
+
+    /// The caller, checking the credential on its own (one query for an access token).
+    pub async fn check(&self, db: &Db) -> Result<Caller> {
+        match self {
+            Credential::Checked(caller) => Ok(caller.clone()),
+            Credential::Token(claims) => check_claims(db, claims).await,
+        }
+    }
+
+    /// `refusal`, unless the credential no longer works: then that (a dead credential is
+    /// told so before anything else).
+    pub async fn refuse(&self, db: &Db, refusal: Error) -> Error {
+        match self.check(db).await {
+            Ok(_) => refusal,
+            Err(e) => e,
+        }
+    }
+
     /// The caller once the account is read with `role` (and, for an access token, its
     /// session found open).
     pub fn caller(&self, role: Role) -> Caller {

@@ -4,10 +4,10 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, FromRow, Row};
 
-use super::Page;
 use super::projects::ProjectForUser;
+use super::{Asker, Page};
 use crate::domain::{Role, StudyStatus};
-use crate::ids::{CompanyId, ProjectId, SessionId, StudyId, UserId};
+use crate::ids::{CompanyId, ProjectId, StudyId, UserId};
 
 /// One version of a project's circuit (without the document).
 #[derive(Clone, Debug)]
@@ -107,18 +107,6 @@ pub struct KnownStudy {
 /// A version with the study known for its content, order and options, if any.
 pub type VersionWithStudy = (Version, Option<KnownStudy>);
 
-/// Who a lookup is for: the caller's company and user, and the session of an access token
-/// still to be checked (`None`: the credential is checked already, an API key).
-#[derive(Clone, Copy, Debug)]
-pub struct Asker<'a> {
-    /// The caller's company (the tenant).
-    pub company: &'a CompanyId,
-    /// The caller.
-    pub user: &'a UserId,
-    /// The token's session, checked in the same query.
-    pub session: Option<&'a SessionId>,
-}
-
 /// What [`request_lookup`] found.
 #[derive(Clone, Debug)]
 pub struct RequestLookup {
@@ -152,13 +140,7 @@ pub async fn request_lookup<'e, E: Executor<'e, Database = Any>>(
                   WHERE l.company_id = p.company_id AND l.project_id = p.id)"
             .to_string(),
     };
-    let session = match who.session {
-        Some(_) => format!(
-            "JOIN sessions se ON se.company_id = u.company_id AND se.user_id = u.id
-                  AND se.id = ${next} AND se.revoked_at IS NULL"
-        ),
-        None => String::new(),
-    };
+    let session = who.session_join(next);
     let sql = format!(
         "SELECT u.role AS caller_role, p.id, p.company_id, p.owner_id, p.name, p.description,
                 p.visibility, p.created_at, p.updated_at, m.role AS member_role,

@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{Authenticator, Caller};
+use crate::auth::{Authenticator, Caller, Credential};
 use crate::clock::rfc3339;
 use crate::config::Features;
 use crate::db::simulations::Simulation;
@@ -223,7 +223,7 @@ async fn request(
     // the credential is checked by the service's first query; a refused body waits for it
     let req = match body {
         Ok(Body(req)) => req,
-        Err(refusal) => return Err(sims.refuse(&claim, refusal).await),
+        Err(refusal) => return Err(sims.refuse(&claim.credential, refusal).await),
     };
     let version = match &req.version {
         Some(VersionRef::Number(v)) => Some(Version::Number(*v)),
@@ -318,12 +318,16 @@ const ROWS_PER_PAGE: i64 = 1000;
     responses((status = 200, body = SimulationView), (status = 404, body = ErrorBody)))]
 async fn get_one(
     State(sims): State<Simulations>,
-    caller: Caller,
+    credential: Credential,
     Path(id): Path<String>,
-    QueryParams(params): QueryParams<RowParams>,
+    params: std::result::Result<QueryParams<RowParams>, Error>,
 ) -> Result<Json<SimulationView>> {
-    let rows = params.page()?;
-    let sim = sims.get(&caller, &id, true).await?;
+    // the credential is checked by the service's query; a refused page waits for it
+    let rows = match params.and_then(|QueryParams(p)| p.page()) {
+        Ok(rows) => rows,
+        Err(refusal) => return Err(sims.refuse(&credential, refusal).await),
+    };
+    let sim = sims.get(&credential, &id, true).await?;
     let paged = sims.result(&sim, rows).await?;
     let mut view = SimulationView::new(sim)?;
     if let Some(p) = paged {
@@ -382,7 +386,9 @@ async fn events(
             message: "missing bearer token (header, or `access_token` query parameter)".into(),
         })?;
     let caller = auth.caller(&token).await?;
-    let sim = sims.get(&caller, &id, false).await?;
+    let sim = sims
+        .get(&Credential::Checked(caller.clone()), &id, false)
+        .await?;
     let id = sim.id.to_string();
     // the stream ends when the caller's account or session does
     let revoked = auth.revoked(caller.clone(), REVALIDATE);

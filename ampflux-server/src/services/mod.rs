@@ -34,7 +34,7 @@ pub mod users;
 
 use crate::auth::{Caller, Credential};
 use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::error::Error;
 pub use audit::Origin;
 
 /// Who does something, and from where (for the audit log).
@@ -68,24 +68,9 @@ impl ActorClaim {
         }
     }
 
-    /// The actor, checking the credential on its own (one query).
-    pub async fn check(&self, db: &Db) -> Result<Actor> {
-        let caller = match &self.credential {
-            Credential::Checked(caller) => caller.clone(),
-            Credential::Token(claims) => crate::auth::check_claims(db, claims).await?,
-        };
-        Ok(Actor {
-            caller,
-            origin: self.origin.clone(),
-        })
-    }
-
     /// `refusal`, unless the credential no longer works: then that (401 comes first).
     pub async fn refuse(&self, db: &Db, refusal: Error) -> Error {
-        match self.check(db).await {
-            Ok(_) => refusal,
-            Err(e) => e,
-        }
+        self.credential.refuse(db, refusal).await
     }
 }
 

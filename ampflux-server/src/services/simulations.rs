@@ -17,9 +17,9 @@ use super::circuits::{Circuits, VersionRef};
 use super::projects::Projects;
 use super::studies::{KindReport, StudyOptions};
 use super::{Actor, ActorClaim, Listed, licenses};
-use crate::auth::Caller;
 use crate::auth::access::{self, Level};
 use crate::auth::tokens;
+use crate::auth::{Caller, Credential, session_ended};
 use crate::clock::{day_of, now_ms};
 use crate::config::Features;
 use crate::db::circuits::{KnownStudy, Version};
@@ -234,7 +234,9 @@ impl Simulations {
         req: SimulationRequest,
     ) -> Result<Requested> {
         let Some(id) = ProjectId::parse(project) else {
-            return Err(self.refuse(claim, Error::NotFound("project")).await);
+            return Err(self
+                .refuse(&claim.credential, Error::NotFound("project"))
+                .await);
         };
         let options = StudyOptions::from_request(req.study);
         let options_json = match &options {
@@ -250,11 +252,7 @@ impl Simulations {
         // credential, access, version and known study in one query (a cache hit costs
         // about a read); the errors come in the order of the checks: credential, project,
         // access, version, options
-        let who = db::circuits::Asker {
-            company: claim.credential.company(),
-            user: claim.credential.user(),
-            session: claim.credential.unchecked_session(),
-        };
+        let who = claim.credential.asker();
         let found = db::circuits::request_lookup(&self.db.pool, who, &id, number, &options_json)
             .await?
             .ok_or_else(crate::auth::session_ended)?;
@@ -287,10 +285,10 @@ impl Simulations {
         }
     }
 
-    /// `refusal` of a request by `claim`, unless its credential no longer works: then that
-    /// (a dead credential is told so before anything else).
-    pub async fn refuse(&self, claim: &ActorClaim, refusal: Error) -> Error {
-        claim.refuse(&self.db, refusal).await
+    /// `refusal` of a request made with `credential`, unless the credential no longer
+    /// works: then that (a dead credential is told so before anything else).
+    pub async fn refuse(&self, credential: &Credential, refusal: Error) -> Error {
+        credential.refuse(&self.db, refusal).await
     }
 
     /// A request for a study known already (not dead): a new simulation of it, its use of
@@ -469,17 +467,27 @@ impl Simulations {
     }
 
     /// Simulation `id` if the caller may read its project, with the result when
-    /// `with_result`.
-    pub async fn get(&self, caller: &Caller, id: &str, with_result: bool) -> Result<Simulation> {
-        let id = SimulationId::parse(id).ok_or(Error::NotFound("simulation"))?;
-        let (company, user) = (&caller.company_id, &caller.id);
-        let (sim, visibility, role) =
-            db::simulations::get_for_user(&self.db.pool, company, user, &id, with_result)
-                .await?
-                .ok_or(Error::NotFound("simulation"))?;
-        // the simulation and the caller's access to its project in one query
-        access::level_in(caller, visibility, role).ok_or(Error::NotFound("simulation"))?;
-        Ok(sim)
+    /// `with_result`. The credential is checked in the same query (a dead one is refused
+    /// first, and a simulation that does not exist waits for that check).
+    pub async fn get(
+        &self,
+        credential: &Credential,
+        id: &str,
+        with_result: bool,
+    ) -> Result<Simulation> {
+        let not_found = || Error::NotFound("simulation");
+        let Some(id) = SimulationId::parse(id) else {
+            return Err(credential.refuse(&self.db, not_found()).await);
+        };
+        let found =
+            db::simulations::get_for_user(&self.db.pool, credential.asker(), &id, with_result)
+                .await?;
+        let Some(found) = found else {
+            return Err(credential.refuse(&self.db, not_found()).await);
+        };
+        let caller = credential.caller(found.caller_role.ok_or_else(session_ended)?);
+        access::level_in(&caller, found.visibility, found.member_role).ok_or_else(not_found)?;
+        Ok(found.simulation)
     }
 
     /// The result of `sim` with one page of its branch and voltage rows (`None` until it

@@ -688,11 +688,12 @@ async fn project_visibility_decides_who_reads_and_requests(backend: Backend) {
     app.stop().await;
 }
 
-/// A simulation request checks the caller's account and token session in the same query as
-/// the project, version and study it reads (a cache hit is one query and a share of a group
-/// write): a logged-out session or a deleted account is refused with 401 before any other
-/// answer the request would get (a malformed body, an unknown project, a cache hit), and
-/// what was refused wrote nothing; an API key still works.
+/// A simulation request, and a read of a simulation, check the caller's account and token
+/// session in the same query as what they read (a cache hit is one query and a share of a
+/// group write, a read of a result one query and its row pages): a logged-out session or a
+/// deleted account is refused with 401 before any other answer the request would get (a
+/// malformed body or query, an unknown project or simulation, a cache hit), and what was
+/// refused wrote nothing; an API key still works.
 async fn a_dead_credential_is_refused_before_anything_else(backend: Backend) {
     let Some(app) = TestApp::spawn(backend, "sim_dead_credential").await else {
         return;
@@ -705,9 +706,26 @@ async fn a_dead_credential_is_refused_before_anything_else(backend: Backend) {
     app.add_member(&admin, &project, &dan, "editor").await;
     app.save_circuit(&admin, &project, small_network()).await;
     let study = json!({"study": {"fault": "3ph"}});
-    app.simulated(&admin, &project, study.clone()).await;
+    let sim = app.simulated(&admin, &project, study.clone()).await;
     let sims = format!("/api/v1/projects/{project}/simulations");
     let unknown = "/api/v1/projects/00000000-0000-4000-8000-000000000000/simulations";
+    // reads of a simulation, and what each answers while the session lives
+    let reads = [
+        (format!("/api/v1/simulations/{sim}"), StatusCode::OK),
+        (
+            format!("/api/v1/simulations/{sim}?per_page=0"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("/api/v1/simulations/{sim}?page=x"),
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/v1/simulations/x".to_string(), StatusCode::NOT_FOUND),
+        (
+            "/api/v1/simulations/00000000-0000-4000-8000-000000000000".to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+    ];
     let raw = |token: &str, path: &str| {
         app.http
             .post(format!("{}{path}", app.base))
@@ -736,6 +754,10 @@ async fn a_dead_credential_is_refused_before_anything_else(backend: Backend) {
     assert_eq!(bad_id.status, StatusCode::NOT_FOUND, "{}", bad_id.text);
     let missing = app.post(unknown, &cat.token, study.clone()).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
+    for (path, status) in &reads {
+        let read = app.get(path, &cat.token).await;
+        assert_eq!(read.status, *status, "{path}: {}", read.text);
+    }
 
     // logged out: 401 first, whatever else is wrong, and nothing written
     let out = app
@@ -778,6 +800,8 @@ async fn a_dead_credential_is_refused_before_anything_else(backend: Backend) {
     assert!(deleted.status.is_success(), "{}", deleted.text);
     let refused = app.post(&sims, &dan.token, study.clone()).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.text);
+    let read = app.get(&reads[0].0, &dan.token).await;
+    assert_eq!(read.status, StatusCode::UNAUTHORIZED, "{}", read.text);
     assert_eq!(requests().await, before);
 
     // an API key (checked when the request arrives) is served from the cache
@@ -789,6 +813,7 @@ async fn a_dead_credential_is_refused_before_anything_else(backend: Backend) {
     let hit = app.post(&sims, key, study).await;
     assert_eq!(hit.status, StatusCode::ACCEPTED, "{}", hit.text);
     assert_eq!(hit.body["cached"], true);
+    assert_eq!(app.get(&reads[0].0, key).await.status, StatusCode::OK);
     assert_eq!(requests().await, before + 1);
     app.stop().await;
 }
