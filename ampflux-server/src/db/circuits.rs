@@ -46,9 +46,11 @@ impl FromRow<'_, AnyRow> for Version {
     }
 }
 
-const SELECT: &str = "SELECT v.version, v.digest, v.message, v.restored_from, v.created_by, v.created_at, b.bus_count,
+// the bus count is the version's copy: read from `circuit_blobs` it would walk the document's
+// overflow pages on SQLite (migration 0008)
+const SELECT: &str = "SELECT v.version, v.digest, v.message, v.restored_from, v.created_by, v.created_at, v.bus_count,
             v.order_digest
-     FROM circuit_versions v JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest";
+     FROM circuit_versions v";
 
 /// A canonical network document, stored once per company and digest.
 #[derive(Clone, Copy, Debug)]
@@ -104,8 +106,19 @@ pub struct KnownStudy {
     pub status: StudyStatus,
 }
 
+/// What a study of a version depends on: the version's number, content and element order.
+#[derive(Clone, Debug)]
+pub struct VersionKey {
+    /// Version number.
+    pub version: i64,
+    /// SHA-256 of the canonical document.
+    pub digest: String,
+    /// The element order of the document as saved (`None`: canonical).
+    pub order_digest: Option<String>,
+}
+
 /// A version with the study known for its content, order and options, if any.
-pub type VersionWithStudy = (Version, Option<KnownStudy>);
+pub type VersionWithStudy = (VersionKey, Option<KnownStudy>);
 
 /// What [`request_lookup`] found.
 #[derive(Clone, Debug)]
@@ -144,9 +157,7 @@ pub async fn request_lookup<'e, E: Executor<'e, Database = Any>>(
     let sql = format!(
         "SELECT u.role AS caller_role, p.id, p.company_id, p.owner_id, p.name, p.description,
                 p.visibility, p.created_at, p.updated_at, m.role AS member_role,
-                v.version AS v_version, v.digest AS v_digest, v.message AS v_message,
-                v.restored_from AS v_restored_from, v.created_by AS v_created_by,
-                v.created_at AS v_created_at, b.bus_count AS v_bus_count,
+                v.version AS v_version, v.digest AS v_digest,
                 v.order_digest AS v_order_digest, s.id AS study_id, s.status AS study_status
          FROM users u
          {session}
@@ -154,7 +165,6 @@ pub async fn request_lookup<'e, E: Executor<'e, Database = Any>>(
          LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id
          LEFT JOIN circuit_versions v ON v.company_id = p.company_id AND v.project_id = p.id
               AND v.version = {which}
-         LEFT JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest
          LEFT JOIN studies s ON s.company_id = v.company_id AND s.digest = v.digest
               AND s.options_json = $4
               AND (s.order_digest = v.order_digest OR (s.order_digest IS NULL AND v.order_digest IS NULL))
@@ -190,14 +200,9 @@ fn project_version_study(
     if row.try_get::<Option<i64>, _>("v_version")?.is_none() {
         return Ok((found, None));
     }
-    let version = Version {
+    let version = VersionKey {
         version: row.try_get("v_version")?,
         digest: row.try_get("v_digest")?,
-        message: row.try_get("v_message")?,
-        restored_from: row.try_get("v_restored_from")?,
-        created_by: row.try_get("v_created_by")?,
-        created_at: row.try_get("v_created_at")?,
-        bus_count: row.try_get("v_bus_count")?,
         order_digest: row.try_get("v_order_digest")?,
     };
     let study = match row.try_get::<Option<StudyId>, _>("study_id")? {
@@ -293,6 +298,8 @@ pub struct NewVersion<'a> {
     /// Digest of the document's element order (stored with [`put_order`]), when not the
     /// canonical order.
     pub order_digest: Option<&'a str>,
+    /// Buses of the document.
+    pub bus_count: i64,
 }
 
 /// Appends a version (number = last + 1); returns its number.
@@ -302,8 +309,8 @@ pub async fn append<'e, E: Executor<'e, Database = Any>>(
     v: NewVersion<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at, order_digest)
-         SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8, $9
+        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at, order_digest, bus_count)
+         SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8, $9, $10
          FROM circuit_versions WHERE project_id = $3
          RETURNING version",
     )
@@ -316,6 +323,7 @@ pub async fn append<'e, E: Executor<'e, Database = Any>>(
     .bind(v.created_by)
     .bind(v.created_at)
     .bind(v.order_digest)
+    .bind(v.bus_count)
     .fetch_one(ex)
     .await
 }

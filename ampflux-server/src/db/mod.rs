@@ -123,13 +123,24 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "element order",
         include_str!("../../migrations/0007_element_order.sql"),
     ),
+    (
+        8,
+        "reads without documents",
+        include_str!("../../migrations/0008_reads_without_documents.sql"),
+    ),
 ];
 
 /// The migrator over the embedded migrations (`MIGRATIONS`).
 pub fn migrator() -> Migrator {
+    migrator_to(i64::MAX)
+}
+
+/// The migrator over the embedded migrations up to version `last` (tests of an upgrade).
+pub fn migrator_to(last: i64) -> Migrator {
     Migrator::with_migrations(
         MIGRATIONS
             .iter()
+            .filter(|(version, _, _)| *version <= last)
             .map(|(version, description, sql)| {
                 Migration::new(
                     *version,

@@ -22,7 +22,7 @@ use crate::auth::tokens;
 use crate::auth::{Caller, Credential, session_ended};
 use crate::clock::{day_of, now_ms};
 use crate::config::Features;
-use crate::db::circuits::{KnownStudy, Version};
+use crate::db::circuits::{KnownStudy, VersionKey};
 use crate::db::result_parts::CHUNK_ROWS;
 use crate::db::simulations::{NewSimulation, OwnedSimulation, Simulation};
 use crate::db::studies::NewStudy;
@@ -109,7 +109,7 @@ pub enum Progress {
 struct Asked<'a> {
     actor: &'a Actor,
     project: &'a ProjectId,
-    version: &'a Version,
+    version: &'a VersionKey,
     options: &'a StudyOptions,
     options_json: &'a str,
 }
