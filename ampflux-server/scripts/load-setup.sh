@@ -2,8 +2,8 @@
 # DB_KIND = sqlite|postgres and PORT): installs wrk when missing, builds the release server
 # (unless LOAD_NO_BUILD=1), starts it on 127.0.0.1:$PORT with a fresh SQLite file or PostgreSQL
 # database and the rate limits off (the scripts measure the server, not the limiter), and
-# seeds an enterprise account with a project, the example circuit and one computed
-# simulation. Sets BASE, BIN, WORK, SERVER_PID, TOKEN, AUTH, EMAIL, PASSWORD, PROJECT, STUDY,
+# seeds an enterprise account with a project, the example circuit (LOAD_CIRCUIT: another
+# network document) and one computed simulation. Sets BASE, BIN, WORK, SERVER_PID, TOKEN, AUTH, EMAIL, PASSWORD, PROJECT, STUDY,
 # SIM and json(); the EXIT trap stops the server and removes the database.
 BASE="http://127.0.0.1:$PORT"
 
@@ -55,7 +55,7 @@ curl -sf -X PUT "$BASE/api/v1/admin/companies/$COMPANY/license" -H "Authorizatio
     -H 'content-type: application/json' -d '{"plan":"enterprise"}' >/dev/null
 PROJECT="$(curl -sf -X POST "$BASE/api/v1/projects" -H "$AUTH" -H 'content-type: application/json' -d '{"name":"Load"}' | json "['id']")"
 curl -sf -X POST "$BASE/api/v1/projects/$PROJECT/circuits" -H "$AUTH" -H 'content-type: application/json' \
-    --data-binary @examples/networks/industrial_plant.json >/dev/null
+    --data-binary "@${LOAD_CIRCUIT:-examples/networks/industrial_plant.json}" >/dev/null
 STUDY='{"version":1,"study":{"fault":"3ph","case":"max"}}'
 SIM="$(curl -sf -X POST "$BASE/api/v1/projects/$PROJECT/simulations" -H "$AUTH" -H 'content-type: application/json' -d "$STUDY" | json "['id']")"
 for _ in $(seq 1 200); do

@@ -10,11 +10,11 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
-use crate::auth::{Authenticator, Caller};
+use crate::auth::{Authenticator, Caller, Credential};
 use crate::db::Page;
 use crate::error::Error;
 use crate::peer::{ClientAddress, ip_of};
-use crate::services::{Actor, Origin};
+use crate::services::{Actor, ActorClaim, Origin};
 
 /// A JSON body; malformed JSON is a 400, JSON of the wrong shape a 422, both in the API's
 /// error format.
@@ -178,6 +178,14 @@ where
     }
 }
 
+/// The refusal of a request without a bearer token.
+fn missing_bearer() -> Error {
+    Error::Unauthenticated {
+        code: "unauthorized",
+        message: "missing bearer token (Authorization: Bearer <access_token>)".into(),
+    }
+}
+
 /// The bearer token of the request, if any.
 pub fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
@@ -192,10 +200,7 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
-        let token = bearer(parts).ok_or(Error::Unauthenticated {
-            code: "unauthorized",
-            message: "missing bearer token (Authorization: Bearer <access_token>)".into(),
-        })?;
+        let token = bearer(parts).ok_or_else(missing_bearer)?;
         Authenticator::from_ref(state).caller(token).await
     }
 }
@@ -211,5 +216,31 @@ where
         let caller = Caller::from_request_parts(parts, state).await?;
         let Ok(origin) = Origin::from_request_parts(parts, state).await;
         Ok(Actor { caller, origin })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ActorClaim
+where
+    Authenticator: FromRef<S>,
+    ClientAddress: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        let credential = Credential::from_request_parts(parts, state).await?;
+        let Ok(origin) = Origin::from_request_parts(parts, state).await;
+        Ok(ActorClaim { credential, origin })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Credential
+where
+    Authenticator: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        let token = bearer(parts).ok_or_else(missing_bearer)?;
+        Authenticator::from_ref(state).credential(token).await
     }
 }

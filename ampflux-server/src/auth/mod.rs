@@ -46,6 +46,121 @@ impl Caller {
     }
 }
 
+/// The claims of an access token whose signature and expiry are verified, but whose account
+/// and session are not checked yet. Whoever holds one must check them before acting on the
+/// caller's behalf, either with [`Authenticator::check`] or in its own first query (a hot
+/// path saves a round trip: `db::circuits::request_lookup`), and refuse with
+/// [`session_ended`] when they fail.
+#[derive(Clone, Debug)]
+pub struct TokenClaims {
+    /// The token's user.
+    pub user: UserId,
+    /// The user's company.
+    pub company: CompanyId,
+    /// The login session the token belongs to.
+    pub session: SessionId,
+}
+
+/// The credential of a request, checked as far as [`Authenticator::credential`] checks it.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// An access token; its account and session are still to be checked.
+    Token(TokenClaims),
+    /// A caller checked in full (an API key).
+    Checked(Caller),
+}
+
+impl Credential {
+    /// The caller's company: the tenant of every query.
+    pub fn company(&self) -> &CompanyId {
+        match self {
+            Credential::Token(t) => &t.company,
+            Credential::Checked(c) => &c.company_id,
+        }
+    }
+
+    /// The caller's user id.
+    pub fn user(&self) -> &UserId {
+        match self {
+            Credential::Token(t) => &t.user,
+            Credential::Checked(c) => &c.id,
+        }
+    }
+
+    /// The session still to be checked, if the credential is an access token.
+    pub fn unchecked_session(&self) -> Option<&SessionId> {
+        match self {
+            Credential::Token(t) => Some(&t.session),
+            Credential::Checked(_) => None,
+        }
+    }
+
+    /// Who a read checking this credential in its own query is for.
+    pub fn asker(&self) -> crate::db::Asker<'_> {
+        crate::db::Asker {
+            company: self.company(),
+            user: self.user(),
+            session: self.unchecked_session(),
+        }
+    }
+
+    /// The caller, checking the credential on its own (one query for an access token).
+    pub async fn check(&self, db: &Db) -> Result<Caller> {
+        match self {
+            Credential::Checked(caller) => Ok(caller.clone()),
+            Credential::Token(claims) => check_claims(db, claims).await,
+        }
+    }
+
+    /// `refusal`, unless the credential no longer works: then that (a dead credential is
+    /// told so before anything else).
+    pub async fn refuse(&self, db: &Db, refusal: Error) -> Error {
+        match self.check(db).await {
+            Ok(_) => refusal,
+            Err(e) => e,
+        }
+    }
+
+    /// The caller once the account is read with `role` (and, for an access token, its
+    /// session found open).
+    pub fn caller(&self, role: Role) -> Caller {
+        match self {
+            Credential::Token(t) => Caller {
+                id: t.user.clone(),
+                company_id: t.company.clone(),
+                role,
+                session: Some(t.session.clone()),
+                api_key: None,
+            },
+            Credential::Checked(c) => Caller { role, ..c.clone() },
+        }
+    }
+}
+
+/// The caller of verified token claims, read from `db`: their account exists and their
+/// session is open; otherwise [`session_ended`].
+pub async fn check_claims(db: &Db, claims: &TokenClaims) -> Result<Caller> {
+    let (company, user, session) = (&claims.company, &claims.user, &claims.session);
+    let user = crate::db::users::get_in_session(&db.pool, company, user, session)
+        .await?
+        .ok_or_else(session_ended)?;
+    Ok(Caller {
+        id: user.id,
+        company_id: user.company_id,
+        role: user.role,
+        session: Some(claims.session.clone()),
+        api_key: None,
+    })
+}
+
+/// The refusal of an access token whose session has ended or whose account is gone.
+pub fn session_ended() -> Error {
+    Error::Unauthenticated {
+        code: "invalid_token",
+        message: "the session of this access token has ended or its account no longer exists; log in again".into(),
+    }
+}
+
 /// Turns credentials into a [`Caller`].
 #[derive(Clone)]
 pub struct Authenticator {
@@ -70,38 +185,45 @@ impl Authenticator {
     /// stop working at once, and the role is the one the account has now (a demotion takes
     /// effect without waiting for expiry).
     pub async fn caller(&self, token: &str) -> Result<Caller> {
+        match self.credential(token).await? {
+            Credential::Checked(caller) => Ok(caller),
+            Credential::Token(claims) => self.check(&claims).await,
+        }
+    }
+
+    /// The credential of `token`, checked as far as it can be without reading the account
+    /// (access tokens: signature, expiry and claims) or in full (API keys, found by their
+    /// digest). A service that reads the database anyway checks an access token's account
+    /// and session in its own first query ([`TokenClaims`]).
+    pub async fn credential(&self, token: &str) -> Result<Credential> {
         if token.starts_with(tokens::API_KEY_PREFIX) {
-            return self.key_caller(token).await;
+            return self.key_caller(token).await.map(Credential::Checked);
         }
         let claims = self.tokens.verify(token).ok_or(Error::Unauthenticated {
             code: "invalid_token",
             message: "the access token is invalid or expired; refresh it or log in again".into(),
         })?;
-        let gone = || Error::Unauthenticated {
-            code: "invalid_token",
-            message: "the account of this access token no longer exists".into(),
-        };
         let ids = (
             UserId::parse(&claims.sub),
             CompanyId::parse(&claims.cid),
             SessionId::parse(&claims.sid),
         );
         let (Some(user), Some(company), Some(session)) = ids else {
-            return Err(gone());
-        };
-        let user = crate::db::users::get_in_session(&self.db.pool, &company, &user, &session)
-            .await?
-            .ok_or_else(|| Error::Unauthenticated {
+            return Err(Error::Unauthenticated {
                 code: "invalid_token",
-                message: "the session of this access token has ended or its account no longer exists; log in again".into(),
-            })?;
-        Ok(Caller {
-            id: user.id,
-            company_id: user.company_id,
-            role: user.role,
-            session: Some(session),
-            api_key: None,
-        })
+                message: "the account of this access token no longer exists".into(),
+            });
+        };
+        Ok(Credential::Token(TokenClaims {
+            user,
+            company,
+            session,
+        }))
+    }
+
+    /// The caller of verified token claims: their account exists and their session is open.
+    pub async fn check(&self, claims: &TokenClaims) -> Result<Caller> {
+        check_claims(&self.db, claims).await
     }
 
     /// The caller of an API key: the key's user, with the role the account has now, while

@@ -4,9 +4,9 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, FromRow, Row};
 
-use super::Page;
 use super::projects::ProjectForUser;
-use crate::domain::StudyStatus;
+use super::{Asker, Page};
+use crate::domain::{Role, StudyStatus};
 use crate::ids::{CompanyId, ProjectId, StudyId, UserId};
 
 /// One version of a project's circuit (without the document).
@@ -46,9 +46,11 @@ impl FromRow<'_, AnyRow> for Version {
     }
 }
 
-const SELECT: &str = "SELECT v.version, v.digest, v.message, v.restored_from, v.created_by, v.created_at, b.bus_count,
+// the bus count is the version's copy: read from `circuit_blobs` it would walk the document's
+// overflow pages on SQLite (migration 0008)
+const SELECT: &str = "SELECT v.version, v.digest, v.message, v.restored_from, v.created_by, v.created_at, v.bus_count,
             v.order_digest
-     FROM circuit_versions v JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest";
+     FROM circuit_versions v";
 
 /// A canonical network document, stored once per company and digest.
 #[derive(Clone, Copy, Debug)]
@@ -104,80 +106,113 @@ pub struct KnownStudy {
     pub status: StudyStatus,
 }
 
-/// A version with the study known for its content, order and options, if any.
-pub type VersionWithStudy = (Version, Option<KnownStudy>);
+/// What a study of a version depends on: the version's number, content and element order.
+#[derive(Clone, Debug)]
+pub struct VersionKey {
+    /// Version number.
+    pub version: i64,
+    /// SHA-256 of the canonical document.
+    pub digest: String,
+    /// The element order of the document as saved (`None`: canonical).
+    pub order_digest: Option<String>,
+}
 
-/// What a simulation request needs, in one query: project `project` of `company` with the
-/// membership of `user` (the caller's access is decided from it), its version `version`
-/// (`None`: the newest) and the study of `options_json` on that version's content in its
-/// element order, if one was requested before (the study's key is a hash of exactly these
-/// three). `None`: no such project in the company; no version: the project has no such
-/// version.
+/// A version with the study known for its content, order and options, if any.
+pub type VersionWithStudy = (VersionKey, Option<KnownStudy>);
+
+/// What [`request_lookup`] found.
+#[derive(Clone, Debug)]
+pub struct RequestLookup {
+    /// The caller's role in the company, as the account has it now.
+    pub role: Role,
+    /// The project with the caller's membership (`None`: no such project in the company),
+    /// and its version with the known study (`None`: the project has no such version).
+    pub project: Option<(ProjectForUser, Option<VersionWithStudy>)>,
+}
+
+/// What a simulation request needs, in one query: the caller's account (and the session of
+/// their access token: open), project `project` of the company with the caller's membership
+/// (the access is decided from it), its version `version` (`None`: the newest) and the
+/// study of `options_json` on that version's content in its element order, if one was
+/// requested before (the study's key is a hash of exactly these three). `None`: the account
+/// is gone or the session ended.
 pub async fn request_lookup<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &CompanyId,
-    user: &UserId,
+    who: Asker<'_>,
     project: &ProjectId,
     version: Option<i64>,
     options_json: &str,
-) -> Result<Option<(ProjectForUser, Option<VersionWithStudy>)>, sqlx::Error> {
+) -> Result<Option<RequestLookup>, sqlx::Error> {
+    let mut next = 5;
     let which = match version {
-        Some(_) => "$5",
-        None => {
-            "(SELECT MAX(l.version) FROM circuit_versions l
-                  WHERE l.company_id = p.company_id AND l.project_id = p.id)"
+        Some(_) => {
+            next += 1;
+            "$5".to_string()
         }
+        None => "(SELECT MAX(l.version) FROM circuit_versions l
+                  WHERE l.company_id = p.company_id AND l.project_id = p.id)"
+            .to_string(),
     };
+    let session = who.session_join(next);
     let sql = format!(
-        "SELECT p.id, p.company_id, p.owner_id, p.name, p.description, p.visibility,
-                p.created_at, p.updated_at, m.role AS member_role,
-                v.version AS v_version, v.digest AS v_digest, v.message AS v_message,
-                v.restored_from AS v_restored_from, v.created_by AS v_created_by,
-                v.created_at AS v_created_at, b.bus_count AS v_bus_count,
+        "SELECT u.role AS caller_role, p.id, p.company_id, p.owner_id, p.name, p.description,
+                p.visibility, p.created_at, p.updated_at, m.role AS member_role,
+                v.version AS v_version, v.digest AS v_digest,
                 v.order_digest AS v_order_digest, s.id AS study_id, s.status AS study_status
-         FROM projects p
-         LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $2
+         FROM users u
+         {session}
+         LEFT JOIN projects p ON p.company_id = u.company_id AND p.id = $3
+         LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = u.id
          LEFT JOIN circuit_versions v ON v.company_id = p.company_id AND v.project_id = p.id
               AND v.version = {which}
-         LEFT JOIN circuit_blobs b ON b.company_id = v.company_id AND b.digest = v.digest
          LEFT JOIN studies s ON s.company_id = v.company_id AND s.digest = v.digest
               AND s.options_json = $4
               AND (s.order_digest = v.order_digest OR (s.order_digest IS NULL AND v.order_digest IS NULL))
-         WHERE p.company_id = $1 AND p.id = $3"
+         WHERE u.company_id = $1 AND u.id = $2 AND u.deleted_at IS NULL"
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(company)
-        .bind(user)
+        .bind(who.company)
+        .bind(who.user)
         .bind(project)
         .bind(options_json);
     if let Some(v) = version {
         q = q.bind(v);
     }
+    if let Some(s) = who.session {
+        q = q.bind(s);
+    }
     let Some(row) = q.fetch_optional(ex).await? else {
         return Ok(None);
     };
-    let found = ProjectForUser::from_row(&row)?;
+    let role = super::enum_col(&row, "caller_role", Role::parse)?;
+    let project = match row.try_get::<Option<ProjectId>, _>("id")? {
+        Some(_) => Some(project_version_study(&row)?),
+        None => None,
+    };
+    Ok(Some(RequestLookup { role, project }))
+}
+
+/// The project, version and study columns of a [`request_lookup`] row.
+fn project_version_study(
+    row: &AnyRow,
+) -> Result<(ProjectForUser, Option<VersionWithStudy>), sqlx::Error> {
+    let found = ProjectForUser::from_row(row)?;
     if row.try_get::<Option<i64>, _>("v_version")?.is_none() {
-        return Ok(Some((found, None)));
+        return Ok((found, None));
     }
-    let version = Version {
+    let version = VersionKey {
         version: row.try_get("v_version")?,
         digest: row.try_get("v_digest")?,
-        message: row.try_get("v_message")?,
-        restored_from: row.try_get("v_restored_from")?,
-        created_by: row.try_get("v_created_by")?,
-        created_at: row.try_get("v_created_at")?,
-        bus_count: row.try_get("v_bus_count")?,
         order_digest: row.try_get("v_order_digest")?,
     };
     let study = match row.try_get::<Option<StudyId>, _>("study_id")? {
         Some(id) => Some(KnownStudy {
             id,
-            status: super::enum_col(&row, "study_status", StudyStatus::parse)?,
+            status: super::enum_col(row, "study_status", StudyStatus::parse)?,
         }),
         None => None,
     };
-    Ok(Some((found, Some((version, study)))))
+    Ok((found, Some((version, study))))
 }
 
 /// The newest version of the project.
@@ -263,6 +298,8 @@ pub struct NewVersion<'a> {
     /// Digest of the document's element order (stored with [`put_order`]), when not the
     /// canonical order.
     pub order_digest: Option<&'a str>,
+    /// Buses of the document.
+    pub bus_count: i64,
 }
 
 /// Appends a version (number = last + 1); returns its number.
@@ -272,8 +309,8 @@ pub async fn append<'e, E: Executor<'e, Database = Any>>(
     v: NewVersion<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at, order_digest)
-         SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8, $9
+        "INSERT INTO circuit_versions (id, company_id, project_id, version, digest, message, restored_from, created_by, created_at, order_digest, bus_count)
+         SELECT $1, $2, $3, COALESCE(MAX(version), 0) + 1, $4, $5, $6, $7, $8, $9, $10
          FROM circuit_versions WHERE project_id = $3
          RETURNING version",
     )
@@ -286,6 +323,7 @@ pub async fn append<'e, E: Executor<'e, Database = Any>>(
     .bind(v.created_by)
     .bind(v.created_at)
     .bind(v.order_digest)
+    .bind(v.bus_count)
     .fetch_one(ex)
     .await
 }

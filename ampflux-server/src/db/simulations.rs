@@ -3,9 +3,9 @@
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, FromRow, Row};
 
-use super::Page;
 use super::studies::{COLUMNS as STUDY_COLUMNS, Study};
-use crate::domain::{ProjectRole, Visibility};
+use super::{Asker, Page};
+use crate::domain::{ProjectRole, Role, Visibility};
 use crate::ids::{CompanyId, ProjectId, SimulationId, StudyId, UserId};
 
 /// A simulation with the study it asked for.
@@ -167,38 +167,62 @@ pub async fn get<'e, E: Executor<'e, Database = Any>>(
     .await
 }
 
-/// Simulation `id` of `company` (with its study's result when `with_result`) with what
-/// decides whether `user` may read it: its project's visibility and the user's role in
-/// that project. One query, for the reads of a simulation and its result.
+/// A simulation with what decides whether its asker may read it.
+#[derive(Clone, Debug)]
+pub struct ForUser {
+    /// The simulation.
+    pub simulation: Simulation,
+    /// Its project's visibility.
+    pub visibility: Visibility,
+    /// The asker's role in that project, if a member.
+    pub member_role: Option<ProjectRole>,
+    /// The asker's role in the company as the account has it now; `None`: the account is
+    /// gone or the token's session ended.
+    pub caller_role: Option<Role>,
+}
+
+/// Simulation `id` of the asker's company (with its study's result when `with_result`)
+/// with what decides whether the asker may read it: its project's visibility, the asker's
+/// role in that project, and the asker's account (and token session) as they are now. One
+/// query, for the reads of a simulation and its result. `None`: no such simulation.
 pub async fn get_for_user<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    company: &CompanyId,
-    user: &UserId,
+    who: Asker<'_>,
     id: &SimulationId,
     with_result: bool,
-) -> Result<Option<(Simulation, Visibility, Option<ProjectRole>)>, sqlx::Error> {
+) -> Result<Option<ForUser>, sqlx::Error> {
+    let caller = format!(
+        ", (SELECT u.role FROM users u{}
+            WHERE u.company_id = x.company_id AND u.id = $3 AND u.deleted_at IS NULL) AS caller_role",
+        who.session_join(4)
+    );
     let sql = format!(
         "{} WHERE x.company_id = $1 AND x.id = $2",
         select_with(
             with_result,
-            ", p.visibility AS project_visibility, m.role AS member_role",
+            &format!(", p.visibility AS project_visibility, m.role AS member_role{caller}"),
             " JOIN projects p ON p.id = x.project_id AND p.company_id = x.company_id
               LEFT JOIN project_members m ON m.project_id = p.id AND m.user_id = $3",
         )
     );
-    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(company)
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(who.company)
         .bind(id)
-        .bind(user)
-        .fetch_optional(ex)
-        .await?
-    else {
+        .bind(who.user);
+    if let Some(s) = who.session {
+        q = q.bind(s);
+    }
+    let Some(row) = q.fetch_optional(ex).await? else {
         return Ok(None);
     };
-    let visibility = super::enum_col(&row, "project_visibility", Visibility::parse)?;
-    let role: Option<String> = row.try_get("member_role")?;
-    let role = role.as_deref().and_then(ProjectRole::parse);
-    Ok(Some((Simulation::from_row(&row)?, visibility, role)))
+    let member_role: Option<String> = row.try_get("member_role")?;
+    let caller_role: Option<String> = row.try_get("caller_role")?;
+    Ok(Some(ForUser {
+        simulation: Simulation::from_row(&row)?,
+        visibility: super::enum_col(&row, "project_visibility", Visibility::parse)?,
+        member_role: member_role.as_deref().and_then(ProjectRole::parse),
+        caller_role: caller_role.as_deref().and_then(Role::parse),
+    }))
 }
 
 /// The simulations of the project, newest first (without results).

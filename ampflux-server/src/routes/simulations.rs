@@ -16,7 +16,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{Authenticator, Caller};
+use crate::auth::{Authenticator, Caller, Credential};
 use crate::clock::rfc3339;
 use crate::config::Features;
 use crate::db::simulations::Simulation;
@@ -24,7 +24,7 @@ use crate::domain::StudyStatus;
 use crate::error::{Error, ErrorBody, Result};
 use crate::extract::{Body, PageParams, QueryParams};
 use crate::ids::{ProjectId, SimulationId};
-use crate::services::Actor;
+use crate::services::ActorClaim;
 use crate::services::circuits::VersionRef as Version;
 use crate::services::simulations::{self, Progress as Watched, RowPage, Simulations};
 use crate::state::AppState;
@@ -216,10 +216,15 @@ pub struct SimulationList {
               (status = 422, description = "Invalid options, or the circuit lacks data the study needs", body = ErrorBody)))]
 async fn request(
     State(sims): State<Simulations>,
-    actor: Actor,
+    claim: ActorClaim,
     Path(id): Path<String>,
-    Body(req): Body<SimulationRequest>,
+    body: std::result::Result<Body<SimulationRequest>, Error>,
 ) -> Result<(StatusCode, HeaderMap, Json<SimulationCreated>)> {
+    // the credential is checked by the service's first query; a refused body waits for it
+    let req = match body {
+        Ok(Body(req)) => req,
+        Err(refusal) => return Err(sims.refuse(&claim.credential, refusal).await),
+    };
     let version = match &req.version {
         Some(VersionRef::Number(v)) => Some(Version::Number(*v)),
         Some(VersionRef::Name(n)) if n == "latest" => Some(Version::Latest),
@@ -235,7 +240,7 @@ async fn request(
             Priority::High => simulations::Priority::High,
         },
     };
-    let created = sims.request(&actor, &id, request).await?;
+    let created = sims.request(&claim, &id, request).await?;
     let mut headers = HeaderMap::new();
     if let Ok(location) = format!("/api/v1/simulations/{}", created.id).parse() {
         headers.insert(header::LOCATION, location);
@@ -313,12 +318,16 @@ const ROWS_PER_PAGE: i64 = 1000;
     responses((status = 200, body = SimulationView), (status = 404, body = ErrorBody)))]
 async fn get_one(
     State(sims): State<Simulations>,
-    caller: Caller,
+    credential: Credential,
     Path(id): Path<String>,
-    QueryParams(params): QueryParams<RowParams>,
+    params: std::result::Result<QueryParams<RowParams>, Error>,
 ) -> Result<Json<SimulationView>> {
-    let rows = params.page()?;
-    let sim = sims.get(&caller, &id, true).await?;
+    // the credential is checked by the service's query; a refused page waits for it
+    let rows = match params.and_then(|QueryParams(p)| p.page()) {
+        Ok(rows) => rows,
+        Err(refusal) => return Err(sims.refuse(&credential, refusal).await),
+    };
+    let sim = sims.get(&credential, &id, true).await?;
     let paged = sims.result(&sim, rows).await?;
     let mut view = SimulationView::new(sim)?;
     if let Some(p) = paged {
@@ -377,7 +386,9 @@ async fn events(
             message: "missing bearer token (header, or `access_token` query parameter)".into(),
         })?;
     let caller = auth.caller(&token).await?;
-    let sim = sims.get(&caller, &id, false).await?;
+    let sim = sims
+        .get(&Credential::Checked(caller.clone()), &id, false)
+        .await?;
     let id = sim.id.to_string();
     // the stream ends when the caller's account or session does
     let revoked = auth.revoked(caller.clone(), REVALIDATE);

@@ -137,6 +137,7 @@ impl Order {
 /// company, and the document's element order (when not canonical).
 struct Content<'a> {
     digest: &'a str,
+    bus_count: i64,
     blob: Option<Blob<'a>>,
     order: Option<Order>,
 }
@@ -386,6 +387,7 @@ impl Circuits {
         };
         let content = Content {
             digest: &checked.digest,
+            bus_count: checked.buses,
             blob: Some(blob),
             order: checked.order,
         };
@@ -439,6 +441,7 @@ impl Circuits {
             .await?;
         let content = Content {
             digest: &old.digest,
+            bus_count: old.bus_count,
             blob: None,
             order,
         };
@@ -538,6 +541,7 @@ impl Circuits {
             );
             let content = Content {
                 digest: &checked.digest,
+                bus_count: checked.buses,
                 blob: Some(blob),
                 order: checked.order.clone(),
             };
@@ -605,6 +609,7 @@ impl Circuits {
                 created_by: &caller.id,
                 created_at: now,
                 order_digest: content.order.as_ref().map(|o| o.digest.as_str()),
+                bus_count: content.bus_count,
             },
         )
         .await?;

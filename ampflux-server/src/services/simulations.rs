@@ -16,13 +16,13 @@ use super::cache_hits::{Durability, Hit, HitWriter};
 use super::circuits::{Circuits, VersionRef};
 use super::projects::Projects;
 use super::studies::{KindReport, StudyOptions};
-use super::{Actor, Listed, licenses};
-use crate::auth::Caller;
+use super::{Actor, ActorClaim, Listed, licenses};
 use crate::auth::access::{self, Level};
 use crate::auth::tokens;
+use crate::auth::{Caller, Credential, session_ended};
 use crate::clock::{day_of, now_ms};
 use crate::config::Features;
-use crate::db::circuits::{KnownStudy, Version};
+use crate::db::circuits::{KnownStudy, VersionKey};
 use crate::db::result_parts::CHUNK_ROWS;
 use crate::db::simulations::{NewSimulation, OwnedSimulation, Simulation};
 use crate::db::studies::NewStudy;
@@ -109,7 +109,7 @@ pub enum Progress {
 struct Asked<'a> {
     actor: &'a Actor,
     project: &'a ProjectId,
-    version: &'a Version,
+    version: &'a VersionKey,
     options: &'a StudyOptions,
     options_json: &'a str,
 }
@@ -224,17 +224,20 @@ impl Simulations {
         }
     }
 
-    /// Requests a study on a version of `project`: access and plan checks, validation of
-    /// the options against the circuit, the daily limit, the cached study or a new job,
-    /// the audit entry.
+    /// Requests a study on a version of `project`: the caller's credential, access and plan
+    /// checks, validation of the options against the circuit, the daily limit, the cached
+    /// study or a new job, the audit entry.
     pub async fn request(
         &self,
-        actor: &Actor,
+        claim: &ActorClaim,
         project: &str,
         req: SimulationRequest,
     ) -> Result<Requested> {
-        let caller = &actor.caller;
-        let id = ProjectId::parse(project).ok_or(Error::NotFound("project"))?;
+        let Some(id) = ProjectId::parse(project) else {
+            return Err(self
+                .refuse(&claim.credential, Error::NotFound("project"))
+                .await);
+        };
         let options = StudyOptions::from_request(req.study);
         let options_json = match &options {
             Ok(options) => options.to_json()?,
@@ -246,19 +249,16 @@ impl Simulations {
             Some(VersionRef::Number(n)) => Some(n),
             Some(VersionRef::Latest) | None => None,
         };
-        // access, version and known study in one query (a cache hit costs about a read);
-        // the errors come in the order of the checks: project, access, version, options
-        let (found, version) = db::circuits::request_lookup(
-            &self.db.pool,
-            &caller.company_id,
-            &caller.id,
-            &id,
-            number,
-            &options_json,
-        )
-        .await?
-        .ok_or(Error::NotFound("project"))?;
-        let a = Projects::access_of(caller, found)?;
+        // credential, access, version and known study in one query (a cache hit costs
+        // about a read); the errors come in the order of the checks: credential, project,
+        // access, version, options
+        let who = claim.credential.asker();
+        let found = db::circuits::request_lookup(&self.db.pool, who, &id, number, &options_json)
+            .await?
+            .ok_or_else(crate::auth::session_ended)?;
+        let actor = &claim.actor(found.role);
+        let (found, version) = found.project.ok_or(Error::NotFound("project"))?;
+        let a = Projects::access_of(&actor.caller, found)?;
         a.require(Level::Write, "running a simulation")?;
         let (version, known) = version
             .filter(|_| req.version.is_some())
@@ -283,6 +283,12 @@ impl Simulations {
             Some(study) => self.hit(asked, study).await,
             None => self.compute(asked, req.priority).await,
         }
+    }
+
+    /// `refusal` of a request made with `credential`, unless the credential no longer
+    /// works: then that (a dead credential is told so before anything else).
+    pub async fn refuse(&self, credential: &Credential, refusal: Error) -> Error {
+        credential.refuse(&self.db, refusal).await
     }
 
     /// A request for a study known already (not dead): a new simulation of it, its use of
@@ -461,17 +467,27 @@ impl Simulations {
     }
 
     /// Simulation `id` if the caller may read its project, with the result when
-    /// `with_result`.
-    pub async fn get(&self, caller: &Caller, id: &str, with_result: bool) -> Result<Simulation> {
-        let id = SimulationId::parse(id).ok_or(Error::NotFound("simulation"))?;
-        let (company, user) = (&caller.company_id, &caller.id);
-        let (sim, visibility, role) =
-            db::simulations::get_for_user(&self.db.pool, company, user, &id, with_result)
-                .await?
-                .ok_or(Error::NotFound("simulation"))?;
-        // the simulation and the caller's access to its project in one query
-        access::level_in(caller, visibility, role).ok_or(Error::NotFound("simulation"))?;
-        Ok(sim)
+    /// `with_result`. The credential is checked in the same query (a dead one is refused
+    /// first, and a simulation that does not exist waits for that check).
+    pub async fn get(
+        &self,
+        credential: &Credential,
+        id: &str,
+        with_result: bool,
+    ) -> Result<Simulation> {
+        let not_found = || Error::NotFound("simulation");
+        let Some(id) = SimulationId::parse(id) else {
+            return Err(credential.refuse(&self.db, not_found()).await);
+        };
+        let found =
+            db::simulations::get_for_user(&self.db.pool, credential.asker(), &id, with_result)
+                .await?;
+        let Some(found) = found else {
+            return Err(credential.refuse(&self.db, not_found()).await);
+        };
+        let caller = credential.caller(found.caller_role.ok_or_else(session_ended)?);
+        access::level_in(&caller, found.visibility, found.member_role).ok_or_else(not_found)?;
+        Ok(found.simulation)
     }
 
     /// The result of `sim` with one page of its branch and voltage rows (`None` until it
@@ -663,7 +679,7 @@ impl Simulations {
         }
         let requested = self
             .request(
-                actor,
+                &actor.into(),
                 project.as_str(),
                 SimulationRequest {
                     version: Some(VersionRef::Latest),

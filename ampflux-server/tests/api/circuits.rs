@@ -5,13 +5,14 @@ use ampflux_core::Network;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, grid, small_network, small_network_changed};
+use crate::helpers::{Backend, TestApp, grid, small_network, small_network_changed, test_config};
 use crate::on_both;
 
 on_both!(
     save_history_diff_restore,
     invalid_documents_and_bus_limit,
-    three_way_merge_with_conflicts
+    three_way_merge_with_conflicts,
+    versions_saved_before_their_bus_count_was_kept_get_it,
 );
 
 async fn save_history_diff_restore(backend: Backend) {
@@ -299,5 +300,65 @@ async fn three_way_merge_with_conflicts(backend: Backend) {
         )
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    app.stop().await;
+}
+
+/// Migration 0008 keeps a version's bus count with the version (read from the stored
+/// document's row, SQLite walked the document's overflow pages to reach it). A database
+/// written before it (versions saved, then the column and the migration's record removed:
+/// the schema of migration 7 with its data) is upgraded on start, and every version, a
+/// restored one included, reports its bus count as before; versions saved after the upgrade
+/// have theirs too.
+async fn versions_saved_before_their_bus_count_was_kept_get_it(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "circuits_bus_count").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let project = app.project(&admin, "Plant A").await;
+    let base = format!("/api/v1/projects/{project}/circuits");
+    app.save_circuit(&admin, &project, grid(30, 7)).await;
+    app.save_circuit(&admin, &project, small_network()).await;
+    let restored = app
+        .post(&format!("{base}/1/restore"), &admin.token, json!({}))
+        .await;
+    assert_eq!(restored.status, StatusCode::CREATED, "{}", restored.text);
+    let counts = |history: &serde_json::Value| -> Vec<i64> {
+        history["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["bus_count"].as_i64().expect("a bus count"))
+            .collect()
+    };
+    let before = counts(&app.get(&base, &admin.token).await.body);
+    assert_eq!(before, [30, 2, 30], "newest first");
+
+    // back to the schema of migration 7, with the data
+    let url = app.database_url.clone();
+    for sql in [
+        "ALTER TABLE circuit_versions DROP COLUMN bus_count",
+        "DELETE FROM _sqlx_migrations WHERE version = 8",
+    ] {
+        sqlx::query(sql).execute(app.pool()).await.unwrap();
+    }
+    app.stop().await;
+
+    let app = TestApp::start(test_config(&url, &[]), url).await;
+    let login = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"email": "ada@volt.example", "password": "correct horse battery"})),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.text);
+    let admin = app.session(&login.body, "ada@volt.example").await;
+    assert_eq!(counts(&app.get(&base, &admin.token).await.body), before);
+    let one = app.get(&format!("{base}/2"), &admin.token).await;
+    assert_eq!(one.body["bus_count"], 2, "{}", one.text);
+    app.save_circuit(&admin, &project, grid(12, 3)).await;
+    let after = counts(&app.get(&base, &admin.token).await.body);
+    assert_eq!(after, [12, 30, 2, 30]);
     app.stop().await;
 }

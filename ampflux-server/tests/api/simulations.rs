@@ -18,6 +18,7 @@ on_both!(
     duty_and_arc_flash_kinds,
     every_row_in_the_document_order,
     project_visibility_decides_who_reads_and_requests,
+    a_dead_credential_is_refused_before_anything_else,
 );
 
 async fn computed_once_and_cached(backend: Backend) {
@@ -684,5 +685,135 @@ async fn project_visibility_decides_who_reads_and_requests(backend: Backend) {
     let asked = app.post(&sims, &cat.token, study).await;
     assert_eq!(asked.status, StatusCode::ACCEPTED, "{}", asked.text);
     assert_eq!(asked.body["cached"], true, "{}", asked.text);
+    app.stop().await;
+}
+
+/// A simulation request, and a read of a simulation, check the caller's account and token
+/// session in the same query as what they read (a cache hit is one query and a share of a
+/// group write, a read of a result one query and its row pages): a logged-out session or a
+/// deleted account is refused with 401 before any other answer the request would get (a
+/// malformed body or query, an unknown project or simulation, a cache hit), and what was
+/// refused wrote nothing; an API key still works.
+async fn a_dead_credential_is_refused_before_anything_else(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend, "sim_dead_credential").await else {
+        return;
+    };
+    let admin = app.register("Volt AG", "ada@volt.example").await;
+    let cat = app.add_user(&admin, "cat@volt.example", "user").await;
+    let dan = app.add_user(&admin, "dan@volt.example", "user").await;
+    let project = app.project(&admin, "Plant A").await;
+    app.add_member(&admin, &project, &cat, "editor").await;
+    app.add_member(&admin, &project, &dan, "editor").await;
+    app.save_circuit(&admin, &project, small_network()).await;
+    let study = json!({"study": {"fault": "3ph"}});
+    let sim = app.simulated(&admin, &project, study.clone()).await;
+    let sims = format!("/api/v1/projects/{project}/simulations");
+    let unknown = "/api/v1/projects/00000000-0000-4000-8000-000000000000/simulations";
+    // reads of a simulation, and what each answers while the session lives
+    let reads = [
+        (format!("/api/v1/simulations/{sim}"), StatusCode::OK),
+        (
+            format!("/api/v1/simulations/{sim}?per_page=0"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            format!("/api/v1/simulations/{sim}?page=x"),
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/api/v1/simulations/x".to_string(), StatusCode::NOT_FOUND),
+        (
+            "/api/v1/simulations/00000000-0000-4000-8000-000000000000".to_string(),
+            StatusCode::NOT_FOUND,
+        ),
+    ];
+    let raw = |token: &str, path: &str| {
+        app.http
+            .post(format!("{}{path}", app.base))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body("{\"study\": ")
+            .send()
+    };
+    let requests = || async {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM simulations")
+            .fetch_one(app.pool())
+            .await
+            .unwrap();
+        n
+    };
+
+    // the live session: each request gets its own answer
+    let hit = app.post(&sims, &cat.token, study.clone()).await;
+    assert_eq!(hit.status, StatusCode::ACCEPTED, "{}", hit.text);
+    assert_eq!(hit.body["cached"], true);
+    let malformed = raw(&cat.token, &sims).await.unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let bad_id = app
+        .post("/api/v1/projects/x/simulations", &cat.token, study.clone())
+        .await;
+    assert_eq!(bad_id.status, StatusCode::NOT_FOUND, "{}", bad_id.text);
+    let missing = app.post(unknown, &cat.token, study.clone()).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND, "{}", missing.text);
+    for (path, status) in &reads {
+        let read = app.get(path, &cat.token).await;
+        assert_eq!(read.status, *status, "{path}: {}", read.text);
+    }
+
+    // logged out: 401 first, whatever else is wrong, and nothing written
+    let out = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/logout",
+            None,
+            Some(json!({"refresh_token": cat.refresh})),
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
+    let before = requests().await;
+    for path in [sims.as_str(), "/api/v1/projects/x/simulations", unknown] {
+        let refused = app.post(path, &cat.token, study.clone()).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNAUTHORIZED,
+            "{path}: {}",
+            refused.text
+        );
+        assert_eq!(refused.body["code"], "invalid_token");
+        let malformed = raw(&cat.token, path).await.unwrap();
+        assert_eq!(malformed.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    assert_eq!(
+        requests().await,
+        before,
+        "a refused request wrote a simulation"
+    );
+
+    // a deleted account: 401 as well
+    let deleted = app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/users/{}", dan.user_id),
+            Some(&admin.token),
+            None,
+        )
+        .await;
+    assert!(deleted.status.is_success(), "{}", deleted.text);
+    let refused = app.post(&sims, &dan.token, study.clone()).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "{}", refused.text);
+    let read = app.get(&reads[0].0, &dan.token).await;
+    assert_eq!(read.status, StatusCode::UNAUTHORIZED, "{}", read.text);
+    assert_eq!(requests().await, before);
+
+    // an API key (checked when the request arrives) is served from the cache
+    let made = app
+        .post("/api/v1/api-keys", &admin.token, json!({"name": "sweeps"}))
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let key = made.body["key"].as_str().unwrap();
+    let hit = app.post(&sims, key, study).await;
+    assert_eq!(hit.status, StatusCode::ACCEPTED, "{}", hit.text);
+    assert_eq!(hit.body["cached"], true);
+    assert_eq!(app.get(&reads[0].0, key).await.status, StatusCode::OK);
+    assert_eq!(requests().await, before + 1);
     app.stop().await;
 }
