@@ -304,11 +304,11 @@ async fn three_way_merge_with_conflicts(backend: Backend) {
 }
 
 /// Migration 0008 keeps a version's bus count with the version (read from the stored
-/// document's row, SQLite walked the document's overflow pages to reach it). A database
-/// written before it (versions saved, then the column and the migration's record removed:
-/// the schema of migration 7 with its data) is upgraded on start, and every version, a
-/// restored one included, reports its bus count as before; versions saved after the upgrade
-/// have theirs too.
+/// document's row, SQLite walked the document's overflow pages to reach it) and replaces the
+/// study index. A database written before it (versions saved, then the column, the index
+/// and the migration's record put back as migration 7 left them, data kept) is upgraded on
+/// start, and every version, a restored one included, reports its bus count as before;
+/// versions saved after the upgrade have theirs too.
 async fn versions_saved_before_their_bus_count_was_kept_get_it(backend: Backend) {
     let Some(app) = TestApp::spawn(backend, "circuits_bus_count").await else {
         return;
@@ -337,6 +337,8 @@ async fn versions_saved_before_their_bus_count_was_kept_get_it(backend: Backend)
     let url = app.database_url.clone();
     for sql in [
         "ALTER TABLE circuit_versions DROP COLUMN bus_count",
+        "DROP INDEX idx_studies_lookup",
+        "CREATE INDEX idx_studies_digest ON studies(company_id, digest)",
         "DELETE FROM _sqlx_migrations WHERE version = 8",
     ] {
         sqlx::query(sql).execute(app.pool()).await.unwrap();
