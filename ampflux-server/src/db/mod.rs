@@ -9,6 +9,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod checkpoints;
 pub mod circuits;
 pub mod companies;
 pub mod invitations;
@@ -66,6 +67,8 @@ pub struct Db {
     /// anyway, and waiting here (in order, woken at once) is much cheaper than in SQLite's
     /// busy handler, which sleeps and retries.
     write_gate: Arc<Semaphore>,
+    /// On SQLite, the background checkpoints of the log ([`checkpoints`]).
+    checkpoints: Option<checkpoints::Checkpointer>,
 }
 
 /// A write transaction (see [`Db::begin_write`]).
@@ -173,6 +176,12 @@ impl Db {
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // commits leave the checkpoints to the background task
+                        conn.execute(sqlx::AssertSqlSafe(format!(
+                            "PRAGMA wal_autocheckpoint = {}",
+                            checkpoints::SAFETY_NET_PAGES
+                        )))
+                        .await?;
                     }
                     Ok(())
                 })
@@ -183,11 +192,21 @@ impl Db {
             // persistent in the file; set once
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
+        let checkpoints =
+            (backend == Backend::Sqlite).then(|| checkpoints::Checkpointer::spawn(pool.clone()));
         Ok(Db {
             pool,
             backend,
             write_gate: Arc::new(Semaphore::new(1)),
+            checkpoints,
         })
+    }
+
+    /// On SQLite, what the background checkpoints of the log did.
+    pub fn checkpoints(&self) -> Option<&Arc<checkpoints::Checkpoints>> {
+        self.checkpoints
+            .as_ref()
+            .map(checkpoints::Checkpointer::stats)
     }
 
     /// Applies the migrations that have not run yet.
