@@ -8,11 +8,11 @@
 //! the cached simulation path: `scripts/load.sh 10`, p99 16.8/17.9 ms with commit-time
 //! checkpoints, 13.1/12.4 ms with these (shared 2-core box, runs alternated).
 //!
-//! Here a task takes a PASSIVE checkpoint every [`EVERY`] on a connection of the pool: it
-//! copies the pages no reader still needs and blocks neither writers nor readers. The
-//! commit-time checkpoint stays, at [`SAFETY_NET_PAGES`], should the task fall behind (a
-//! reader holding an old snapshot for long, say). The task ends with the last handle of its
-//! [`Db`](super::Db).
+//! Here a task takes a PASSIVE checkpoint every 200 ms (`EVERY`) on a connection of the
+//! pool: it copies the pages no reader still needs and blocks neither writers nor readers.
+//! The commit-time checkpoint stays, at 10,000 pages (`SAFETY_NET_PAGES`), should the task
+//! fall behind (a reader holding an old snapshot for long, say). The task ends with the last
+//! handle of its [`Db`](super::Db).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
