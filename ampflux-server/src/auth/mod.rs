@@ -48,7 +48,7 @@ impl Caller {
 
 /// The claims of an access token whose signature and expiry are verified, but whose account
 /// and session are not checked yet. Whoever holds one must check them before acting on the
-/// caller's behalf, either with [`Authenticator::check`] or in its own first query (a hot
+/// caller's behalf, either with [`Credential::check`] or in its own first query (a hot
 /// path saves a round trip: `db::circuits::request_lookup`), and refuse with
 /// [`session_ended`] when they fail.
 #[derive(Clone, Debug)]
@@ -71,36 +71,20 @@ pub enum Credential {
 }
 
 impl Credential {
-    /// The caller's company: the tenant of every query.
-    pub fn company(&self) -> &CompanyId {
-        match self {
-            Credential::Token(t) => &t.company,
-            Credential::Checked(c) => &c.company_id,
-        }
-    }
-
-    /// The caller's user id.
-    pub fn user(&self) -> &UserId {
-        match self {
-            Credential::Token(t) => &t.user,
-            Credential::Checked(c) => &c.id,
-        }
-    }
-
-    /// The session still to be checked, if the credential is an access token.
-    pub fn unchecked_session(&self) -> Option<&SessionId> {
-        match self {
-            Credential::Token(t) => Some(&t.session),
-            Credential::Checked(_) => None,
-        }
-    }
-
-    /// Who a read checking this credential in its own query is for.
+    /// Who a read checking this credential in its own query is for: the caller's company
+    /// and user, and the session still to be checked when the credential is an access token.
     pub fn asker(&self) -> crate::db::Asker<'_> {
-        crate::db::Asker {
-            company: self.company(),
-            user: self.user(),
-            session: self.unchecked_session(),
+        match self {
+            Credential::Token(t) => crate::db::Asker {
+                company: &t.company,
+                user: &t.user,
+                session: Some(&t.session),
+            },
+            Credential::Checked(c) => crate::db::Asker {
+                company: &c.company_id,
+                user: &c.id,
+                session: None,
+            },
         }
     }
 
@@ -139,7 +123,7 @@ impl Credential {
 
 /// The caller of verified token claims, read from `db`: their account exists and their
 /// session is open; otherwise [`session_ended`].
-pub async fn check_claims(db: &Db, claims: &TokenClaims) -> Result<Caller> {
+async fn check_claims(db: &Db, claims: &TokenClaims) -> Result<Caller> {
     let (company, user, session) = (&claims.company, &claims.user, &claims.session);
     let user = crate::db::users::get_in_session(&db.pool, company, user, session)
         .await?
@@ -185,10 +169,7 @@ impl Authenticator {
     /// stop working at once, and the role is the one the account has now (a demotion takes
     /// effect without waiting for expiry).
     pub async fn caller(&self, token: &str) -> Result<Caller> {
-        match self.credential(token).await? {
-            Credential::Checked(caller) => Ok(caller),
-            Credential::Token(claims) => self.check(&claims).await,
-        }
+        self.credential(token).await?.check(&self.db).await
     }
 
     /// The credential of `token`, checked as far as it can be without reading the account
@@ -219,11 +200,6 @@ impl Authenticator {
             company,
             session,
         }))
-    }
-
-    /// The caller of verified token claims: their account exists and their session is open.
-    pub async fn check(&self, claims: &TokenClaims) -> Result<Caller> {
-        check_claims(&self.db, claims).await
     }
 
     /// The caller of an API key: the key's user, with the role the account has now, while

@@ -14,9 +14,9 @@
 //! copies are small because they are frequent. The commit-time checkpoint stays, at 10,000
 //! pages (`SAFETY_NET_PAGES`), to bound the log; past it, commits checkpoint again, but only
 //! what came in since the task's last one. Measured with load.sh (cached p99, this safety
-//! net): every 200 ms 19.7-21.2 ms, every 50 ms 14.1/14.7 ms. A net of 100,000 pages gave
-//! 9.9/12.1 ms, but the log grew to 412 MB in 10 s of load, so the net stays. The task
-//! ends with the last handle of its [`Db`](super::Db).
+//! net): every 200 ms 19.4-24.2 ms (ten runs), every 50 ms 14.1/14.7 ms. A net of 100,000
+//! pages gave 9.9/12.1 ms, but the log grew to 412 MB in 10 s of load, so the net stays. The
+//! task ends with the last handle of its [`Db`](super::Db).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};

@@ -33,8 +33,6 @@ pub mod studies;
 pub mod users;
 
 use crate::auth::{Caller, Credential};
-use crate::db::Db;
-use crate::error::Error;
 pub use audit::Origin;
 
 /// Who does something, and from where (for the audit log).
@@ -49,7 +47,7 @@ pub struct Actor {
 /// Who asks, before their account and session are read: what a service whose first query
 /// reads the database anyway takes, to check the credential in that query (one round trip
 /// fewer on the hot paths). Every refusal such a service returns before that query goes
-/// through [`ActorClaim::refuse`], so a dead credential is told so first, as with an
+/// through [`Credential::refuse`], so a dead credential is told so first, as with an
 /// [`Actor`].
 #[derive(Clone, Debug)]
 pub struct ActorClaim {
@@ -66,11 +64,6 @@ impl ActorClaim {
             caller: self.credential.caller(role),
             origin: self.origin.clone(),
         }
-    }
-
-    /// `refusal`, unless the credential no longer works: then that (401 comes first).
-    pub async fn refuse(&self, db: &Db, refusal: Error) -> Error {
-        self.credential.refuse(db, refusal).await
     }
 }
 
